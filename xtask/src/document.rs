@@ -1,0 +1,148 @@
+//! Reading OpenAPI and overlay documents from disk, with errors that name the file and line.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, Result, anyhow, bail};
+use serde_json::Value;
+use sha2::{Digest as _, Sha256};
+
+/// A YAML or JSON document read from disk, kept with the digest of its exact bytes.
+#[derive(Debug, Clone)]
+pub struct Document {
+    /// Where it was read from, as given.
+    pub path: PathBuf,
+    /// Lowercase hex SHA-256 of the file's bytes.
+    pub sha256: String,
+    /// The parsed tree.
+    pub value: Value,
+}
+
+impl Document {
+    /// Reads and parses `path`. JSON files (by extension or a leading `{`) go through the JSON
+    /// parser for its sharper messages; anything else is read as YAML.
+    pub fn load(path: &Path) -> Result<Self> {
+        let bytes = std::fs::read(path).map_err(|e| anyhow!("{}: cannot read: {e}", path.display()))?;
+        let text = std::str::from_utf8(&bytes)
+            .map_err(|e| anyhow!("{}: not UTF-8 text (byte {})", path.display(), e.valid_up_to()))?;
+        let value = parse_text(path, text)?;
+        Ok(Self {
+            path: path.to_owned(),
+            sha256: sha256_hex(&bytes),
+            value,
+        })
+    }
+}
+
+/// Parses `text` as JSON or YAML; `path` only names the source in errors.
+pub fn parse_text(path: &Path, text: &str) -> Result<Value> {
+    let is_json =
+        path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")) || text.trim_start().starts_with('{');
+    if is_json {
+        return serde_json::from_str(text).map_err(|e| {
+            anyhow!(
+                "{}:{}:{}: invalid JSON: {}",
+                path.display(),
+                e.line(),
+                e.column(),
+                strip_position(&e.to_string())
+            )
+        });
+    }
+    serde_norway::from_str::<Value>(text).map_err(|e| match e.location() {
+        Some(at) => anyhow!(
+            "{}:{}:{}: invalid YAML: {}",
+            path.display(),
+            at.line(),
+            at.column(),
+            strip_position(&e.to_string())
+        ),
+        None => anyhow!("{}: invalid YAML: {e}", path.display()),
+    })
+}
+
+/// Parser messages end with " at line L column C"; the position is already in our prefix.
+fn strip_position(message: &str) -> &str {
+    match message.rfind(" at line ") {
+        Some(i) => &message[..i],
+        None => message,
+    }
+}
+
+/// Lowercase hex SHA-256 of `bytes`.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .fold(String::with_capacity(64), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
+}
+
+/// Checks that `value` is an OpenAPI 3.0.x document and converts it to the typed model.
+pub fn to_openapi(path: &Path, value: &Value) -> Result<openapiv3::OpenAPI> {
+    let version = match value.get("openapi") {
+        Some(Value::String(v)) => v.as_str(),
+        Some(other) => bail!("{}: `openapi` must be a version string, found {other}", path.display()),
+        None if value.get("swagger").is_some() => {
+            bail!(
+                "{}: this is a Swagger 2.0 document; OpenAPI 3.0.x is required",
+                path.display()
+            )
+        }
+        None => bail!("{}: not an OpenAPI document (no `openapi` field)", path.display()),
+    };
+    if !version.starts_with("3.0.") {
+        bail!(
+            "{}: declares OpenAPI {version}; OpenAPI 3.0.x is required",
+            path.display()
+        );
+    }
+    serde_json::from_value(value.clone())
+        .with_context(|| format!("{}: not a valid OpenAPI 3.0 document", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn yaml_errors_carry_the_line() {
+        let err = parse_text(Path::new("a.yaml"), "a: 1\nb: [\n").unwrap_err().to_string();
+        assert!(err.starts_with("a.yaml:"), "{err}");
+        assert!(err.contains("invalid YAML"), "{err}");
+        let line: usize = err.split(':').nth(1).and_then(|l| l.parse().ok()).unwrap_or(0);
+        assert!(line >= 2, "{err}");
+    }
+
+    #[test]
+    fn json_errors_carry_line_and_column() {
+        let err = parse_text(Path::new("a.json"), "{\n  \"a\": ,\n}")
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("a.json:2:8: invalid JSON"), "{err}");
+    }
+
+    #[test]
+    fn openapi_31_is_refused_by_name() {
+        let v = serde_json::json!({"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {}});
+        let err = to_openapi(Path::new("x.yaml"), &v).unwrap_err().to_string();
+        assert_eq!(err, "x.yaml: declares OpenAPI 3.1.0; OpenAPI 3.0.x is required");
+    }
+
+    #[test]
+    fn swagger_2_and_non_documents_are_refused() {
+        let err = to_openapi(Path::new("x"), &serde_json::json!({"swagger": "2.0"})).unwrap_err();
+        assert!(err.to_string().contains("Swagger 2.0"));
+        let err = to_openapi(Path::new("x"), &serde_json::json!({"a": 1})).unwrap_err();
+        assert!(err.to_string().contains("no `openapi` field"));
+    }
+
+    #[test]
+    fn digest_is_hex_sha256() {
+        assert_eq!(
+            sha256_hex(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+}

@@ -1,0 +1,132 @@
+//! Turning one OpenAPI document into formatted Rust with progenitor.
+//!
+//! Settings, chosen deliberately:
+//! - **Builder interface.** Most ePayment operations take seven or eight header parameters, most
+//!   of them optional; positional methods would be long lists of `Option`s that are easy to pass
+//!   in the wrong order. Builders name every argument at the call site, and typify gives the
+//!   body types builders too.
+//! - **Merged tags.** One `Client` with every operation as a method. The API has a handful of
+//!   operations; per-tag traits (`TagStyle::Separate`) would make callers import a trait per
+//!   tag and buy nothing.
+//! - **`PartialEq` on every type**, besides typify's `Clone`, `Debug`, `Serialize` and
+//!   `Deserialize`: the simulator and the tests compare bodies. Not `Eq` or `Hash`, which a
+//!   document with a floating-point field would make impossible.
+
+use std::panic::{self, AssertUnwindSafe};
+
+use anyhow::{Result, anyhow};
+use openapiv3::{OpenAPI, ReferenceOr};
+use progenitor_impl::{GenerationSettings, Generator, InterfaceStyle, TagStyle};
+
+/// Extra derives on every generated type, besides typify's own.
+pub const EXTRA_DERIVES: &[&str] = &["PartialEq"];
+
+fn settings() -> GenerationSettings {
+    let mut settings = GenerationSettings::new();
+    settings
+        .with_interface(InterfaceStyle::Builder)
+        .with_tag(TagStyle::Merged);
+    for derive in EXTRA_DERIVES {
+        settings.with_derive(*derive);
+    }
+    settings
+}
+
+/// Generates the client for `spec` and formats it. A failure names the operation or the
+/// component schema that caused it when one can be singled out.
+pub fn generate(spec: &OpenAPI) -> Result<String> {
+    check_supported(spec)?;
+    let tokens = try_generate(spec).map_err(|message| locate_failure(spec, message))?;
+    let file: syn::File =
+        syn::parse2(tokens).map_err(|e| anyhow!("progenitor produced code that does not parse: {e}"))?;
+    Ok(prettyplease::unparse(&file))
+}
+
+/// Refuses, with a clear message, the shapes progenitor would panic on.
+fn check_supported(spec: &OpenAPI) -> Result<()> {
+    for (path, item) in &spec.paths.paths {
+        if let ReferenceOr::Reference { reference } = item {
+            return Err(anyhow!(
+                "path `{path}` is a reference to `{reference}`; inline the path item"
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn try_generate(spec: &OpenAPI) -> Result<proc_macro2::TokenStream, String> {
+    // progenitor and typify panic on some inputs; a panic here is a bad document, not a bug of
+    // ours, so it becomes an error. The default hook would print a backtrace hint, so it is
+    // silenced for the call.
+    let hook = panic::take_hook();
+    panic::set_hook(Box::new(|_| {}));
+    let outcome = panic::catch_unwind(AssertUnwindSafe(|| Generator::new(&settings()).generate_tokens(spec)));
+    panic::set_hook(hook);
+    match outcome {
+        Ok(Ok(tokens)) => Ok(tokens),
+        Ok(Err(e)) => Err(e.to_string()),
+        Err(payload) => Err(payload
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| payload.downcast_ref::<&str>().copied())
+            .unwrap_or("the generator panicked")
+            .to_owned()),
+    }
+}
+
+/// Finds what made generation fail: first an operation that fails on its own, then a component
+/// schema whose removal makes the components generate.
+fn locate_failure(spec: &OpenAPI, message: String) -> anyhow::Error {
+    for (path, item) in &spec.paths.paths {
+        let Some(item) = item.as_item() else { continue };
+        for (method, operation) in item.iter() {
+            let mut single = spec.clone();
+            let mut only = item.clone();
+            for (m, slot) in [
+                ("get", &mut only.get),
+                ("put", &mut only.put),
+                ("post", &mut only.post),
+                ("delete", &mut only.delete),
+                ("options", &mut only.options),
+                ("head", &mut only.head),
+                ("patch", &mut only.patch),
+                ("trace", &mut only.trace),
+            ] {
+                if m != method {
+                    *slot = None;
+                }
+            }
+            single.paths.paths = [(path.clone(), ReferenceOr::Item(only))].into_iter().collect();
+            if try_generate(&single).is_err() {
+                let id = operation.operation_id.as_deref().unwrap_or("(no operationId)");
+                return anyhow!(
+                    "cannot generate operation `{id}` ({} {path}): {message}",
+                    method.to_uppercase()
+                );
+            }
+        }
+    }
+    let mut no_paths = spec.clone();
+    no_paths.paths.paths.clear();
+    if try_generate(&no_paths).is_ok() {
+        return anyhow!("cannot generate the client: {message}");
+    }
+    if let Some(components) = &spec.components {
+        for name in components.schemas.keys() {
+            let mut without = no_paths.clone();
+            if let Some(c) = without.components.as_mut() {
+                c.schemas.insert(
+                    name.clone(),
+                    ReferenceOr::Item(openapiv3::Schema {
+                        schema_data: Default::default(),
+                        schema_kind: openapiv3::SchemaKind::Any(Default::default()),
+                    }),
+                );
+            }
+            if try_generate(&without).is_ok() {
+                return anyhow!("cannot generate schema `{name}`: {message}");
+            }
+        }
+    }
+    anyhow!("cannot generate the client: {message}")
+}

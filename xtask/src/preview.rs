@@ -1,0 +1,143 @@
+//! `regen --out DIR`: a standalone copy of the `epayment-api` crate around freshly generated
+//! modules, so that a client generated from another document can be compiled and tried without
+//! touching the workspace.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Result, anyhow};
+use toml::{Table, Value};
+
+use crate::regen::{CRATE_DIR, Rendered};
+
+/// The files of the crate besides the generated modules: a manifest whose workspace-inherited
+/// entries are resolved, the same `lib.rs`, and the workspace's lock file so that it builds
+/// with the versions the workspace was tested with.
+pub fn crate_files(root: &Path) -> Result<Vec<Rendered>> {
+    let workspace = read_toml(&root.join("Cargo.toml"))?;
+    let member = read_toml(&root.join(CRATE_DIR).join("Cargo.toml"))?;
+    let manifest = standalone_manifest(&workspace, &member)?;
+    let lib = read(&root.join(CRATE_DIR).join("src/lib.rs"))?;
+    let lock = read(&root.join("Cargo.lock"))?;
+    Ok(vec![
+        Rendered {
+            relative: PathBuf::from("Cargo.toml"),
+            contents: manifest,
+        },
+        Rendered {
+            relative: PathBuf::from("src/lib.rs"),
+            contents: lib,
+        },
+        Rendered {
+            relative: PathBuf::from("Cargo.lock"),
+            contents: lock,
+        },
+    ])
+}
+
+fn read(path: &Path) -> Result<String> {
+    std::fs::read_to_string(path).map_err(|e| anyhow!("{}: cannot read: {e}", path.display()))
+}
+
+fn read_toml(path: &Path) -> Result<Table> {
+    read(path)?
+        .parse::<Table>()
+        .map_err(|e| anyhow!("{}: invalid TOML: {e}", path.display()))
+}
+
+/// `member` with every `x.workspace = true` replaced by the workspace's value, and an empty
+/// `[workspace]` so that cargo treats the copy as its own workspace wherever it is written.
+fn standalone_manifest(workspace: &Table, member: &Table) -> Result<String> {
+    let ws = workspace
+        .get("workspace")
+        .and_then(Value::as_table)
+        .cloned()
+        .unwrap_or_default();
+    let ws_package = ws.get("package").and_then(Value::as_table).cloned().unwrap_or_default();
+    let ws_deps = ws
+        .get("dependencies")
+        .and_then(Value::as_table)
+        .cloned()
+        .unwrap_or_default();
+
+    let mut out = member.clone();
+    if let Some(Value::Table(package)) = out.get_mut("package") {
+        for (key, value) in package.iter_mut() {
+            if is_inherited(value) {
+                *value = ws_package
+                    .get(key)
+                    .cloned()
+                    .ok_or_else(|| anyhow!("workspace.package.{key} is missing"))?;
+            }
+        }
+    }
+    if let Some(Value::Table(deps)) = out.get_mut("dependencies") {
+        for (name, spec) in deps.iter_mut() {
+            if !is_inherited(spec) {
+                continue;
+            }
+            let mut resolved = match ws_deps.get(name) {
+                Some(Value::String(version)) => {
+                    Table::from_iter([("version".to_owned(), Value::String(version.clone()))])
+                }
+                Some(Value::Table(t)) => t.clone(),
+                _ => return Err(anyhow!("workspace.dependencies.{name} is missing")),
+            };
+            if let Some(extra) = spec.get("features").and_then(Value::as_array) {
+                let features = resolved.entry("features").or_insert_with(|| Value::Array(Vec::new()));
+                if let Value::Array(list) = features {
+                    list.extend(extra.iter().cloned());
+                }
+            }
+            *spec = Value::Table(resolved);
+        }
+    }
+    out.insert("workspace".to_owned(), Value::Table(Table::new()));
+    Ok(format!(
+        "# Written by `cargo xtask regen --out`: a preview of the generated client.\n{}\n",
+        toml::to_string(&out)?.trim_end()
+    ))
+}
+
+fn is_inherited(value: &Value) -> bool {
+    value.get("workspace").and_then(Value::as_bool) == Some(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inherited_entries_are_resolved_and_features_merged() {
+        let workspace: Table = r#"
+            [workspace.package]
+            edition = "2024"
+            [workspace.dependencies]
+            serde = { version = "1", features = ["derive"] }
+            reqwest = "0.13"
+        "#
+        .parse()
+        .unwrap();
+        let member: Table = r#"
+            [package]
+            name = "epayment-api"
+            edition.workspace = true
+            [dependencies]
+            serde = { workspace = true, features = ["rc"] }
+            reqwest.workspace = true
+        "#
+        .parse()
+        .unwrap();
+        let text = standalone_manifest(&workspace, &member).unwrap();
+        let back: Table = text.parse().unwrap();
+        assert_eq!(back["package"]["edition"].as_str(), Some("2024"));
+        assert_eq!(back["dependencies"]["reqwest"]["version"].as_str(), Some("0.13"));
+        let features: Vec<_> = back["dependencies"]["serde"]["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(Value::as_str)
+            .collect();
+        assert_eq!(features, ["derive", "rc"]);
+        assert!(back["workspace"].as_table().is_some_and(Table::is_empty));
+    }
+}
