@@ -79,8 +79,8 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
         })
 }
 
-/// Checks that `value` is an OpenAPI 3.0.x document and converts it to the typed model.
-pub fn to_openapi(path: &Path, value: &Value) -> Result<openapiv3::OpenAPI> {
+/// Checks that `value` declares OpenAPI 3.0.x, the only version the generator reads.
+pub fn check_version(path: &Path, value: &Value) -> Result<()> {
     let version = match value.get("openapi") {
         Some(Value::String(v)) => v.as_str(),
         Some(other) => bail!("{}: `openapi` must be a version string, found {other}", path.display()),
@@ -98,6 +98,12 @@ pub fn to_openapi(path: &Path, value: &Value) -> Result<openapiv3::OpenAPI> {
             path.display()
         );
     }
+    Ok(())
+}
+
+/// Checks the version and converts `value` to the typed model.
+pub fn to_openapi(path: &Path, value: &Value) -> Result<openapiv3::OpenAPI> {
+    check_version(path, value)?;
     serde_json::from_value(value.clone())
         .with_context(|| format!("{}: not a valid OpenAPI 3.0 document", path.display()))
 }

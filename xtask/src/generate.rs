@@ -74,29 +74,31 @@ fn try_generate(spec: &OpenAPI) -> Result<proc_macro2::TokenStream, String> {
     }
 }
 
-/// Finds what made generation fail: first an operation that fails on its own, then a component
-/// schema whose removal makes the components generate.
+/// Finds what made generation fail: a component schema whose replacement by an open schema
+/// makes the components generate, or else an operation that fails on its own.
 fn locate_failure(spec: &OpenAPI, message: String) -> anyhow::Error {
+    let mut no_paths = spec.clone();
+    no_paths.paths.paths.clear();
+    if try_generate(&no_paths).is_err() {
+        let names = spec.components.iter().flat_map(|c| c.schemas.keys());
+        for name in names {
+            let mut without = no_paths.clone();
+            if let Some(c) = without.components.as_mut() {
+                c.schemas.insert(name.clone(), ReferenceOr::Item(open_schema()));
+            }
+            if try_generate(&without).is_ok() {
+                return anyhow!("cannot generate schema `{name}`: {message}");
+            }
+        }
+        return anyhow!("cannot generate the component schemas: {message}");
+    }
     for (path, item) in &spec.paths.paths {
         let Some(item) = item.as_item() else { continue };
         for (method, operation) in item.iter() {
             let mut single = spec.clone();
-            let mut only = item.clone();
-            for (m, slot) in [
-                ("get", &mut only.get),
-                ("put", &mut only.put),
-                ("post", &mut only.post),
-                ("delete", &mut only.delete),
-                ("options", &mut only.options),
-                ("head", &mut only.head),
-                ("patch", &mut only.patch),
-                ("trace", &mut only.trace),
-            ] {
-                if m != method {
-                    *slot = None;
-                }
-            }
-            single.paths.paths = [(path.clone(), ReferenceOr::Item(only))].into_iter().collect();
+            single.paths.paths = [(path.clone(), ReferenceOr::Item(only_method(item, method)))]
+                .into_iter()
+                .collect();
             if try_generate(&single).is_err() {
                 let id = operation.operation_id.as_deref().unwrap_or("(no operationId)");
                 return anyhow!(
@@ -106,27 +108,33 @@ fn locate_failure(spec: &OpenAPI, message: String) -> anyhow::Error {
             }
         }
     }
-    let mut no_paths = spec.clone();
-    no_paths.paths.paths.clear();
-    if try_generate(&no_paths).is_ok() {
-        return anyhow!("cannot generate the client: {message}");
+    anyhow!("cannot generate the client: {message}")
+}
+
+/// A schema that accepts anything, to stand in for one suspected of breaking generation.
+fn open_schema() -> openapiv3::Schema {
+    openapiv3::Schema {
+        schema_data: Default::default(),
+        schema_kind: openapiv3::SchemaKind::Any(Default::default()),
     }
-    if let Some(components) = &spec.components {
-        for name in components.schemas.keys() {
-            let mut without = no_paths.clone();
-            if let Some(c) = without.components.as_mut() {
-                c.schemas.insert(
-                    name.clone(),
-                    ReferenceOr::Item(openapiv3::Schema {
-                        schema_data: Default::default(),
-                        schema_kind: openapiv3::SchemaKind::Any(Default::default()),
-                    }),
-                );
-            }
-            if try_generate(&without).is_ok() {
-                return anyhow!("cannot generate schema `{name}`: {message}");
-            }
+}
+
+/// `item` with every operation but `method` taken out.
+fn only_method(item: &openapiv3::PathItem, method: &str) -> openapiv3::PathItem {
+    let mut only = item.clone();
+    for (m, slot) in [
+        ("get", &mut only.get),
+        ("put", &mut only.put),
+        ("post", &mut only.post),
+        ("delete", &mut only.delete),
+        ("options", &mut only.options),
+        ("head", &mut only.head),
+        ("patch", &mut only.patch),
+        ("trace", &mut only.trace),
+    ] {
+        if m != method {
+            *slot = None;
         }
     }
-    anyhow!("cannot generate the client: {message}")
+    only
 }

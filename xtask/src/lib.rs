@@ -10,3 +10,4 @@ pub mod generate;
 pub mod overlay;
 pub mod preview;
 pub mod regen;
+pub mod structure;

@@ -97,6 +97,7 @@ pub fn render_all(root: &Path, options: &Options) -> Result<Vec<Rendered>> {
 /// Applies a target's overlays to `spec` and generates its module, header included.
 pub fn render(root: &Path, target: &Target, spec: &Path, generator: &str) -> Result<String> {
     let doc = Document::load(spec)?;
+    document::check_version(spec, &doc.value)?;
     let overlays = load_overlays(&root.join(target.overlays))?;
     let mut value = doc.value.clone();
     for overlay in &overlays {
@@ -143,12 +144,14 @@ fn header(root: &Path, doc: &Document, overlays: &[Overlay], generator: &str) ->
 
 /// `path` relative to the root with `/` separators when it lies inside, as given otherwise.
 pub fn display(root: &Path, path: &Path) -> String {
-    let shown = path.strip_prefix(root).unwrap_or(path);
-    shown
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
+    match path.strip_prefix(root) {
+        Ok(inside) => inside
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/"),
+        Err(_) => path.display().to_string(),
+    }
 }
 
 /// The progenitor-impl version in `Cargo.lock`; the generated code depends on it as much as on
