@@ -8,6 +8,11 @@
 //! - **Merged tags.** One `Client` with every operation as a method. The API has a handful of
 //!   operations; per-tag traits (`TagStyle::Separate`) would make callers import a trait per
 //!   tag and buy nothing.
+//! - **An inner `RequestContext` and a pre-hook.** Every generated `Client` carries an
+//!   `epayment_api::RequestContext` whose headers the hook adds to each request. The access
+//!   token lives there: the documents declare it as a security scheme, which progenitor does
+//!   not turn into a parameter, and a per-client context lets the caller change the token for
+//!   one call without rebuilding the `reqwest::Client` and its connection pool.
 //! - **`PartialEq` on every type**, besides typify's `Clone`, `Debug`, `Serialize` and
 //!   `Deserialize`: the simulator and the tests compare bodies. Not `Eq` or `Hash`, which a
 //!   document with a floating-point field would make impossible.
@@ -25,7 +30,9 @@ fn settings() -> GenerationSettings {
     let mut settings = GenerationSettings::new();
     settings
         .with_interface(InterfaceStyle::Builder)
-        .with_tag(TagStyle::Merged);
+        .with_tag(TagStyle::Merged)
+        .with_inner_type(quote::quote!(crate::RequestContext))
+        .with_pre_hook(quote::quote!(crate::RequestContext::apply));
     for derive in EXTRA_DERIVES {
         settings.with_derive(*derive);
     }

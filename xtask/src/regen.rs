@@ -136,7 +136,7 @@ fn header(root: &Path, doc: &Document, overlays: &[Overlay], generator: &str) ->
     }
     let _ = writeln!(
         h,
-        "// Generator: progenitor-impl {generator}; builder interface, merged tags, extra derives: {}\n",
+        "// Generator: progenitor-impl {generator}; builder interface, merged tags, RequestContext hook, extra derives: {}\n",
         generate::EXTRA_DERIVES.join(", ")
     );
     h

@@ -7,6 +7,35 @@
 //!
 //! This is the raw, complete surface of the API. Most callers want the `epayment` crate, which
 //! adds tokens, headers, idempotency keys, retries and typed errors on top of it.
+//!
+//! ```no_run
+//! use epayment_api::epayment::{Client, types};
+//!
+//! # async fn capture(http: reqwest::Client) -> Result<(), Box<dyn std::error::Error>> {
+//! // The base URL includes `/epayment`: the document's paths start at `/v1/`.
+//! let context = epayment_api::RequestContext::new().with_sensitive_header(
+//!     reqwest::header::AUTHORIZATION,
+//!     reqwest::header::HeaderValue::from_static("Bearer <token>"),
+//! );
+//! let client = Client::new_with_client("https://apitest.vipps.no/epayment", http, context);
+//! let amount = types::Amount::builder().currency(types::Currency::Nok).value(250);
+//! let answer = client
+//!     .capture_payment()
+//!     .reference("order-1234-abcd")
+//!     .merchant_serial_number("123456")
+//!     .ocp_apim_subscription_key("subscription-key")
+//!     .idempotency_key("order-1234-capture-1")
+//!     .body(types::CaptureModificationRequest::builder().modification_amount(amount))
+//!     .send()
+//!     .await?;
+//! let captured: &types::Amount = &answer.aggregate.captured_amount;
+//! println!("captured {} øre", captured.value);
+//! # Ok(())
+//! # }
+//! ```
+
+mod context;
+pub use context::RequestContext;
 
 /// The ePayment API: create, read, capture, cancel and refund payments.
 ///

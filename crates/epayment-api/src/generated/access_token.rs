@@ -2,7 +2,7 @@
 //
 // Inputs (sha256):
 //   openapi/access-token.yaml  30798fc01b52879ba30ce4889ed839545e3fe43138bd68471c9be28260a0869b
-// Generator: progenitor-impl 0.15.1; builder interface, merged tags, extra derives: PartialEq
+// Generator: progenitor-impl 0.15.1; builder interface, merged tags, RequestContext hook, extra derives: PartialEq
 
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
@@ -758,6 +758,7 @@ Version: 2.0.0*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
+    pub(crate) inner: crate::RequestContext,
 }
 impl Client {
     /// Create a new client.
@@ -765,7 +766,7 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new(baseurl: &str) -> Self {
+    pub fn new(baseurl: &str, inner: crate::RequestContext) -> Self {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
             let dur = ::std::time::Duration::from_secs(15u64);
@@ -773,7 +774,7 @@ impl Client {
         };
         #[cfg(target_arch = "wasm32")]
         let client = reqwest::ClientBuilder::new();
-        Self::new_with_client(baseurl, client.build().unwrap())
+        Self::new_with_client(baseurl, client.build().unwrap(), inner)
     }
     /// Construct a new client with an existing `reqwest::Client`,
     /// allowing more control over its configuration.
@@ -781,14 +782,19 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new_with_client(baseurl: &str, client: reqwest::Client) -> Self {
+    pub fn new_with_client(
+        baseurl: &str,
+        client: reqwest::Client,
+        inner: crate::RequestContext,
+    ) -> Self {
         Self {
             baseurl: baseurl.to_string(),
             client,
+            inner,
         }
     }
 }
-impl ClientInfo<()> for Client {
+impl ClientInfo<crate::RequestContext> for Client {
     fn api_version() -> &'static str {
         "2.0.0"
     }
@@ -798,11 +804,11 @@ impl ClientInfo<()> for Client {
     fn client(&self) -> &reqwest::Client {
         &self.client
     }
-    fn inner(&self) -> &() {
-        &()
+    fn inner(&self) -> &crate::RequestContext {
+        &self.inner
     }
 }
-impl ClientHooks<()> for &Client {}
+impl ClientHooks<crate::RequestContext> for &Client {}
 impl Client {
     /**Get an access token
 
@@ -1101,6 +1107,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "fetch_authorization_token_using_post",
             };
+            (crate::RequestContext::apply)(&client.inner, &mut request);
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
             client.post(&result, &info).await?;
@@ -1202,6 +1209,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "fetch_token",
             };
+            (crate::RequestContext::apply)(&client.inner, &mut request);
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
             client.post(&result, &info).await?;

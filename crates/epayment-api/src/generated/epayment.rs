@@ -5,7 +5,7 @@
 //   openapi/overlays/epayment/10-json-content-types.yaml  d27e92eb0f1ec3ec29e092930a9ef938dce59bc088a734932d13cb309f3591b8
 //   openapi/overlays/epayment/20-drop-merchant-endpoints.yaml  f19dc6455e4b5be927c4c7ec65f7b4ace4a4c32c243219cf65b3631ac5542925
 //   openapi/overlays/epayment/30-cancel-idempotency-key.yaml  526aa0565257c92d024176d6370b79784e1c8b46f6f787c818030defacab43f5
-// Generator: progenitor-impl 0.15.1; builder interface, merged tags, extra derives: PartialEq
+// Generator: progenitor-impl 0.15.1; builder interface, merged tags, RequestContext hook, extra derives: PartialEq
 
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
@@ -8590,6 +8590,7 @@ Version: 1.8.1*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
+    pub(crate) inner: crate::RequestContext,
 }
 impl Client {
     /// Create a new client.
@@ -8597,7 +8598,7 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new(baseurl: &str) -> Self {
+    pub fn new(baseurl: &str, inner: crate::RequestContext) -> Self {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
             let dur = ::std::time::Duration::from_secs(15u64);
@@ -8605,7 +8606,7 @@ impl Client {
         };
         #[cfg(target_arch = "wasm32")]
         let client = reqwest::ClientBuilder::new();
-        Self::new_with_client(baseurl, client.build().unwrap())
+        Self::new_with_client(baseurl, client.build().unwrap(), inner)
     }
     /// Construct a new client with an existing `reqwest::Client`,
     /// allowing more control over its configuration.
@@ -8613,14 +8614,19 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new_with_client(baseurl: &str, client: reqwest::Client) -> Self {
+    pub fn new_with_client(
+        baseurl: &str,
+        client: reqwest::Client,
+        inner: crate::RequestContext,
+    ) -> Self {
         Self {
             baseurl: baseurl.to_string(),
             client,
+            inner,
         }
     }
 }
-impl ClientInfo<()> for Client {
+impl ClientInfo<crate::RequestContext> for Client {
     fn api_version() -> &'static str {
         "1.8.1"
     }
@@ -8630,11 +8636,11 @@ impl ClientInfo<()> for Client {
     fn client(&self) -> &reqwest::Client {
         &self.client
     }
-    fn inner(&self) -> &() {
-        &()
+    fn inner(&self) -> &crate::RequestContext {
+        &self.inner
     }
 }
-impl ClientHooks<()> for &Client {}
+impl ClientHooks<crate::RequestContext> for &Client {}
 impl Client {
     /**Start a payment
 
@@ -9080,6 +9086,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "create_payment",
             };
+            (crate::RequestContext::apply)(&client.inner, &mut request);
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
             client.post(&result, &info).await?;
@@ -9218,6 +9225,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_payment",
             };
+            (crate::RequestContext::apply)(&client.inner, &mut request);
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
             client.post(&result, &info).await?;
@@ -9335,6 +9343,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_payment_event_log",
             };
+            (crate::RequestContext::apply)(&client.inner, &mut request);
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
             client.post(&result, &info).await?;
@@ -9606,6 +9615,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "cancel_payment",
             };
+            (crate::RequestContext::apply)(&client.inner, &mut request);
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
             client.post(&result, &info).await?;
@@ -9896,6 +9906,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "capture_payment",
             };
+            (crate::RequestContext::apply)(&client.inner, &mut request);
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
             client.post(&result, &info).await?;
@@ -10186,6 +10197,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "refund_payment",
             };
+            (crate::RequestContext::apply)(&client.inner, &mut request);
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
             client.post(&result, &info).await?;
@@ -10349,6 +10361,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "force_approve",
             };
+            (crate::RequestContext::apply)(&client.inner, &mut request);
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
             client.post(&result, &info).await?;
