@@ -20,9 +20,7 @@ fn stages(c: &mut Criterion) {
 
     let mut group = c.benchmark_group("regen");
     group.sample_size(20);
-    group.bench_function("load epayment.yaml", |b| {
-        b.iter(|| Document::load(black_box(&spec_path)))
-    });
+    group.bench_function("load epayment.yaml", |b| b.iter(|| Document::load(black_box(&spec_path))));
     group.bench_function("apply overlays", |b| {
         b.iter(|| {
             let mut v = doc.value.clone();

@@ -26,11 +26,7 @@ impl Document {
         let text = std::str::from_utf8(&bytes)
             .map_err(|e| anyhow!("{}: not UTF-8 text (byte {})", path.display(), e.valid_up_to()))?;
         let value = parse_text(path, text)?;
-        Ok(Self {
-            path: path.to_owned(),
-            sha256: sha256_hex(&bytes),
-            value,
-        })
+        Ok(Self { path: path.to_owned(), sha256: sha256_hex(&bytes), value })
     }
 }
 
@@ -40,13 +36,7 @@ pub fn parse_text(path: &Path, text: &str) -> Result<Value> {
         path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")) || text.trim_start().starts_with('{');
     if is_json {
         return serde_json::from_str(text).map_err(|e| {
-            anyhow!(
-                "{}:{}:{}: invalid JSON: {}",
-                path.display(),
-                e.line(),
-                e.column(),
-                strip_position(&e.to_string())
-            )
+            anyhow!("{}:{}:{}: invalid JSON: {}", path.display(), e.line(), e.column(), strip_position(&e.to_string()))
         });
     }
     serde_norway::from_str::<Value>(text).map_err(|e| match e.location() {
@@ -71,12 +61,10 @@ fn strip_position(message: &str) -> &str {
 
 /// Lowercase hex SHA-256 of `bytes`.
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .fold(String::with_capacity(64), |mut s, b| {
-            let _ = write!(s, "{b:02x}");
-            s
-        })
+    Sha256::digest(bytes).iter().fold(String::with_capacity(64), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
 }
 
 /// Checks that `value` declares OpenAPI 3.0.x, the only version the generator reads.
@@ -85,18 +73,12 @@ pub fn check_version(path: &Path, value: &Value) -> Result<()> {
         Some(Value::String(v)) => v.as_str(),
         Some(other) => bail!("{}: `openapi` must be a version string, found {other}", path.display()),
         None if value.get("swagger").is_some() => {
-            bail!(
-                "{}: this is a Swagger 2.0 document; OpenAPI 3.0.x is required",
-                path.display()
-            )
+            bail!("{}: this is a Swagger 2.0 document; OpenAPI 3.0.x is required", path.display())
         }
         None => bail!("{}: not an OpenAPI document (no `openapi` field)", path.display()),
     };
     if !version.starts_with("3.0.") {
-        bail!(
-            "{}: declares OpenAPI {version}; OpenAPI 3.0.x is required",
-            path.display()
-        );
+        bail!("{}: declares OpenAPI {version}; OpenAPI 3.0.x is required", path.display());
     }
     Ok(())
 }
@@ -123,9 +105,7 @@ mod tests {
 
     #[test]
     fn json_errors_carry_line_and_column() {
-        let err = parse_text(Path::new("a.json"), "{\n  \"a\": ,\n}")
-            .unwrap_err()
-            .to_string();
+        let err = parse_text(Path::new("a.json"), "{\n  \"a\": ,\n}").unwrap_err().to_string();
         assert!(err.starts_with("a.json:2:8: invalid JSON"), "{err}");
     }
 
@@ -146,9 +126,6 @@ mod tests {
 
     #[test]
     fn digest_is_hex_sha256() {
-        assert_eq!(
-            sha256_hex(b"abc"),
-            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
-        );
+        assert_eq!(sha256_hex(b"abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     }
 }

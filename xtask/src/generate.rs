@@ -53,9 +53,7 @@ pub fn generate(spec: &OpenAPI) -> Result<String> {
 fn check_supported(spec: &OpenAPI) -> Result<()> {
     for (path, item) in &spec.paths.paths {
         if let ReferenceOr::Reference { reference } = item {
-            return Err(anyhow!(
-                "path `{path}` is a reference to `{reference}`; inline the path item"
-            ));
+            return Err(anyhow!("path `{path}` is a reference to `{reference}`; inline the path item"));
         }
     }
     Ok(())
@@ -103,15 +101,10 @@ fn locate_failure(spec: &OpenAPI, message: String) -> anyhow::Error {
         let Some(item) = item.as_item() else { continue };
         for (method, operation) in item.iter() {
             let mut single = spec.clone();
-            single.paths.paths = [(path.clone(), ReferenceOr::Item(only_method(item, method)))]
-                .into_iter()
-                .collect();
+            single.paths.paths = [(path.clone(), ReferenceOr::Item(only_method(item, method)))].into_iter().collect();
             if try_generate(&single).is_err() {
                 let id = operation.operation_id.as_deref().unwrap_or("(no operationId)");
-                return anyhow!(
-                    "cannot generate operation `{id}` ({} {path}): {message}",
-                    method.to_uppercase()
-                );
+                return anyhow!("cannot generate operation `{id}` ({} {path}): {message}", method.to_uppercase());
             }
         }
     }
@@ -120,10 +113,7 @@ fn locate_failure(spec: &OpenAPI, message: String) -> anyhow::Error {
 
 /// A schema that accepts anything, to stand in for one suspected of breaking generation.
 fn open_schema() -> openapiv3::Schema {
-    openapiv3::Schema {
-        schema_data: Default::default(),
-        schema_kind: openapiv3::SchemaKind::Any(Default::default()),
-    }
+    openapiv3::Schema { schema_data: Default::default(), schema_kind: openapiv3::SchemaKind::Any(Default::default()) }
 }
 
 /// `item` with every operation but `method` taken out.

@@ -54,10 +54,7 @@ fn regen_command(options: regen::Options) -> anyhow::Result<ExitCode> {
         }
         if !report.stale.is_empty() {
             let names: Vec<_> = report.stale.iter().map(|(p, _)| regen::display(&root, p)).collect();
-            eprintln!(
-                "error: stale generated code: {}; run `cargo xtask regen`",
-                names.join(", ")
-            );
+            eprintln!("error: stale generated code: {}; run `cargo xtask regen`", names.join(", "));
             return Ok(ExitCode::FAILURE);
         }
         eprintln!("generated code is current ({} files)", report.current.len());

@@ -33,10 +33,7 @@ struct RawOverlay {
     overlay: String,
     info: RawInfo,
     #[serde(default)]
-    #[allow(
-        dead_code,
-        reason = "informative only: the regen table decides what an overlay applies to"
-    )]
+    #[allow(dead_code, reason = "informative only: the regen table decides what an overlay applies to")]
     extends: Option<String>,
     actions: Vec<RawAction>,
 }
@@ -103,20 +100,10 @@ impl Overlay {
                     (None, true) => Change::Remove,
                     (None, false) => bail!("{at}: has neither `update` nor `remove: true`"),
                 };
-                Ok(Action {
-                    target: a.target,
-                    path,
-                    description,
-                    change,
-                })
+                Ok(Action { target: a.target, path, description, change })
             })
             .collect::<Result<_>>()?;
-        Ok(Self {
-            path: doc.path,
-            sha256: doc.sha256,
-            title: raw.info.title,
-            actions,
-        })
+        Ok(Self { path: doc.path, sha256: doc.sha256, title: raw.info.title, actions })
     }
 
     /// One line per action: its target and reason.
@@ -231,11 +218,7 @@ mod tests {
 
     fn overlay(actions: Value) -> Result<Overlay> {
         let value = json!({"overlay": "1.0.0", "info": {"title": "t", "version": "1"}, "actions": actions});
-        Overlay::from_document(Document {
-            path: "o.yaml".into(),
-            sha256: String::new(),
-            value,
-        })
+        Overlay::from_document(Document { path: "o.yaml".into(), sha256: String::new(), value })
     }
 
     #[test]
@@ -248,10 +231,7 @@ mod tests {
         .unwrap()
         .apply(&mut doc)
         .unwrap();
-        assert_eq!(
-            doc,
-            json!({"a": {"b": 1, "c": {"d": 2, "e": 3}, "f": 4}, "list": [1, 2, 3]})
-        );
+        assert_eq!(doc, json!({"a": {"b": 1, "c": {"d": 2, "e": 3}, "f": 4}, "list": [1, 2, 3]}));
     }
 
     #[test]
@@ -273,10 +253,7 @@ mod tests {
             .unwrap()
             .apply(&mut json!({"a": 1}))
             .unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "o.yaml: action 1 targets `$.nope`, which matches nothing in the document"
-        );
+        assert_eq!(err.to_string(), "o.yaml: action 1 targets `$.nope`, which matches nothing in the document");
     }
 
     #[test]

@@ -10,28 +10,41 @@ use toml::{Table, Value};
 use crate::regen::{CRATE_DIR, Rendered};
 
 /// The files of the crate besides the generated modules: a manifest whose workspace-inherited
-/// entries are resolved, the same `lib.rs`, and the workspace's lock file so that it builds
-/// with the versions the workspace was tested with.
+/// entries are resolved, every hand-written source file, and the workspace's lock file so that
+/// it builds with the versions the workspace was tested with.
 pub fn crate_files(root: &Path) -> Result<Vec<Rendered>> {
+    let crate_dir = root.join(CRATE_DIR);
     let workspace = read_toml(&root.join("Cargo.toml"))?;
-    let member = read_toml(&root.join(CRATE_DIR).join("Cargo.toml"))?;
-    let manifest = standalone_manifest(&workspace, &member)?;
-    let lib = read(&root.join(CRATE_DIR).join("src/lib.rs"))?;
-    let lock = read(&root.join("Cargo.lock"))?;
-    Ok(vec![
-        Rendered {
-            relative: PathBuf::from("Cargo.toml"),
-            contents: manifest,
-        },
-        Rendered {
-            relative: PathBuf::from("src/lib.rs"),
-            contents: lib,
-        },
-        Rendered {
-            relative: PathBuf::from("Cargo.lock"),
-            contents: lock,
-        },
-    ])
+    let member = read_toml(&crate_dir.join("Cargo.toml"))?;
+    let mut files = vec![
+        Rendered { relative: PathBuf::from("Cargo.toml"), contents: standalone_manifest(&workspace, &member)? },
+        Rendered { relative: PathBuf::from("Cargo.lock"), contents: read(&root.join("Cargo.lock"))? },
+    ];
+    for relative in hand_written_sources(&crate_dir, Path::new("src"))? {
+        let contents = read(&crate_dir.join(&relative))?;
+        files.push(Rendered { relative, contents });
+    }
+    Ok(files)
+}
+
+/// The `.rs` files under `dir` (relative to `crate_dir`), leaving out the generated folder.
+fn hand_written_sources(crate_dir: &Path, dir: &Path) -> Result<Vec<PathBuf>> {
+    let full = crate_dir.join(dir);
+    let entries = std::fs::read_dir(&full).map_err(|e| anyhow!("{}: cannot list: {e}", full.display()))?;
+    let mut out = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|e| anyhow!("{}: cannot list: {e}", full.display()))?;
+        let relative = dir.join(entry.file_name());
+        if entry.path().is_dir() {
+            if entry.file_name() != "generated" {
+                out.extend(hand_written_sources(crate_dir, &relative)?);
+            }
+        } else if relative.extension().is_some_and(|e| e == "rs") {
+            out.push(relative);
+        }
+    }
+    out.sort();
+    Ok(out)
 }
 
 fn read(path: &Path) -> Result<String> {
@@ -39,34 +52,21 @@ fn read(path: &Path) -> Result<String> {
 }
 
 fn read_toml(path: &Path) -> Result<Table> {
-    read(path)?
-        .parse::<Table>()
-        .map_err(|e| anyhow!("{}: invalid TOML: {e}", path.display()))
+    read(path)?.parse::<Table>().map_err(|e| anyhow!("{}: invalid TOML: {e}", path.display()))
 }
 
 /// `member` with every `x.workspace = true` replaced by the workspace's value, and an empty
 /// `[workspace]` so that cargo treats the copy as its own workspace wherever it is written.
 fn standalone_manifest(workspace: &Table, member: &Table) -> Result<String> {
-    let ws = workspace
-        .get("workspace")
-        .and_then(Value::as_table)
-        .cloned()
-        .unwrap_or_default();
+    let ws = workspace.get("workspace").and_then(Value::as_table).cloned().unwrap_or_default();
     let ws_package = ws.get("package").and_then(Value::as_table).cloned().unwrap_or_default();
-    let ws_deps = ws
-        .get("dependencies")
-        .and_then(Value::as_table)
-        .cloned()
-        .unwrap_or_default();
+    let ws_deps = ws.get("dependencies").and_then(Value::as_table).cloned().unwrap_or_default();
 
     let mut out = member.clone();
     if let Some(Value::Table(package)) = out.get_mut("package") {
         for (key, value) in package.iter_mut() {
             if is_inherited(value) {
-                *value = ws_package
-                    .get(key)
-                    .cloned()
-                    .ok_or_else(|| anyhow!("workspace.package.{key} is missing"))?;
+                *value = ws_package.get(key).cloned().ok_or_else(|| anyhow!("workspace.package.{key} is missing"))?;
             }
         }
     }
@@ -107,6 +107,17 @@ mod tests {
     use super::*;
 
     #[test]
+    fn every_hand_written_source_is_copied_and_no_generated_one() {
+        let root = crate::regen::workspace_root();
+        let files = crate_files(&root).unwrap();
+        let names: Vec<_> = files.iter().map(|f| f.relative.to_string_lossy().replace('\\', "/")).collect();
+        for expected in ["Cargo.toml", "Cargo.lock", "src/lib.rs", "src/context.rs"] {
+            assert!(names.iter().any(|n| n == expected), "{expected} missing from {names:?}");
+        }
+        assert!(!names.iter().any(|n| n.contains("generated")), "{names:?}");
+    }
+
+    #[test]
     fn inherited_entries_are_resolved_and_features_merged() {
         let workspace: Table = r#"
             [workspace.package]
@@ -131,12 +142,8 @@ mod tests {
         let back: Table = text.parse().unwrap();
         assert_eq!(back["package"]["edition"].as_str(), Some("2024"));
         assert_eq!(back["dependencies"]["reqwest"]["version"].as_str(), Some("0.13"));
-        let features: Vec<_> = back["dependencies"]["serde"]["features"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter_map(Value::as_str)
-            .collect();
+        let features: Vec<_> =
+            back["dependencies"]["serde"]["features"].as_array().unwrap().iter().filter_map(Value::as_str).collect();
         assert_eq!(features, ["derive", "rc"]);
         assert!(back["workspace"].as_table().is_some_and(Table::is_empty));
     }

@@ -22,16 +22,8 @@ pub struct Target {
 
 /// Everything `regen` generates. The first target is the ePayment API, which `--spec` replaces.
 pub const TARGETS: &[Target] = &[
-    Target {
-        module: "epayment",
-        spec: "openapi/epayment.yaml",
-        overlays: "openapi/overlays/epayment",
-    },
-    Target {
-        module: "access_token",
-        spec: "openapi/access-token.yaml",
-        overlays: "openapi/overlays/access-token",
-    },
+    Target { module: "epayment", spec: "openapi/epayment.yaml", overlays: "openapi/overlays/epayment" },
+    Target { module: "access_token", spec: "openapi/access-token.yaml", overlays: "openapi/overlays/access-token" },
 ];
 
 /// The generated crate, relative to the workspace root.
@@ -68,10 +60,7 @@ pub struct Report {
 
 /// The workspace root, found from this crate's manifest so the command works from any folder.
 pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .map(Path::to_owned)
-        .unwrap_or_default()
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_owned).unwrap_or_default()
 }
 
 /// Renders every target's module for the given options.
@@ -86,10 +75,7 @@ pub fn render_all(root: &Path, options: &Options) -> Result<Vec<Rendered>> {
                 _ => root.join(target.spec),
             };
             let contents = render(root, target, &spec, &generator)?;
-            Ok(Rendered {
-                relative: PathBuf::from(format!("src/generated/{}.rs", target.module)),
-                contents,
-            })
+            Ok(Rendered { relative: PathBuf::from(format!("src/generated/{}.rs", target.module)), contents })
         })
         .collect()
 }
@@ -145,11 +131,7 @@ fn header(root: &Path, doc: &Document, overlays: &[Overlay], generator: &str) ->
 /// `path` relative to the root with `/` separators when it lies inside, as given otherwise.
 pub fn display(root: &Path, path: &Path) -> String {
     match path.strip_prefix(root) {
-        Ok(inside) => inside
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/"),
+        Ok(inside) => inside.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/"),
         Err(_) => path.display().to_string(),
     }
 }

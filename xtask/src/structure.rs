@@ -84,12 +84,7 @@ fn compare(ours: &Value, theirs: &Value, at: &mut String, out: &mut Vec<String>)
             }
         }
         (a, b) if a == b => {}
-        (a, b) => out.push(format!(
-            "{}: ours {} upstream {}",
-            pointer_or_root(at),
-            short(a),
-            short(b)
-        )),
+        (a, b) => out.push(format!("{}: ours {} upstream {}", pointer_or_root(at), short(a), short(b))),
     }
 }
 
@@ -174,9 +169,6 @@ mod tests {
     fn sentences_are_folded_and_short_ones_dropped() {
         let doc = json!({"info": {"description": "The  first sentence here.\nShort one. Another   long sentence, this one!"},
             "properties": {"summary": {"type": "string"}}});
-        assert_eq!(
-            prose_sentences(&doc, 3),
-            ["the first sentence here", "another long sentence, this one"]
-        );
+        assert_eq!(prose_sentences(&doc, 3), ["the first sentence here", "another long sentence, this one"]);
     }
 }

@@ -21,16 +21,10 @@ fn regen_with(spec: &Path) -> (Option<i32>, String) {
 fn assert_one_line_error(spec: &Path, needle: &str) {
     let (code, stderr) = regen_with(spec);
     assert_eq!(code, Some(1), "{stderr}");
-    assert!(
-        !stderr.contains("panicked") && !stderr.contains("backtrace"),
-        "{stderr}"
-    );
+    assert!(!stderr.contains("panicked") && !stderr.contains("backtrace"), "{stderr}");
     let lines: Vec<_> = stderr.lines().collect();
     assert_eq!(lines.len(), 1, "expected one line: {stderr}");
-    assert!(
-        lines[0].starts_with("error: ") && lines[0].contains(needle),
-        "expected {needle:?} in: {stderr}"
-    );
+    assert!(lines[0].starts_with("error: ") && lines[0].contains(needle), "expected {needle:?} in: {stderr}");
 }
 
 fn write(dir: &Path, name: &str, text: &str) -> std::path::PathBuf {
@@ -41,9 +35,7 @@ fn write(dir: &Path, name: &str, text: &str) -> std::path::PathBuf {
 
 /// Our own ePayment document with `edit` applied, written as JSON.
 fn edited_spec(dir: &Path, edit: impl FnOnce(&mut serde_json::Value)) -> std::path::PathBuf {
-    let mut doc = Document::load(&regen::workspace_root().join("openapi/epayment.yaml"))
-        .expect("spec")
-        .value;
+    let mut doc = Document::load(&regen::workspace_root().join("openapi/epayment.yaml")).expect("spec").value;
     edit(&mut doc);
     write(dir, "edited.json", &serde_json::to_string_pretty(&doc).expect("json"))
 }
@@ -57,11 +49,7 @@ fn missing_file() {
 #[test]
 fn invalid_yaml_names_the_line() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let spec = write(
-        dir.path(),
-        "bad.yaml",
-        "openapi: 3.0.0\ninfo:\n  title: [x\n  version: 1\npaths: {}\n",
-    );
+    let spec = write(dir.path(), "bad.yaml", "openapi: 3.0.0\ninfo:\n  title: [x\n  version: 1\npaths: {}\n");
     assert_one_line_error(&spec, "bad.yaml:");
     let (_, stderr) = regen_with(&spec);
     assert!(stderr.contains("invalid YAML"), "{stderr}");
@@ -87,15 +75,9 @@ fn openapi_31_asks_for_30() {
 fn overlay_target_matching_nothing() {
     let dir = tempfile::tempdir().expect("tempdir");
     let spec = edited_spec(dir.path(), |d| {
-        d["paths"]
-            .as_object_mut()
-            .expect("paths")
-            .shift_remove("/merchant-dynamic-shipping-callback");
+        d["paths"].as_object_mut().expect("paths").shift_remove("/merchant-dynamic-shipping-callback");
     });
-    assert_one_line_error(
-        &spec,
-        "targets `$.paths['/merchant-dynamic-shipping-callback']`, which matches nothing",
-    );
+    assert_one_line_error(&spec, "targets `$.paths['/merchant-dynamic-shipping-callback']`, which matches nothing");
 }
 
 #[test]
@@ -115,10 +97,7 @@ fn generator_failure_names_the_operation() {
         d["paths"]["/v1/payments/{Reference}/refund"]["post"]["requestBody"]["content"]["application/json"]["schema"] =
             serde_json::json!({"$ref": "#/components/schemas/NoSuchSchema"});
     });
-    assert_one_line_error(
-        &spec,
-        "cannot generate operation `refundPayment` (POST /v1/payments/{Reference}/refund)",
-    );
+    assert_one_line_error(&spec, "cannot generate operation `refundPayment` (POST /v1/payments/{Reference}/refund)");
 }
 
 #[test]
@@ -136,13 +115,7 @@ fn stale_code_fails_check_with_a_diff_naming_the_change() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
-    assert!(
-        stderr.contains("stale generated code: crates/epayment-api/src/generated/epayment.rs"),
-        "{stderr}"
-    );
-    assert!(
-        stdout.contains("+        pub settled_amount: ::std::option::Option<Amount>,"),
-        "{stdout}"
-    );
+    assert!(stderr.contains("stale generated code: crates/epayment-api/src/generated/epayment.rs"), "{stderr}");
+    assert!(stdout.contains("+        pub settled_amount: ::std::option::Option<Amount>,"), "{stdout}");
     assert!(!stderr.contains("access_token.rs"), "{stderr}");
 }

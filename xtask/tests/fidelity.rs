@@ -10,20 +10,15 @@ use xtask::document::Document;
 use xtask::regen::{self, Options};
 use xtask::structure;
 
-const PAIRS: &[(&str, &str)] = &[
-    ("openapi/epayment.yaml", "epayment-openapi.yaml"),
-    ("openapi/access-token.yaml", "access-token-openapi.yaml"),
-];
+const PAIRS: &[(&str, &str)] =
+    &[("openapi/epayment.yaml", "epayment-openapi.yaml"), ("openapi/access-token.yaml", "access-token-openapi.yaml")];
 
 fn upstream_dir() -> Option<PathBuf> {
     let dir = regen::workspace_root().join("../shared/upstream");
     if dir.join("epayment-openapi.yaml").is_file() {
         Some(dir)
     } else {
-        eprintln!(
-            "skipping: {} not found (CI has ../shared beside the checkout)",
-            dir.display()
-        );
+        eprintln!("skipping: {} not found (CI has ../shared beside the checkout)", dir.display());
         None
     }
 }
@@ -38,11 +33,7 @@ fn own_documents_have_the_upstream_structure() {
     let root = regen::workspace_root();
     for (ours, theirs) in PAIRS {
         let differences = structure::differences(&load(&root.join(ours)), &load(&upstream.join(theirs)));
-        assert!(
-            differences.is_empty(),
-            "{ours} differs from upstream {theirs}:\n{}",
-            differences.join("\n")
-        );
+        assert!(differences.is_empty(), "{ours} differs from upstream {theirs}:\n{}", differences.join("\n"));
     }
 }
 
@@ -64,21 +55,14 @@ fn no_upstream_sentence_is_copied() {
             }
         }
     }
-    assert!(
-        copied.is_empty(),
-        "sentences copied from upstream:\n{}",
-        copied.join("\n")
-    );
+    assert!(copied.is_empty(), "sentences copied from upstream:\n{}", copied.join("\n"));
 }
 
 #[test]
 fn overlays_apply_to_the_upstream_document_and_it_generates() {
     let Some(upstream) = upstream_dir() else { return };
     let root = regen::workspace_root();
-    let options = Options {
-        spec: Some(upstream.join("epayment-openapi.yaml")),
-        ..Options::default()
-    };
+    let options = Options { spec: Some(upstream.join("epayment-openapi.yaml")), ..Options::default() };
     let rendered = regen::render_all(&root, &options).unwrap_or_else(|e| panic!("{e:#}"));
     assert!(rendered[0].contents.contains("pub fn capture_payment"));
     // Upstream differs from ours only in prose, so both give the same public items.

@@ -5,22 +5,12 @@ use xtask::regen::{self, Options};
 #[test]
 fn committed_client_is_current() {
     let root = regen::workspace_root();
-    let report = regen::run(
-        &root,
-        &Options {
-            check: true,
-            ..Options::default()
-        },
-    )
-    .expect("regen --check runs");
+    let report = regen::run(&root, &Options { check: true, ..Options::default() }).expect("regen --check runs");
     for (_, diff) in &report.stale {
         eprintln!("{diff}");
     }
     let stale: Vec<_> = report.stale.iter().map(|(p, _)| regen::display(&root, p)).collect();
-    assert!(
-        stale.is_empty(),
-        "stale generated code: {stale:?}; run `cargo xtask regen`"
-    );
+    assert!(stale.is_empty(), "stale generated code: {stale:?}; run `cargo xtask regen`");
     assert_eq!(report.current.len(), regen::TARGETS.len());
 }
 
@@ -38,22 +28,11 @@ fn header_names_the_command_inputs_and_digests() {
     let rendered = regen::render_all(&root, &Options::default()).expect("render");
     let epayment = &rendered[0].contents;
     let header: Vec<&str> = epayment.lines().take_while(|l| l.starts_with("//")).collect();
-    assert!(
-        header[0].contains("`cargo xtask regen`") && header[0].contains("Do not edit"),
-        "{header:?}"
-    );
+    assert!(header[0].contains("`cargo xtask regen`") && header[0].contains("Do not edit"), "{header:?}");
     let spec = std::fs::read(root.join("openapi/epayment.yaml")).expect("spec");
     let digest = xtask::document::sha256_hex(&spec);
-    assert!(
-        header
-            .iter()
-            .any(|l| l.contains("openapi/epayment.yaml") && l.contains(&digest)),
-        "{header:?}"
-    );
-    let overlays = header
-        .iter()
-        .filter(|l| l.contains("openapi/overlays/epayment/"))
-        .count();
+    assert!(header.iter().any(|l| l.contains("openapi/epayment.yaml") && l.contains(&digest)), "{header:?}");
+    let overlays = header.iter().filter(|l| l.contains("openapi/overlays/epayment/")).count();
     assert_eq!(overlays, 3, "{header:?}");
 }
 
@@ -63,9 +42,7 @@ fn capture_cancel_and_refund_are_typed() {
     let rendered = regen::render_all(&root, &Options::default()).expect("render");
     let code = &rendered[0].contents;
     for op in ["CapturePayment", "CancelPayment", "RefundPayment"] {
-        let at = code
-            .find(&format!("impl<'a> {op}<'a>"))
-            .unwrap_or_else(|| panic!("no builder for {op}"));
+        let at = code.find(&format!("impl<'a> {op}<'a>")).unwrap_or_else(|| panic!("no builder for {op}"));
         let send = &code[at..];
         let send = &send[send.find("pub async fn send").expect("send")..];
         let signature = &send[..send.find('{').expect("body")];

@@ -56,9 +56,7 @@ mod tests {
             .with_sensitive_header(AUTHORIZATION, HeaderValue::from_static("Bearer secret-token"))
             .with_header(HeaderName::from_static("x-extra"), HeaderValue::from_static("1"));
         let mut request = reqwest::Request::new(reqwest::Method::GET, "http://127.0.0.1/".parse().unwrap());
-        request
-            .headers_mut()
-            .insert(AUTHORIZATION, HeaderValue::from_static("Bearer old"));
+        request.headers_mut().insert(AUTHORIZATION, HeaderValue::from_static("Bearer old"));
         ctx.apply(&mut request);
         assert_eq!(request.headers()[AUTHORIZATION], "Bearer secret-token");
         assert_eq!(request.headers()["x-extra"], "1");
