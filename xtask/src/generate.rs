@@ -13,6 +13,11 @@
 //!   token lives there: the documents declare it as a security scheme, which progenitor does
 //!   not turn into a parameter, and a per-client context lets the caller change the token for
 //!   one call without rebuilding the `reqwest::Client` and its connection pool.
+//!   A post-hook records the status and headers of each answer in the same context, because
+//!   progenitor's error for an undecodable body keeps neither (and `Retry-After` lives there).
+//! - **`Currency` replaced by `epayment_api::Currency`**, an open enum: the document's closed
+//!   enum would turn an answer in a currency added later into a decode failure of the whole
+//!   payment.
 //! - **`PartialEq` on every type**, besides typify's `Clone`, `Debug`, `Serialize` and
 //!   `Deserialize`: the simulator and the tests compare bodies. Not `Eq` or `Hash`, which a
 //!   document with a floating-point field would make impossible.
@@ -21,7 +26,7 @@ use std::panic::{self, AssertUnwindSafe};
 
 use anyhow::{Result, anyhow};
 use openapiv3::{OpenAPI, ReferenceOr};
-use progenitor_impl::{GenerationSettings, Generator, InterfaceStyle, TagStyle};
+use progenitor_impl::{GenerationSettings, Generator, InterfaceStyle, TagStyle, TypeImpl};
 
 /// Extra derives on every generated type, besides typify's own.
 pub const EXTRA_DERIVES: &[&str] = &["PartialEq"];
@@ -32,7 +37,13 @@ fn settings() -> GenerationSettings {
         .with_interface(InterfaceStyle::Builder)
         .with_tag(TagStyle::Merged)
         .with_inner_type(quote::quote!(crate::RequestContext))
-        .with_pre_hook(quote::quote!(crate::RequestContext::apply));
+        .with_pre_hook(quote::quote!(crate::RequestContext::apply))
+        .with_post_hook(quote::quote!(crate::RequestContext::observe))
+        .with_replacement(
+            "Currency",
+            "crate::Currency",
+            [TypeImpl::FromStr, TypeImpl::Display, TypeImpl::Default].into_iter(),
+        );
     for derive in EXTRA_DERIVES {
         settings.with_derive(*derive);
     }

@@ -18,7 +18,7 @@
 //!     reqwest::header::HeaderValue::from_static("Bearer <token>"),
 //! );
 //! let client = Client::new_with_client("https://apitest.vipps.no/epayment", http, context);
-//! let amount = types::Amount::builder().currency(types::Currency::Nok).value(250);
+//! let amount = types::Amount::builder().currency(epayment_api::Currency::Nok).value(250);
 //! let answer = client
 //!     .capture_payment()
 //!     .reference("order-1234-abcd")
@@ -35,7 +35,9 @@
 //! ```
 
 mod context;
+mod currency;
 pub use context::RequestContext;
+pub use currency::Currency;
 
 /// The ePayment API: create, read, capture, cancel and refund payments.
 ///

@@ -369,7 +369,7 @@ pub mod types {
     ///Money in minor units (øre, cents) with its currency. Never a decimal number.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Amount {
-        pub currency: Currency,
+        pub currency: crate::Currency,
         ///Minor units; 1000 is 10.00 NOK.
         pub value: i64,
     }
@@ -506,7 +506,7 @@ pub mod types {
     pub struct BottomLine {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub barcode: ::std::option::Option<Barcode>,
-        pub currency: Currency,
+        pub currency: crate::Currency,
         #[serde(
             rename = "giftCardAmount",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -2046,77 +2046,6 @@ pub mod types {
                 .map_err(|e: self::error::ConversionError| {
                     <D::Error as ::serde::de::Error>::custom(e.to_string())
                 })
-        }
-    }
-    ///ISO 4217 code of a currency the API accepts.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum Currency {
-        #[serde(rename = "NOK")]
-        Nok,
-        #[serde(rename = "DKK")]
-        Dkk,
-        #[serde(rename = "EUR")]
-        Eur,
-        #[serde(rename = "SEK")]
-        Sek,
-        #[serde(rename = "USD")]
-        Usd,
-        #[serde(rename = "GBP")]
-        Gbp,
-    }
-    impl ::std::fmt::Display for Currency {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Nok => f.write_str("NOK"),
-                Self::Dkk => f.write_str("DKK"),
-                Self::Eur => f.write_str("EUR"),
-                Self::Sek => f.write_str("SEK"),
-                Self::Usd => f.write_str("USD"),
-                Self::Gbp => f.write_str("GBP"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for Currency {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "NOK" => Ok(Self::Nok),
-                "DKK" => Ok(Self::Dkk),
-                "EUR" => Ok(Self::Eur),
-                "SEK" => Ok(Self::Sek),
-                "USD" => Ok(Self::Usd),
-                "GBP" => Ok(Self::Gbp),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for Currency {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for Currency {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     ///Who is asked to pay, given in exactly one of three ways.
@@ -4360,7 +4289,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct Amount {
-            currency: ::std::result::Result<super::Currency, ::std::string::String>,
+            currency: ::std::result::Result<crate::Currency, ::std::string::String>,
             value: ::std::result::Result<i64, ::std::string::String>,
         }
         impl ::std::default::Default for Amount {
@@ -4374,7 +4303,7 @@ pub mod types {
         impl Amount {
             pub fn currency<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::Currency>,
+                T: ::std::convert::TryInto<crate::Currency>,
                 T::Error: ::std::fmt::Display,
             {
                 self.currency = value
@@ -4488,7 +4417,7 @@ pub mod types {
                 ::std::option::Option<super::Barcode>,
                 ::std::string::String,
             >,
-            currency: ::std::result::Result<super::Currency, ::std::string::String>,
+            currency: ::std::result::Result<crate::Currency, ::std::string::String>,
             gift_card_amount: ::std::result::Result<
                 ::std::option::Option<i64>,
                 ::std::string::String,
@@ -4568,7 +4497,7 @@ pub mod types {
             }
             pub fn currency<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::Currency>,
+                T: ::std::convert::TryInto<crate::Currency>,
                 T::Error: ::std::fmt::Display,
             {
                 self.currency = value
@@ -9090,6 +9019,7 @@ pub mod builder {
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
             client.post(&result, &info).await?;
+            (crate::RequestContext::observe)(&client.inner, &result);
             let response = result?;
             match response.status().as_u16() {
                 201u16 => ResponseValue::from_response(response).await,
@@ -9229,6 +9159,7 @@ pub mod builder {
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
             client.post(&result, &info).await?;
+            (crate::RequestContext::observe)(&client.inner, &result);
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
@@ -9347,6 +9278,7 @@ pub mod builder {
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
             client.post(&result, &info).await?;
+            (crate::RequestContext::observe)(&client.inner, &result);
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
@@ -9619,6 +9551,7 @@ pub mod builder {
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
             client.post(&result, &info).await?;
+            (crate::RequestContext::observe)(&client.inner, &result);
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
@@ -9910,6 +9843,7 @@ pub mod builder {
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
             client.post(&result, &info).await?;
+            (crate::RequestContext::observe)(&client.inner, &result);
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
@@ -10201,6 +10135,7 @@ pub mod builder {
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
             client.post(&result, &info).await?;
+            (crate::RequestContext::observe)(&client.inner, &result);
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
@@ -10365,6 +10300,7 @@ pub mod builder {
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
             client.post(&result, &info).await?;
+            (crate::RequestContext::observe)(&client.inner, &result);
             let response = result?;
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::empty(response)),
