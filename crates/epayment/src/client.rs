@@ -1,0 +1,380 @@
+//! The client: one access token, the common headers, and the attempt-and-retry loop every
+//! operation runs through.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use epayment_api::RequestContext;
+use epayment_api::access_token;
+use epayment_api::epayment as api;
+use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderName, HeaderValue, RETRY_AFTER};
+use secrecy::{ExposeSecret as _, SecretString};
+use tokio::time::Instant;
+use tracing::{Instrument as _, field};
+
+use crate::config::{ClientBuilder, ConfigError, Credentials, Environment};
+use crate::error::{Error, InputError, Problem, cut};
+use crate::ids::{IdempotencyKey, MerchantSerialNumber, Reference};
+use crate::retry::{RetryPolicy, parse_retry_after};
+use crate::token::{Token, TokenCache};
+
+/// A client of the ePayment API for one merchant serial number.
+///
+/// Cheap to clone (clones share the token, the connection pool and the configuration). Every
+/// operation fetches the access token when needed, sends the common headers, and retries
+/// retryable failures with the same idempotency key and body; see [`RetryPolicy`].
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    environment: Environment,
+    epayment_url: String,
+    credentials: Credentials,
+    msn: MerchantSerialNumber,
+    system_headers: HeaderMap,
+    timeout: Duration,
+    retry: RetryPolicy,
+    tokens: TokenCache,
+}
+
+/// What [`ClientBuilder::build`] hands over once everything is checked.
+pub(crate) struct Parts {
+    pub(crate) http: reqwest::Client,
+    pub(crate) environment: Environment,
+    pub(crate) credentials: Credentials,
+    pub(crate) msn: MerchantSerialNumber,
+    pub(crate) system: Option<(String, String)>,
+    pub(crate) plugin: Option<(String, String)>,
+    pub(crate) timeout: Duration,
+    pub(crate) retry: RetryPolicy,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("environment", &self.inner.environment)
+            .field("merchant_serial_number", &self.inner.msn)
+            .field("credentials", &self.inner.credentials)
+            .field("timeout", &self.inner.timeout)
+            .field("retry", &self.inner.retry)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Why one attempt failed: the API refused the token (worth one retry with a new one), or
+/// anything else.
+enum Failure {
+    Unauthorized(Token, Error),
+    Other(Error),
+}
+
+/// What an operation tells the loop about itself, for the tracing span.
+pub(crate) struct Operation<'a> {
+    pub(crate) id: &'static str,
+    pub(crate) reference: Option<&'a Reference>,
+    pub(crate) idempotency_key: Option<&'a IdempotencyKey>,
+}
+
+impl Client {
+    /// Starts a configuration; see [`ClientBuilder`].
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// A client configured from the environment variables in [`crate::env`].
+    pub fn from_env() -> Result<Client, ConfigError> {
+        ClientBuilder::from_env()?.build()
+    }
+
+    pub(crate) fn from_parts(parts: Parts) -> Self {
+        let mut system_headers = HeaderMap::new();
+        let pairs = [
+            ("vipps-system-name", "vipps-system-version", parts.system),
+            ("vipps-system-plugin-name", "vipps-system-plugin-version", parts.plugin),
+        ];
+        for (name_header, version_header, pair) in pairs {
+            if let Some((name, version)) = pair {
+                // Both were checked to be printable ASCII by the builder.
+                for (header, value) in [(name_header, name), (version_header, version)] {
+                    if let Ok(value) = HeaderValue::from_str(&value) {
+                        system_headers.insert(HeaderName::from_static(header), value);
+                    }
+                }
+            }
+        }
+        Self {
+            inner: Arc::new(Inner {
+                epayment_url: parts.environment.epayment_url(),
+                http: parts.http,
+                environment: parts.environment,
+                credentials: parts.credentials,
+                msn: parts.msn,
+                system_headers,
+                timeout: parts.timeout,
+                retry: parts.retry,
+                tokens: TokenCache::default(),
+            }),
+        }
+    }
+
+    /// Where requests go.
+    pub fn environment(&self) -> &Environment {
+        &self.inner.environment
+    }
+
+    /// The merchant serial number every call is made for.
+    pub fn merchant_serial_number(&self) -> &MerchantSerialNumber {
+        &self.inner.msn
+    }
+
+    pub(crate) fn subscription_key(&self) -> &str {
+        self.inner.credentials.subscription_key.expose_secret()
+    }
+
+    /// A fresh context for one attempt: the system headers and the timeout.
+    fn context(&self) -> RequestContext {
+        let mut context = RequestContext::new().with_timeout(self.inner.timeout);
+        for (name, value) in &self.inner.system_headers {
+            context = context.with_header(name.clone(), value.clone());
+        }
+        context
+    }
+
+    /// Runs `call` against the generated client until it succeeds, fails for good, or the
+    /// retry policy is spent. `call` must send the same request each time: the same
+    /// idempotency key and the same body.
+    pub(crate) async fn execute<T, E, F, Fut>(&self, operation: Operation<'_>, mut call: F) -> Result<T, Error>
+    where
+        F: FnMut(api::Client) -> Fut,
+        Fut: Future<Output = Result<api::ResponseValue<T>, api::Error<E>>>,
+        E: serde::Serialize,
+    {
+        let span = tracing::info_span!(
+            "epayment",
+            operation = operation.id,
+            reference = field::Empty,
+            idempotency_key = field::Empty,
+            attempt = field::Empty,
+            status = field::Empty,
+            trace_id = field::Empty,
+        );
+        if let Some(reference) = operation.reference {
+            span.record("reference", reference.as_str());
+        }
+        if let Some(key) = operation.idempotency_key {
+            span.record("idempotency_key", key.as_str());
+        }
+        let id = operation.id;
+        async move {
+            let started = Instant::now();
+            let mut attempt = 0;
+            let mut renewed_token = false;
+            loop {
+                attempt += 1;
+                tracing::Span::current().record("attempt", attempt);
+                let error = match self.attempt(id, &mut call).await {
+                    Ok(value) => return Ok(value),
+                    Err(Failure::Unauthorized(token, error)) => {
+                        self.inner.tokens.invalidate(&token).await;
+                        if !renewed_token {
+                            // The token may have expired early: fetch a new one and try once more.
+                            renewed_token = true;
+                            tracing::debug!("the API refused the token; fetching a new one");
+                            attempt -= 1;
+                            continue;
+                        }
+                        return Err(Error::Auth {
+                            status: Some(401),
+                            message: format!("{id} was refused with a freshly fetched token: {error}"),
+                        });
+                    }
+                    Err(Failure::Other(error)) => error,
+                };
+                if !error.is_retryable() {
+                    return Err(error);
+                }
+                let retry_after = error.problem().and_then(|p| p.retry_after);
+                let Some(wait) = self.inner.retry.next_wait(attempt, started.elapsed(), retry_after) else {
+                    return Err(error);
+                };
+                tracing::warn!(%error, wait_ms = wait.as_millis() as u64, "retrying with the same idempotency key");
+                tokio::time::sleep(wait).await;
+            }
+        }
+        .instrument(span)
+        .await
+    }
+
+    async fn attempt<T, E, F, Fut>(&self, id: &'static str, call: &mut F) -> Result<T, Failure>
+    where
+        F: FnMut(api::Client) -> Fut,
+        Fut: Future<Output = Result<api::ResponseValue<T>, api::Error<E>>>,
+        E: serde::Serialize,
+    {
+        let token = self.token().await.map_err(Failure::Other)?;
+        let bearer = HeaderValue::from_str(&format!("Bearer {}", token.secret().expose_secret())).map_err(|_| {
+            Failure::Other(Error::Auth { status: None, message: "the access token is not a valid header value".into() })
+        })?;
+        let context = self.context().with_sensitive_header(AUTHORIZATION, bearer);
+        let client = api::Client::new_with_client(&self.inner.epayment_url, self.inner.http.clone(), context.clone());
+        let span = tracing::Span::current();
+        match call(client).await {
+            Ok(answer) => {
+                span.record("status", answer.status().as_u16());
+                Ok(answer.into_inner())
+            }
+            Err(e) => {
+                let error = translate(id, e, &context, Body::Show).await;
+                if let Some(status) = error.status() {
+                    span.record("status", status);
+                }
+                if let Some(trace_id) = error.problem().and_then(|p| p.trace_id.as_deref()) {
+                    span.record("trace_id", trace_id);
+                }
+                if error.status() == Some(401) {
+                    Err(Failure::Unauthorized(token, error))
+                } else {
+                    Err(Failure::Other(error))
+                }
+            }
+        }
+    }
+
+    async fn token(&self) -> Result<Token, Error> {
+        self.inner.tokens.get(|| self.fetch_token()).await
+    }
+
+    /// One call to the access-token API.
+    async fn fetch_token(&self) -> Result<(SecretString, Duration), Error> {
+        const ID: &str = "fetchAuthorizationTokenUsingPost";
+        let context = self.context();
+        let client = access_token::Client::new_with_client(
+            self.inner.environment.host(),
+            self.inner.http.clone(),
+            context.clone(),
+        );
+        let credentials = &self.inner.credentials;
+        let answer = client
+            .fetch_authorization_token_using_post()
+            .client_id(credentials.client_id.clone())
+            .client_secret(credentials.client_secret.expose_secret().to_owned())
+            .ocp_apim_subscription_key(self.subscription_key().to_owned())
+            .merchant_serial_number(self.inner.msn.as_str())
+            .send()
+            .await;
+        let body = match answer {
+            Ok(answer) => answer.into_inner(),
+            Err(e) => {
+                return Err(match translate(ID, e, &context, Body::Withhold).await {
+                    Error::Api(p) if matches!(p.status, 400 | 401 | 403) => Error::Auth {
+                        status: Some(p.status),
+                        message: format!(
+                            "the access-token endpoint refused client id {:?} with its secret and subscription key{}",
+                            credentials.client_id,
+                            p.detail.as_deref().map(|d| format!(": {d}")).unwrap_or_default()
+                        ),
+                    },
+                    other => other,
+                });
+            }
+        };
+        let seconds = body.expires_in.trim().parse::<u64>().map_err(|_| Error::Decode {
+            operation: ID,
+            status: 200,
+            message: format!("expires_in is not a number of seconds: {:?}", cut(&body.expires_in, 20)),
+            body: WITHHELD.into(),
+        })?;
+        Ok((SecretString::from(body.access_token), Duration::from_secs(seconds)))
+    }
+}
+
+const WITHHELD: &str = "(withheld: an access-token answer may hold a token)";
+
+/// Whether an undecodable body may be shown in an error.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Body {
+    Show,
+    Withhold,
+}
+
+/// Turns the generated client's error into ours.
+async fn translate<E: serde::Serialize>(
+    id: &'static str,
+    error: api::Error<E>,
+    context: &RequestContext,
+    body: Body,
+) -> Error {
+    let shown = |bytes: &[u8]| match body {
+        Body::Show => cut(&String::from_utf8_lossy(bytes), 512),
+        Body::Withhold => WITHHELD.to_owned(),
+    };
+    match error {
+        api::Error::CommunicationError(e) | api::Error::ResponseBodyError(e) | api::Error::InvalidUpgrade(e) => {
+            transport(id, &e)
+        }
+        api::Error::ErrorResponse(answer) => {
+            let status = answer.status().as_u16();
+            let retry_after = retry_after(answer.headers());
+            let bytes = serde_json::to_vec(&answer.into_inner()).unwrap_or_default();
+            api_error(status, &bytes, retry_after)
+        }
+        api::Error::InvalidResponsePayload(bytes, e) => match context.last_answer() {
+            Some(answer) if !answer.status.is_success() => {
+                api_error(answer.status.as_u16(), &bytes, retry_after(&answer.headers))
+            }
+            answer => Error::Decode {
+                operation: id,
+                status: answer.map_or(0, |a| a.status.as_u16()),
+                message: e.to_string(),
+                body: shown(&bytes),
+            },
+        },
+        api::Error::UnexpectedResponse(response) => {
+            let status = response.status();
+            let retry_after = retry_after(response.headers());
+            match response.bytes().await {
+                Ok(bytes) if status.is_success() => Error::Decode {
+                    operation: id,
+                    status: status.as_u16(),
+                    message: "the document declares no such answer for this operation".into(),
+                    body: shown(&bytes),
+                },
+                Ok(bytes) => api_error(status.as_u16(), &bytes, retry_after),
+                Err(e) => transport(id, &e),
+            }
+        }
+        api::Error::InvalidRequest(message) => Error::InvalidInput(InputError::new("request", "", &message)),
+        api::Error::Custom(message) => Error::Transport { operation: id, message },
+    }
+}
+
+fn api_error(status: u16, body: &[u8], retry_after: Option<Duration>) -> Error {
+    let mut problem = Problem::from_body(status, body);
+    problem.retry_after = retry_after;
+    Error::Api(Box::new(problem))
+}
+
+fn transport(id: &'static str, e: &reqwest::Error) -> Error {
+    if e.is_timeout() {
+        Error::Timeout { operation: id }
+    } else {
+        // The full chain: reqwest's own message is only "error sending request".
+        let mut message = e.to_string();
+        let mut source = std::error::Error::source(e);
+        while let Some(s) = source {
+            message.push_str(": ");
+            message.push_str(&s.to_string());
+            source = s.source();
+        }
+        Error::Transport { operation: id, message }
+    }
+}
+
+fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let value = headers.get(RETRY_AFTER)?.to_str().ok()?;
+    parse_retry_after(value, SystemTime::now())
+}

@@ -1,0 +1,403 @@
+//! One error type for every operation, and the problem documents the API answers with.
+
+use std::fmt;
+use std::time::Duration;
+
+use serde::Deserialize;
+
+/// Everything an operation can fail with.
+///
+/// Branch on the variant, and for [`Error::Api`] on [`Problem::status`] and
+/// [`Problem::code`], never on message text.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The API answered with an error (a problem document, or a bare status).
+    #[error("{0}")]
+    Api(Box<Problem>),
+    /// The input was refused before anything was sent.
+    #[error(transparent)]
+    InvalidInput(#[from] InputError),
+    /// The access token could not be had: the keys were refused, or a call was refused again
+    /// with a fresh token.
+    #[error("authentication failed{}: {message}", status.map(|s| format!(" (HTTP {s})")).unwrap_or_default())]
+    Auth {
+        /// HTTP status of the refusal, if there was an answer.
+        status: Option<u16>,
+        /// What went wrong; never contains a secret.
+        message: String,
+    },
+    /// The request could not be sent or the answer not read (connection refused, reset, ...).
+    /// An operation may or may not have been applied: retry with the same idempotency key, or
+    /// read the payment back.
+    #[error(
+        "transport error during {operation}: {message}; it may have been applied: retry with the same idempotency key or read the payment back"
+    )]
+    Transport {
+        /// The operation id, e.g. `capturePayment`.
+        operation: &'static str,
+        /// What the HTTP client reported.
+        message: String,
+    },
+    /// No answer in time. As with [`Error::Transport`], the operation may have been applied.
+    #[error(
+        "{operation} timed out; it may have been applied: retry with the same idempotency key or read the payment back"
+    )]
+    Timeout {
+        /// The operation id.
+        operation: &'static str,
+    },
+    /// An answer that does not decode as the document says.
+    #[error("{operation}: could not decode the answer (HTTP {status}): {message}; body: {body}")]
+    Decode {
+        /// The operation id.
+        operation: &'static str,
+        /// HTTP status of the answer.
+        status: u16,
+        /// What the decoder said.
+        message: String,
+        /// The start of the body (at most 512 characters), or a note that it is withheld.
+        body: String,
+    },
+}
+
+impl Error {
+    /// Whether a retry with the same idempotency key and body may succeed: transport errors,
+    /// timeouts, HTTP 423, 429, 500, 502, 503, 504, and error codes 6160 and 6280.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Transport { .. } | Error::Timeout { .. } => true,
+            Error::Api(problem) => problem.is_retryable(),
+            Error::InvalidInput(_) | Error::Auth { .. } | Error::Decode { .. } => false,
+        }
+    }
+
+    /// The problem document, for [`Error::Api`].
+    pub fn problem(&self) -> Option<&Problem> {
+        match self {
+            Error::Api(p) => Some(p),
+            _ => None,
+        }
+    }
+
+    /// The API's error code, for [`Error::Api`] answers that carry one.
+    pub fn code(&self) -> Option<ErrorCode> {
+        self.problem().and_then(|p| p.code)
+    }
+
+    /// The HTTP status, for errors that got an answer.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Api(p) => Some(p.status),
+            Error::Auth { status, .. } => *status,
+            Error::Decode { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+}
+
+/// Input refused before a request was sent.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("invalid {field} {value:?}: {reason}")]
+pub struct InputError {
+    field: &'static str,
+    value: String,
+    reason: String,
+}
+
+impl InputError {
+    pub(crate) fn new(field: &'static str, value: impl AsRef<str>, reason: &str) -> Self {
+        Self { field, value: cut(value.as_ref(), 80), reason: reason.to_owned() }
+    }
+
+    /// Which input: `amount`, `reference`, `idempotency key`, ...
+    pub fn field(&self) -> &'static str {
+        self.field
+    }
+
+    /// Why it was refused.
+    pub fn reason(&self) -> &str {
+        &self.reason
+    }
+}
+
+/// An error answer of the API: an RFC 7807 problem document, read leniently (any field may be
+/// missing; the status always comes from the HTTP answer).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    /// HTTP status.
+    pub status: u16,
+    /// Short name of the error.
+    pub title: Option<String>,
+    /// What went wrong this time.
+    pub detail: Option<String>,
+    /// Give this to Vipps MobilePay support.
+    pub trace_id: Option<String>,
+    /// The request the problem is about.
+    pub instance: Option<String>,
+    /// Link describing the kind of error.
+    pub type_uri: Option<String>,
+    /// The error code from `extraDetails`, if any.
+    pub code: Option<ErrorCode>,
+    /// The other `extraDetails` entries: for validation problems, the fields at fault.
+    pub field_errors: Vec<FieldError>,
+    /// How long the API asked us to wait (`Retry-After`), if it did.
+    pub retry_after: Option<Duration>,
+}
+
+/// One `extraDetails` entry other than the error code: for a validation problem, a bad field.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldError {
+    /// The field (or detail) name.
+    pub name: String,
+    /// What is wrong with it.
+    pub reason: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct WireProblem {
+    #[serde(rename = "type")]
+    type_uri: Option<String>,
+    title: Option<String>,
+    detail: Option<String>,
+    trace_id: Option<String>,
+    instance: Option<String>,
+    extra_details: Option<Vec<WireDetail>>,
+}
+
+#[derive(Deserialize)]
+struct WireDetail {
+    name: Option<String>,
+    reason: Option<serde_json::Value>,
+}
+
+impl Problem {
+    /// A problem with nothing but a status, for answers without a readable body.
+    pub fn bare(status: u16) -> Self {
+        Self {
+            status,
+            title: None,
+            detail: None,
+            trace_id: None,
+            instance: None,
+            type_uri: None,
+            code: None,
+            field_errors: Vec::new(),
+            retry_after: None,
+        }
+    }
+
+    /// Reads a problem document. A body that is empty, not JSON, or not a problem gives a bare
+    /// problem with the status, never an error: the status alone is enough to act on.
+    pub fn from_body(status: u16, body: &[u8]) -> Self {
+        let Ok(wire) = serde_json::from_slice::<WireProblem>(body) else {
+            return Self::bare(status);
+        };
+        let mut code = None;
+        let mut field_errors = Vec::new();
+        for d in wire.extra_details.into_iter().flatten() {
+            let name = d.name.unwrap_or_default();
+            let reason = match d.reason {
+                Some(serde_json::Value::String(s)) => s,
+                Some(other) => other.to_string(),
+                None => String::new(),
+            };
+            match (name.as_str(), reason.trim().parse::<u32>()) {
+                ("ErrorCode", Ok(n)) if code.is_none() => code = Some(ErrorCode::from_code(n)),
+                _ => field_errors.push(FieldError { name, reason }),
+            }
+        }
+        Self {
+            status,
+            title: wire.title,
+            detail: wire.detail,
+            trace_id: wire.trace_id,
+            instance: wire.instance,
+            type_uri: wire.type_uri,
+            code,
+            field_errors,
+            retry_after: None,
+        }
+    }
+
+    /// Whether the same request may succeed later: HTTP 423, 429, 500, 502, 503, 504, or codes
+    /// 6160 (busy) and 6280 (capture failed, retry).
+    pub fn is_retryable(&self) -> bool {
+        matches!(self.status, 423 | 429 | 500 | 502 | 503 | 504)
+            || matches!(self.code, Some(ErrorCode::PaymentBusy | ErrorCode::CaptureFailedRetryLater))
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "the API refused the request (HTTP {}", self.status)?;
+        if let Some(code) = self.code {
+            write!(f, ", error {}: {}", code.code(), code.meaning())?;
+        }
+        f.write_str(")")?;
+        match (&self.title, &self.detail) {
+            (_, Some(detail)) => write!(f, ": {detail}")?,
+            (Some(title), None) => write!(f, ": {title}")?,
+            (None, None) => {}
+        }
+        for e in &self.field_errors {
+            write!(f, "; {}: {}", e.name, e.reason)?;
+        }
+        if let Some(trace) = &self.trace_id {
+            write!(f, " [traceId {trace}]")?;
+        }
+        Ok(())
+    }
+}
+
+macro_rules! error_codes {
+    ($($variant:ident = $code:literal, $meaning:literal;)*) => {
+        /// The error codes of the ePayment API, carried in a problem's `extraDetails`.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum ErrorCode {
+            $(
+                #[doc = $meaning]
+                $variant,
+            )*
+            /// A force-approve failure (10010 to 10070; test environment only).
+            ForceApprove(u32),
+            /// A code this client does not know.
+            Other(u32),
+        }
+
+        impl ErrorCode {
+            /// The code for a number.
+            pub fn from_code(code: u32) -> Self {
+                match code {
+                    $($code => ErrorCode::$variant,)*
+                    10010..=10070 => ErrorCode::ForceApprove(code),
+                    other => ErrorCode::Other(other),
+                }
+            }
+
+            /// The number.
+            pub fn code(self) -> u32 {
+                match self {
+                    $(ErrorCode::$variant => $code,)*
+                    ErrorCode::ForceApprove(code) | ErrorCode::Other(code) => code,
+                }
+            }
+
+            /// What the code means, in a few words.
+            pub fn meaning(self) -> &'static str {
+                match self {
+                    $(ErrorCode::$variant => $meaning,)*
+                    ErrorCode::ForceApprove(_) => "force approve failed",
+                    ErrorCode::Other(_) => "unknown error code",
+                }
+            }
+        }
+    };
+}
+
+error_codes! {
+    InternalError = 3010, "internal error";
+    CaptureIdempotencyConflict = 4010, "capture retried with the same idempotency key but another body";
+    IdempotencyKeyReused = 4020, "idempotency key already used for another operation";
+    InvalidAmount = 4040, "invalid amount";
+    InvalidPhoneNumber = 4070, "invalid phone number";
+    MissingParameter = 4140, "missing required parameter";
+    ReferenceExistsOrRefundConflict = 4150, "reference already exists, or refund retried with the same key but another body";
+    ReferenceNotFound = 5090, "reference not found for this merchant serial number";
+    AmountTooSmall = 6010, "amount too small";
+    RefundBeforeReservation = 6020, "refund before the payment was reserved";
+    CancelFullyCaptured = 6040, "cannot cancel a fully captured payment";
+    CancelNotReserved = 6050, "cannot cancel a payment that is not reserved";
+    CancelAuthorizedTransactionOnly = 6060, "cannot cancel an authorized payment when cancelTransactionOnly is set";
+    CaptureCancelled = 6070, "cannot capture a cancelled payment";
+    CaptureBeforeReservation = 6080, "cannot capture before the payment is authorized";
+    CaptureAmountTooHigh = 6090, "capture amount is more than what is left of the reservation";
+    FullCaptureOnly = 6140, "this sales unit allows only full capture";
+    RefundAmountTooHigh = 6150, "refund amount is more than captured minus refunded";
+    PaymentBusy = 6160, "payment is being processed by another operation; retry shortly";
+    CannotCancelInState = 6190, "payment cannot be cancelled in its state";
+    CannotCaptureInState = 6200, "payment cannot be captured in its state";
+    CannotRefundInState = 6210, "payment cannot be refunded in its state";
+    CancelWhileProcessing = 6250, "cannot cancel while the payment is being processed";
+    FundsUnavailable = 6260, "funds unavailable: the reservation was released early";
+    CaptureFailedRetryLater = 6280, "capture failed; retry later with the same idempotency key";
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} ({})", self.code(), self.meaning())
+    }
+}
+
+/// At most `max` characters of `text`, with a note of how much was cut.
+pub(crate) fn cut(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((i, _)) => format!("{}… ({} more bytes)", &text[..i], text.len() - i),
+        None => text.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn problem_with_a_code_and_field_errors() {
+        let body = br#"{"type":"https://developer.vippsmobilepay.com/docs/APIs/epayment-api/api-guide/errors",
+            "title":"Bad Request","status":400,"detail":"Capture amount too high","traceId":"abc-123",
+            "instance":"/v1/payments/x/capture",
+            "extraDetails":[{"name":"ErrorCode","reason":"6090"},{"name":"modificationAmount","reason":"too high"}]}"#;
+        let p = Problem::from_body(400, body);
+        assert_eq!(p.code, Some(ErrorCode::CaptureAmountTooHigh));
+        assert_eq!(p.trace_id.as_deref(), Some("abc-123"));
+        assert_eq!(p.instance.as_deref(), Some("/v1/payments/x/capture"));
+        assert_eq!(p.field_errors, [FieldError { name: "modificationAmount".into(), reason: "too high".into() }]);
+        assert!(!p.is_retryable());
+        let shown = p.to_string();
+        assert!(shown.contains("HTTP 400") && shown.contains("6090") && shown.contains("abc-123"), "{shown}");
+    }
+
+    #[test]
+    fn bodies_that_are_not_problems_give_the_status_alone() {
+        for body in [&b""[..], b"not json", b"[1,2]", b"null", b"{\"extraDetails\": 5}", &[0xff, 0xfe]] {
+            let p = Problem::from_body(503, body);
+            assert_eq!(p, Problem::bare(503));
+            assert!(p.is_retryable());
+        }
+    }
+
+    #[test]
+    fn codes_map_both_ways_and_unknown_ones_are_kept() {
+        for n in [3010, 4010, 6040, 6070, 6080, 6090, 6140, 6150, 6160, 6280] {
+            assert_eq!(ErrorCode::from_code(n).code(), n);
+            assert!(!matches!(ErrorCode::from_code(n), ErrorCode::Other(_)), "{n}");
+        }
+        assert_eq!(ErrorCode::from_code(10030), ErrorCode::ForceApprove(10030));
+        assert_eq!(ErrorCode::from_code(7777), ErrorCode::Other(7777));
+    }
+
+    #[test]
+    fn retryable_codes_are_retryable_whatever_the_status() {
+        let mut p = Problem::bare(400);
+        assert!(!p.is_retryable());
+        p.code = Some(ErrorCode::PaymentBusy);
+        assert!(p.is_retryable());
+        p.code = Some(ErrorCode::CaptureFailedRetryLater);
+        assert!(p.is_retryable());
+        for status in [423, 429, 500, 502, 503, 504] {
+            assert!(Problem::bare(status).is_retryable(), "{status}");
+        }
+        for status in [400, 401, 403, 404, 409, 422] {
+            assert!(!Problem::bare(status).is_retryable(), "{status}");
+        }
+    }
+
+    #[test]
+    fn cut_keeps_short_text_and_marks_long_text() {
+        assert_eq!(cut("abc", 5), "abc");
+        assert_eq!(cut("abcdef", 3), "abc… (3 more bytes)");
+        assert_eq!(cut("ææææ", 2), "ææ… (4 more bytes)");
+    }
+}
