@@ -36,7 +36,7 @@ struct Inner {
     credentials: Credentials,
     msn: MerchantSerialNumber,
     system_headers: HeaderMap,
-    timeout: Duration,
+    timeout: Option<Duration>,
     retry: RetryPolicy,
     tokens: TokenCache,
 }
@@ -49,7 +49,7 @@ pub(crate) struct Parts {
     pub(crate) msn: MerchantSerialNumber,
     pub(crate) system: Option<(String, String)>,
     pub(crate) plugin: Option<(String, String)>,
-    pub(crate) timeout: Duration,
+    pub(crate) timeout: Option<Duration>,
     pub(crate) retry: RetryPolicy,
 }
 
@@ -137,7 +137,10 @@ impl Client {
 
     /// A fresh context for one attempt: the system headers and the timeout.
     fn context(&self) -> RequestContext {
-        let mut context = RequestContext::new().with_timeout(self.inner.timeout);
+        let mut context = RequestContext::new();
+        if let Some(timeout) = self.inner.timeout {
+            context = context.with_timeout(timeout);
+        }
         for (name, value) in &self.inner.system_headers {
             context = context.with_header(name.clone(), value.clone());
         }

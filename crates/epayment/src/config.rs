@@ -111,7 +111,7 @@ pub struct ClientBuilder {
     msn: Option<String>,
     system: Option<(String, String)>,
     plugin: Option<(String, String)>,
-    timeout: Duration,
+    timeout: Option<Duration>,
     retry: RetryPolicy,
     http: Option<reqwest::Client>,
 }
@@ -124,7 +124,7 @@ impl Default for ClientBuilder {
             msn: None,
             system: None,
             plugin: None,
-            timeout: ClientBuilder::DEFAULT_TIMEOUT,
+            timeout: Some(ClientBuilder::DEFAULT_TIMEOUT),
             retry: RetryPolicy::default(),
             http: None,
         }
@@ -194,7 +194,14 @@ impl ClientBuilder {
 
     /// The timeout of each attempt (the token fetch included); 20 s unless set.
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// No timeout of this client's own: for callers that put their own deadline around each
+    /// call, or whose [`http_client`](Self::http_client) has one.
+    pub fn without_timeout(mut self) -> Self {
+        self.timeout = None;
         self
     }
 
@@ -271,7 +278,7 @@ impl ClientBuilder {
                 check_header_text(fields.1, version, 30)?;
             }
         }
-        if self.timeout.is_zero() {
+        if self.timeout.is_some_and(|t| t.is_zero()) {
             return Err(InputError::new("timeout", "0s", "must be longer than zero").into());
         }
         let host = self.environment.host().to_owned();

@@ -1,0 +1,95 @@
+//! Shared fixtures: a wiremock server with a token endpoint, and a client pointed at it.
+#![allow(dead_code, reason = "each test file uses a different part")]
+
+use std::time::Duration;
+
+use epayment::{Client, ClientBuilder, Environment, Reference, RetryPolicy};
+use serde_json::json;
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+pub const CLIENT_ID: &str = "client-id-1";
+pub const CLIENT_SECRET: &str = "client-secret-DO-NOT-LEAK";
+pub const SUBSCRIPTION_KEY: &str = "subscription-key-DO-NOT-LEAK";
+pub const TOKEN: &str = "access-token-DO-NOT-LEAK";
+pub const MSN: &str = "123456";
+pub const REFERENCE: &str = "order-1234-abcd";
+pub const CAPTURE_PATH: &str = "/epayment/v1/payments/order-1234-abcd/capture";
+
+pub fn reference() -> Reference {
+    Reference::new(REFERENCE).expect("valid reference")
+}
+
+/// The access-token answer, with a lifetime in seconds.
+pub fn token_answer(token: &str, lifetime: u64) -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_json(json!({
+        "token_type": "Bearer",
+        "expires_in": lifetime.to_string(),
+        "ext_expires_in": lifetime.to_string(),
+        "expires_on": "4102444800",
+        "not_before": "1700000000",
+        "resource": "00000002-0000-0000-c000-000000000000",
+        "access_token": token,
+    }))
+}
+
+/// A server whose token endpoint hands out [`TOKEN`] for an hour.
+pub async fn server() -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/accesstoken/get"))
+        .respond_with(token_answer(TOKEN, 3600))
+        .named("token")
+        .mount(&server)
+        .await;
+    server
+}
+
+/// A client for `server` with fast retries (real waits stay in milliseconds).
+pub fn builder(server: &MockServer) -> ClientBuilder {
+    Client::builder()
+        .environment(Environment::Custom(server.uri()))
+        .credentials(CLIENT_ID, CLIENT_SECRET, SUBSCRIPTION_KEY)
+        .merchant_serial_number(MSN)
+        .system("acme-shop", "2.1.0")
+        .plugin("acme-epayment", "0.9.1")
+        .retry(RetryPolicy::default().initial_backoff(Duration::from_millis(1)).max_backoff(Duration::from_millis(5)))
+}
+
+pub fn client(server: &MockServer) -> Client {
+    builder(server).build().expect("valid configuration")
+}
+
+/// The ModificationResponse of a payment of 10.00 NOK with `captured` øre captured.
+pub fn adjustment(captured: i64) -> serde_json::Value {
+    let nok = |value: i64| json!({"currency": "NOK", "value": value});
+    json!({
+        "amount": nok(1000),
+        "state": "AUTHORIZED",
+        "aggregate": {
+            "authorizedAmount": nok(1000),
+            "cancelledAmount": nok(0),
+            "capturedAmount": nok(captured),
+            "refundedAmount": nok(0),
+        },
+        "pspReference": "psp-1",
+        "reference": REFERENCE,
+    })
+}
+
+/// A problem document with an error code.
+pub fn problem(status: u16, code: u32) -> ResponseTemplate {
+    ResponseTemplate::new(status).set_body_json(json!({
+        "type": "https://example.invalid/errors",
+        "title": "Refused",
+        "status": status,
+        "detail": "refused for the test",
+        "traceId": "trace-42",
+        "extraDetails": [{"name": "ErrorCode", "reason": code.to_string()}],
+    }))
+}
+
+/// The requests `server` received at `at`.
+pub async fn requests_to(server: &MockServer, at: &str) -> Vec<Request> {
+    server.received_requests().await.unwrap_or_default().into_iter().filter(|r| r.url.path() == at).collect()
+}
