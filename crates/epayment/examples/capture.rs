@@ -28,7 +28,9 @@ async fn main() -> ExitCode {
 async fn run() -> Result<(), String> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let [reference, number, currency, rest @ ..] = args.as_slice() else {
-        return Err("usage: capture <reference> <amount> <currency> [cancel], e.g. capture order-1234-abcd 2.50 NOK".into());
+        return Err(
+            "usage: capture <reference> <amount> <currency> [cancel], e.g. capture order-1234-abcd 2.50 NOK".into()
+        );
     };
     let reference = Reference::new(reference.as_str()).map_err(|e| e.to_string())?;
     let amount: Amount = format!("{number} {currency}").parse().map_err(|e: epayment::InputError| e.to_string())?;
