@@ -1,0 +1,71 @@
+//! `epayment-sim`: the simulator as a local sandbox for any HTTP client.
+
+use std::net::TcpListener;
+use std::process::ExitCode;
+
+use clap::Parser;
+use epayment_sim::{ModelConfig, Simulator};
+
+/// A local, stateful ePayment API sandbox.
+#[derive(Parser)]
+#[command(name = "epayment-sim", version)]
+struct Args {
+    /// Port to listen on (0 picks a free one).
+    #[arg(long, default_value_t = 8085)]
+    port: u16,
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1")]
+    host: String,
+    /// Seed for pspReferences, tokens and webhook secrets.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Exchanges kept in memory; older ones are dropped.
+    #[arg(long, default_value_t = 1_000)]
+    record_limit: usize,
+    /// Seconds an access token lives.
+    #[arg(long, default_value_t = 3600)]
+    token_lifetime: u64,
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    let listener = match TcpListener::bind((args.host.as_str(), args.port)) {
+        Ok(listener) => listener,
+        Err(e) => {
+            eprintln!("error: cannot listen on {}:{}: {e}", args.host, args.port);
+            return ExitCode::FAILURE;
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    runtime.block_on(async move {
+        let config = ModelConfig {
+            seed: args.seed,
+            token_lifetime: std::time::Duration::from_secs(args.token_lifetime),
+            ..ModelConfig::default()
+        };
+        let sim = Simulator::builder().model(config).record_limit(args.record_limit).listener(listener).start().await;
+        let c = sim.credentials();
+        println!("epayment-sim listening on {}", sim.uri());
+        println!("  access token   POST {}/accesstoken/get", sim.uri());
+        println!("  ePayment API   {}/v1/...", sim.epayment_url());
+        println!("  Webhooks API   {}/webhooks/v1/webhooks", sim.uri());
+        println!("  client_id                  {}", c.client_id);
+        println!("  client_secret              {}", c.client_secret);
+        println!("  Ocp-Apim-Subscription-Key  {}", c.subscription_key);
+        println!("  Merchant-Serial-Number     any 4 to 10 digits, e.g. 123456");
+        println!("Approve a payment as the customer with POST /epayment/v1/test/payments/{{reference}}/approve.");
+        println!("Ctrl-C stops.");
+        match tokio::signal::ctrl_c().await {
+            Ok(()) => println!("stopping"),
+            Err(e) => eprintln!("error: cannot wait for Ctrl-C: {e}"),
+        }
+        drop(sim);
+    });
+    ExitCode::SUCCESS
+}
