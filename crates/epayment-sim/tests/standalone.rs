@@ -1,0 +1,105 @@
+//! The standalone sandbox: serves any HTTP client, prints its URL and keys, stops on Ctrl-C.
+
+use std::io::{BufRead, BufReader, Read};
+use std::process::{Command, Stdio};
+
+use serde_json::{Value, json};
+
+#[tokio::test]
+async fn serves_a_curl_like_session_and_stops_cleanly_on_ctrl_c() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_epayment-sim"))
+        .args(["--port", "0", "--seed", "7"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+    let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
+    let mut first = String::new();
+    stdout.read_line(&mut first).expect("a first line");
+    let base = first.trim().strip_prefix("epayment-sim listening on ").expect("the URL line").to_owned();
+    let mut banner = String::new();
+    while !banner.contains("Ctrl-C") {
+        if stdout.read_line(&mut banner).expect("the banner") == 0 {
+            break;
+        }
+    }
+    assert!(banner.contains("sim-client-secret") && banner.contains("Ctrl-C"), "{banner}");
+
+    let http = reqwest::Client::new();
+    let token: Value = http
+        .post(format!("{base}/accesstoken/get"))
+        .header("client_id", "sim-client-id")
+        .header("client_secret", "sim-client-secret")
+        .header("Ocp-Apim-Subscription-Key", "sim-subscription-key")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let bearer = format!("Bearer {}", token["access_token"].as_str().unwrap());
+    let call = |method: reqwest::Method, path: &str, key: Option<&str>, body: Option<Value>| {
+        let mut r = http
+            .request(method, format!("{base}/epayment{path}"))
+            .header("Authorization", &bearer)
+            .header("Ocp-Apim-Subscription-Key", "sim-subscription-key")
+            .header("Merchant-Serial-Number", "123456");
+        if let Some(key) = key {
+            r = r.header("Idempotency-Key", key);
+        }
+        if let Some(body) = body {
+            r = r.json(&body);
+        }
+        r.send()
+    };
+    let created = call(
+        reqwest::Method::POST,
+        "/v1/payments",
+        Some("k1"),
+        Some(json!({"amount": {"currency": "NOK", "value": 1000},
+        "paymentMethod": {"type": "WALLET"}, "reference": "order-1234-abcd", "userFlow": "QR"})),
+    )
+    .await
+    .unwrap();
+    assert_eq!(created.status().as_u16(), 201);
+    let approved = call(
+        reqwest::Method::POST,
+        "/v1/test/payments/order-1234-abcd/approve",
+        None,
+        Some(json!({"customer": {"phoneNumber": "4712345678"}})),
+    )
+    .await
+    .unwrap();
+    assert_eq!(approved.status().as_u16(), 200);
+    let captured = call(
+        reqwest::Method::POST,
+        "/v1/payments/order-1234-abcd/capture",
+        Some("k2"),
+        Some(json!({"modificationAmount": {"currency": "NOK", "value": 250}})),
+    )
+    .await
+    .unwrap();
+    assert_eq!(captured.status().as_u16(), 200);
+    let payment: Value =
+        call(reqwest::Method::GET, "/v1/payments/order-1234-abcd", None, None).await.unwrap().json().await.unwrap();
+    assert_eq!(payment["aggregate"]["capturedAmount"]["value"], 250);
+    assert_eq!(payment["state"], "AUTHORIZED");
+
+    let stopped = Command::new("kill").args(["-INT", &child.id().to_string()]).status().expect("kill runs");
+    assert!(stopped.success());
+    let status = child.wait().expect("the sandbox exits");
+    let mut rest = String::new();
+    stdout.read_to_string(&mut rest).expect("the rest of stdout");
+    assert!(status.success(), "exit status {status:?}");
+    assert!(rest.contains("stopping"), "{rest}");
+}
+
+#[test]
+fn a_port_in_use_is_a_one_line_error() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let out = Command::new(env!("CARGO_BIN_EXE_epayment-sim")).args(["--port", &port]).output().expect("runs");
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.starts_with("error: cannot listen on 127.0.0.1:") && stderr.lines().count() == 1, "{stderr}");
+}
