@@ -70,10 +70,13 @@ fn attempt(m: &mut Model, t: Try) -> Result<(), ApiError> {
     }
 }
 
+/// A rule: its name, the steps before, the operation tried, the status and the code.
+type Refusal = (&'static str, &'static [Step], Try, u16, Option<u32>);
+
 #[test]
 fn each_rule_refuses_with_its_status_and_code() {
     use Step::*;
-    let cases: &[(&str, &[Step], Try, u16, Option<u32>)] = &[
+    let cases: &[Refusal] = &[
         ("capture before approval", &[], Try::Capture(100), 400, Some(6080)),
         ("capture more than authorized", &[Approve], Try::Capture(1001), 400, Some(6090)),
         ("capture more than is left", &[Approve, Capture(600)], Try::Capture(401), 400, Some(6090)),
