@@ -20,6 +20,7 @@ pub mod document;
 pub mod faults;
 pub mod model;
 pub mod recording;
+mod sandbox;
 mod server;
 pub mod webhooks;
 
@@ -32,6 +33,7 @@ use wiremock::MockServer;
 pub use faults::{Fault, LostAnswer};
 pub use model::{ApiError, Model, ModelConfig, Payment, TestCredentials};
 pub use recording::Exchange;
+pub use sandbox::Sandbox;
 pub use server::EPAYMENT_PREFIX;
 
 use server::Shared;
@@ -97,6 +99,30 @@ impl Op {
         }
     }
 
+    /// The HTTP method.
+    pub fn method(self) -> &'static str {
+        match self {
+            Op::Get | Op::Events | Op::ListWebhooks => "GET",
+            Op::DeleteWebhook => "DELETE",
+            _ => "POST",
+        }
+    }
+
+    /// What every path of the operation ends with (for a cheap first check when routing).
+    fn path_end(self) -> &'static str {
+        match self {
+            Op::Create => "/payments",
+            Op::Events => "/events",
+            Op::Capture => "/capture",
+            Op::Refund => "/refund",
+            Op::Cancel => "/cancel",
+            Op::ForceApprove => "/approve",
+            Op::Token => "/get",
+            Op::RegisterWebhook | Op::ListWebhooks => "/webhooks",
+            Op::Get | Op::DeleteWebhook => "",
+        }
+    }
+
     /// The operation with this id.
     pub fn from_id(id: &str) -> Option<Op> {
         Op::ALL.into_iter().find(|op| op.id() == id)
@@ -157,24 +183,55 @@ impl SimulatorBuilder {
         self
     }
 
+    fn shared(&self) -> Arc<Shared> {
+        let hub = Hub::start(self.model.seed, self.webhook_attempts, self.webhook_backoff);
+        Arc::new(Shared::new(Model::new(self.model.clone()), recording::Recorder::new(self.record_limit), hub))
+    }
+
+    /// Serves the standalone sandbox on `listener` with the same core as the wiremock
+    /// transport, but a plain HTTP front that keeps no copy of each request (see
+    /// [`Sandbox`]). Must run inside a tokio runtime.
+    pub fn serve(self, listener: TcpListener) -> std::io::Result<Sandbox> {
+        let addr = listener.local_addr()?;
+        listener.set_nonblocking(true)?;
+        let listener = tokio::net::TcpListener::from_std(listener)?;
+        let shared = self.shared();
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        tokio::spawn(sandbox::run(listener, shared.clone(), stopped));
+        Ok(Sandbox { addr, control: Control { shared }, stop })
+    }
+
     /// Starts serving. Must run inside a tokio runtime (webhook deliveries run on it).
     pub async fn start(self) -> Simulator {
-        let hub = Hub::start(self.model.seed, self.webhook_attempts, self.webhook_backoff);
-        let shared = Arc::new(Shared::new(Model::new(self.model), recording::Recorder::new(self.record_limit), hub));
+        let shared = self.shared();
         let mut builder = MockServer::builder().disable_request_recording();
         if let Some(listener) = self.listener {
             builder = builder.listener(listener);
         }
         let server = builder.start().await;
         server::mount(&server, &shared).await;
-        Simulator { server, shared }
+        Simulator { server, control: Control { shared } }
     }
 }
 
-/// A running simulator. Dropping it stops the server.
+/// A running simulator on wiremock. Dropping it stops the server. The model, faults,
+/// recording and webhooks are reached through [`Control`], which it derefs to.
 pub struct Simulator {
     server: MockServer,
+    control: Control,
+}
+
+/// What tests do with a running simulator or sandbox: act as the customer, inject faults,
+/// read the recording and the webhook deliveries.
+pub struct Control {
     shared: Arc<Shared>,
+}
+
+impl std::ops::Deref for Simulator {
+    type Target = Control;
+    fn deref(&self) -> &Control {
+        &self.control
+    }
 }
 
 impl std::fmt::Debug for Simulator {
@@ -204,7 +261,9 @@ impl Simulator {
     pub fn epayment_url(&self) -> String {
         format!("{}{EPAYMENT_PREFIX}", self.server.uri())
     }
+}
 
+impl Control {
     /// The keys the token endpoint accepts.
     pub fn credentials(&self) -> TestCredentials {
         self.shared.model().credentials().clone()
@@ -241,6 +300,9 @@ impl Simulator {
 
     /// Queues a fault for the next `times` calls of `op`.
     pub fn inject(&self, op: Op, fault: Fault, times: usize) {
+        if fault == Fault::LoseAnswer(LostAnswer::DroppedConnection) {
+            self.shared.drops_pending.fetch_add(times, std::sync::atomic::Ordering::Relaxed);
+        }
         self.shared.faults().push(op, fault, times);
     }
 
@@ -257,6 +319,7 @@ impl Simulator {
     /// Forgets every queued fault.
     pub fn clear_faults(&self) {
         self.shared.faults().clear();
+        self.shared.drops_pending.store(0, std::sync::atomic::Ordering::Relaxed);
     }
 
     /// The exchanges served so far, oldest first (at most the record limit).

@@ -198,11 +198,28 @@ pub enum Keyed {
     Cancel,
 }
 
+/// A kept answer, compact: a long-running sandbox keeps one per successful keyed call.
 #[derive(Clone, Debug)]
 struct Replay {
     operation: Keyed,
-    body: Value,
-    answer: Value,
+    /// The request body with its keys sorted, so that key order does not count as another body.
+    body: String,
+    answer: Vec<u8>,
+}
+
+fn canonical(value: &Value) -> String {
+    fn sorted(value: &Value) -> Value {
+        match value {
+            Value::Object(map) => {
+                let mut entries: Vec<_> = map.iter().collect();
+                entries.sort_by(|a, b| a.0.cmp(b.0));
+                Value::Object(entries.into_iter().map(|(k, v)| (k.clone(), sorted(v))).collect())
+            }
+            Value::Array(items) => Value::Array(items.iter().map(sorted).collect()),
+            other => other.clone(),
+        }
+    }
+    sorted(value).to_string()
 }
 
 /// The whole simulated API state.
@@ -374,7 +391,7 @@ impl Model {
                     "the idempotency key was used for another operation",
                 ));
             }
-            if replay.body != *body {
+            if replay.body != canonical(body) {
                 let code = match operation {
                     Keyed::Capture => 4010,
                     Keyed::Refund => 4150,
@@ -387,11 +404,13 @@ impl Model {
                     "the idempotency key was used with another body",
                 ));
             }
-            return Ok(replay.answer.clone());
+            return serde_json::from_slice(&replay.answer)
+                .map_err(|e| ApiError::status(500, Some(3010), "Internal Server Error", e.to_string()));
         }
-        let answer = serde_json::to_value(apply(self)?)
-            .map_err(|e| ApiError::status(500, Some(3010), "Internal Server Error", e.to_string()))?;
-        self.replays.insert(key, Replay { operation, body: body.clone(), answer: answer.clone() });
+        let internal = |e: serde_json::Error| ApiError::status(500, Some(3010), "Internal Server Error", e.to_string());
+        let answer = serde_json::to_value(apply(self)?).map_err(internal)?;
+        let bytes = serde_json::to_vec(&answer).map_err(internal)?;
+        self.replays.insert(key, Replay { operation, body: canonical(body), answer: bytes });
         Ok(answer)
     }
 

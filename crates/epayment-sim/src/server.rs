@@ -31,6 +31,8 @@ pub(crate) struct Shared {
     pub(crate) recorder: Mutex<Recorder>,
     pub(crate) hub: Arc<Hub>,
     traces: AtomicU64,
+    /// Dropped-connection faults queued, so the drop mocks can refuse a request without a lock.
+    pub(crate) drops_pending: std::sync::atomic::AtomicUsize,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -46,6 +48,7 @@ impl Shared {
             recorder: Mutex::new(recorder),
             hub,
             traces: AtomicU64::new(0),
+            drops_pending: std::sync::atomic::AtomicUsize::new(0),
         }
     }
 
@@ -71,12 +74,20 @@ impl Shared {
     }
 }
 
-/// An answer before it becomes a wiremock response.
-struct Answer {
-    status: u16,
-    body: Option<Value>,
-    headers: Vec<(&'static str, String)>,
-    delay: Option<std::time::Duration>,
+/// An answer before a transport sends it.
+pub(crate) struct Answer {
+    pub(crate) status: u16,
+    pub(crate) body: Option<Value>,
+    pub(crate) headers: Vec<(&'static str, String)>,
+    pub(crate) delay: Option<std::time::Duration>,
+}
+
+/// What a transport does with one request.
+pub(crate) enum Outcome {
+    /// Send this answer.
+    Answer(Answer),
+    /// Close the connection without an answer (the operation was applied).
+    Drop,
 }
 
 impl Answer {
@@ -145,11 +156,26 @@ struct Route {
 
 impl Match for Route {
     fn matches(&self, request: &Request) -> bool {
+        // Every request meets every mock until one matches: reject cheaply before routing.
+        if let Some(shared) = &self.drop_only
+            && shared.drops_pending.load(Ordering::Relaxed) == 0
+        {
+            return false;
+        }
+        if request.method.as_str() != self.op.method() || !request.url.path().ends_with(self.op.path_end()) {
+            return false;
+        }
         if route(request).map(|(op, _)| op) != Some(self.op) {
             return false;
         }
         match &self.drop_only {
-            Some(shared) => shared.faults().take_dropped_connection(self.op),
+            Some(shared) => {
+                let taken = shared.faults().take_dropped_connection(self.op);
+                if taken {
+                    shared.drops_pending.fetch_sub(1, Ordering::Relaxed);
+                }
+                taken
+            }
             None => true,
         }
     }
@@ -170,37 +196,65 @@ struct Responder {
 
 impl Respond for Responder {
     fn respond(&self, request: &Request) -> ResponseTemplate {
-        let fault = self.shared.faults().take(self.op);
-        let answer = match fault {
-            Some(Fault::Fail { status, retry_after }) => {
-                let mut answer =
-                    problem(&self.shared, request, &ApiError::status(status, None, title(status), "injected fault"));
-                if let Some(seconds) = retry_after {
-                    answer.headers.push(("retry-after", seconds.to_string()));
-                }
-                answer
-            }
-            Some(Fault::LoseAnswer(LostAnswer::ServerError)) => {
-                let _applied = handle(&self.shared, self.op, request);
-                problem(
-                    &self.shared,
-                    request,
-                    &ApiError::status(500, Some(3010), "Internal Server Error", "injected fault: applied, answer lost"),
-                )
-            }
-            Some(Fault::Delay(delay)) => Answer { delay: Some(delay), ..handle(&self.shared, self.op, request) },
-            // Taken by the dropped-connection mock's matcher; cannot reach here.
-            Some(Fault::LoseAnswer(LostAnswer::DroppedConnection)) | None => handle(&self.shared, self.op, request),
-        };
-        finish(&self.shared, self.op.id(), request, answer)
+        template(&answer_op(&self.shared, self.op, request))
     }
 }
 
-/// Applies the request, records a status of 0, and has wiremock close the connection.
+/// Serves any request, as a transport without per-operation mocks needs: routes it, honours
+/// a queued dropped connection, and records it.
+pub(crate) fn serve_any(shared: &Shared, request: &Request) -> Outcome {
+    let Some((op, _)) = route(request) else { return Outcome::Answer(answer_unexpected(shared, request)) };
+    if shared.drops_pending.load(Ordering::Relaxed) > 0 && shared.faults().take_dropped_connection(op) {
+        shared.drops_pending.fetch_sub(1, Ordering::Relaxed);
+        drop_connection(shared, op, request);
+        return Outcome::Drop;
+    }
+    Outcome::Answer(answer_op(shared, op, request))
+}
+
+/// Serves one request of `op`, faults first, and records it.
+fn answer_op(shared: &Shared, op: Op, request: &Request) -> Answer {
+    let fault = shared.faults().take(op);
+    let answer = match fault {
+        Some(Fault::Fail { status, retry_after }) => {
+            let mut answer = problem(shared, request, &ApiError::status(status, None, title(status), "injected fault"));
+            if let Some(seconds) = retry_after {
+                answer.headers.push(("retry-after", seconds.to_string()));
+            }
+            answer
+        }
+        Some(Fault::LoseAnswer(LostAnswer::ServerError)) => {
+            let _applied = handle(shared, op, request);
+            let lost =
+                ApiError::status(500, Some(3010), "Internal Server Error", "injected fault: applied, answer lost");
+            problem(shared, request, &lost)
+        }
+        Some(Fault::Delay(delay)) => Answer { delay: Some(delay), ..handle(shared, op, request) },
+        // Taken before routing reaches here (the drop mock's matcher, or `serve_any`).
+        Some(Fault::LoseAnswer(LostAnswer::DroppedConnection)) | None => handle(shared, op, request),
+    };
+    record(shared, op.id(), request, &answer);
+    answer
+}
+
+/// Applies the request and records a status of 0; the transport then closes the connection.
 fn drop_connection(shared: &Shared, op: Op, request: &Request) -> std::io::Error {
     let _applied = handle(shared, op, request);
     record(shared, op.id(), request, &Answer::empty(0));
     std::io::Error::new(std::io::ErrorKind::ConnectionReset, "injected fault: applied, connection dropped")
+}
+
+/// A call no route serves: a 404 problem, recorded as unexpected.
+fn answer_unexpected(shared: &Shared, request: &Request) -> Answer {
+    let error = ApiError::status(
+        404,
+        None,
+        "Not Found",
+        format!("no operation serves {} {}", request.method, request.url.path()),
+    );
+    let answer = problem(shared, request, &error);
+    record(shared, "unexpected", request, &answer);
+    answer
 }
 
 struct CatchAll {
@@ -209,14 +263,7 @@ struct CatchAll {
 
 impl Respond for CatchAll {
     fn respond(&self, request: &Request) -> ResponseTemplate {
-        let error = ApiError::status(
-            404,
-            None,
-            "Not Found",
-            format!("no operation serves {} {}", request.method, request.url.path()),
-        );
-        let answer = problem(&self.shared, request, &error);
-        finish(&self.shared, "unexpected", request, answer)
+        template(&answer_unexpected(&self.shared, request))
     }
 }
 
@@ -237,13 +284,16 @@ fn title(status: u16) -> &'static str {
     }
 }
 
-/// Records the exchange and turns the answer into a response.
-fn finish(shared: &Shared, operation: &str, request: &Request, answer: Answer) -> ResponseTemplate {
-    record(shared, operation, request, &answer);
+/// The content type of an answer's body.
+pub(crate) fn content_type(answer: &Answer) -> &'static str {
+    if answer.status >= 400 { "application/problem+json" } else { "application/json" }
+}
+
+/// An answer as a wiremock response.
+fn template(answer: &Answer) -> ResponseTemplate {
     let mut template = ResponseTemplate::new(answer.status);
     if let Some(body) = &answer.body {
-        let content_type = if answer.status >= 400 { "application/problem+json" } else { "application/json" };
-        template = template.set_body_raw(serde_json::to_vec(body).unwrap_or_default(), content_type);
+        template = template.set_body_raw(serde_json::to_vec(body).unwrap_or_default(), content_type(answer));
     }
     for (name, value) in &answer.headers {
         template = template.insert_header(*name, value.as_str());
@@ -267,8 +317,7 @@ fn record(shared: &Shared, operation: &str, request: &Request, answer: &Answer) 
     let mut response_headers: BTreeMap<String, String> =
         answer.headers.iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect();
     if answer.body.is_some() {
-        let content_type = if answer.status >= 400 { "application/problem+json" } else { "application/json" };
-        response_headers.insert("content-type".into(), content_type.into());
+        response_headers.insert("content-type".into(), content_type(answer).into());
     }
     shared.recorder().push(Exchange {
         operation: operation.to_owned(),
@@ -345,31 +394,29 @@ fn serve(shared: &Shared, op: Op, request: &Request) -> Result<Answer, ApiError>
     let msn = header(request, "merchant-serial-number").unwrap_or_default().to_owned();
     let key = header(request, "idempotency-key").map(str::to_owned);
     let reference = params.get("Reference").cloned().unwrap_or_default();
-    let body_value = body.clone().unwrap_or_else(|| json!({}));
-    let parsed = |what: &str| -> Result<Value, ApiError> {
-        body.clone().ok_or_else(|| ApiError::validation(vec![("body".into(), format!("{what} needs a body"))]))
-    };
+    let empty = json!({});
+    let request_body = body.as_ref().unwrap_or(&empty);
     let answer = match op {
         Op::Create => {
-            let request: types::CreatePaymentRequest = decode(parsed("createPayment")?)?;
+            let request: types::CreatePaymentRequest = decode(&request.body)?;
             let reference = request.reference.to_string();
             let key = key.unwrap_or_default();
-            let created = model.idempotent((&msn, &reference, &key), Keyed::Create, &body_value, |m| {
+            let created = model.idempotent((&msn, &reference, &key), Keyed::Create, request_body, |m| {
                 m.create(&msn, &request, Some(&key))
             })?;
             Answer::json(201, created)
         }
         Op::Capture | Op::Refund => {
             let amount = match op {
-                Op::Capture => decode::<types::CaptureModificationRequest>(parsed(op.id())?)?.modification_amount,
-                _ => decode::<types::RefundModificationRequest>(parsed(op.id())?)?.modification_amount,
+                Op::Capture => decode::<types::CaptureModificationRequest>(&request.body)?.modification_amount,
+                _ => decode::<types::RefundModificationRequest>(&request.body)?.modification_amount,
             };
             let key = key.unwrap_or_default();
             let (keyed, apply): (Keyed, Adjust) = match op {
                 Op::Capture => (Keyed::Capture, Model::capture),
                 _ => (Keyed::Refund, Model::refund),
             };
-            let answer = model.idempotent((&msn, &reference, &key), keyed, &body_value, |m| {
+            let answer = model.idempotent((&msn, &reference, &key), keyed, request_body, |m| {
                 apply(m, &msn, &reference, &amount, Some(&key))
             })?;
             Answer::json(200, answer)
@@ -378,7 +425,7 @@ fn serve(shared: &Shared, op: Op, request: &Request) -> Result<Answer, ApiError>
             let transaction_only =
                 body.as_ref().and_then(|b| b.get("cancelTransactionOnly")).and_then(Value::as_bool).unwrap_or(false);
             let answer = match key {
-                Some(key) => model.idempotent((&msn, &reference, &key), Keyed::Cancel, &body_value, |m| {
+                Some(key) => model.idempotent((&msn, &reference, &key), Keyed::Cancel, request_body, |m| {
                     m.cancel(&msn, &reference, transaction_only, Some(&key))
                 })?,
                 None => {
@@ -404,8 +451,10 @@ fn serve(shared: &Shared, op: Op, request: &Request) -> Result<Answer, ApiError>
 /// [`Model::capture`] or [`Model::refund`].
 type Adjust = fn(&mut Model, &str, &str, &types::Amount, Option<&str>) -> Result<types::ModificationResponse, ApiError>;
 
-fn decode<T: serde::de::DeserializeOwned>(value: Value) -> Result<T, ApiError> {
-    serde_json::from_value(value).map_err(|e| ApiError::validation(vec![("body".into(), e.to_string())]))
+/// The typed body, read straight from the bytes (the document check has parsed them once
+/// already; a second pass through a `Value` would cost more than reading again).
+fn decode<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    serde_json::from_slice(bytes).map_err(|e| ApiError::validation(vec![("body".into(), e.to_string())]))
 }
 
 /// A violation as an `extraDetails` entry: the field in dotted form, as the API names them.

@@ -4,15 +4,44 @@
 use std::time::Duration;
 
 use epayment_sim::document::ApiDocument;
-use epayment_sim::{LostAnswer, Op, Simulator};
+use epayment_sim::{Control, LostAnswer, Op, Sandbox, Simulator};
 use reqwest::Method;
 use serde_json::{Value, json};
 
 const MSN: &str = "123456";
 const REF: &str = "order-1234-abcd";
 
+/// The wiremock transport or the standalone sandbox's front: the same core behind both.
+enum Server {
+    Mock(Simulator),
+    Sandbox(Sandbox),
+}
+
+impl std::ops::Deref for Server {
+    type Target = Control;
+    fn deref(&self) -> &Control {
+        match self {
+            Server::Mock(s) => s,
+            Server::Sandbox(s) => s,
+        }
+    }
+}
+
+impl Server {
+    fn uri(&self) -> String {
+        match self {
+            Server::Mock(s) => s.uri(),
+            Server::Sandbox(s) => s.uri(),
+        }
+    }
+
+    fn epayment_url(&self) -> String {
+        format!("{}/epayment", self.uri())
+    }
+}
+
 struct Api {
-    sim: Simulator,
+    sim: Server,
     http: reqwest::Client,
     token: String,
 }
@@ -36,6 +65,10 @@ impl Reply {
 }
 
 async fn api_with(sim: Simulator) -> Api {
+    api_on(Server::Mock(sim)).await
+}
+
+async fn api_on(sim: Server) -> Api {
     let http = reqwest::Client::new();
     let c = sim.credentials();
     let answer: Value = http
@@ -409,4 +442,27 @@ async fn webhooks_are_signed_delivered_in_order_and_retried() {
         .await
         .unwrap();
     assert_eq!(deleted.status().as_u16(), 204);
+}
+
+#[tokio::test]
+async fn the_sandbox_front_serves_the_same_core() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let sandbox = Simulator::builder().serve(listener).unwrap();
+    let api = api_on(Server::Sandbox(sandbox)).await;
+    api.authorized(REF, 1000).await;
+    assert_eq!(api.capture("k1", 100).await.status, 200);
+    assert_eq!(api.capture("k1", 100).await.status, 200, "replayed");
+    assert_eq!(api.capture("k1", 200).await.status, 409);
+    api.sim.lose_next(Op::Capture, LostAnswer::DroppedConnection);
+    let body = json!({"modificationAmount": {"currency": "NOK", "value": 100}});
+    assert!(api.send(Method::POST, &format!("/v1/payments/{REF}/capture"), Some("k2"), Some(body)).await.is_err());
+    assert_eq!(api.captured().await, 200, "applied before the connection dropped");
+    assert_eq!(api.capture("k2", 100).await.status, 200);
+    assert_eq!(api.captured().await, 200);
+    api.sim.fail_next(Op::Get, 1, 503);
+    assert_eq!(api.call(Method::GET, &format!("/v1/payments/{REF}"), None, None).await.status, 503);
+    assert_eq!(api.call(Method::GET, "/v2/nothing", None, None).await.status, 404);
+    assert_eq!(api.sim.unexpected().len(), 1);
+    let ops: Vec<_> = api.sim.exchanges().iter().map(|e| e.operation.clone()).collect();
+    assert_eq!(ops.iter().filter(|o| *o == "capturePayment").count(), 5);
 }
