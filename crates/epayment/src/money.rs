@@ -47,6 +47,12 @@ impl Amount {
         Self { minor, currency: Currency::Eur }
     }
 
+    /// Any value in any currency, unchecked (as the API may send it); see
+    /// [`Amount::validate`] for what a request may carry.
+    pub fn from_minor_units(minor: i64, currency: Currency) -> Self {
+        Self { minor, currency }
+    }
+
     /// Zero in `currency`.
     pub fn zero(currency: Currency) -> Self {
         Self { minor: 0, currency }

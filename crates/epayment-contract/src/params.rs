@@ -1,0 +1,135 @@
+//! The words steps are built from: money as QA writes it, and the operations.
+
+use std::str::FromStr;
+
+use epayment::{Amount, Currency};
+
+/// An amount as written in a step: `10.00 NOK` (two decimals, a space, a currency code).
+/// Read without the API's bounds, so that a step can try an amount the client must refuse.
+#[derive(Clone, Debug, PartialEq, Eq, cucumber::Parameter)]
+#[param(name = "money", regex = r"-?\d+\.\d{2} [A-Z]{3}")]
+pub struct Money(pub Amount);
+
+impl FromStr for Money {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let bad = || format!("{s:?} is not money: write it as 10.00 NOK");
+        let (number, code) = s.split_once(' ').ok_or_else(bad)?;
+        let (sign, digits) = match number.strip_prefix('-') {
+            Some(rest) => (-1, rest),
+            None => (1, number),
+        };
+        let (whole, cents) = digits.split_once('.').ok_or_else(bad)?;
+        let whole: i64 = whole.parse().map_err(|_| bad())?;
+        let cents: i64 = cents.parse().map_err(|_| bad())?;
+        let minor = whole.checked_mul(100).and_then(|w| w.checked_add(cents)).ok_or_else(bad)?;
+        Ok(Money(Amount::from_minor_units(sign * minor, Currency::from_code(code))))
+    }
+}
+
+/// What the merchant does, as named in `Then the capture succeeds` and fault steps.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, cucumber::Parameter)]
+#[param(name = "action", regex = "capture|refund|cancel|create|get|payment creation|approval|abort")]
+pub enum Action {
+    /// capturePayment.
+    Capture,
+    /// refundPayment.
+    Refund,
+    /// cancelPayment.
+    Cancel,
+    /// createPayment.
+    Create,
+    /// getPayment.
+    Get,
+    /// The customer approves.
+    Approve,
+    /// The customer aborts.
+    Abort,
+}
+
+impl FromStr for Action {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(match s {
+            "capture" => Action::Capture,
+            "refund" => Action::Refund,
+            "cancel" => Action::Cancel,
+            "create" | "payment creation" => Action::Create,
+            "get" => Action::Get,
+            "approval" => Action::Approve,
+            "abort" => Action::Abort,
+            other => return Err(format!("unknown action {other:?}")),
+        })
+    }
+}
+
+impl Action {
+    /// The simulator's operation, for fault injection.
+    pub fn op(self) -> Option<epayment_sim::Op> {
+        use epayment_sim::Op;
+        Some(match self {
+            Action::Capture => Op::Capture,
+            Action::Refund => Op::Refund,
+            Action::Cancel => Op::Cancel,
+            Action::Create => Op::Create,
+            Action::Get => Op::Get,
+            Action::Approve | Action::Abort => return None,
+        })
+    }
+}
+
+/// One of the four totals of the aggregate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, cucumber::Parameter)]
+#[param(name = "total", regex = "authorized|captured|cancelled|refunded")]
+pub enum Total {
+    /// authorizedAmount.
+    Authorized,
+    /// capturedAmount.
+    Captured,
+    /// cancelledAmount.
+    Cancelled,
+    /// refundedAmount.
+    Refunded,
+}
+
+impl FromStr for Total {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(match s {
+            "authorized" => Total::Authorized,
+            "captured" => Total::Captured,
+            "cancelled" => Total::Cancelled,
+            "refunded" => Total::Refunded,
+            other => return Err(format!("unknown total {other:?}")),
+        })
+    }
+}
+
+impl Total {
+    /// This total of `aggregate`.
+    pub fn of(self, aggregate: &epayment::Aggregate) -> &Amount {
+        match self {
+            Total::Authorized => &aggregate.authorized,
+            Total::Captured => &aggregate.captured,
+            Total::Cancelled => &aggregate.cancelled,
+            Total::Refunded => &aggregate.refunded,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_reads_as_written_even_out_of_bounds() {
+        assert_eq!("10.00 NOK".parse::<Money>().unwrap().0, Amount::nok(1000));
+        assert_eq!("2.50 NOK".parse::<Money>().unwrap().0, Amount::nok(250));
+        assert_eq!("650000.01 NOK".parse::<Money>().unwrap().0.minor_units(), 65_000_001);
+        assert_eq!("-1.00 NOK".parse::<Money>().unwrap().0.minor_units(), -100);
+        assert!("ten NOK".parse::<Money>().is_err());
+    }
+}

@@ -1,0 +1,280 @@
+//! The step library: the vocabulary QA writes scenarios in. `features/STEPS.md` lists every
+//! step with an example (see [`crate::catalog`]).
+
+use std::time::{Duration, SystemTime};
+
+use cucumber::gherkin::Step;
+use cucumber::{given, then, when};
+use epayment::{Amount, Error, EventName, IdempotencyKey, Reference, State, UserFlow};
+use epayment_sim::LostAnswer;
+
+use crate::params::{Action, Money, Total};
+use crate::world::PaymentWorld;
+
+const TEST_PHONE: &str = "4712345678";
+
+// ---- Given -------------------------------------------------------------------------------
+
+#[given(expr = "a payment of {money} has been created")]
+async fn payment_created(w: &mut PaymentWorld, money: Money) {
+    create(w, money.0).await;
+}
+
+#[given(expr = "a payment of {money} has been authorized")]
+async fn payment_authorized(w: &mut PaymentWorld, money: Money) {
+    create(w, money.0).await;
+    approve(w).await.unwrap_or_else(|e| panic!("approving the payment: {e}"));
+}
+
+#[given(expr = "the sales unit allows only full capture")]
+async fn full_capture_only(w: &mut PaymentWorld) {
+    let msn = w.msn.clone();
+    w.sim().set_full_capture_only(&msn, true);
+}
+
+#[given(expr = "the API fails the next {action} with status {int}")]
+async fn api_fails_next(w: &mut PaymentWorld, action: Action, status: u16) {
+    let op = action.op().unwrap_or_else(|| panic!("the API cannot fail a customer's {action:?}"));
+    w.sim().fail_next(op, 1, status);
+}
+
+#[given(expr = "the API loses the answer to the next {action}")]
+async fn api_loses_next(w: &mut PaymentWorld, action: Action) {
+    let op = action.op().unwrap_or_else(|| panic!("the API cannot lose a customer's {action:?}"));
+    w.sim().lose_next(op, LostAnswer::ServerError);
+}
+
+#[given(expr = "the API drops the connection of the next {action}")]
+async fn api_drops_next(w: &mut PaymentWorld, action: Action) {
+    let op = action.op().unwrap_or_else(|| panic!("the API cannot drop a customer's {action:?}"));
+    w.sim().lose_next(op, LostAnswer::DroppedConnection);
+}
+
+#[given(expr = "the access token has expired")]
+async fn token_expired(w: &mut PaymentWorld) {
+    w.sim().with_model(|m| m.expire_tokens());
+}
+
+// ---- When --------------------------------------------------------------------------------
+
+#[when(expr = "the merchant captures {money}")]
+async fn capture(w: &mut PaymentWorld, money: Money) {
+    let result = w.client.capture(&w.reference(), money.0).send().await.map(drop);
+    w.outcomes.insert(Action::Capture, result);
+}
+
+#[when(expr = "the merchant captures {money} with idempotency key {string}")]
+async fn capture_with_key(w: &mut PaymentWorld, money: Money, key: String) {
+    w.written_keys.push(key.clone());
+    let result = match IdempotencyKey::new(key) {
+        Ok(key) => w.client.capture(&w.reference(), money.0).idempotency_key(key).send().await.map(drop),
+        Err(e) => Err(e.into()),
+    };
+    w.outcomes.insert(Action::Capture, result);
+}
+
+#[when(expr = "the merchant captures the remaining amount")]
+async fn capture_rest(w: &mut PaymentWorld) {
+    let payment = w.client.payment(&w.reference()).await.unwrap_or_else(|e| panic!("reading the payment: {e}"));
+    let rest = payment.aggregate.remaining_capturable();
+    let result = w.client.capture(&w.reference(), rest).send().await.map(drop);
+    w.outcomes.insert(Action::Capture, result);
+}
+
+#[when(expr = "the merchant captures {money} for reference {string}")]
+async fn capture_for_reference(w: &mut PaymentWorld, money: Money, reference: String) {
+    let result = match Reference::new(reference) {
+        Ok(reference) => w.client.capture(&reference, money.0).send().await.map(drop),
+        Err(e) => Err(e.into()),
+    };
+    w.outcomes.insert(Action::Capture, result);
+}
+
+#[when(expr = "the merchant captures {money} of an unknown payment")]
+async fn capture_unknown(w: &mut PaymentWorld, money: Money) {
+    let unknown = Reference::new("unknown-order-9999").unwrap_or_else(|e| panic!("{e}"));
+    let result = w.client.capture(&unknown, money.0).send().await.map(drop);
+    w.outcomes.insert(Action::Capture, result);
+}
+
+#[when(expr = "the merchant refunds {money}")]
+async fn refund(w: &mut PaymentWorld, money: Money) {
+    let result = w.client.refund(&w.reference(), money.0).send().await.map(drop);
+    w.outcomes.insert(Action::Refund, result);
+}
+
+#[when(expr = "the merchant refunds {money} with idempotency key {string}")]
+async fn refund_with_key(w: &mut PaymentWorld, money: Money, key: String) {
+    w.written_keys.push(key.clone());
+    let result = match IdempotencyKey::new(key) {
+        Ok(key) => w.client.refund(&w.reference(), money.0).idempotency_key(key).send().await.map(drop),
+        Err(e) => Err(e.into()),
+    };
+    w.outcomes.insert(Action::Refund, result);
+}
+
+#[when(expr = "the merchant cancels the payment")]
+async fn cancel(w: &mut PaymentWorld) {
+    let result = w.client.cancel(&w.reference()).send().await.map(drop);
+    w.outcomes.insert(Action::Cancel, result);
+}
+
+#[when(expr = "the merchant cancels the payment only if it is not authorized")]
+async fn cancel_transaction_only(w: &mut PaymentWorld) {
+    let result = w.client.cancel(&w.reference()).transaction_only().send().await.map(drop);
+    w.outcomes.insert(Action::Cancel, result);
+}
+
+#[when(expr = "the customer approves the payment")]
+async fn customer_approves(w: &mut PaymentWorld) {
+    let result = approve(w).await;
+    w.outcomes.insert(Action::Approve, result);
+}
+
+#[when(expr = "the customer aborts the payment")]
+async fn customer_aborts(w: &mut PaymentWorld) {
+    let (msn, reference) = (w.msn.clone(), w.reference());
+    let result = w.sim().abort(&msn, reference.as_str()).map_err(sim_refusal);
+    w.outcomes.insert(Action::Abort, result);
+}
+
+// ---- Then --------------------------------------------------------------------------------
+
+#[then(expr = "the {action} succeeds")]
+async fn succeeds(w: &mut PaymentWorld, action: Action) {
+    match outcome(w, action) {
+        Ok(()) => {}
+        Err(e) => panic!("the {action:?} failed: {e}"),
+    }
+}
+
+#[then(expr = "the {action} is rejected with error code {int}")]
+async fn rejected_with_code(w: &mut PaymentWorld, action: Action, code: u32) {
+    match outcome(w, action) {
+        Err(e) if e.code().map(|c| c.code()) == Some(code) => {}
+        Err(e) => panic!("the {action:?} was rejected, but not with error code {code}: {e}"),
+        Ok(()) => panic!("the {action:?} succeeded; expected error code {code}"),
+    }
+}
+
+#[then(expr = "the {action} is rejected with status {int}")]
+async fn rejected_with_status(w: &mut PaymentWorld, action: Action, status: u16) {
+    match outcome(w, action) {
+        Err(e) if e.status() == Some(status) => {}
+        Err(e) => panic!("the {action:?} was rejected, but not with status {status}: {e}"),
+        Ok(()) => panic!("the {action:?} succeeded; expected status {status}"),
+    }
+}
+
+#[then(expr = "the {action} is refused before sending")]
+async fn refused_before_sending(w: &mut PaymentWorld, action: Action) {
+    match outcome(w, action) {
+        Err(Error::InvalidInput(_)) => {}
+        Err(e) => panic!("the {action:?} was sent and refused by the API, not refused before sending: {e}"),
+        Ok(()) => panic!("the {action:?} succeeded; expected it to be refused before sending"),
+    }
+}
+
+#[then(expr = "the aggregate is:")]
+async fn aggregate_is(w: &mut PaymentWorld, step: &Step) {
+    let table = step.table.as_ref().unwrap_or_else(|| panic!("`the aggregate is:` needs a table"));
+    let [header, row] = table.rows.as_slice() else {
+        panic!("the aggregate table has a header row and one row of money")
+    };
+    let payment = w.client.payment(&w.reference()).await.unwrap_or_else(|e| panic!("reading the payment: {e}"));
+    for (name, cell) in header.iter().zip(row) {
+        let total: Total = name.trim().parse().unwrap_or_else(|e| panic!("column {name}: {e}"));
+        let expected: Money = cell.trim().parse().unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(total.of(&payment.aggregate), &expected.0, "{name} amount");
+    }
+}
+
+#[then(expr = "the {total} amount is {money}")]
+async fn total_is(w: &mut PaymentWorld, total: Total, money: Money) {
+    let payment = w.client.payment(&w.reference()).await.unwrap_or_else(|e| panic!("reading the payment: {e}"));
+    assert_eq!(total.of(&payment.aggregate), &money.0, "{total:?} amount");
+}
+
+#[then(expr = "the payment state is {word}")]
+async fn state_is(w: &mut PaymentWorld, state: String) {
+    let payment = w.client.payment(&w.reference()).await.unwrap_or_else(|e| panic!("reading the payment: {e}"));
+    let expected: State = state.parse().unwrap_or_else(|_| panic!("{state} is not a state"));
+    assert_eq!(payment.state, expected);
+}
+
+#[then(expr = "the event log shows {word} of {money}")]
+async fn event_logged(w: &mut PaymentWorld, name: String, money: Money) {
+    let expected: EventName = name.parse().unwrap_or_else(|_| panic!("{name} is not an event name"));
+    let events = w.client.events(&w.reference()).await.unwrap_or_else(|e| panic!("reading the event log: {e}"));
+    let found = events.iter().any(|e| e.name == expected && e.amount == money.0 && e.success);
+    let seen: Vec<String> = events.iter().map(|e| format!("{} of {}", e.name, e.amount)).collect();
+    assert!(found, "no {name} of {} in the event log: {seen:?}", money.0);
+}
+
+#[then(expr = "a webhook {word} is received for {money}")]
+async fn webhook_received(w: &mut PaymentWorld, event_type: String, money: Money) {
+    let sim = w.sim();
+    let receiver = w.receiver.as_ref().unwrap_or_else(|| panic!("webhooks need the simulator"));
+    let verifier = epayment::webhooks::Verifier::new(receiver.secret.clone());
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    loop {
+        let delivered = sim.webhooks().deliveries();
+        let requests = receiver.server.received_requests().await.unwrap_or_default();
+        for request in &requests {
+            let mut headers = reqwest::header::HeaderMap::new();
+            for (name, value) in &request.headers {
+                headers.append(name.clone(), value.clone());
+            }
+            let path = request.url.path();
+            let Ok(event) = verifier.verify("POST", path, &headers, &request.body, SystemTime::now()) else {
+                continue;
+            };
+            if event.event_type() == event_type && event.amount == money.0 {
+                return;
+            }
+        }
+        let remaining = deadline.saturating_duration_since(tokio::time::Instant::now());
+        if remaining.is_zero() {
+            let seen: Vec<String> = delivered.iter().map(|d| d.event_type.clone()).collect();
+            panic!("no signed {event_type} webhook for {} arrived; deliveries: {seen:?}", money.0);
+        }
+        let _ = tokio::time::timeout(remaining, sim.webhooks().wait_for(delivered.len() + 1)).await;
+    }
+}
+
+// ---- helpers -----------------------------------------------------------------------------
+
+async fn create(w: &mut PaymentWorld, amount: Amount) {
+    let reference = w.next_reference();
+    w.client
+        .create_payment(&reference, amount.clone())
+        .user_flow(UserFlow::WebRedirect)
+        .return_url("https://shop.example/return")
+        .description("Contract test payment")
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("creating the payment: {e}"));
+    w.reference = Some(reference);
+    w.amount = Some(amount);
+}
+
+/// The customer approves: in the app on the simulator, by force approve on a remote target.
+async fn approve(w: &mut PaymentWorld) -> Result<(), Error> {
+    let reference = w.reference();
+    match &w.sim {
+        Some(sim) => sim.approve(&w.msn, reference.as_str()).map_err(sim_refusal),
+        None => w.client.force_approve(&reference, TEST_PHONE).await,
+    }
+}
+
+/// A refusal of the simulator's customer-side actions, as an API error.
+fn sim_refusal(e: epayment_sim::ApiError) -> Error {
+    let mut problem = epayment::Problem::bare(e.status);
+    problem.detail = Some(e.detail);
+    problem.code = e.code.map(epayment::ErrorCode::from_code);
+    Error::Api(Box::new(problem))
+}
+
+fn outcome(w: &PaymentWorld, action: Action) -> &Result<(), Error> {
+    w.outcomes.get(&action).unwrap_or_else(|| panic!("no {action:?} happened in this scenario"))
+}

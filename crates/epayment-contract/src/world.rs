@@ -1,0 +1,214 @@
+//! The state of one scenario: a simulator of its own (or a remote target), a client, the
+//! payment under test, and the outcome of each action.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use epayment::{Amount, Client, Environment, Reference, RetryPolicy};
+use epayment_sim::{ModelConfig, Simulator};
+
+use crate::params::Action;
+
+/// Where scenarios run.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Target {
+    /// A fresh embedded simulator per scenario.
+    Sim,
+    /// A running API (a standalone `epayment-sim`, or the Vipps test environment).
+    Remote(Remote),
+}
+
+/// A running API and the keys to use it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Remote {
+    /// The host root, e.g. `http://127.0.0.1:8085`.
+    pub url: String,
+    /// Client id.
+    pub client_id: String,
+    /// Client secret.
+    pub client_secret: String,
+    /// Subscription key.
+    pub subscription_key: String,
+    /// Merchant serial number.
+    pub msn: String,
+}
+
+impl std::fmt::Debug for Remote {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Remote")
+            .field("url", &self.url)
+            .field("client_id", &self.client_id)
+            .field("msn", &self.msn)
+            .finish()
+    }
+}
+
+static TARGET: OnceLock<Target> = OnceLock::new();
+
+/// Sets the target for every world of this run (before the run starts).
+pub fn set_target(target: Target) {
+    let _ = TARGET.set(target);
+}
+
+/// The target of this run.
+pub fn target() -> &'static Target {
+    TARGET.get_or_init(|| Target::Sim)
+}
+
+/// The merchant serial number scenarios run as on the simulator.
+pub const SIM_MSN: &str = "123456";
+
+/// Every event type, registered for on the simulator so that any may be awaited.
+const EVENT_TYPES: [&str; 8] = [
+    "epayments.payment.created.v1",
+    "epayments.payment.aborted.v1",
+    "epayments.payment.expired.v1",
+    "epayments.payment.cancelled.v1",
+    "epayments.payment.captured.v1",
+    "epayments.payment.refunded.v1",
+    "epayments.payment.authorized.v1",
+    "epayments.payment.terminated.v1",
+];
+
+/// Where the simulator delivers this scenario's webhooks.
+#[derive(Debug)]
+pub struct Receiver {
+    /// The receiving server.
+    pub server: wiremock::MockServer,
+    /// The path deliveries go to.
+    pub path: String,
+    /// The signing secret of the registration.
+    pub secret: String,
+}
+
+/// One scenario's world.
+#[derive(Debug, cucumber::World)]
+#[world(init = Self::start)]
+pub struct PaymentWorld {
+    /// The embedded simulator (absent for a remote target).
+    pub sim: Option<Simulator>,
+    /// The client under test.
+    pub client: Client,
+    /// The merchant serial number.
+    pub msn: String,
+    /// The payment the scenario is about.
+    pub reference: Option<Reference>,
+    /// Its amount.
+    pub amount: Option<Amount>,
+    /// The last outcome of each action.
+    pub outcomes: HashMap<Action, Result<(), epayment::Error>>,
+    /// Idempotency keys written in the scenario (kept as they are in snapshots).
+    pub written_keys: Vec<String>,
+    /// The webhook receiver (simulator only).
+    pub receiver: Option<Receiver>,
+    payments_made: u32,
+}
+
+impl PaymentWorld {
+    async fn start() -> Self {
+        match target() {
+            Target::Sim => Self::on_simulator().await,
+            Target::Remote(remote) => Self::on_remote(remote),
+        }
+    }
+
+    async fn on_simulator() -> Self {
+        let start = chrono_start();
+        let sim = Simulator::builder()
+            .model(ModelConfig { start: Some(start), ..ModelConfig::default() })
+            .webhook_retries(3, Duration::from_millis(10))
+            .start()
+            .await;
+        let receiver_server = wiremock::MockServer::builder().start().await;
+        wiremock::Mock::given(wiremock::matchers::method("POST"))
+            .respond_with(wiremock::ResponseTemplate::new(200))
+            .mount(&receiver_server)
+            .await;
+        let path = "/webhooks/vipps".to_owned();
+        let registration = sim.webhooks().register(
+            format!("{}{path}", receiver_server.uri()),
+            EVENT_TYPES.iter().map(|e| (*e).to_owned()).collect(),
+        );
+        let c = sim.credentials();
+        let client = Client::builder()
+            .environment(Environment::Custom(sim.uri()))
+            .credentials(c.client_id, c.client_secret, c.subscription_key)
+            .merchant_serial_number(SIM_MSN)
+            .system("epayment-contract", env!("CARGO_PKG_VERSION"))
+            .retry(fast_retries())
+            .build()
+            .unwrap_or_else(|e| panic!("the simulator's client: {e}"));
+        Self {
+            sim: Some(sim),
+            client,
+            msn: SIM_MSN.to_owned(),
+            reference: None,
+            amount: None,
+            outcomes: HashMap::new(),
+            written_keys: Vec::new(),
+            receiver: Some(Receiver { server: receiver_server, path, secret: registration.secret }),
+            payments_made: 0,
+        }
+    }
+
+    fn on_remote(remote: &Remote) -> Self {
+        let client = Client::builder()
+            .environment(Environment::Custom(remote.url.clone()))
+            .credentials(&remote.client_id, &remote.client_secret, &remote.subscription_key)
+            .merchant_serial_number(&remote.msn)
+            .system("epayment-contract", env!("CARGO_PKG_VERSION"))
+            .retry(fast_retries())
+            .build()
+            .unwrap_or_else(|e| panic!("remote client: {e}"));
+        let msn = remote.msn.clone();
+        Self {
+            sim: None,
+            client,
+            msn,
+            reference: None,
+            amount: None,
+            outcomes: HashMap::new(),
+            written_keys: Vec::new(),
+            receiver: None,
+            payments_made: 0,
+        }
+    }
+
+    /// A reference for a new payment: stable on the simulator (snapshots repeat), unique on a
+    /// remote target (references are unique per merchant for good).
+    pub fn next_reference(&mut self) -> Reference {
+        self.payments_made += 1;
+        let text = match target() {
+            Target::Sim => format!("contract-order-{:04}", self.payments_made),
+            Target::Remote(_) => format!("contract-{}-{:04}", uuid_like(), self.payments_made),
+        };
+        Reference::new(text).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// The payment the scenario is about.
+    pub fn reference(&self) -> Reference {
+        self.reference
+            .clone()
+            .unwrap_or_else(|| panic!("no payment yet: start with `Given a payment of 10.00 NOK has been created`"))
+    }
+
+    /// The simulator, for steps that need one.
+    pub fn sim(&self) -> &Simulator {
+        self.sim.as_ref().unwrap_or_else(|| panic!("this step needs the simulator: tag the scenario @sim-only"))
+    }
+}
+
+fn fast_retries() -> RetryPolicy {
+    RetryPolicy::default().initial_backoff(Duration::from_millis(2)).max_backoff(Duration::from_millis(20))
+}
+
+/// A fixed start for the simulator's clock (2026-01-01 12:00 UTC), so that runs repeat.
+fn chrono_start() -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::from_timestamp(1_767_268_800, 0).unwrap_or_default()
+}
+
+fn uuid_like() -> String {
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+    format!("{:x}", nanos & 0xffff_ffff_ffff)
+}
