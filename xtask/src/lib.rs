@@ -10,4 +10,5 @@ pub mod generate;
 pub mod overlay;
 pub mod preview;
 pub mod regen;
+pub mod spec_diff;
 pub mod structure;

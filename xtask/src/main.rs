@@ -40,6 +40,39 @@ enum Command {
     },
     /// Write features/STEPS.md: every step the scenarios may use, with an example.
     Steps,
+    /// Tell what changed between two OpenAPI documents and whether it breaks clients.
+    /// Exit 0: nothing that --fail-on names; 1: something it names; 2: usage or read error.
+    SpecDiff {
+        /// The older document (YAML or JSON).
+        old: PathBuf,
+        /// The newer document.
+        new: PathBuf,
+        /// Apply openapi/overlays/epayment/ to both first.
+        #[arg(long)]
+        overlays: bool,
+        /// Report format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// Exit 1 when there is a change of this severity (or any change).
+        #[arg(long, value_enum)]
+        fail_on: Option<FailOn>,
+        /// Show doc changes (descriptions, summaries, examples) too.
+        #[arg(long)]
+        all: bool,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Format {
+    Text,
+    Markdown,
+    Json,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum FailOn {
+    Breaking,
+    Any,
 }
 
 fn main() -> ExitCode {
@@ -52,6 +85,15 @@ fn main() -> ExitCode {
             cargo_test_contract(&[], &env)
         }
         Command::Steps => cargo_test_contract(&["--write-steps"], &[]),
+        Command::SpecDiff { old, new, overlays, format, fail_on, all } => {
+            return match spec_diff_command(&old, &new, overlays, format, fail_on, all) {
+                Ok(code) => code,
+                Err(e) => {
+                    eprintln!("error: {e:#}");
+                    ExitCode::from(2)
+                }
+            };
+        }
     };
     match result {
         Ok(code) => code,
@@ -61,6 +103,44 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+fn spec_diff_command(
+    old: &std::path::Path,
+    new: &std::path::Path,
+    overlays: bool,
+    format: Format,
+    fail_on: Option<FailOn>,
+    all: bool,
+) -> anyhow::Result<ExitCode> {
+    use xtask::spec_diff;
+    let root = regen::workspace_root();
+    let load = |path: &std::path::Path| -> anyhow::Result<serde_json::Value> {
+        let doc = xtask::document::Document::load(path)?;
+        xtask::document::check_version(path, &doc.value)?;
+        let mut value = doc.value;
+        if overlays {
+            for overlay in regen::load_overlays(&root.join(regen::TARGETS[0].overlays))? {
+                overlay.apply(&mut value)?;
+            }
+        }
+        Ok(value)
+    };
+    let (old, new) = (load(old)?, load(new)?);
+    let changes = spec_diff::diff(&old, &new);
+    let shown = spec_diff::visible(&changes, all);
+    let report = match format {
+        Format::Text => spec_diff::text(&shown),
+        Format::Markdown => spec_diff::markdown(&shown),
+        Format::Json => spec_diff::json_report(&shown),
+    };
+    print!("{report}");
+    let failing = match fail_on {
+        None => false,
+        Some(FailOn::Breaking) => changes.iter().any(|c| c.severity == spec_diff::Severity::Breaking),
+        Some(FailOn::Any) => changes.iter().any(|c| all || c.severity != spec_diff::Severity::Doc),
+    };
+    Ok(if failing { ExitCode::FAILURE } else { ExitCode::SUCCESS })
 }
 
 /// Runs the contract harness through cargo, so that it is built as the tests build it.
@@ -92,6 +172,14 @@ fn regen_command(options: regen::Options) -> anyhow::Result<ExitCode> {
     } else {
         for path in &report.current {
             eprintln!("wrote {}", regen::display(&root, path));
+        }
+        if report.surface.is_empty() {
+            eprintln!("public surface: unchanged");
+        } else {
+            eprintln!("public surface:");
+            for change in &report.surface {
+                eprintln!("  {change}");
+            }
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -56,6 +56,8 @@ pub struct Report {
     pub current: Vec<PathBuf>,
     /// With `check`: files whose committed text differs, each with a unified diff.
     pub stale: Vec<(PathBuf, String)>,
+    /// Without `check`: how the public surface of each rewritten module changed.
+    pub surface: Vec<String>,
 }
 
 /// The workspace root, found from this crate's manifest so the command works from any folder.
@@ -173,11 +175,59 @@ pub fn run(root: &Path, options: &Options) -> Result<Report> {
             if let Some(parent) = path.parent() {
                 std::fs::create_dir_all(parent).map_err(|e| anyhow!("{}: cannot create: {e}", parent.display()))?;
             }
+            let before = std::fs::read_to_string(&path).unwrap_or_default();
+            if file.relative.starts_with("src/generated") && before != file.contents {
+                let name = display(root, &path);
+                report
+                    .surface
+                    .extend(surface_changes(&before, &file.contents).into_iter().map(|c| format!("{name}: {c}")));
+            }
             std::fs::write(&path, &file.contents).map_err(|e| anyhow!("{}: cannot write: {e}", path.display()))?;
             report.current.push(path);
         }
     }
     Ok(report)
+}
+
+/// The public items (functions, structs, enums, fields) of generated code, by name, with the
+/// line that declares them.
+fn public_items(code: &str) -> std::collections::BTreeMap<String, String> {
+    let mut items = std::collections::BTreeMap::new();
+    let mut scope = String::new();
+    for line in code.lines().map(str::trim) {
+        for (prefix, kind) in [("pub struct ", "type"), ("pub enum ", "type"), ("pub fn ", "fn")] {
+            if let Some(rest) = line.strip_prefix(prefix) {
+                let name: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+                if kind == "type" {
+                    scope = name.clone();
+                }
+                let key = if kind == "fn" { format!("fn {scope}::{name}") } else { format!("type {name}") };
+                items.entry(key).or_insert_with(|| line.to_owned());
+            }
+        }
+        if let Some(rest) = line.strip_prefix("pub ")
+            && let Some((field, ty)) = rest.split_once(':')
+            && !field.contains(' ')
+        {
+            items.entry(format!("field {scope}.{field}")).or_insert_with(|| ty.trim().trim_end_matches(',').to_owned());
+        }
+    }
+    items
+}
+
+/// What a regeneration changed in the public surface: items added, removed, changed.
+pub fn surface_changes(before: &str, after: &str) -> Vec<String> {
+    let (old, new) = (public_items(before), public_items(after));
+    let mut out = Vec::new();
+    for (name, line) in &new {
+        match old.get(name) {
+            None => out.push(format!("added {name}")),
+            Some(was) if was != line => out.push(format!("changed {name}: {was} -> {line}")),
+            Some(_) => {}
+        }
+    }
+    out.extend(old.keys().filter(|k| !new.contains_key(*k)).map(|k| format!("removed {k}")));
+    out
 }
 
 /// A unified diff from the committed text to the fresh one.
