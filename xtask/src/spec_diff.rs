@@ -206,10 +206,11 @@ impl Differ<'_> {
     }
 
     fn prose(&mut self, at: &str, old: Option<&Value>, new: Option<&Value>) {
-        for key in ["summary", "description"] {
+        for key in ["summary", "description", "example", "examples"] {
             let (o, n) = (old.and_then(|v| v.get(key)), new.and_then(|v| v.get(key)));
             if o != n {
-                self.push(Severity::Doc, "description-changed", &format!("{at}/{key}"), format!("the {key} changed"));
+                let kind = if key.starts_with("example") { "example-changed" } else { "description-changed" };
+                self.push(Severity::Doc, kind, &format!("{at}/{key}"), format!("the {key} changed"));
             }
         }
     }

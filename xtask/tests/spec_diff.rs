@@ -50,6 +50,7 @@ fn each_rule_classifies_its_one_change() {
         ("content-type-changed.yaml", "content-type-changed", Breaking),
         ("security-changed.yaml", "security-changed", Breaking),
         ("description-changed.yaml", "description-changed", Doc),
+        ("example-changed.yaml", "example-changed", Doc),
         ("external-ref.yaml", "external-ref-unresolved", Breaking),
     ];
     for (file, kind, severity) in cases {
