@@ -522,3 +522,76 @@ fn webhooks(shared: &Shared, op: Op, request: &Request) -> Result<Answer, ApiErr
         _ => Err(ApiError::status(404, None, "Not Found", "no such operation")),
     }
 }
+
+#[cfg(test)]
+mod fuzz {
+    use super::*;
+    use crate::model::ModelConfig;
+    use proptest::prelude::*;
+
+    fn shared() -> (Shared, String, tokio::runtime::Runtime) {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+        let hub = {
+            let _entered = runtime.enter();
+            Hub::start(1, 1, std::time::Duration::from_millis(1))
+        };
+        let shared = Shared::new(Model::new(ModelConfig::default()), Recorder::new(100), hub);
+        let c = shared.model().credentials().clone();
+        let token = shared
+            .model()
+            .issue_token(Some(&c.client_id), Some(&c.client_secret), Some(&c.subscription_key))
+            .expect("a token")
+            .access_token;
+        (shared, token, runtime)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 1_000, ..ProptestConfig::default() })]
+
+        /// Whatever comes in, the answer is a success or a problem document that fits the
+        /// document's Problem schema, and never a 5xx (no fault was injected).
+        #[test]
+        fn every_request_gets_an_answer_or_a_problem(
+            method in "(GET|POST|PUT|DELETE|PATCH)",
+            path in prop_oneof![
+                "/epayment/v1/payments(/[a-zA-Z0-9%_-]{0,70}(/(capture|refund|cancel|events|approve|x)))?",
+                "/epayment/v1/test/payments/[a-zA-Z0-9-]{0,70}/approve",
+                "/[a-z/]{0,30}",
+                "/accesstoken/get",
+                "/webhooks/v1/webhooks(/[a-z0-9-]{0,10})?",
+            ],
+            authorized in any::<bool>(),
+            headers in prop::collection::vec(("(merchant-serial-number|idempotency-key|ocp-apim-subscription-key|vipps-system-name|content-type)", "[ -~]{0,60}"), 0..6),
+            body in prop_oneof![
+                prop::collection::vec(any::<u8>(), 0..120),
+                Just(br#"{"modificationAmount":{"currency":"NOK","value":100}}"#.to_vec()),
+                Just(br#"{"amount":{"currency":"NOK","value":1000},"paymentMethod":{"type":"WALLET"},"reference":"fuzz-order-0001","userFlow":"QR"}"#.to_vec()),
+                Just(br#"{"cancelTransactionOnly":"yes"}"#.to_vec()),
+            ],
+        ) {
+            let (shared, token, _runtime) = shared();
+            let mut map = wiremock::http::HeaderMap::new();
+            if authorized {
+                map.insert("authorization", format!("Bearer {token}").parse().expect("header"));
+                map.insert("ocp-apim-subscription-key", "sim-subscription-key".parse().expect("header"));
+            }
+            for (name, value) in &headers {
+                if let (Ok(n), Ok(v)) = (wiremock::http::HeaderName::from_bytes(name.as_bytes()), value.parse()) {
+                    map.insert(n, v);
+                }
+            }
+            let Ok(url) = wiremock::http::Url::parse(&format!("http://127.0.0.1:1{path}")) else { return Ok(()) };
+            let Ok(method) = method.parse() else { return Ok(()) };
+            let request = wiremock::Request { url, method, headers: map, body };
+            let Outcome::Answer(answer) = serve_any(&shared, &request) else {
+                return Err(TestCaseError::fail("no dropped connection was asked for"));
+            };
+            prop_assert!(answer.status < 500, "{} for {} {}", answer.status, request.method, request.url);
+            if answer.status >= 400 {
+                let body = answer.body.expect("a problem body");
+                let violations = ApiDocument::epayment().check_component("Problem", &body);
+                prop_assert!(violations.is_empty(), "{violations:?}: {body}");
+            }
+        }
+    }
+}
