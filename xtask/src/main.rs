@@ -40,6 +40,13 @@ enum Command {
     },
     /// Write features/STEPS.md: every step the scenarios may use, with an example.
     Steps,
+    /// Write the document schemathesis tests the sandbox against: openapi/epayment.yaml with
+    /// the generator's overlays and openapi/overlays/testing/ applied, as JSON.
+    TestDocument {
+        /// Where to write it.
+        #[arg(long, value_name = "FILE", default_value = "target/schemathesis/epayment.json")]
+        out: PathBuf,
+    },
     /// Tell what changed between two OpenAPI documents and whether it breaks clients.
     /// Exit 0: nothing that --fail-on names; 1: something it names; 2: usage or read error.
     SpecDiff {
@@ -85,6 +92,7 @@ fn main() -> ExitCode {
             cargo_test_contract(&[], &env)
         }
         Command::Steps => cargo_test_contract(&["--write-steps"], &[]),
+        Command::TestDocument { out } => test_document(&out),
         Command::SpecDiff { old, new, overlays, format, fail_on, all } => {
             return match spec_diff_command(&old, &new, overlays, format, fail_on, all) {
                 Ok(code) => code,
@@ -103,6 +111,23 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+fn test_document(out: &std::path::Path) -> anyhow::Result<ExitCode> {
+    let root = regen::workspace_root();
+    let mut doc = xtask::document::Document::load(&root.join(regen::TARGETS[0].spec))?.value;
+    for dir in [regen::TARGETS[0].overlays, "openapi/overlays/testing"] {
+        for overlay in regen::load_overlays(&root.join(dir))? {
+            overlay.apply(&mut doc)?;
+        }
+    }
+    let out = if out.is_absolute() { out.to_owned() } else { root.join(out) };
+    if let Some(dir) = out.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| anyhow::anyhow!("{}: {e}", dir.display()))?;
+    }
+    std::fs::write(&out, serde_json::to_vec_pretty(&doc)?).map_err(|e| anyhow::anyhow!("{}: {e}", out.display()))?;
+    eprintln!("wrote {}", out.display());
+    Ok(ExitCode::SUCCESS)
 }
 
 fn spec_diff_command(

@@ -244,15 +244,26 @@ fn drop_connection(shared: &Shared, op: Op, request: &Request) -> std::io::Error
     std::io::Error::new(std::io::ErrorKind::ConnectionReset, "injected fault: applied, connection dropped")
 }
 
-/// A call no route serves: a 404 problem, recorded as unexpected.
+/// A call no route serves, recorded as unexpected: a 405 problem (with `Allow`) when the path
+/// is an operation's under another method, a 404 problem otherwise.
 fn answer_unexpected(shared: &Shared, request: &Request) -> Answer {
-    let error = ApiError::status(
-        404,
-        None,
-        "Not Found",
-        format!("no operation serves {} {}", request.method, request.url.path()),
-    );
-    let answer = problem(shared, request, &error);
+    let path = request.url.path();
+    let allowed: Vec<&str> = match path.strip_prefix(EPAYMENT_PREFIX) {
+        Some(api_path) => ["GET", "POST", "PUT", "DELETE", "PATCH"]
+            .into_iter()
+            .filter(|m| ApiDocument::epayment().route(m, api_path).is_some())
+            .collect(),
+        None => Vec::new(),
+    };
+    let answer = if allowed.is_empty() {
+        let error = ApiError::status(404, None, "Not Found", format!("no operation serves {} {path}", request.method));
+        problem(shared, request, &error)
+    } else {
+        let detail = format!("{path} takes {}, not {}", allowed.join(", "), request.method);
+        let mut answer = problem(shared, request, &ApiError::status(405, None, "Method Not Allowed", detail));
+        answer.headers.push(("allow", allowed.join(", ")));
+        answer
+    };
     record(shared, "unexpected", request, &answer);
     answer
 }

@@ -466,3 +466,12 @@ async fn the_sandbox_front_serves_the_same_core() {
     let ops: Vec<_> = api.sim.exchanges().iter().map(|e| e.operation.clone()).collect();
     assert_eq!(ops.iter().filter(|o| *o == "capturePayment").count(), 5);
 }
+
+#[tokio::test]
+async fn another_method_on_an_operations_path_is_405_with_allow() {
+    let api = api().await;
+    let reply = api.call(Method::DELETE, &format!("/v1/payments/{REF}/capture"), None, None).await;
+    assert_eq!(reply.status, 405);
+    assert_eq!(reply.headers["allow"], "POST");
+    assert_eq!(api.sim.unexpected().len(), 1);
+}
