@@ -40,8 +40,8 @@ enum Command {
     },
     /// Write features/STEPS.md: every step the scenarios may use, with an example.
     Steps,
-    /// Write the document schemathesis tests the sandbox against: openapi/epayment.yaml with
-    /// the generator's overlays and openapi/overlays/testing/ applied, as JSON.
+    /// Write the document schemathesis tests the sandbox against: the effective document
+    /// (crates/epayment-openapi/epayment.json) with openapi/overlays/testing/ applied.
     TestDocument {
         /// Where to write it.
         #[arg(long, value_name = "FILE", default_value = "target/schemathesis/epayment.json")]
@@ -115,11 +115,12 @@ fn main() -> ExitCode {
 
 fn test_document(out: &std::path::Path) -> anyhow::Result<ExitCode> {
     let root = regen::workspace_root();
-    let mut doc = xtask::document::Document::load(&root.join(regen::TARGETS[0].spec))?.value;
-    for dir in [regen::TARGETS[0].overlays, "openapi/overlays/testing"] {
-        for overlay in regen::load_overlays(&root.join(dir))? {
-            overlay.apply(&mut doc)?;
-        }
+    // The effective document the simulator serves, plus the testing overlays: one document,
+    // not a third variant of it.
+    let effective = root.join(regen::EFFECTIVE_DOCUMENT);
+    let mut doc = xtask::document::Document::load(&effective)?.value;
+    for overlay in regen::load_overlays(&root.join("openapi/overlays/testing"))? {
+        overlay.apply(&mut doc)?;
     }
     let out = if out.is_absolute() { out.to_owned() } else { root.join(out) };
     if let Some(dir) = out.parent() {

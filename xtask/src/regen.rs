@@ -29,6 +29,14 @@ pub const TARGETS: &[Target] = &[
 /// The generated crate, relative to the workspace root.
 pub const CRATE_DIR: &str = "crates/epayment-api";
 
+/// The effective ePayment document (ours with its overlays), relative to the workspace root:
+/// the crate that routes and validates with it embeds it, so nothing reads `openapi/` at
+/// build time.
+pub const EFFECTIVE_DOCUMENT: &str = "crates/epayment-openapi/epayment.json";
+
+/// Where `--out` puts the effective document of the other ePayment document, in its crate.
+pub const OUT_EFFECTIVE_DOCUMENT: &str = "epayment.effective.json";
+
 /// What to generate and what to do with it.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
@@ -65,25 +73,46 @@ pub fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_owned).unwrap_or_default()
 }
 
-/// Renders every target's module for the given options.
+/// Renders every target's module for the given options, and (last) the effective ePayment
+/// document. Paths are relative to the crate folder, except the effective document's, which
+/// is relative to the workspace root unless `--out` is given.
 pub fn render_all(root: &Path, options: &Options) -> Result<Vec<Rendered>> {
     let generator = generator_version(root);
-    TARGETS
-        .iter()
-        .enumerate()
-        .map(|(i, target)| {
-            let spec = match (&options.spec, i) {
-                (Some(spec), 0) => spec.clone(),
-                _ => root.join(target.spec),
-            };
-            let contents = render(root, target, &spec, &generator)?;
-            Ok(Rendered { relative: PathBuf::from(format!("src/generated/{}.rs", target.module)), contents })
-        })
-        .collect()
+    let mut out = Vec::new();
+    let mut effective = None;
+    for (i, target) in TARGETS.iter().enumerate() {
+        let spec = match (&options.spec, i) {
+            (Some(spec), 0) => spec.clone(),
+            _ => root.join(target.spec),
+        };
+        let rendered = render(root, target, &spec, &generator)?;
+        out.push(Rendered {
+            relative: PathBuf::from(format!("src/generated/{}.rs", target.module)),
+            contents: rendered.code,
+        });
+        if i == 0 {
+            effective = Some(rendered.effective);
+        }
+    }
+    if let Some(contents) = effective {
+        let relative = if options.out.is_some() { OUT_EFFECTIVE_DOCUMENT } else { EFFECTIVE_DOCUMENT };
+        out.push(Rendered { relative: PathBuf::from(relative), contents });
+    }
+    Ok(out)
+}
+
+/// One target, rendered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RenderedTarget {
+    /// The generated module, header included.
+    pub code: String,
+    /// The document with the overlays applied, as pretty JSON with an `x-generated` note of
+    /// its inputs.
+    pub effective: String,
 }
 
 /// Applies a target's overlays to `spec` and generates its module, header included.
-pub fn render(root: &Path, target: &Target, spec: &Path, generator: &str) -> Result<String> {
+pub fn render(root: &Path, target: &Target, spec: &Path, generator: &str) -> Result<RenderedTarget> {
     let doc = Document::load(spec)?;
     document::check_version(spec, &doc.value)?;
     let overlays = load_overlays(&root.join(target.overlays))?;
@@ -95,7 +124,27 @@ pub fn render(root: &Path, target: &Target, spec: &Path, generator: &str) -> Res
     let code = generate::generate(&openapi).with_context(|| display(root, spec))?;
     let mut out = header(root, &doc, &overlays, generator);
     out.push_str(&code);
-    Ok(out)
+    Ok(RenderedTarget { code: out, effective: effective_json(root, &doc, &overlays, value)? })
+}
+
+/// The overlaid document as JSON, its inputs noted first (JSON has no comments).
+fn effective_json(root: &Path, doc: &Document, overlays: &[Overlay], value: serde_json::Value) -> Result<String> {
+    let mut inputs = serde_json::Map::new();
+    inputs.insert(display(root, &doc.path), doc.sha256.clone().into());
+    for o in overlays {
+        inputs.insert(display(root, &o.path), o.sha256.clone().into());
+    }
+    let mut out = serde_json::Map::new();
+    out.insert(
+        "x-generated".into(),
+        serde_json::json!({"by": "cargo xtask regen", "note": "Do not edit: change the inputs and run it again.", "inputs-sha256": inputs}),
+    );
+    if let serde_json::Value::Object(map) = value {
+        out.extend(map.into_iter().filter(|(k, _)| k != "x-generated"));
+    }
+    let mut text = serde_json::to_string_pretty(&serde_json::Value::Object(out))?;
+    text.push('\n');
+    Ok(text)
 }
 
 /// The overlays in `dir`, in file-name order; none if the folder does not exist.
@@ -162,7 +211,11 @@ pub fn run(root: &Path, options: &Options) -> Result<Report> {
     files.extend(render_all(root, options)?);
     let mut report = Report::default();
     for file in &files {
-        let path = crate_dir.join(&file.relative);
+        let path = if file.relative == Path::new(EFFECTIVE_DOCUMENT) {
+            root.join(&file.relative)
+        } else {
+            crate_dir.join(&file.relative)
+        };
         if options.check {
             let committed = std::fs::read_to_string(&path).unwrap_or_default();
             if committed == file.contents {

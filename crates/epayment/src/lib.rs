@@ -50,7 +50,6 @@ mod money;
 mod ops;
 mod retry;
 mod token;
-pub mod webhooks;
 
 pub use client::Client;
 pub use config::{ClientBuilder, ConfigError, Credentials, Environment, env};
@@ -60,3 +59,7 @@ pub use model::{Adjustment, Aggregate, CreatedPayment, EventName, Payment, Payme
 pub use money::{Amount, Currency, MAX_MINOR_UNITS};
 pub use ops::{Cancel, Capture, CreatePayment, Refund, UserFlow};
 pub use retry::RetryPolicy;
+
+/// Verifying webhook deliveries (and signing them, for tests): the `epayment-webhooks` crate,
+/// which a service that only receives webhooks can depend on alone.
+pub use epayment_webhooks as webhooks;

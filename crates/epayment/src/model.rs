@@ -2,7 +2,8 @@
 
 use epayment_api::epayment::types;
 
-pub use types::{PaymentEventName as EventName, State};
+pub use epayment_webhooks::EventName;
+pub use types::State;
 
 use crate::money::Amount;
 
@@ -135,7 +136,8 @@ pub struct PaymentEvent {
 impl From<types::PaymentEvent> for PaymentEvent {
     fn from(e: types::PaymentEvent) -> Self {
         Self {
-            name: e.name,
+            // The webhook crate's name is open: one the API adds later keeps its text.
+            name: EventName::from(e.name.to_string()),
             amount: e.amount.into(),
             psp_reference: e.psp_reference.0,
             timestamp: e.timestamp,

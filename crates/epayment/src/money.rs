@@ -142,6 +142,13 @@ impl FromStr for Amount {
     }
 }
 
+/// The amount of a webhook event, whose currency code may be one this version does not know.
+impl From<&epayment_webhooks::EventAmount> for Amount {
+    fn from(a: &epayment_webhooks::EventAmount) -> Self {
+        Amount::from_minor_units(a.value, Currency::from_code(&a.currency))
+    }
+}
+
 impl From<Amount> for types::Amount {
     fn from(a: Amount) -> Self {
         types::Amount { value: a.minor, currency: a.currency }

@@ -47,7 +47,7 @@ fn accepts_what_sign_makes_and_types_the_event() {
     let event = verify(&signed(&body), PATH, &body, now()).unwrap();
     assert_eq!(event.name, EventName::Captured);
     assert_eq!(event.event_type(), "epayments.payment.captured.v1");
-    assert_eq!(event.amount, Amount::nok(250));
+    assert_eq!(Amount::from(&event.amount), Amount::nok(250));
     assert_eq!(event.reference, "order-1234-abcd");
     assert_eq!(event.psp_reference, "psp-77");
     assert_eq!(event.idempotency_key.as_deref(), Some("order-1234-c1"));

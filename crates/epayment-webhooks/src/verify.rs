@@ -1,28 +1,15 @@
-//! Verifying (and, for tests and simulators, signing) webhook deliveries of the Webhooks API.
-//!
-//! A delivery is a `POST` whose `Authorization` header is
-//! `HMAC-SHA256 SignedHeaders=x-ms-date;host;x-ms-content-sha256&Signature=<sig>`, where
-//! `<sig>` is base64(HMAC-SHA256(secret, "POST\n" + path-and-query + "\n" + x-ms-date + ";" +
-//! host + ";" + x-ms-content-sha256)) and `x-ms-content-sha256` is base64(SHA-256(body)).
+//! Verifying a delivery: method, content hash, signature, signed headers and date, and only
+//! then the body.
 
 use std::fmt;
 use std::time::{Duration, SystemTime};
 
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD as BASE64;
-use epayment_api::epayment::types;
-use hmac::{KeyInit as _, Mac as _};
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use hmac::Mac as _;
+use http::HeaderMap;
 use secrecy::{ExposeSecret as _, SecretString};
-use sha2::{Digest as _, Sha256};
 
-pub use crate::model::EventName;
-use crate::money::Amount;
-
-type HmacSha256 = hmac::Hmac<Sha256>;
-
-const SIGNED_HEADERS: &str = "x-ms-date;host;x-ms-content-sha256";
-const SCHEME: &str = "HMAC-SHA256 ";
+use crate::event::WebhookEvent;
+use crate::signature::{SCHEME, SIGNED_HEADERS, content_sha256, decode_signature, mac, string_to_sign};
 
 /// Checks webhook deliveries against the secret given when the webhook was registered.
 #[derive(Clone)]
@@ -78,50 +65,6 @@ pub enum WebhookError {
     Payload(String),
 }
 
-/// A verified ePayment webhook event.
-#[derive(Clone, Debug, PartialEq)]
-pub struct WebhookEvent {
-    /// What happened.
-    pub name: EventName,
-    /// The merchant serial number.
-    pub msn: String,
-    /// The merchant's reference.
-    pub reference: String,
-    /// The event's own id.
-    pub psp_reference: String,
-    /// How much it was about.
-    pub amount: Amount,
-    /// When it happened.
-    pub timestamp: chrono::DateTime<chrono::Utc>,
-    /// False when the operation was tried and failed.
-    pub success: bool,
-    /// The key of the call that caused it, if any.
-    pub idempotency_key: Option<String>,
-    /// The whole payload.
-    pub payload: types::WebhookEvent,
-}
-
-impl WebhookEvent {
-    /// The Webhooks API event type, e.g. `epayments.payment.captured.v1`.
-    pub fn event_type(&self) -> &'static str {
-        event_type(self.name)
-    }
-}
-
-/// The Webhooks API event type of an event name, e.g. `epayments.payment.captured.v1`.
-pub fn event_type(name: EventName) -> &'static str {
-    match name {
-        EventName::Created => "epayments.payment.created.v1",
-        EventName::Aborted => "epayments.payment.aborted.v1",
-        EventName::Expired => "epayments.payment.expired.v1",
-        EventName::Cancelled => "epayments.payment.cancelled.v1",
-        EventName::Captured => "epayments.payment.captured.v1",
-        EventName::Refunded => "epayments.payment.refunded.v1",
-        EventName::Authorized => "epayments.payment.authorized.v1",
-        EventName::Terminated => "epayments.payment.terminated.v1",
-    }
-}
-
 impl Verifier {
     /// The most `x-ms-date` may be from now unless [`Verifier::tolerance`] says otherwise.
     pub const DEFAULT_TOLERANCE: Duration = Duration::from_secs(5 * 60);
@@ -160,8 +103,9 @@ impl Verifier {
         if !constant_time_eq(expected_hash.as_bytes(), content_hash.as_bytes()) {
             return Err(WebhookError::ContentHash);
         }
-        let mut mac = self.mac();
+        let mut mac = mac(self.secret.expose_secret());
         mac.update(string_to_sign(path_and_query, date, host, content_hash).as_bytes());
+        // `verify_slice` compares in constant time.
         mac.verify_slice(&signature).map_err(|_| WebhookError::Signature)?;
 
         let sent = httpdate::parse_http_date(date).map_err(|_| WebhookError::Date)?;
@@ -172,62 +116,8 @@ impl Verifier {
         if skew > self.tolerance {
             return Err(WebhookError::Stale { skew, tolerance: self.tolerance });
         }
-        decode(body)
+        serde_json::from_slice(body).map_err(|e| WebhookError::Payload(e.to_string().chars().take(200).collect()))
     }
-
-    fn mac(&self) -> HmacSha256 {
-        // HMAC takes keys of any length, so this cannot fail.
-        HmacSha256::new_from_slice(self.secret.expose_secret().as_bytes()).expect("HMAC accepts any key length")
-    }
-}
-
-/// The headers of a signed delivery, as [`sign`] makes them.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Signature {
-    /// `x-ms-date`.
-    pub date: String,
-    /// `x-ms-content-sha256`.
-    pub content_sha256: String,
-    /// `Authorization`.
-    pub authorization: String,
-}
-
-impl Signature {
-    /// The three headers plus `host`, ready to send.
-    pub fn headers(&self, host: &str) -> HeaderMap {
-        let mut map = HeaderMap::new();
-        for (name, value) in [
-            ("x-ms-date", self.date.as_str()),
-            ("x-ms-content-sha256", self.content_sha256.as_str()),
-            ("authorization", self.authorization.as_str()),
-            ("host", host),
-        ] {
-            if let Ok(value) = HeaderValue::from_str(value) {
-                map.insert(HeaderName::from_static(name), value);
-            }
-        }
-        map
-    }
-}
-
-/// Signs a delivery of `body` to `host` + `path_and_query` at time `date`, as the Webhooks API
-/// does. For tests and simulators.
-pub fn sign(secret: &str, path_and_query: &str, host: &str, body: &[u8], date: SystemTime) -> Signature {
-    let date = httpdate::fmt_http_date(date);
-    let content_sha256 = content_sha256(body);
-    let mut mac = Verifier::new(secret).mac();
-    mac.update(string_to_sign(path_and_query, &date, host, &content_sha256).as_bytes());
-    let signature = BASE64.encode(mac.finalize().into_bytes());
-    let authorization = format!("{SCHEME}SignedHeaders={SIGNED_HEADERS}&Signature={signature}");
-    Signature { date, content_sha256, authorization }
-}
-
-fn string_to_sign(path_and_query: &str, date: &str, host: &str, content_sha256: &str) -> String {
-    format!("POST\n{path_and_query}\n{date};{host};{content_sha256}")
-}
-
-fn content_sha256(body: &[u8]) -> String {
-    BASE64.encode(Sha256::digest(body))
 }
 
 /// The one value of header `name`, as text.
@@ -251,32 +141,17 @@ fn parse_authorization(value: &str) -> Result<Vec<u8>, WebhookError> {
     }
     let signature =
         signature.strip_prefix("Signature=").ok_or(WebhookError::MalformedAuthorization("expected Signature="))?;
-    BASE64.decode(signature).map_err(|_| WebhookError::MalformedAuthorization("the signature is not base64"))
+    decode_signature(signature).ok_or(WebhookError::MalformedAuthorization("the signature is not base64"))
 }
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-fn decode(body: &[u8]) -> Result<WebhookEvent, WebhookError> {
-    let payload: types::WebhookEvent =
-        serde_json::from_slice(body).map_err(|e| WebhookError::Payload(crate::error::cut(&e.to_string(), 200)))?;
-    Ok(WebhookEvent {
-        name: payload.name,
-        msn: payload.msn.to_string(),
-        reference: payload.reference.to_string(),
-        psp_reference: payload.psp_reference.0.clone(),
-        amount: (&payload.amount).into(),
-        timestamp: payload.timestamp,
-        success: payload.success,
-        idempotency_key: payload.idempotency_key.clone(),
-        payload,
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sign;
 
     /// The example of the Webhooks API guide's "Request authentication" page.
     #[test]

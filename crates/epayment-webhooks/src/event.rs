@@ -1,0 +1,167 @@
+//! The payload of an `epayments.payment.*.v1` delivery.
+//!
+//! Its own small types rather than the generated ones (which live in `epayment-api`, behind
+//! reqwest); `tests/schema.rs` holds them to the document's `WebhookEvent` schema, field by
+//! field.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+/// What happened to the payment.
+///
+/// Open: a name the API adds later decodes as [`EventName::Unknown`] instead of failing the
+/// whole delivery, and keeps its text.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(from = "String", into = "String")]
+pub enum EventName {
+    /// The payment was created.
+    Created,
+    /// The customer aborted it.
+    Aborted,
+    /// The customer did not act in time.
+    Expired,
+    /// What was left of the reservation was released.
+    Cancelled,
+    /// Money was taken.
+    Captured,
+    /// Money was given back.
+    Refunded,
+    /// The customer approved: the amount is reserved.
+    Authorized,
+    /// It was cancelled before the customer approved.
+    Terminated,
+    /// A name this version does not know, as the API sent it.
+    Unknown(String),
+}
+
+impl EventName {
+    /// Every name this version knows.
+    pub const KNOWN: [EventName; 8] = [
+        EventName::Created,
+        EventName::Aborted,
+        EventName::Expired,
+        EventName::Cancelled,
+        EventName::Captured,
+        EventName::Refunded,
+        EventName::Authorized,
+        EventName::Terminated,
+    ];
+
+    /// The name as the API spells it, e.g. `CAPTURED`.
+    pub fn as_str(&self) -> &str {
+        match self {
+            EventName::Created => "CREATED",
+            EventName::Aborted => "ABORTED",
+            EventName::Expired => "EXPIRED",
+            EventName::Cancelled => "CANCELLED",
+            EventName::Captured => "CAPTURED",
+            EventName::Refunded => "REFUNDED",
+            EventName::Authorized => "AUTHORIZED",
+            EventName::Terminated => "TERMINATED",
+            EventName::Unknown(name) => name,
+        }
+    }
+}
+
+impl From<String> for EventName {
+    fn from(name: String) -> Self {
+        EventName::KNOWN.into_iter().find(|known| known.as_str() == name).unwrap_or(EventName::Unknown(name))
+    }
+}
+
+impl From<EventName> for String {
+    fn from(name: EventName) -> Self {
+        match name {
+            EventName::Unknown(name) => name,
+            known => known.as_str().to_owned(),
+        }
+    }
+}
+
+impl FromStr for EventName {
+    type Err = std::convert::Infallible;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(EventName::from(s.to_owned()))
+    }
+}
+
+impl fmt::Display for EventName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The Webhooks API event type of an event name, e.g. `epayments.payment.captured.v1`.
+pub fn event_type(name: &EventName) -> String {
+    format!("epayments.payment.{}.v1", name.as_str().to_ascii_lowercase())
+}
+
+/// Money as a delivery carries it: minor units and an ISO 4217 code.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventAmount {
+    /// The currency code, e.g. `NOK`, as sent (a code added later is kept).
+    pub currency: String,
+    /// Minor units: 1000 is 10.00 NOK.
+    pub value: i64,
+}
+
+/// A verified ePayment webhook event: the body of the delivery, decoded.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WebhookEvent {
+    /// The merchant serial number of the sales unit.
+    pub msn: String,
+    /// The merchant's reference of the payment.
+    pub reference: String,
+    /// The event's own id (not the one in the API's answers).
+    pub psp_reference: String,
+    /// What happened.
+    pub name: EventName,
+    /// How much it was about.
+    pub amount: EventAmount,
+    /// When it happened.
+    pub timestamp: chrono::DateTime<chrono::Utc>,
+    /// False when the operation was tried and failed.
+    pub success: bool,
+    /// The key of the call behind the event, if it had one.
+    #[serde(default)]
+    pub idempotency_key: Option<String>,
+    /// Key for the userinfo call, when the customer shared profile data.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sub: Option<String>,
+    /// The customer's details, when shared (as sent; see the document's `UserDetails`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_details: Option<serde_json::Value>,
+    /// Where the goods go, for express payments (see the document's `ShippingDetails`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shipping_details: Option<serde_json::Value>,
+}
+
+impl WebhookEvent {
+    /// The Webhooks API event type, e.g. `epayments.payment.captured.v1`.
+    pub fn event_type(&self) -> String {
+        event_type(&self.name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip_and_unknown_ones_are_kept() {
+        for name in EventName::KNOWN {
+            let text = serde_json::to_string(&name).unwrap();
+            assert_eq!(serde_json::from_str::<EventName>(&text).unwrap(), name);
+        }
+        let disputed: EventName = serde_json::from_str("\"DISPUTED\"").unwrap();
+        assert_eq!(disputed, EventName::Unknown("DISPUTED".into()));
+        assert_eq!(serde_json::to_string(&disputed).unwrap(), "\"DISPUTED\"");
+        assert_eq!(disputed.to_string(), "DISPUTED");
+        assert_eq!(event_type(&disputed), "epayments.payment.disputed.v1");
+        assert_eq!(event_type(&EventName::Captured), "epayments.payment.captured.v1");
+    }
+}
