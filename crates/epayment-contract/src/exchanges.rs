@@ -4,8 +4,8 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
+use epayment_openapi::ApiDocument;
 use epayment_sim::Exchange;
-use epayment_sim::document::ApiDocument;
 use serde_json::{Map, Value, json};
 
 /// Request headers worth a snapshot: the ones the API reads. Others (host, user agent,
@@ -29,7 +29,7 @@ pub fn contract_violations(exchanges: &[Exchange]) -> Vec<String> {
     let document = ApiDocument::epayment();
     let mut out = Vec::new();
     for (i, e) in exchanges.iter().enumerate() {
-        let Some(path) = e.request.path.strip_prefix(epayment_sim::EPAYMENT_PREFIX) else { continue };
+        let Some(path) = e.request.path.strip_prefix(document.base_path()) else { continue };
         let path = path.split('?').next().unwrap_or_default();
         let Some((operation, params)) = document.route(&e.request.method, path) else {
             out.push(format!(
@@ -166,7 +166,7 @@ fn slug(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use epayment_sim::recording::{RecordedRequest, RecordedResponse};
+    use epayment_sim::{RecordedRequest, RecordedResponse};
 
     fn exchange(key: &str, psp: &str) -> Exchange {
         Exchange {

@@ -2,7 +2,7 @@
 //! `epayment` client against a fresh `epayment-sim` per scenario (or a remote target).
 //!
 //! After each scenario every exchange it caused is checked against `openapi/epayment.yaml`
-//! (a violation names the operation and the JSON pointer) and compared with its snapshot in
+//! (the effective document of `epayment-openapi`; a violation names the operation and the JSON pointer) and compared with its snapshot in
 //! `features/snapshots/`, redacted of secrets and random values. The step vocabulary is in
 //! [`catalog`] and `features/STEPS.md`.
 #![deny(missing_docs)]
@@ -10,6 +10,7 @@
 pub mod catalog;
 pub mod exchanges;
 pub mod params;
+pub mod receiver;
 pub mod runner;
 mod steps;
 pub mod world;

@@ -66,15 +66,15 @@ impl FromStr for Action {
 }
 
 impl Action {
-    /// The simulator's operation, for fault injection.
-    pub fn op(self) -> Option<epayment_sim::Op> {
-        use epayment_sim::Op;
+    /// The simulator's endpoint, for fault injection.
+    pub fn endpoint(self) -> Option<epayment_sim::Endpoint> {
+        use epayment_sim::Endpoint;
         Some(match self {
-            Action::Capture => Op::Capture,
-            Action::Refund => Op::Refund,
-            Action::Cancel => Op::Cancel,
-            Action::Create => Op::Create,
-            Action::Get => Op::Get,
+            Action::Capture => Endpoint::Capture,
+            Action::Refund => Endpoint::Refund,
+            Action::Cancel => Endpoint::Cancel,
+            Action::Create => Endpoint::Create,
+            Action::Get => Endpoint::Get,
             Action::Approve | Action::Abort => return None,
         })
     }

@@ -151,13 +151,6 @@ pub async fn run(options: &Options) -> Result<Summary, String> {
                         }
                     }
                 }
-                if let Some(world) = world {
-                    // wiremock's MockServer blocks its thread on drop (it verifies its mocks
-                    // with `block_on`); on a runtime worker that starves the other scenarios
-                    // of the runtime, so the servers are dropped on a blocking thread.
-                    let servers = (world.sim.take(), world.receiver.take());
-                    let _ = tokio::task::spawn_blocking(move || drop(servers)).await;
-                }
                 if steps_passed && found.is_empty() {
                     passed.fetch_add(1, Ordering::Relaxed);
                 } else {

@@ -34,20 +34,20 @@ async fn full_capture_only(w: &mut PaymentWorld) {
 
 #[given(expr = "the API fails the next {action} with status {int}")]
 async fn api_fails_next(w: &mut PaymentWorld, action: Action, status: u16) {
-    let op = action.op().unwrap_or_else(|| panic!("the API cannot fail a customer's {action:?}"));
-    w.sim().fail_next(op, 1, status);
+    let endpoint = action.endpoint().unwrap_or_else(|| panic!("the API cannot fail a customer's {action:?}"));
+    w.sim().fail_next(endpoint, 1, status);
 }
 
 #[given(expr = "the API loses the answer to the next {action}")]
 async fn api_loses_next(w: &mut PaymentWorld, action: Action) {
-    let op = action.op().unwrap_or_else(|| panic!("the API cannot lose a customer's {action:?}"));
-    w.sim().lose_next(op, LostAnswer::ServerError);
+    let endpoint = action.endpoint().unwrap_or_else(|| panic!("the API cannot lose a customer's {action:?}"));
+    w.sim().lose_next(endpoint, LostAnswer::ServerError);
 }
 
 #[given(expr = "the API drops the connection of the next {action}")]
 async fn api_drops_next(w: &mut PaymentWorld, action: Action) {
-    let op = action.op().unwrap_or_else(|| panic!("the API cannot drop a customer's {action:?}"));
-    w.sim().lose_next(op, LostAnswer::DroppedConnection);
+    let endpoint = action.endpoint().unwrap_or_else(|| panic!("the API cannot drop a customer's {action:?}"));
+    w.sim().lose_next(endpoint, LostAnswer::DroppedConnection);
 }
 
 #[given(expr = "the access token has expired")]
@@ -219,17 +219,16 @@ async fn webhook_received(w: &mut PaymentWorld, event_type: String, money: Money
     let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
     loop {
         let delivered = sim.webhooks().deliveries();
-        let requests = receiver.server.received_requests().await.unwrap_or_default();
-        for request in &requests {
-            let mut headers = reqwest::header::HeaderMap::new();
-            for (name, value) in &request.headers {
-                headers.append(name.clone(), value.clone());
-            }
-            let path = request.url.path();
-            let Ok(event) = verifier.verify("POST", path, &headers, &request.body, SystemTime::now()) else {
-                continue;
-            };
-            if event.event_type() == event_type && event.amount == money.0 {
+        for request in receiver.server.received() {
+            let verified = verifier.verify(
+                &request.method,
+                &request.path_and_query,
+                &request.headers,
+                &request.body,
+                SystemTime::now(),
+            );
+            let Ok(event) = verified else { continue };
+            if event.event_type() == event_type && Amount::from(&event.amount) == money.0 {
                 return;
             }
         }

@@ -9,6 +9,7 @@ use epayment::{Amount, Client, Environment, Reference, RetryPolicy};
 use epayment_sim::{ModelConfig, Simulator};
 
 use crate::params::Action;
+use crate::receiver::WebhookReceiver;
 
 /// Where scenarios run.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -75,7 +76,7 @@ const EVENT_TYPES: [&str; 8] = [
 #[derive(Debug)]
 pub struct Receiver {
     /// The receiving server.
-    pub server: wiremock::MockServer,
+    pub server: WebhookReceiver,
     /// The path deliveries go to.
     pub path: String,
     /// The signing secret of the registration.
@@ -120,16 +121,11 @@ impl PaymentWorld {
             .webhook_retries(3, Duration::from_millis(10))
             .start()
             .await;
-        let receiver_server = wiremock::MockServer::builder().start().await;
-        wiremock::Mock::given(wiremock::matchers::method("POST"))
-            .respond_with(wiremock::ResponseTemplate::new(200))
-            .mount(&receiver_server)
-            .await;
+        let receiver_server =
+            WebhookReceiver::start().await.unwrap_or_else(|e| panic!("the scenario's webhook receiver: {e}"));
         let path = "/webhooks/vipps".to_owned();
-        let registration = sim.webhooks().register(
-            format!("{}{path}", receiver_server.uri()),
-            EVENT_TYPES.iter().map(|e| (*e).to_owned()).collect(),
-        );
+        let registration =
+            sim.webhooks().register(receiver_server.url(&path), EVENT_TYPES.iter().map(|e| (*e).to_owned()).collect());
         let c = sim.credentials();
         let client = Client::builder()
             .environment(Environment::Custom(sim.uri()))

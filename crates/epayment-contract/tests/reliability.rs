@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use epayment::{Amount, Client, Environment, Error, ErrorCode, Reference, RetryPolicy, UserFlow};
-use epayment_sim::{Fault, LostAnswer, Op, Simulator};
+use epayment_sim::{Endpoint, Fault, LostAnswer, Simulator};
 
 const MSN: &str = "123456";
 
@@ -99,12 +99,12 @@ async fn a_lost_answer_is_retried_and_takes_effect_once() {
         let client = client(&sim);
         let reference = authorized(&sim, &client, "lost-answer-0001", 1000).await;
 
-        sim.lose_next(Op::Capture, how);
+        sim.lose_next(Endpoint::Capture, how);
         let done = client.capture(&reference, Amount::nok(600)).send().await.expect("the capture succeeds");
         assert_eq!(done.aggregate.captured, Amount::nok(600), "{how:?}");
-        sim.lose_next(Op::Refund, how);
+        sim.lose_next(Endpoint::Refund, how);
         client.refund(&reference, Amount::nok(100)).send().await.expect("the refund succeeds");
-        sim.lose_next(Op::Cancel, how);
+        sim.lose_next(Endpoint::Cancel, how);
         let cancelled = client.cancel(&reference).send().await.expect("the cancel succeeds");
         assert_eq!(cancelled.aggregate.cancelled, Amount::nok(400), "{how:?}");
         assert_eq!(aggregate(&sim, &reference), [1000, 600, 400, 100], "{how:?}");
@@ -150,9 +150,9 @@ async fn a_seeded_chaos_run_loses_no_money_and_applies_nothing_twice() {
         let p = rng.usize(0..payments.len());
         let reference = &payments[p];
         let (op, kind) = match rng.u8(0..100) {
-            0..60 => (Op::Capture, "capture"),
-            60..85 => (Op::Refund, "refund"),
-            _ => (Op::Cancel, "cancel"),
+            0..60 => (Endpoint::Capture, "capture"),
+            60..85 => (Endpoint::Refund, "refund"),
+            _ => (Endpoint::Cancel, "cancel"),
         };
         if rng.u8(0..100) < 30 {
             let (fault, name) = match rng.u8(0..7) {
@@ -169,16 +169,16 @@ async fn a_seeded_chaos_run_loses_no_money_and_applies_nothing_twice() {
         }
         let minor = rng.i64(1..=800);
         let result = match op {
-            Op::Capture => client.capture(reference, Amount::nok(minor)).send().await,
-            Op::Refund => client.refund(reference, Amount::nok(minor)).send().await,
+            Endpoint::Capture => client.capture(reference, Amount::nok(minor)).send().await,
+            Endpoint::Refund => client.refund(reference, Amount::nok(minor)).send().await,
             _ => client.cancel(reference).send().await,
         };
         let book = books.entry(p).or_default();
         match &result {
             Ok(done) => {
                 match op {
-                    Op::Capture => (book.captured += minor, book.captures += 1),
-                    Op::Refund => (book.refunded += minor, book.refunds += 1),
+                    Endpoint::Capture => (book.captured += minor, book.captures += 1),
+                    Endpoint::Refund => (book.refunded += minor, book.refunds += 1),
                     _ => (book.cancelled += done.aggregate.cancelled.minor_units(), book.cancels += 1),
                 };
                 *outcomes.entry(format!("{kind} ok")).or_default() += 1;

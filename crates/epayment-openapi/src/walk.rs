@@ -34,9 +34,9 @@ impl RawOperation<'_> {
 /// Every operation of `doc`, path by path in document order, methods in [`HTTP_METHODS`] order.
 pub fn operations(doc: &Value) -> impl Iterator<Item = RawOperation<'_>> {
     doc.get("paths").and_then(Value::as_object).into_iter().flatten().flat_map(|(path, item)| {
-        HTTP_METHODS.into_iter().filter_map(move |method| {
-            item.get(method).map(|operation| RawOperation { path, method, item, operation })
-        })
+        HTTP_METHODS
+            .into_iter()
+            .filter_map(move |method| item.get(method).map(|operation| RawOperation { path, method, item, operation }))
     })
 }
 
@@ -97,10 +97,10 @@ mod tests {
             }}
         });
         let ops: Vec<_> = operations(&doc).collect();
-        assert_eq!(ops.iter().map(|o| (o.method, o.id())).collect::<Vec<_>>(), [
-            ("get", Some("getA")),
-            ("post", Some("postA"))
-        ]);
+        assert_eq!(
+            ops.iter().map(|o| (o.method, o.id())).collect::<Vec<_>>(),
+            [("get", Some("getA")), ("post", Some("postA"))]
+        );
         let params = parameters(&doc, &ops[1]);
         assert_eq!(params.len(), 2);
         assert_eq!(params[&("header".to_owned(), "idempotency-key".to_owned())]["required"], true);

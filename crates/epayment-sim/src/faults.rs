@@ -1,9 +1,13 @@
-//! Faults to inject into the next calls of an operation, for tests of retries and idempotency.
+//! Faults to inject into the next calls of an endpoint, for tests of retries and idempotency.
+//!
+//! One queue per endpoint; a request takes its fault, if any, in one step under the
+//! simulator's lock, so two concurrent requests can never take the same fault, and a queued
+//! fault is never skipped.
 
 use std::collections::{HashMap, VecDeque};
 use std::time::Duration;
 
-use crate::Op;
+use crate::Endpoint;
 
 /// What happens to one call.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -31,43 +35,31 @@ pub enum LostAnswer {
     DroppedConnection,
 }
 
-/// The queue of faults per operation; each call of the operation takes the first.
+/// The queue of faults per endpoint; each call of the endpoint takes the first.
 #[derive(Debug, Default)]
-pub struct Faults {
-    queues: HashMap<Op, VecDeque<Fault>>,
+pub(crate) struct Faults {
+    queues: HashMap<Endpoint, VecDeque<Fault>>,
 }
 
 impl Faults {
-    /// Queues `fault` for the next `times` calls of `op`, after those already queued.
-    pub fn push(&mut self, op: Op, fault: Fault, times: usize) {
-        let queue = self.queues.entry(op).or_default();
+    /// Queues `fault` for the next `times` calls of `endpoint`, after those already queued.
+    pub(crate) fn push(&mut self, endpoint: Endpoint, fault: Fault, times: usize) {
+        let queue = self.queues.entry(endpoint).or_default();
         queue.extend(std::iter::repeat_n(fault, times));
     }
 
-    /// Takes the fault for this call of `op`, if one is queued.
-    pub fn take(&mut self, op: Op) -> Option<Fault> {
-        self.queues.get_mut(&op).and_then(VecDeque::pop_front)
-    }
-
-    /// Takes the next fault of `op` only if it is a dropped connection.
-    pub fn take_dropped_connection(&mut self, op: Op) -> bool {
-        let queue = self.queues.get_mut(&op);
-        match queue {
-            Some(q) if q.front() == Some(&Fault::LoseAnswer(LostAnswer::DroppedConnection)) => {
-                q.pop_front();
-                true
-            }
-            _ => false,
-        }
+    /// Takes the fault for this call of `endpoint`, if one is queued.
+    pub(crate) fn take(&mut self, endpoint: Endpoint) -> Option<Fault> {
+        self.queues.get_mut(&endpoint).and_then(VecDeque::pop_front)
     }
 
     /// Forgets every queued fault.
-    pub fn clear(&mut self) {
+    pub(crate) fn clear(&mut self) {
         self.queues.clear();
     }
 
-    /// How many faults are still queued for `op`.
-    pub fn pending(&self, op: Op) -> usize {
-        self.queues.get(&op).map_or(0, VecDeque::len)
+    /// How many faults are still queued for `endpoint`.
+    pub(crate) fn pending(&self, endpoint: Endpoint) -> usize {
+        self.queues.get(&endpoint).map_or(0, VecDeque::len)
     }
 }

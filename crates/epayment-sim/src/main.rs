@@ -4,7 +4,7 @@ use std::net::TcpListener;
 use std::process::ExitCode;
 
 use clap::Parser;
-use epayment_sim::{EPAYMENT_PREFIX, ModelConfig, Simulator};
+use epayment_sim::{ModelConfig, Simulator, SimulatorBuilder};
 
 /// A local, stateful ePayment API sandbox.
 #[derive(Parser)]
@@ -25,6 +25,9 @@ struct Args {
     /// Seconds an access token lives.
     #[arg(long, default_value_t = 3600)]
     token_lifetime: u64,
+    /// The largest request body, in bytes; a larger one gets 413 before it is read whole.
+    #[arg(long, default_value_t = SimulatorBuilder::DEFAULT_BODY_LIMIT)]
+    body_limit: usize,
 }
 
 // The sandbox allocates a few small JSON values per request; glibc's allocator spent a third
@@ -54,7 +57,12 @@ fn main() -> ExitCode {
             token_lifetime: std::time::Duration::from_secs(args.token_lifetime),
             ..ModelConfig::default()
         };
-        let sim = match Simulator::builder().model(config).record_limit(args.record_limit).serve(listener) {
+        let sim = match Simulator::builder()
+            .model(config)
+            .record_limit(args.record_limit)
+            .body_limit(args.body_limit)
+            .serve(listener)
+        {
             Ok(sim) => sim,
             Err(e) => {
                 eprintln!("error: cannot serve: {e}");
@@ -65,7 +73,7 @@ fn main() -> ExitCode {
         let uri = sim.uri();
         println!("epayment-sim listening on {uri}");
         println!("  access token   POST {uri}/accesstoken/get");
-        println!("  ePayment API   {uri}{EPAYMENT_PREFIX}/v1/...");
+        println!("  ePayment API   {}/v1/...", sim.epayment_url());
         println!("  Webhooks API   {uri}/webhooks/v1/webhooks");
         println!("  client_id                  {}", c.client_id);
         println!("  client_secret              {}", c.client_secret);

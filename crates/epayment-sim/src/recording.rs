@@ -52,7 +52,7 @@ pub fn body_value(bytes: &[u8]) -> Option<Value> {
 /// A bounded log: past `limit` exchanges the oldest are dropped (and counted), so a
 /// long-running sandbox keeps its memory bounded.
 #[derive(Debug)]
-pub struct Recorder {
+pub(crate) struct Recorder {
     limit: usize,
     exchanges: VecDeque<Exchange>,
     dropped: u64,
@@ -60,7 +60,7 @@ pub struct Recorder {
 
 impl Recorder {
     /// A recorder keeping at most `limit` exchanges.
-    pub fn new(limit: usize) -> Self {
+    pub(crate) fn new(limit: usize) -> Self {
         Self { limit, exchanges: VecDeque::new(), dropped: 0 }
     }
 

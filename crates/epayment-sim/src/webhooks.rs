@@ -1,5 +1,6 @@
-//! The Webhooks API: registrations, and signed deliveries of `epayments.payment.*.v1` events
-//! to them, in order, retried on a non-2xx answer.
+//! Webhook registrations, and signed deliveries of `epayments.payment.*.v1` events to them,
+//! in order, retried on a non-2xx answer. The Webhooks API endpoints that manage them are in
+//! [`crate::api`].
 
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, SystemTime};
@@ -46,8 +47,8 @@ struct Job {
     body: Vec<u8>,
 }
 
-/// Registrations and the delivery worker.
-pub struct Hub {
+/// The webhook registrations and the worker that delivers events to them.
+pub struct WebhookDispatcher {
     registrations: Mutex<Vec<Registration>>,
     queue: mpsc::UnboundedSender<Job>,
     log: Arc<Mutex<Vec<Delivery>>>,
@@ -55,16 +56,16 @@ pub struct Hub {
     ids: Mutex<fastrand::Rng>,
 }
 
-impl std::fmt::Debug for Hub {
+impl std::fmt::Debug for WebhookDispatcher {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Hub").finish_non_exhaustive()
+        f.debug_struct("WebhookDispatcher").finish_non_exhaustive()
     }
 }
 
-impl Hub {
+impl WebhookDispatcher {
     /// Starts the delivery worker on the current tokio runtime. Each delivery gets up to
     /// `attempts` tries, waiting `backoff`, then twice that, and so on between them.
-    pub fn start(seed: u64, attempts: u32, backoff: Duration) -> Arc<Self> {
+    pub(crate) fn start(seed: u64, attempts: u32, backoff: Duration) -> Arc<Self> {
         let (queue, mut jobs) = mpsc::unbounded_channel::<Job>();
         let (finished_tx, finished) = watch::channel(0usize);
         let log = Arc::new(Mutex::new(Vec::new()));
@@ -91,7 +92,8 @@ impl Hub {
         })
     }
 
-    /// Registers a webhook; returns it with its new id and secret.
+    /// Registers a webhook, as `POST /webhooks/v1/webhooks` does; returns it with its new id
+    /// and secret.
     pub fn register(&self, url: String, events: Vec<String>) -> Registration {
         let mut rng = self.ids.lock().unwrap_or_else(PoisonError::into_inner);
         let hex =
@@ -124,13 +126,13 @@ impl Hub {
     }
 
     /// Queues deliveries of `notifications` to every registration that wants them.
-    pub fn publish(&self, notifications: Vec<Notification>) {
+    pub(crate) fn publish(&self, notifications: Vec<Notification>) {
         if notifications.is_empty() {
             return;
         }
         let registrations = self.registrations();
         for n in notifications {
-            let event_type = epayment::webhooks::event_type(n.event.name).to_owned();
+            let event_type = epayment_webhooks::event_type(&n.event.name.to_string().into());
             let Ok(body) = serde_json::to_vec(&n.event) else { continue };
             for r in registrations.iter().filter(|r| r.events.contains(&event_type)) {
                 let job = Job { registration: r.clone(), event_type: event_type.clone(), body: body.clone() };
@@ -176,7 +178,7 @@ async fn deliver(http: &reqwest::Client, job: &Job, attempts: u32, backoff: Dura
     for attempt in 1..=attempts {
         delivery.attempts = attempt;
         let signature =
-            epayment::webhooks::sign(&job.registration.secret, &path_and_query, &host, &job.body, SystemTime::now());
+            epayment_webhooks::sign(&job.registration.secret, &path_and_query, &host, &job.body, SystemTime::now());
         let mut request = http.post(url.clone()).body(job.body.clone()).timeout(Duration::from_secs(10));
         for (name, value) in signature.headers(&host).iter() {
             request = request.header(name, value);

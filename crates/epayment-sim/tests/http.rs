@@ -3,45 +3,16 @@
 
 use std::time::Duration;
 
-use epayment_sim::document::ApiDocument;
-use epayment_sim::{Control, LostAnswer, Op, Sandbox, Simulator};
+use epayment_openapi::ApiDocument;
+use epayment_sim::{Endpoint, LostAnswer, Simulator};
 use reqwest::Method;
 use serde_json::{Value, json};
 
 const MSN: &str = "123456";
 const REF: &str = "order-1234-abcd";
 
-/// The wiremock transport or the standalone sandbox's front: the same core behind both.
-enum Server {
-    Mock(Simulator),
-    Sandbox(Sandbox),
-}
-
-impl std::ops::Deref for Server {
-    type Target = Control;
-    fn deref(&self) -> &Control {
-        match self {
-            Server::Mock(s) => s,
-            Server::Sandbox(s) => s,
-        }
-    }
-}
-
-impl Server {
-    fn uri(&self) -> String {
-        match self {
-            Server::Mock(s) => s.uri(),
-            Server::Sandbox(s) => s.uri(),
-        }
-    }
-
-    fn epayment_url(&self) -> String {
-        format!("{}/epayment", self.uri())
-    }
-}
-
 struct Api {
-    sim: Server,
+    sim: Simulator,
     http: reqwest::Client,
     token: String,
 }
@@ -65,10 +36,6 @@ impl Reply {
 }
 
 async fn api_with(sim: Simulator) -> Api {
-    api_on(Server::Mock(sim)).await
-}
-
-async fn api_on(sim: Server) -> Api {
     let http = reqwest::Client::new();
     let c = sim.credentials();
     let answer: Value = http
@@ -303,24 +270,24 @@ async fn the_same_key_replays_and_another_body_is_409() {
 async fn injected_failures_apply_nothing_and_lost_answers_are_replayed() {
     let api = api().await;
     api.authorized(REF, 1000).await;
-    api.sim.fail_next(Op::Capture, 2, 503);
+    api.sim.fail_next(Endpoint::Capture, 2, 503);
     assert_eq!(api.capture("k1", 100).await.status, 503);
     assert_eq!(api.capture("k1", 100).await.status, 503);
     assert_eq!(api.captured().await, 0);
     assert_eq!(api.capture("k1", 100).await.status, 200);
 
-    api.sim.inject(Op::Capture, epayment_sim::Fault::Fail { status: 429, retry_after: Some(3) }, 1);
+    api.sim.inject(Endpoint::Capture, epayment_sim::Fault::Fail { status: 429, retry_after: Some(3) }, 1);
     let limited = api.capture("k2", 100).await;
     assert_eq!((limited.status, limited.headers["retry-after"].to_str().unwrap()), (429, "3"));
 
-    api.sim.lose_next(Op::Capture, LostAnswer::ServerError);
+    api.sim.lose_next(Endpoint::Capture, LostAnswer::ServerError);
     assert_eq!(api.capture("k3", 100).await.status, 500);
     assert_eq!(api.captured().await, 200, "applied before the answer was lost");
     let retry = api.capture("k3", 100).await;
     assert_eq!(retry.status, 200);
     assert_eq!(api.captured().await, 200, "the retry was replayed, not applied again");
 
-    api.sim.lose_next(Op::Capture, LostAnswer::DroppedConnection);
+    api.sim.lose_next(Endpoint::Capture, LostAnswer::DroppedConnection);
     assert!(
         api.send(
             Method::POST,
@@ -335,7 +302,7 @@ async fn injected_failures_apply_nothing_and_lost_answers_are_replayed() {
     assert_eq!(api.capture("k4", 100).await.status, 200);
     assert_eq!(api.captured().await, 300);
 
-    api.sim.inject(Op::Get, epayment_sim::Fault::Delay(Duration::from_millis(200)), 1);
+    api.sim.inject(Endpoint::Get, epayment_sim::Fault::Delay(Duration::from_millis(200)), 1);
     let started = std::time::Instant::now();
     assert_eq!(api.captured().await, 300);
     assert!(started.elapsed() >= Duration::from_millis(200));
@@ -415,11 +382,12 @@ async fn webhooks_are_signed_delivered_in_order_and_retried() {
     for (name, value) in &last.headers {
         headers.append(name.clone(), value.clone());
     }
-    let event = epayment::webhooks::Verifier::new(secret)
+    let event = epayment_webhooks::Verifier::new(secret)
         .verify("POST", "/hooks?shop=1", &headers, &last.body, std::time::SystemTime::now())
         .expect("a valid signature");
     assert_eq!(event.event_type(), "epayments.payment.captured.v1");
-    assert_eq!(event.amount, epayment::Amount::nok(250));
+    assert_eq!(event.amount, epayment_webhooks::EventAmount { currency: "NOK".into(), value: 250 });
+    assert_eq!(event.msn, MSN);
 
     let list: Value = api
         .http
@@ -445,21 +413,23 @@ async fn webhooks_are_signed_delivered_in_order_and_retried() {
 }
 
 #[tokio::test]
-async fn the_sandbox_front_serves_the_same_core() {
+async fn a_simulator_on_a_chosen_listener_serves_faults_replays_and_recording() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
     let sandbox = Simulator::builder().serve(listener).unwrap();
-    let api = api_on(Server::Sandbox(sandbox)).await;
+    assert_eq!(sandbox.addr(), addr);
+    let api = api_with(sandbox).await;
     api.authorized(REF, 1000).await;
     assert_eq!(api.capture("k1", 100).await.status, 200);
     assert_eq!(api.capture("k1", 100).await.status, 200, "replayed");
     assert_eq!(api.capture("k1", 200).await.status, 409);
-    api.sim.lose_next(Op::Capture, LostAnswer::DroppedConnection);
+    api.sim.lose_next(Endpoint::Capture, LostAnswer::DroppedConnection);
     let body = json!({"modificationAmount": {"currency": "NOK", "value": 100}});
     assert!(api.send(Method::POST, &format!("/v1/payments/{REF}/capture"), Some("k2"), Some(body)).await.is_err());
     assert_eq!(api.captured().await, 200, "applied before the connection dropped");
     assert_eq!(api.capture("k2", 100).await.status, 200);
     assert_eq!(api.captured().await, 200);
-    api.sim.fail_next(Op::Get, 1, 503);
+    api.sim.fail_next(Endpoint::Get, 1, 503);
     assert_eq!(api.call(Method::GET, &format!("/v1/payments/{REF}"), None, None).await.status, 503);
     assert_eq!(api.call(Method::GET, "/v2/nothing", None, None).await.status, 404);
     assert_eq!(api.sim.unexpected().len(), 1);

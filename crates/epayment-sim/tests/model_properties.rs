@@ -3,7 +3,7 @@
 
 use epayment_api::Currency;
 use epayment_api::epayment::types;
-use epayment_sim::model::Keyed;
+use epayment_sim::Endpoint;
 use epayment_sim::{Model, ModelConfig};
 use proptest::prelude::*;
 use serde_json::{Value, json};
@@ -50,7 +50,7 @@ proptest! {
             "reference": REF, "userFlow": "QR",
         })).unwrap();
         m.create(MSN, &request, None).unwrap();
-        let mut done: Vec<(String, Keyed, Value, Value)> = Vec::new();
+        let mut done: Vec<(String, Endpoint, Value, Value)> = Vec::new();
         for (i, action) in actions.iter().enumerate() {
             let key = format!("key-{i}");
             let scope = (MSN, REF, key.as_str());
@@ -59,13 +59,13 @@ proptest! {
                 Action::Approve => { let _ = m.approve(MSN, REF); None }
                 Action::Abort => { let _ = m.abort(MSN, REF); None }
                 Action::Expire => { let _ = m.expire(MSN, REF); None }
-                Action::Capture(v) => Some((Keyed::Capture, amount_body(*v),
-                    m.idempotent(scope, Keyed::Capture, &amount_body(*v), |m| m.capture(MSN, REF, &nok(*v), Some(&key))))),
-                Action::Refund(v) => Some((Keyed::Refund, amount_body(*v),
-                    m.idempotent(scope, Keyed::Refund, &amount_body(*v), |m| m.refund(MSN, REF, &nok(*v), Some(&key))))),
+                Action::Capture(v) => Some((Endpoint::Capture, amount_body(*v),
+                    m.idempotent(scope, Endpoint::Capture, &amount_body(*v), |m| m.capture(MSN, REF, &nok(*v), Some(&key))))),
+                Action::Refund(v) => Some((Endpoint::Refund, amount_body(*v),
+                    m.idempotent(scope, Endpoint::Refund, &amount_body(*v), |m| m.refund(MSN, REF, &nok(*v), Some(&key))))),
                 Action::Cancel(only) => {
                     let body = json!({"cancelTransactionOnly": only});
-                    Some((Keyed::Cancel, body.clone(), m.idempotent(scope, Keyed::Cancel, &body, |m| m.cancel(MSN, REF, *only, Some(&key)))))
+                    Some((Endpoint::Cancel, body.clone(), m.idempotent(scope, Endpoint::Cancel, &body, |m| m.cancel(MSN, REF, *only, Some(&key)))))
                 }
                 Action::Replay(n) if !done.is_empty() => {
                     let (key, keyed, body, answer) = done[n % done.len()].clone();

@@ -187,17 +187,17 @@ fn idempotent_retries_replay_and_conflicts_are_409() {
     let body = json!({"modificationAmount": {"currency": "NOK", "value": 250}});
     let scope = (MSN, REF, "order-1-c1");
     let capture = |m: &mut Model| m.capture(MSN, REF, &nok(250), Some("order-1-c1"));
-    let first = m.idempotent(scope, epayment_sim::model::Keyed::Capture, &body, capture).unwrap();
-    let again = m.idempotent(scope, epayment_sim::model::Keyed::Capture, &body, capture).unwrap();
+    let first = m.idempotent(scope, epayment_sim::Endpoint::Capture, &body, capture).unwrap();
+    let again = m.idempotent(scope, epayment_sim::Endpoint::Capture, &body, capture).unwrap();
     assert_eq!(first, again, "the first answer, replayed");
     assert_eq!(m.payment(MSN, REF).unwrap().captured, 250, "captured once");
     let other = json!({"modificationAmount": {"currency": "NOK", "value": 300}});
     let err = m
-        .idempotent(scope, epayment_sim::model::Keyed::Capture, &other, |m| m.capture(MSN, REF, &nok(300), Some("x")))
+        .idempotent(scope, epayment_sim::Endpoint::Capture, &other, |m| m.capture(MSN, REF, &nok(300), Some("x")))
         .unwrap_err();
     assert_eq!((err.status, err.code), (409, Some(4010)));
     let err = m
-        .idempotent(scope, epayment_sim::model::Keyed::Refund, &body, |m| m.refund(MSN, REF, &nok(250), Some("x")))
+        .idempotent(scope, epayment_sim::Endpoint::Refund, &body, |m| m.refund(MSN, REF, &nok(250), Some("x")))
         .unwrap_err();
     assert_eq!((err.status, err.code), (409, Some(4020)));
     assert_eq!(m.payment(MSN, REF).unwrap().captured, 250);

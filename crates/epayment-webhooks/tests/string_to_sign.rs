@@ -67,6 +67,7 @@ fn verify_accepts_a_delivery_signed_by_hand() {
         .expect("a hand-signed delivery verifies");
     assert_eq!(event.reference, "order-1234-abcd");
     // One character of the path changed: refused.
-    let refused = epayment_webhooks::Verifier::new(SECRET).verify("POST", "/hooks/vipps?shop=2&x=%20y", &headers, &body(), at);
+    let refused =
+        epayment_webhooks::Verifier::new(SECRET).verify("POST", "/hooks/vipps?shop=2&x=%20y", &headers, &body(), at);
     assert_eq!(refused.unwrap_err(), epayment_webhooks::WebhookError::Signature);
 }

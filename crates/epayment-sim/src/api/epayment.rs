@@ -1,0 +1,115 @@
+//! The ePayment operations: authentication, the document's checks, then the model.
+
+use bytes::Bytes;
+use epayment_api::epayment::types;
+use epayment_openapi::Violation;
+use http::Request;
+use serde_json::{Value, json};
+
+use super::{Answer, SimulatedApi, header};
+use crate::endpoint::{Endpoint, Route};
+use crate::model::{ApiError, Model};
+
+/// Serves an ePayment operation. The document is checked before the model's lock is taken,
+/// so that concurrent requests validate in parallel and the lock covers only the rules.
+pub(super) fn serve(api: &SimulatedApi, route: &Route, request: &Request<Bytes>) -> Result<Answer, ApiError> {
+    {
+        let model = api.model();
+        model.check_bearer(header(request, "authorization"))?;
+        model.check_subscription_key(header(request, "ocp-apim-subscription-key"))?;
+    }
+    let bytes = request.body();
+    let body = if bytes.is_empty() {
+        None
+    } else {
+        Some(
+            serde_json::from_slice::<Value>(bytes)
+                .map_err(|e| ApiError::validation(vec![("body".into(), format!("not JSON: {e}"))]))?,
+        )
+    };
+    let operation = api
+        .document
+        .operation(route.endpoint.id())
+        .ok_or_else(|| ApiError::internal(format!("{} is not in the document", route.endpoint.id())))?;
+    let headers = |name: &str| header(request, &name.to_ascii_lowercase()).map(str::to_owned);
+    let violations = operation.check_request(&headers, &route.params, body.as_ref());
+    if !violations.is_empty() {
+        return Err(ApiError::validation(violations.into_iter().map(field_error).collect()));
+    }
+
+    let msn = header(request, "merchant-serial-number").unwrap_or_default().to_owned();
+    let key = header(request, "idempotency-key").map(str::to_owned);
+    let reference = route.params.get("Reference").cloned().unwrap_or_default();
+    let empty = json!({});
+    let request_body = body.as_ref().unwrap_or(&empty);
+    api.with_model(|model| {
+        Ok(match route.endpoint {
+            Endpoint::Create => {
+                let request: types::CreatePaymentRequest = decode(bytes)?;
+                let reference = request.reference.to_string();
+                let key = key.unwrap_or_default();
+                let created = model.idempotent((&msn, &reference, &key), Endpoint::Create, request_body, |m| {
+                    m.create(&msn, &request, Some(&key))
+                })?;
+                Answer::json(201, created)
+            }
+            Endpoint::Capture | Endpoint::Refund => {
+                let (amount, apply): (types::Amount, Adjust) = match route.endpoint {
+                    Endpoint::Capture => {
+                        (decode::<types::CaptureModificationRequest>(bytes)?.modification_amount, Model::capture)
+                    }
+                    _ => (decode::<types::RefundModificationRequest>(bytes)?.modification_amount, Model::refund),
+                };
+                let key = key.unwrap_or_default();
+                let answer = model.idempotent((&msn, &reference, &key), route.endpoint, request_body, |m| {
+                    apply(m, &msn, &reference, &amount, Some(&key))
+                })?;
+                Answer::json(200, answer)
+            }
+            Endpoint::Cancel => {
+                let transaction_only = body
+                    .as_ref()
+                    .and_then(|b| b.get("cancelTransactionOnly"))
+                    .and_then(Value::as_bool)
+                    .unwrap_or(false);
+                let answer = match key {
+                    Some(key) => model.idempotent((&msn, &reference, &key), Endpoint::Cancel, request_body, |m| {
+                        m.cancel(&msn, &reference, transaction_only, Some(&key))
+                    })?,
+                    None => to_json(model.cancel(&msn, &reference, transaction_only, None)?)?,
+                };
+                Answer::json(200, answer)
+            }
+            Endpoint::Get => Answer::json(200, to_json(model.get(&msn, &reference)?)?),
+            Endpoint::Events => Answer::json(200, to_json(model.events(&msn, &reference)?)?),
+            Endpoint::ForceApprove => {
+                model.force_approve(&msn, &reference)?;
+                Answer::empty(200)
+            }
+            other => return Err(ApiError::internal(format!("{} is not an ePayment operation", other.id()))),
+        })
+    })
+}
+
+/// [`Model::capture`] or [`Model::refund`].
+type Adjust = fn(&mut Model, &str, &str, &types::Amount, Option<&str>) -> Result<types::ModificationResponse, ApiError>;
+
+/// The typed body, read straight from the bytes (the document check has parsed them once
+/// already; a second pass through a `Value` would cost more than reading again).
+fn decode<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    serde_json::from_slice(bytes).map_err(|e| ApiError::validation(vec![("body".into(), e.to_string())]))
+}
+
+fn to_json(value: impl serde::Serialize) -> Result<Value, ApiError> {
+    serde_json::to_value(value).map_err(|e| ApiError::internal(e.to_string()))
+}
+
+/// A violation as an `extraDetails` entry: the field in dotted form, as the API names them.
+fn field_error(v: Violation) -> (String, String) {
+    let name = match v.at.strip_prefix('/') {
+        Some("") => "body".to_owned(),
+        Some(pointer) => pointer.replace('/', ".").replace("~1", "/").replace("~0", "~"),
+        None => v.at.split_once(':').map_or(v.at.clone(), |(_, n)| n.to_owned()),
+    };
+    (name, v.message)
+}

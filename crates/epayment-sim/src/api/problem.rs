@@ -1,0 +1,53 @@
+//! Refusals as RFC 7807 problem documents, in the document's `Problem` shape.
+
+use epayment_api::epayment::types;
+use serde_json::Value;
+
+use super::Answer;
+use crate::model::ApiError;
+
+/// Where the `type` of each problem points.
+const TYPE_BASE: &str = "https://developer.vippsmobilepay.com/docs/APIs/epayment-api/api-guide/errors";
+
+/// The problem document for `error` on a request to `path`.
+pub(super) fn render(error: &ApiError, path: &str, trace_id: String) -> Answer {
+    let mut extra: Vec<types::ExtraDetail> = Vec::new();
+    if let Some(code) = error.code {
+        extra.push(types::ExtraDetail { name: "ErrorCode".into(), reason: code.to_string() });
+    }
+    extra.extend(
+        error.fields.iter().map(|(name, reason)| types::ExtraDetail { name: name.clone(), reason: reason.clone() }),
+    );
+    let problem = types::Problem {
+        type_: format!("{TYPE_BASE}#{}", error.code.unwrap_or(u32::from(error.status))),
+        title: error.title().to_owned(),
+        status: i64::from(error.status),
+        detail: Some(error.detail.clone()),
+        trace_id,
+        extra_details: (!extra.is_empty()).then_some(extra),
+    };
+    let mut body = serde_json::to_value(&problem).unwrap_or(Value::Null);
+    // The API's problems also carry `instance`, which the document's schema does not declare.
+    if let Value::Object(map) = &mut body {
+        map.insert("instance".into(), Value::String(path.to_owned()));
+    }
+    Answer::json(error.status, body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use epayment_openapi::ApiDocument;
+
+    #[test]
+    fn problems_fit_the_schema_and_carry_the_code() {
+        let answer = render(&ApiError::rule(6090, "too much"), "/epayment/v1/payments/x/capture", "t-1".into());
+        let body = answer.body.unwrap();
+        assert_eq!(ApiDocument::epayment().check_component("Problem", &body), []);
+        assert_eq!(body["title"], "Bad Request");
+        assert_eq!(body["extraDetails"][0]["reason"], "6090");
+        assert_eq!(body["instance"], "/epayment/v1/payments/x/capture");
+        let locked = render(&ApiError::status(423, None, "busy"), "/", "t-2".into()).body.unwrap();
+        assert_eq!((locked["title"].as_str(), locked.get("extraDetails")), (Some("Locked"), None));
+    }
+}

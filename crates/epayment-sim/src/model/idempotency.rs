@@ -1,0 +1,79 @@
+//! The idempotency store: the answer kept for each (merchant, reference, key), so that a retry
+//! gets the first answer again and changes nothing.
+
+use std::collections::HashMap;
+
+use serde_json::Value;
+
+use super::ApiError;
+use crate::Endpoint;
+
+/// A kept answer, compact: a long-running sandbox keeps one per successful keyed call.
+#[derive(Clone, Debug)]
+struct Replay {
+    endpoint: Endpoint,
+    /// The request body with its keys sorted, so that key order does not count as another body.
+    body: String,
+    answer: Vec<u8>,
+}
+
+/// What the store says about a keyed call.
+pub(crate) enum Seen {
+    /// The key is new: apply the call.
+    New,
+    /// The same call again: this is the first answer.
+    Replay(Value),
+}
+
+/// Answers kept per (MSN, reference, Idempotency-Key).
+#[derive(Debug, Default)]
+pub(crate) struct ReplayStore {
+    replays: HashMap<(String, String, String), Replay>,
+}
+
+impl ReplayStore {
+    /// Whether `key` was used before, and if so whether for this very call: another endpoint
+    /// or another body with the same key is a 409 (4010 for capture, 4150 for refund, 4020
+    /// otherwise).
+    pub(crate) fn check(
+        &self,
+        key: &(String, String, String),
+        endpoint: Endpoint,
+        body: &Value,
+    ) -> Result<Seen, ApiError> {
+        let Some(replay) = self.replays.get(key) else { return Ok(Seen::New) };
+        if replay.endpoint != endpoint {
+            return Err(ApiError::status(409, Some(4020), "the idempotency key was used for another operation"));
+        }
+        if replay.body != canonical(body) {
+            let code = match endpoint {
+                Endpoint::Capture => 4010,
+                Endpoint::Refund => 4150,
+                _ => 4020,
+            };
+            return Err(ApiError::status(409, Some(code), "the idempotency key was used with another body"));
+        }
+        serde_json::from_slice(&replay.answer).map(Seen::Replay).map_err(|e| ApiError::internal(e.to_string()))
+    }
+
+    /// Keeps the answer of a call that was applied.
+    pub(crate) fn keep(&mut self, key: (String, String, String), endpoint: Endpoint, body: &Value, answer: &Value) {
+        let answer = answer.to_string().into_bytes();
+        self.replays.insert(key, Replay { endpoint, body: canonical(body), answer });
+    }
+}
+
+fn canonical(value: &Value) -> String {
+    fn sorted(value: &Value) -> Value {
+        match value {
+            Value::Object(map) => {
+                let mut entries: Vec<_> = map.iter().collect();
+                entries.sort_by(|a, b| a.0.cmp(b.0));
+                Value::Object(entries.into_iter().map(|(k, v)| (k.clone(), sorted(v))).collect())
+            }
+            Value::Array(items) => Value::Array(items.iter().map(sorted).collect()),
+            other => other.clone(),
+        }
+    }
+    sorted(value).to_string()
+}

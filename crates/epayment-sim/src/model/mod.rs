@@ -1,0 +1,174 @@
+//! The pure model of the ePayment API: payments and their rules ([`payments`]), the
+//! idempotency store ([`idempotency`]), and access tokens ([`tokens`]), on one clock and one
+//! seeded source of ids. No HTTP here: [`crate::api`] turns requests into calls of [`Model`]
+//! and its answers into responses.
+//!
+//! The rules follow `shared/epayment-facts.md`. Where the facts leave a choice, the choice is
+//! written at the rule.
+
+mod idempotency;
+mod payments;
+mod refusal;
+mod tokens;
+
+use std::collections::{BTreeMap, HashSet};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use epayment_api::epayment::types;
+use serde_json::Value;
+
+pub use payments::Payment;
+pub use refusal::ApiError;
+pub use tokens::{IssuedToken, TestCredentials};
+
+use crate::Endpoint;
+use idempotency::{ReplayStore, Seen};
+use tokens::TokenIssuer;
+
+/// How a model starts.
+#[derive(Clone, Debug)]
+pub struct ModelConfig {
+    /// Seeds the ids (pspReferences, tokens), so runs are repeatable.
+    pub seed: u64,
+    /// The model's clock starts here and moves only when told ([`Model::advance`]); `None`
+    /// follows the system clock.
+    pub start: Option<DateTime<Utc>>,
+    /// How long issued tokens live (1 h, as in the test environment, unless set).
+    pub token_lifetime: Duration,
+    /// The keys the token endpoint accepts.
+    pub credentials: TestCredentials,
+}
+
+impl Default for ModelConfig {
+    fn default() -> Self {
+        Self {
+            seed: 1,
+            start: None,
+            token_lifetime: Duration::from_secs(3600),
+            credentials: TestCredentials::default(),
+        }
+    }
+}
+
+/// An event to deliver to webhook subscribers.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Notification {
+    /// The payload.
+    pub event: types::WebhookEvent,
+}
+
+/// The whole simulated API state.
+#[derive(Debug)]
+pub struct Model {
+    manual_now: Option<DateTime<Utc>>,
+    rng: fastrand::Rng,
+    payments: BTreeMap<(String, String), Payment>,
+    replays: ReplayStore,
+    tokens: TokenIssuer,
+    full_capture_only: HashSet<String>,
+    outbox: Vec<Notification>,
+}
+
+impl Model {
+    /// An empty model.
+    pub fn new(config: ModelConfig) -> Self {
+        Self {
+            manual_now: config.start,
+            rng: fastrand::Rng::with_seed(config.seed),
+            payments: BTreeMap::new(),
+            replays: ReplayStore::default(),
+            tokens: TokenIssuer::new(config.credentials, config.token_lifetime),
+            full_capture_only: HashSet::new(),
+            outbox: Vec::new(),
+        }
+    }
+
+    /// The model's time.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.manual_now.unwrap_or_else(Utc::now)
+    }
+
+    /// Moves a manual clock forward (no effect on a system clock).
+    pub fn advance(&mut self, by: Duration) {
+        if let Some(now) = self.manual_now.as_mut() {
+            *now += chrono::Duration::from_std(by).unwrap_or(chrono::Duration::zero());
+        }
+    }
+
+    /// The keys the token endpoint accepts.
+    pub fn credentials(&self) -> &TestCredentials {
+        &self.tokens.credentials
+    }
+
+    /// Makes a sales unit full-capture-only: a capture must take all that is authorized at once.
+    pub fn set_full_capture_only(&mut self, msn: &str, on: bool) {
+        if on {
+            self.full_capture_only.insert(msn.to_owned());
+        } else {
+            self.full_capture_only.remove(msn);
+        }
+    }
+
+    /// Takes the events to deliver as webhooks, oldest first.
+    pub fn take_notifications(&mut self) -> Vec<Notification> {
+        std::mem::take(&mut self.outbox)
+    }
+
+    fn next_id(&mut self, digits: usize) -> String {
+        (0..digits).map(|_| char::from(b'0' + self.rng.u8(0..10))).collect()
+    }
+
+    // ---- access tokens -------------------------------------------------------------------
+
+    /// The access-token endpoint: the right keys get a token; anything else is a 401.
+    pub fn issue_token(
+        &mut self,
+        client_id: Option<&str>,
+        secret: Option<&str>,
+        key: Option<&str>,
+    ) -> Result<IssuedToken, ApiError> {
+        let token = format!("sim-token-{}", self.next_id(24));
+        let now = self.now();
+        self.tokens.issue(client_id, secret, key, token, now)
+    }
+
+    /// Checks an `Authorization` header: `Bearer <a token this model issued and that has not
+    /// expired>`.
+    pub fn check_bearer(&self, authorization: Option<&str>) -> Result<(), ApiError> {
+        self.tokens.check_bearer(authorization, self.now())
+    }
+
+    /// Expires every token issued so far (to test renewal).
+    pub fn expire_tokens(&mut self) {
+        let now = self.now();
+        self.tokens.expire_all(now);
+    }
+
+    /// The subscription key the API accepts.
+    pub fn check_subscription_key(&self, key: Option<&str>) -> Result<(), ApiError> {
+        self.tokens.check_subscription_key(key)
+    }
+
+    // ---- idempotency ---------------------------------------------------------------------
+
+    /// Runs `apply` once per (MSN, reference, key): a retry with the same endpoint and body
+    /// gets the first answer again and changes nothing; another body or another endpoint
+    /// with the same key is a 409 (4010 for capture, 4150 for refund, 4020 otherwise).
+    /// Only successful answers are kept, so a retry after a refusal is judged afresh.
+    pub fn idempotent<T: serde::Serialize>(
+        &mut self,
+        scope: (&str, &str, &str),
+        endpoint: Endpoint,
+        body: &Value,
+        apply: impl FnOnce(&mut Self) -> Result<T, ApiError>,
+    ) -> Result<Value, ApiError> {
+        let key = (scope.0.to_owned(), scope.1.to_owned(), scope.2.to_owned());
+        if let Seen::Replay(answer) = self.replays.check(&key, endpoint, body)? {
+            return Ok(answer);
+        }
+        let answer = serde_json::to_value(apply(self)?).map_err(|e| ApiError::internal(e.to_string()))?;
+        self.replays.keep(key, endpoint, body, &answer);
+        Ok(answer)
+    }
+}

@@ -1,0 +1,50 @@
+//! A refusal of the simulated API: status, error code and what to say.
+
+/// A refusal: the HTTP status, the API's error code if the rule has one, and what to say.
+/// The problem document's title is the status's reason phrase.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ApiError {
+    /// HTTP status.
+    pub status: u16,
+    /// The error code carried in `extraDetails`, if any.
+    pub code: Option<u32>,
+    /// What went wrong.
+    pub detail: String,
+    /// Named details other than the code: the fields at fault of a validation problem.
+    pub fields: Vec<(String, String)>,
+}
+
+impl ApiError {
+    /// A domain refusal: 400 with an error code.
+    pub fn rule(code: u32, detail: impl Into<String>) -> Self {
+        Self::status(400, Some(code), detail)
+    }
+
+    /// A refusal with a status and an optional code.
+    pub fn status(status: u16, code: Option<u32>, detail: impl Into<String>) -> Self {
+        Self { status, code, detail: detail.into(), fields: Vec::new() }
+    }
+
+    /// A validation refusal naming each bad field.
+    pub fn validation(fields: Vec<(String, String)>) -> Self {
+        Self { fields, ..Self::status(400, None, "the request does not match the API's schema") }
+    }
+
+    /// An internal error: something the simulator could not do, never the caller's fault.
+    pub fn internal(detail: impl Into<String>) -> Self {
+        Self::status(500, Some(3010), detail)
+    }
+
+    pub(crate) fn not_found(reference: &str) -> Self {
+        Self::status(404, Some(5090), format!("no payment with reference {reference} for this merchant"))
+    }
+
+    pub(crate) fn unauthorized(why: &str) -> Self {
+        Self::status(401, None, why)
+    }
+
+    /// The reason phrase of the status, as a problem's title.
+    pub fn title(&self) -> &'static str {
+        http::StatusCode::from_u16(self.status).ok().and_then(|s| s.canonical_reason()).unwrap_or("Error")
+    }
+}
