@@ -11,6 +11,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
+use epayment_openapi::walk;
 use serde::Serialize;
 use serde_json::{Value, json};
 
@@ -86,7 +87,7 @@ pub fn diff(old: &Value, new: &Value) -> Vec<Change> {
 
     let old_ops = operations(old);
     let new_ops = operations(new);
-    let (old_base, new_base) = (server_base(old), server_base(new));
+    let (old_base, new_base) = (walk::server_base_path(old), walk::server_base_path(new));
     for (key, o) in &old_ops {
         d.operation = format!("{} {}", o.method.to_uppercase(), o.path);
         let Some(n) = new_ops.get(key) else {
@@ -131,8 +132,7 @@ struct Op<'a> {
     id: Option<String>,
     method: String,
     path: String,
-    item: &'a Value,
-    op: &'a Value,
+    raw: walk::RawOperation<'a>,
 }
 
 impl Op<'_> {
@@ -145,23 +145,13 @@ impl Op<'_> {
 }
 
 fn operations(doc: &Value) -> BTreeMap<String, Op<'_>> {
-    let mut out = BTreeMap::new();
-    for (path, item) in doc.get("paths").and_then(Value::as_object).into_iter().flatten() {
-        for method in ["get", "put", "post", "delete", "patch", "head", "options", "trace"] {
-            let Some(op) = item.get(method) else { continue };
-            let id = op.get("operationId").and_then(Value::as_str).map(str::to_owned);
-            let key = id.clone().unwrap_or_else(|| format!("{method} {path}"));
-            out.insert(key, Op { id, method: method.into(), path: path.clone(), item, op });
-        }
-    }
-    out
-}
-
-/// The path part of the first server URL, e.g. `/epayment`.
-fn server_base(doc: &Value) -> String {
-    let url = doc.pointer("/servers/0/url").and_then(Value::as_str).unwrap_or("");
-    let without_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
-    without_scheme.find('/').map_or(String::new(), |i| without_scheme[i..].trim_end_matches('/').to_owned())
+    walk::operations(doc)
+        .map(|raw| {
+            let id = raw.id().map(str::to_owned);
+            let key = id.clone().unwrap_or_else(|| format!("{} {}", raw.method, raw.path));
+            (key, Op { id, method: raw.method.into(), path: raw.path.to_owned(), raw })
+        })
+        .collect()
 }
 
 fn strip_prose(v: Option<&Value>) -> Option<Value> {
@@ -216,8 +206,8 @@ impl Differ<'_> {
     }
 
     fn operation(&mut self, o: &Op<'_>, n: &Op<'_>) {
-        self.prose("", Some(o.op), Some(n.op));
-        self.security("/security", o.op.get("security"), n.op.get("security"));
+        self.prose("", Some(o.raw.operation), Some(n.raw.operation));
+        self.security("/security", o.raw.operation.get("security"), n.raw.operation.get("security"));
         // Parameters, path-level and operation-level, by location and name.
         let (op_params, np_params) = (self.params(o, self.old_root), self.params(n, self.new_root));
         for (key, p) in &op_params {
@@ -262,8 +252,8 @@ impl Differ<'_> {
         }
         // Request body.
         let (ob, nb) = (
-            o.op.get("requestBody").map(|b| self.resolve(b, true)),
-            n.op.get("requestBody").map(|b| self.resolve(b, false)),
+            o.raw.operation.get("requestBody").map(|b| self.resolve(b, true)),
+            n.raw.operation.get("requestBody").map(|b| self.resolve(b, false)),
         );
         match (ob, nb) {
             (None, Some(nb)) if required(&nb) => self.push(
@@ -296,7 +286,8 @@ impl Differ<'_> {
         }
         // Responses.
         let empty = json!({});
-        let (or, nr) = (o.op.get("responses").unwrap_or(&empty), n.op.get("responses").unwrap_or(&empty));
+        let (or, nr) =
+            (o.raw.operation.get("responses").unwrap_or(&empty), n.raw.operation.get("responses").unwrap_or(&empty));
         for (status, oresp) in or.as_object().into_iter().flatten() {
             let at = format!("/responses/{status}");
             match nr.get(status) {
@@ -326,17 +317,7 @@ impl Differ<'_> {
     }
 
     fn params(&self, op: &Op<'_>, root: &Value) -> BTreeMap<(String, String), Value> {
-        let mut out = BTreeMap::new();
-        let lists = [op.item.get("parameters"), op.op.get("parameters")];
-        for p in lists.into_iter().flatten().filter_map(Value::as_array).flatten() {
-            let p = inline(root, p);
-            let key = (
-                p.get("in").and_then(Value::as_str).unwrap_or_default().to_owned(),
-                p.get("name").and_then(Value::as_str).unwrap_or_default().to_lowercase(),
-            );
-            out.insert(key, p);
-        }
-        out
+        walk::parameters(root, &op.raw).into_iter().map(|(key, p)| (key, p.clone())).collect()
     }
 
     fn resolve(&self, v: &Value, old: bool) -> Value {
@@ -611,19 +592,10 @@ fn show(v: Option<&Value>) -> String {
     v.map_or_else(|| "(none)".to_owned(), Value::to_string)
 }
 
-/// `v` with its own local `$ref` followed (through chains of references, at most 16 deep);
-/// deeper references are followed as the comparison reaches them. External references are
-/// left as they are, for the caller to report.
+/// `v` with its own local `$ref` followed; deeper references are followed as the comparison
+/// reaches them. External references are left as they are, for the caller to report.
 fn inline(root: &Value, v: &Value) -> Value {
-    let mut current = v;
-    for _ in 0..16 {
-        let Some(pointer) = current.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix('#')) else {
-            break;
-        };
-        let Some(target) = root.pointer(pointer) else { break };
-        current = target;
-    }
-    current.clone()
+    walk::resolve(root, v).clone()
 }
 
 /// Changes at or above `floor` (doc changes only with `all`).

@@ -139,7 +139,13 @@ impl ApiDocument {
                 responses,
             });
         }
-        Ok(Self { inner: Arc::new(Compiled { base_path: base_path(doc), operations, components: component_checks }) })
+        Ok(Self {
+            inner: Arc::new(Compiled {
+                base_path: walk::server_base_path(doc),
+                operations,
+                components: component_checks,
+            }),
+        })
     }
 
     /// The path part of the first server URL (`/epayment`), under which the paths are served.
@@ -255,13 +261,6 @@ impl Operation {
             (None, _) => Vec::new(),
         })
     }
-}
-
-/// The path part of the first server URL, e.g. `/epayment`; empty when there is none.
-fn base_path(doc: &Value) -> String {
-    let url = doc.pointer("/servers/0/url").and_then(Value::as_str).unwrap_or("");
-    let without_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
-    without_scheme.find('/').map_or(String::new(), |i| without_scheme[i..].trim_end_matches('/').to_owned())
 }
 
 /// The path parameters of `path` if it fits `template` segment by segment; an empty segment

@@ -31,6 +31,13 @@ impl RawOperation<'_> {
     }
 }
 
+/// The path part of the first server URL, e.g. `/epayment`; empty when there is none.
+pub fn server_base_path(doc: &Value) -> String {
+    let url = doc.pointer("/servers/0/url").and_then(Value::as_str).unwrap_or("");
+    let without_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
+    without_scheme.find('/').map_or(String::new(), |i| without_scheme[i..].trim_end_matches('/').to_owned())
+}
+
 /// Every operation of `doc`, path by path in document order, methods in [`HTTP_METHODS`] order.
 pub fn operations(doc: &Value) -> impl Iterator<Item = RawOperation<'_>> {
     doc.get("paths").and_then(Value::as_object).into_iter().flatten().flat_map(|(path, item)| {

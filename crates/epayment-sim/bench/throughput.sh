@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Captures per second, side by side in one run, driven by one load generator (wrk):
-#   - a bare wiremock stub with a canned answer (the upper bound: no state, no checks),
-#   - the standalone simulator (stateful, every request checked against the document),
+#   - a bare hyper stub with a canned answer on the same kind of front (the upper bound: no
+#     routing, no state, no checks),
+#   - the standalone simulator (stateful, every request checked against the document; rate
+#     limits, where the simulator has them, are not in its way here),
 #   - Prism (`prism mock openapi/epayment.yaml`, stateless, from npm).
 # Needs wrk (Debian: apt-get install wrk) and npm. Figures go in BENCHMARKS.md.
 # Usage: bash crates/epayment-sim/bench/throughput.sh [seconds per target, default 10]
@@ -39,7 +41,7 @@ curl -s -o /dev/null -X POST "$sim/epayment/v1/payments" "${headers[@]}" -H 'Ide
 curl -s -o /dev/null -X POST "$sim/epayment/v1/test/payments/order-1234-abcd/approve" "${headers[@]}" \
   -d '{"customer":{"phoneNumber":"4712345678"}}'
 
-for target in "bare-wiremock-stub http://127.0.0.1:18087 /epayment/v1/payments/order-1234-abcd/capture" \
+for target in "bare-hyper-stub http://127.0.0.1:18087 /epayment/v1/payments/order-1234-abcd/capture" \
               "epayment-sim http://127.0.0.1:18085 /epayment/v1/payments/order-1234-abcd/capture" \
               "prism http://127.0.0.1:18086 /v1/payments/order-1234-abcd/capture"; do
   set -- $target

@@ -105,9 +105,11 @@ fn response(answer: Answer) -> hyper::Response<Full<Bytes>> {
             headers.insert(*name, value);
         }
     }
-    if let Some(body) = &answer.body {
-        headers.insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static(answer.content_type()));
-        *response.body_mut() = Full::new(Bytes::from(serde_json::to_vec(body).unwrap_or_default()));
+    if let Some(content_type) = answer.content_type() {
+        headers.insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static(content_type));
+    }
+    if let Some(body) = answer.body {
+        *response.body_mut() = Full::new(body);
     }
     response
 }

@@ -49,12 +49,53 @@ pub fn body_value(bytes: &[u8]) -> Option<Value> {
     Some(serde_json::from_slice(bytes).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(bytes).into_owned())))
 }
 
+/// One exchange as it is kept: the request's parts and both bodies as the bytes that went
+/// over the wire (reference-counted, so keeping them copies nothing). Headers, paths and
+/// bodies become owned text and JSON only when someone reads the log.
+#[derive(Clone, Debug)]
+pub(crate) struct RawExchange {
+    pub(crate) operation: &'static str,
+    pub(crate) method: http::Method,
+    pub(crate) uri: http::Uri,
+    pub(crate) headers: http::HeaderMap,
+    pub(crate) body: bytes::Bytes,
+    pub(crate) status: u16,
+    pub(crate) response_headers: Vec<(&'static str, String)>,
+    pub(crate) response_content_type: Option<&'static str>,
+    pub(crate) response_body: bytes::Bytes,
+}
+
+impl RawExchange {
+    fn to_exchange(&self) -> Exchange {
+        let headers = self
+            .headers
+            .iter()
+            .map(|(k, v)| (k.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+            .collect();
+        let path = self.uri.path_and_query().map_or_else(|| self.uri.path().to_owned(), |p| p.to_string());
+        let mut response_headers: BTreeMap<String, String> =
+            self.response_headers.iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect();
+        if let Some(content_type) = self.response_content_type {
+            response_headers.insert("content-type".into(), content_type.into());
+        }
+        Exchange {
+            operation: self.operation.to_owned(),
+            request: RecordedRequest { method: self.method.to_string(), path, headers, body: body_value(&self.body) },
+            response: RecordedResponse {
+                status: self.status,
+                headers: response_headers,
+                body: body_value(&self.response_body),
+            },
+        }
+    }
+}
+
 /// A bounded log: past `limit` exchanges the oldest are dropped (and counted), so a
 /// long-running sandbox keeps its memory bounded.
 #[derive(Debug)]
 pub(crate) struct Recorder {
     limit: usize,
-    exchanges: VecDeque<Exchange>,
+    exchanges: VecDeque<RawExchange>,
     dropped: u64,
 }
 
@@ -65,7 +106,7 @@ impl Recorder {
     }
 
     /// Appends one exchange.
-    pub fn push(&mut self, exchange: Exchange) {
+    pub(crate) fn push(&mut self, exchange: RawExchange) {
         if self.limit == 0 {
             self.dropped += 1;
             return;
@@ -78,17 +119,17 @@ impl Recorder {
     }
 
     /// The kept exchanges, oldest first.
-    pub fn exchanges(&self) -> Vec<Exchange> {
-        self.exchanges.iter().cloned().collect()
+    pub(crate) fn exchanges(&self) -> Vec<Exchange> {
+        self.exchanges.iter().map(RawExchange::to_exchange).collect()
     }
 
     /// Takes the kept exchanges, leaving the log empty.
-    pub fn take(&mut self) -> Vec<Exchange> {
-        self.exchanges.drain(..).collect()
+    pub(crate) fn take(&mut self) -> Vec<Exchange> {
+        self.exchanges.drain(..).map(|e| e.to_exchange()).collect()
     }
 
     /// How many exchanges were dropped to stay within the limit.
-    pub fn dropped(&self) -> u64 {
+    pub(crate) fn dropped(&self) -> u64 {
         self.dropped
     }
 }
@@ -97,11 +138,17 @@ impl Recorder {
 mod tests {
     use super::*;
 
-    fn exchange(n: u16) -> Exchange {
-        Exchange {
-            operation: "getPayment".into(),
-            request: RecordedRequest { method: "GET".into(), path: "/".into(), headers: BTreeMap::new(), body: None },
-            response: RecordedResponse { status: n, headers: BTreeMap::new(), body: None },
+    fn exchange(n: u16) -> RawExchange {
+        RawExchange {
+            operation: "getPayment",
+            method: http::Method::GET,
+            uri: http::Uri::from_static("/v1/payments/x?a=1"),
+            headers: http::HeaderMap::new(),
+            body: bytes::Bytes::new(),
+            status: n,
+            response_headers: vec![("retry-after", "3".into())],
+            response_content_type: Some("application/json"),
+            response_body: bytes::Bytes::from_static(b"{\"a\":1}"),
         }
     }
 
@@ -113,6 +160,11 @@ mod tests {
         }
         let kept: Vec<u16> = r.exchanges().iter().map(|e| e.response.status).collect();
         assert_eq!(kept, [4, 5]);
+        let read = &r.exchanges()[0];
+        assert_eq!((read.request.path.as_str(), read.request.body.as_ref()), ("/v1/payments/x?a=1", None));
+        assert_eq!(read.response.body, Some(serde_json::json!({"a": 1})));
+        assert_eq!(read.response.headers["retry-after"], "3");
+        assert_eq!(read.response.headers["content-type"], "application/json");
         assert_eq!(r.dropped(), 3);
         assert_eq!(r.take().len(), 2);
         assert!(r.exchanges().is_empty());

@@ -50,7 +50,7 @@ proptest! {
             "reference": REF, "userFlow": "QR",
         })).unwrap();
         m.create(MSN, &request, None).unwrap();
-        let mut done: Vec<(String, Endpoint, Value, Value)> = Vec::new();
+        let mut done: Vec<(String, Endpoint, Value, bytes::Bytes)> = Vec::new();
         for (i, action) in actions.iter().enumerate() {
             let key = format!("key-{i}");
             let scope = (MSN, REF, key.as_str());

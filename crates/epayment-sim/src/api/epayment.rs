@@ -10,14 +10,74 @@ use super::{Answer, SimulatedApi, header};
 use crate::endpoint::{Endpoint, Route};
 use crate::model::{ApiError, Model};
 
-/// Serves an ePayment operation. The document is checked before the model's lock is taken,
-/// so that concurrent requests validate in parallel and the lock covers only the rules.
+/// Serves an ePayment operation. The body and the document's checks are worked out before
+/// the model's lock is taken, so that concurrent requests validate in parallel; under the lock
+/// (taken once) the credentials are checked first, as the API does, then the outcome of the
+/// checks, then the rules.
 pub(super) fn serve(api: &SimulatedApi, route: &Route, request: &Request<Bytes>) -> Result<Answer, ApiError> {
-    {
-        let model = api.model();
+    let bytes = request.body();
+    let checked = check(api, route, request);
+    let msn = header(request, "merchant-serial-number").unwrap_or_default().to_owned();
+    let key = header(request, "idempotency-key").map(str::to_owned);
+    let reference = route.params.get("Reference").cloned().unwrap_or_default();
+    api.with_model(|model| {
         model.check_bearer(header(request, "authorization"))?;
         model.check_subscription_key(header(request, "ocp-apim-subscription-key"))?;
-    }
+        let body = checked?;
+        let empty = json!({});
+        let request_body = body.as_ref().unwrap_or(&empty);
+        Ok(match route.endpoint {
+            Endpoint::Create => {
+                let request: types::CreatePaymentRequest = decode(bytes)?;
+                let reference = request.reference.to_string();
+                let key = key.unwrap_or_default();
+                let created = model.idempotent((&msn, &reference, &key), Endpoint::Create, request_body, |m| {
+                    m.create(&msn, &request, Some(&key))
+                })?;
+                Answer::json_bytes(201, created)
+            }
+            Endpoint::Capture | Endpoint::Refund => {
+                let (amount, apply): (types::Amount, Adjust) = match route.endpoint {
+                    Endpoint::Capture => {
+                        (decode::<types::CaptureModificationRequest>(bytes)?.modification_amount, Model::capture)
+                    }
+                    _ => (decode::<types::RefundModificationRequest>(bytes)?.modification_amount, Model::refund),
+                };
+                let key = key.unwrap_or_default();
+                let answer = model.idempotent((&msn, &reference, &key), route.endpoint, request_body, |m| {
+                    apply(m, &msn, &reference, &amount, Some(&key))
+                })?;
+                Answer::json_bytes(200, answer)
+            }
+            Endpoint::Cancel => {
+                let transaction_only = body
+                    .as_ref()
+                    .and_then(|b| b.get("cancelTransactionOnly"))
+                    .and_then(Value::as_bool)
+                    .unwrap_or(false);
+                match key {
+                    Some(key) => Answer::json_bytes(
+                        200,
+                        model.idempotent((&msn, &reference, &key), Endpoint::Cancel, request_body, |m| {
+                            m.cancel(&msn, &reference, transaction_only, Some(&key))
+                        })?,
+                    ),
+                    None => Answer::json(200, &model.cancel(&msn, &reference, transaction_only, None)?),
+                }
+            }
+            Endpoint::Get => Answer::json(200, &model.get(&msn, &reference)?),
+            Endpoint::Events => Answer::json(200, &model.events(&msn, &reference)?),
+            Endpoint::ForceApprove => {
+                model.force_approve(&msn, &reference)?;
+                Answer::empty(200)
+            }
+            other => return Err(ApiError::internal(format!("{} is not an ePayment operation", other.id()))),
+        })
+    })
+}
+
+/// The body as JSON, once it is known to fit the document: every violation otherwise.
+fn check(api: &SimulatedApi, route: &Route, request: &Request<Bytes>) -> Result<Option<Value>, ApiError> {
     let bytes = request.body();
     let body = if bytes.is_empty() {
         None
@@ -36,59 +96,7 @@ pub(super) fn serve(api: &SimulatedApi, route: &Route, request: &Request<Bytes>)
     if !violations.is_empty() {
         return Err(ApiError::validation(violations.into_iter().map(field_error).collect()));
     }
-
-    let msn = header(request, "merchant-serial-number").unwrap_or_default().to_owned();
-    let key = header(request, "idempotency-key").map(str::to_owned);
-    let reference = route.params.get("Reference").cloned().unwrap_or_default();
-    let empty = json!({});
-    let request_body = body.as_ref().unwrap_or(&empty);
-    api.with_model(|model| {
-        Ok(match route.endpoint {
-            Endpoint::Create => {
-                let request: types::CreatePaymentRequest = decode(bytes)?;
-                let reference = request.reference.to_string();
-                let key = key.unwrap_or_default();
-                let created = model.idempotent((&msn, &reference, &key), Endpoint::Create, request_body, |m| {
-                    m.create(&msn, &request, Some(&key))
-                })?;
-                Answer::json(201, created)
-            }
-            Endpoint::Capture | Endpoint::Refund => {
-                let (amount, apply): (types::Amount, Adjust) = match route.endpoint {
-                    Endpoint::Capture => {
-                        (decode::<types::CaptureModificationRequest>(bytes)?.modification_amount, Model::capture)
-                    }
-                    _ => (decode::<types::RefundModificationRequest>(bytes)?.modification_amount, Model::refund),
-                };
-                let key = key.unwrap_or_default();
-                let answer = model.idempotent((&msn, &reference, &key), route.endpoint, request_body, |m| {
-                    apply(m, &msn, &reference, &amount, Some(&key))
-                })?;
-                Answer::json(200, answer)
-            }
-            Endpoint::Cancel => {
-                let transaction_only = body
-                    .as_ref()
-                    .and_then(|b| b.get("cancelTransactionOnly"))
-                    .and_then(Value::as_bool)
-                    .unwrap_or(false);
-                let answer = match key {
-                    Some(key) => model.idempotent((&msn, &reference, &key), Endpoint::Cancel, request_body, |m| {
-                        m.cancel(&msn, &reference, transaction_only, Some(&key))
-                    })?,
-                    None => to_json(model.cancel(&msn, &reference, transaction_only, None)?)?,
-                };
-                Answer::json(200, answer)
-            }
-            Endpoint::Get => Answer::json(200, to_json(model.get(&msn, &reference)?)?),
-            Endpoint::Events => Answer::json(200, to_json(model.events(&msn, &reference)?)?),
-            Endpoint::ForceApprove => {
-                model.force_approve(&msn, &reference)?;
-                Answer::empty(200)
-            }
-            other => return Err(ApiError::internal(format!("{} is not an ePayment operation", other.id()))),
-        })
-    })
+    Ok(body)
 }
 
 /// [`Model::capture`] or [`Model::refund`].
@@ -98,10 +106,6 @@ type Adjust = fn(&mut Model, &str, &str, &types::Amount, Option<&str>) -> Result
 /// already; a second pass through a `Value` would cost more than reading again).
 fn decode<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     serde_json::from_slice(bytes).map_err(|e| ApiError::validation(vec![("body".into(), e.to_string())]))
-}
-
-fn to_json(value: impl serde::Serialize) -> Result<Value, ApiError> {
-    serde_json::to_value(value).map_err(|e| ApiError::internal(e.to_string()))
 }
 
 /// A violation as an `extraDetails` entry: the field in dotted form, as the API names them.

@@ -74,7 +74,7 @@ proptest! {
         };
         prop_assert!(answer.status < 500, "{} for {} {}", answer.status, request.method(), request.uri());
         if answer.status >= 400 {
-            let body = answer.body.expect("a problem body");
+            let body: serde_json::Value = serde_json::from_slice(&answer.body.expect("a problem body")).expect("JSON");
             let violations = ApiDocument::epayment().check_component("Problem", &body);
             prop_assert!(violations.is_empty(), "{violations:?}: {body}");
         }

@@ -10,7 +10,6 @@ mod problem;
 mod token;
 mod webhooks_api;
 
-use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
@@ -18,12 +17,11 @@ use std::time::Duration;
 use bytes::Bytes;
 use epayment_openapi::ApiDocument;
 use http::Request;
-use serde_json::Value;
 
 use crate::endpoint::{self, Endpoint, Route};
 use crate::faults::{Fault, Faults, LostAnswer};
 use crate::model::{ApiError, Model};
-use crate::recording::{Exchange, RecordedRequest, RecordedResponse, Recorder, body_value};
+use crate::recording::{RawExchange, Recorder};
 use crate::webhooks::WebhookDispatcher;
 
 /// What the transport does with one request.
@@ -37,16 +35,24 @@ pub(crate) enum Outcome {
     DropConnection,
 }
 
-/// An answer before the transport writes it.
+/// An answer before the transport writes it. The body is serialised once, here: the front
+/// writes these bytes and the recording keeps them.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct Answer {
     pub(crate) status: u16,
     pub(crate) headers: Vec<(&'static str, String)>,
-    pub(crate) body: Option<Value>,
+    pub(crate) body: Option<Bytes>,
 }
 
 impl Answer {
-    pub(crate) fn json(status: u16, body: Value) -> Self {
+    pub(crate) fn json(status: u16, body: &impl serde::Serialize) -> Self {
+        // Serialising the simulator's own values cannot fail: they are plain data.
+        let bytes = serde_json::to_vec(body).unwrap_or_default();
+        Self { status, headers: Vec::new(), body: Some(Bytes::from(bytes)) }
+    }
+
+    /// An answer whose body is already JSON bytes (a kept answer, replayed or first sent).
+    pub(crate) fn json_bytes(status: u16, body: Bytes) -> Self {
         Self { status, headers: Vec::new(), body: Some(body) }
     }
 
@@ -54,9 +60,10 @@ impl Answer {
         Self { status, headers: Vec::new(), body: None }
     }
 
-    /// The content type of its body: problems are `application/problem+json`.
-    pub(crate) fn content_type(&self) -> &'static str {
-        if self.status >= 400 { "application/problem+json" } else { "application/json" }
+    /// The content type of its body, if it has one: problems are `application/problem+json`.
+    pub(crate) fn content_type(&self) -> Option<&'static str> {
+        self.body.as_ref()?;
+        Some(if self.status >= 400 { "application/problem+json" } else { "application/json" })
     }
 }
 
@@ -202,27 +209,18 @@ impl SimulatedApi {
         problem::render(error, request.uri().path(), trace_id)
     }
 
-    fn record(&self, operation: &str, request: &Request<Bytes>, answer: &Answer) {
-        let headers = request
-            .headers()
-            .iter()
-            .map(|(k, v)| (k.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
-            .collect();
-        let path = request.uri().path_and_query().map_or_else(|| request.uri().path().to_owned(), |p| p.to_string());
-        let mut response_headers: BTreeMap<String, String> =
-            answer.headers.iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect();
-        if answer.body.is_some() {
-            response_headers.insert("content-type".into(), answer.content_type().into());
-        }
-        let exchange = Exchange {
-            operation: operation.to_owned(),
-            request: RecordedRequest {
-                method: request.method().to_string(),
-                path,
-                headers,
-                body: body_value(request.body()),
-            },
-            response: RecordedResponse { status: answer.status, headers: response_headers, body: answer.body.clone() },
+    fn record(&self, operation: &'static str, request: &Request<Bytes>, answer: &Answer) {
+        // Clones of the parts are cheap: header values and bodies are reference-counted.
+        let exchange = RawExchange {
+            operation,
+            method: request.method().clone(),
+            uri: request.uri().clone(),
+            headers: request.headers().clone(),
+            body: request.body().clone(),
+            status: answer.status,
+            response_headers: answer.headers.clone(),
+            response_content_type: answer.content_type(),
+            response_body: answer.body.clone().unwrap_or_default(),
         };
         self.recorder().push(exchange);
     }

@@ -31,7 +31,7 @@ pub(super) fn render(error: &ApiError, path: &str, trace_id: String) -> Answer {
     if let Value::Object(map) = &mut body {
         map.insert("instance".into(), Value::String(path.to_owned()));
     }
-    Answer::json(error.status, body)
+    Answer::json(error.status, &body)
 }
 
 #[cfg(test)]
@@ -42,12 +42,14 @@ mod tests {
     #[test]
     fn problems_fit_the_schema_and_carry_the_code() {
         let answer = render(&ApiError::rule(6090, "too much"), "/epayment/v1/payments/x/capture", "t-1".into());
-        let body = answer.body.unwrap();
+        let body: Value = serde_json::from_slice(&answer.body.unwrap()).unwrap();
         assert_eq!(ApiDocument::epayment().check_component("Problem", &body), []);
         assert_eq!(body["title"], "Bad Request");
         assert_eq!(body["extraDetails"][0]["reason"], "6090");
         assert_eq!(body["instance"], "/epayment/v1/payments/x/capture");
-        let locked = render(&ApiError::status(423, None, "busy"), "/", "t-2".into()).body.unwrap();
+        let locked: Value =
+            serde_json::from_slice(&render(&ApiError::status(423, None, "busy"), "/", "t-2".into()).body.unwrap())
+                .unwrap();
         assert_eq!((locked["title"].as_str(), locked.get("extraDetails")), (Some("Locked"), None));
     }
 }

@@ -16,7 +16,7 @@ pub(super) fn issue(api: &SimulatedApi, request: &Request<Bytes>) -> Result<Answ
     )?;
     Ok(Answer::json(
         200,
-        json!({
+        &json!({
             "token_type": "Bearer",
             "expires_in": issued.expires_in.to_string(),
             "ext_expires_in": issued.expires_in.to_string(),

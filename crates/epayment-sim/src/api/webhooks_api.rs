@@ -28,9 +28,9 @@ pub(super) fn serve(api: &SimulatedApi, route: &Route, request: &Request<Bytes>)
                 ]));
             };
             let registration = api.webhooks.register(url.to_owned(), events);
-            Ok(Answer::json(201, json!({"id": registration.id, "secret": registration.secret})))
+            Ok(Answer::json(201, &json!({"id": registration.id, "secret": registration.secret})))
         }
-        Endpoint::ListWebhooks => Ok(Answer::json(200, json!({"webhooks": api.webhooks.registrations()}))),
+        Endpoint::ListWebhooks => Ok(Answer::json(200, &json!({"webhooks": api.webhooks.registrations()}))),
         Endpoint::DeleteWebhook => {
             let id = route.params.get("id").map_or("", String::as_str);
             if api.webhooks.delete(id) {

@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use bytes::Bytes;
 use serde_json::Value;
 
 use super::ApiError;
@@ -14,15 +15,16 @@ struct Replay {
     endpoint: Endpoint,
     /// The request body with its keys sorted, so that key order does not count as another body.
     body: String,
-    answer: Vec<u8>,
+    /// The answer as it was sent.
+    answer: Bytes,
 }
 
 /// What the store says about a keyed call.
 pub(crate) enum Seen {
     /// The key is new: apply the call.
     New,
-    /// The same call again: this is the first answer.
-    Replay(Value),
+    /// The same call again: this is the first answer, as it was sent.
+    Replay(Bytes),
 }
 
 /// Answers kept per (MSN, reference, Idempotency-Key).
@@ -39,13 +41,13 @@ impl ReplayStore {
         &self,
         key: &(String, String, String),
         endpoint: Endpoint,
-        body: &Value,
+        body: &str,
     ) -> Result<Seen, ApiError> {
         let Some(replay) = self.replays.get(key) else { return Ok(Seen::New) };
         if replay.endpoint != endpoint {
             return Err(ApiError::status(409, Some(4020), "the idempotency key was used for another operation"));
         }
-        if replay.body != canonical(body) {
+        if replay.body != body {
             let code = match endpoint {
                 Endpoint::Capture => 4010,
                 Endpoint::Refund => 4150,
@@ -53,17 +55,18 @@ impl ReplayStore {
             };
             return Err(ApiError::status(409, Some(code), "the idempotency key was used with another body"));
         }
-        serde_json::from_slice(&replay.answer).map(Seen::Replay).map_err(|e| ApiError::internal(e.to_string()))
+        Ok(Seen::Replay(replay.answer.clone()))
     }
 
-    /// Keeps the answer of a call that was applied.
-    pub(crate) fn keep(&mut self, key: (String, String, String), endpoint: Endpoint, body: &Value, answer: &Value) {
-        let answer = answer.to_string().into_bytes();
-        self.replays.insert(key, Replay { endpoint, body: canonical(body), answer });
+    /// Keeps the answer of a call that was applied; `body` is its [`canonical`] form.
+    pub(crate) fn keep(&mut self, key: (String, String, String), endpoint: Endpoint, body: String, answer: Bytes) {
+        self.replays.insert(key, Replay { endpoint, body, answer });
     }
 }
 
-fn canonical(value: &Value) -> String {
+/// A request body with its object keys sorted, so that key order does not count as another
+/// body.
+pub(crate) fn canonical(value: &Value) -> String {
     fn sorted(value: &Value) -> Value {
         match value {
             Value::Object(map) => {

@@ -23,7 +23,8 @@ pub use refusal::ApiError;
 pub use tokens::{IssuedToken, TestCredentials};
 
 use crate::Endpoint;
-use idempotency::{ReplayStore, Seen};
+use bytes::Bytes;
+use idempotency::{ReplayStore, Seen, canonical};
 use tokens::TokenIssuer;
 
 /// How a model starts.
@@ -156,19 +157,23 @@ impl Model {
     /// gets the first answer again and changes nothing; another body or another endpoint
     /// with the same key is a 409 (4010 for capture, 4150 for refund, 4020 otherwise).
     /// Only successful answers are kept, so a retry after a refusal is judged afresh.
+    ///
+    /// The answer is JSON, serialised once: kept as it is and sent as it is.
     pub fn idempotent<T: serde::Serialize>(
         &mut self,
         scope: (&str, &str, &str),
         endpoint: Endpoint,
         body: &Value,
         apply: impl FnOnce(&mut Self) -> Result<T, ApiError>,
-    ) -> Result<Value, ApiError> {
+    ) -> Result<Bytes, ApiError> {
         let key = (scope.0.to_owned(), scope.1.to_owned(), scope.2.to_owned());
-        if let Seen::Replay(answer) = self.replays.check(&key, endpoint, body)? {
+        let body = canonical(body);
+        if let Seen::Replay(answer) = self.replays.check(&key, endpoint, &body)? {
             return Ok(answer);
         }
-        let answer = serde_json::to_value(apply(self)?).map_err(|e| ApiError::internal(e.to_string()))?;
-        self.replays.keep(key, endpoint, body, &answer);
+        let answer = serde_json::to_vec(&apply(self)?).map_err(|e| ApiError::internal(e.to_string()))?;
+        let answer = Bytes::from(answer);
+        self.replays.keep(key, endpoint, body, answer.clone());
         Ok(answer)
     }
 }
