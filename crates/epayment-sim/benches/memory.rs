@@ -11,7 +11,10 @@
 use std::process::ExitCode;
 
 use epayment_sim::Simulator;
-use serde_json::{Value, json};
+use serde_json::json;
+
+#[path = "../tests/common/mod.rs"]
+mod common;
 
 /// Requests in all, unless `MEMORY_REQUESTS` says otherwise.
 const TOTAL: usize = 200_000;
@@ -34,33 +37,11 @@ async fn main() -> ExitCode {
     }
     let sim = builder.start().await;
     let http = reqwest::Client::new();
-    let c = sim.credentials();
-    let token: Value = http
-        .post(format!("{}/accesstoken/get", sim.uri()))
-        .header("client_id", &c.client_id)
-        .header("client_secret", &c.client_secret)
-        .header("Ocp-Apim-Subscription-Key", &c.subscription_key)
-        .send()
-        .await
-        .and_then(|r| r.error_for_status())
-        .expect("a token")
-        .json()
-        .await
-        .expect("a token body");
-    let bearer = format!("Bearer {}", token["access_token"].as_str().unwrap_or_default());
-    let get = |path: String| {
-        http.get(format!("{}{path}", sim.uri()))
-            .header("Authorization", &bearer)
-            .header("Ocp-Apim-Subscription-Key", &c.subscription_key)
-            .header("Merchant-Serial-Number", "123456")
-    };
+    let token = common::token(&sim, &http).await;
+    let get = |path: String| common::authorized(&sim, &token, http.get(format!("{}{path}", sim.uri())));
     let body = json!({"amount": {"currency": "NOK", "value": 1000}, "paymentMethod": {"type": "WALLET"},
         "reference": "order-1234-abcd", "userFlow": "QR"});
-    let create = http
-        .post(format!("{}/v1/payments", sim.epayment_url()))
-        .header("Authorization", &bearer)
-        .header("Ocp-Apim-Subscription-Key", &c.subscription_key)
-        .header("Merchant-Serial-Number", "123456")
+    let create = common::authorized(&sim, &token, http.post(format!("{}/v1/payments", sim.epayment_url())))
         .header("Idempotency-Key", "memory-create")
         .json(&body)
         .send()

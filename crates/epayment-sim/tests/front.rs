@@ -5,39 +5,12 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
+mod common;
+
 use epayment_sim::{Endpoint, Fault, LostAnswer, Simulator};
 use serde_json::{Value, json};
 
-const MSN: &str = "123456";
-
-async fn token(sim: &Simulator, http: &reqwest::Client) -> String {
-    let c = sim.credentials();
-    let answer: Value = http
-        .post(format!("{}/accesstoken/get", sim.uri()))
-        .header("client_id", &c.client_id)
-        .header("client_secret", &c.client_secret)
-        .header("Ocp-Apim-Subscription-Key", &c.subscription_key)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    answer["access_token"].as_str().unwrap().to_owned()
-}
-
-fn authorized(
-    http: &reqwest::Client,
-    sim: &Simulator,
-    token: &str,
-    request: reqwest::RequestBuilder,
-) -> reqwest::RequestBuilder {
-    let _ = http;
-    request
-        .header("Authorization", format!("Bearer {token}"))
-        .header("Ocp-Apim-Subscription-Key", sim.credentials().subscription_key)
-        .header("Merchant-Serial-Number", MSN)
-}
+use common::{authorized, token};
 
 /// 120 concurrent reads, each on a connection of its own, meet a queue of 80 mixed faults on
 /// one endpoint: each fault is taken exactly once, none is answered as a normal response,
@@ -47,7 +20,7 @@ async fn every_queued_fault_is_taken_by_exactly_one_request() {
     let sim = Simulator::start().await;
     let http = reqwest::Client::builder().pool_max_idle_per_host(0).build().unwrap();
     let token = token(&sim, &http).await;
-    let created = authorized(&http, &sim, &token, http.post(format!("{}/v1/payments", sim.epayment_url())))
+    let created = authorized(&sim, &token, http.post(format!("{}/v1/payments", sim.epayment_url())))
         .header("Idempotency-Key", "create-1")
         .json(&json!({"amount": {"currency": "NOK", "value": 1000}, "paymentMethod": {"type": "WALLET"},
             "reference": "order-1234-abcd", "userFlow": "QR"}))
@@ -69,7 +42,7 @@ async fn every_queued_fault_is_taken_by_exactly_one_request() {
 
     let url = format!("{}/v1/payments/order-1234-abcd", sim.epayment_url());
     let calls = (0..120).map(|_| {
-        let request = authorized(&http, &sim, &token, http.get(&url));
+        let request = authorized(&sim, &token, http.get(&url));
         tokio::spawn(async move { request.send().await.map(|r| r.status().as_u16()) })
     });
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
@@ -99,7 +72,7 @@ async fn a_body_over_the_limit_is_413_before_it_is_read_whole() {
     let url = format!("{}/v1/payments", sim.epayment_url());
 
     // Declared too long: refused on its Content-Length.
-    let declared = authorized(&http, &sim, &token, http.post(&url))
+    let declared = authorized(&sim, &token, http.post(&url))
         .header("Idempotency-Key", "k1")
         .header("content-type", "application/json")
         .body(vec![b' '; 4096])
@@ -114,7 +87,7 @@ async fn a_body_over_the_limit_is_413_before_it_is_read_whole() {
     // go on sending for a long time.
     let chunk = bytes::Bytes::from(vec![b' '; 512]);
     let endless = futures_util::stream::iter(std::iter::repeat_n(chunk, 1_000_000).map(Ok::<_, std::io::Error>));
-    let chunked = authorized(&http, &sim, &token, http.post(&url))
+    let chunked = authorized(&sim, &token, http.post(&url))
         .header("Idempotency-Key", "k2")
         .body(reqwest::Body::wrap_stream(endless))
         .send()
@@ -128,7 +101,7 @@ async fn a_body_over_the_limit_is_413_before_it_is_read_whole() {
     assert!(sim.exchanges().iter().all(|e| e.request.body.is_none()), "nothing of the bodies is kept");
 
     // Within the limit, the same endpoint serves as usual.
-    let fine = authorized(&http, &sim, &token, http.post(&url))
+    let fine = authorized(&sim, &token, http.post(&url))
         .header("Idempotency-Key", "k3")
         .json(&json!({"amount": {"currency": "NOK", "value": 1000}, "paymentMethod": {"type": "WALLET"},
             "reference": "order-1234-abcd", "userFlow": "QR"}))

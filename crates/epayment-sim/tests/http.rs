@@ -3,12 +3,14 @@
 
 use std::time::Duration;
 
+mod common;
+
+use common::MSN;
 use epayment_openapi::ApiDocument;
 use epayment_sim::{Endpoint, LostAnswer, Simulator};
 use reqwest::Method;
 use serde_json::{Value, json};
 
-const MSN: &str = "123456";
 const REF: &str = "order-1234-abcd";
 
 struct Api {
@@ -37,19 +39,7 @@ impl Reply {
 
 async fn api_with(sim: Simulator) -> Api {
     let http = reqwest::Client::new();
-    let c = sim.credentials();
-    let answer: Value = http
-        .post(format!("{}/accesstoken/get", sim.uri()))
-        .header("client_id", &c.client_id)
-        .header("client_secret", &c.client_secret)
-        .header("Ocp-Apim-Subscription-Key", &c.subscription_key)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token = answer["access_token"].as_str().unwrap().to_owned();
+    let token = common::token(&sim, &http).await;
     Api { sim, http, token }
 }
 
@@ -65,12 +55,8 @@ impl Api {
         key: Option<&str>,
         body: Option<Value>,
     ) -> Result<Reply, reqwest::Error> {
-        let mut request = self
-            .http
-            .request(method, format!("{}{path}", self.sim.epayment_url()))
-            .header("Authorization", format!("Bearer {}", self.token))
-            .header("Ocp-Apim-Subscription-Key", self.sim.credentials().subscription_key)
-            .header("Merchant-Serial-Number", MSN);
+        let url = format!("{}{path}", self.sim.epayment_url());
+        let mut request = common::authorized(&self.sim, &self.token, self.http.request(method, url));
         if let Some(key) = key {
             request = request.header("Idempotency-Key", key);
         }
