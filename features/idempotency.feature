@@ -55,3 +55,14 @@ Feature: Idempotency
       | 500    |
       | 503    |
       | 423    |
+
+  Scenario: A capture refused before approval stays refused for its key
+    Given a payment of 10.00 NOK has been created
+    When the merchant captures 2.50 NOK with idempotency key "order-1-c1"
+    Then the capture is rejected with error code 6080
+    When the customer approves the payment
+    And the merchant captures 2.50 NOK with idempotency key "order-1-c1"
+    Then the capture is rejected with error code 6080
+    When the merchant captures 2.50 NOK with idempotency key "order-1-c2"
+    Then the capture succeeds
+    And the captured amount is 2.50 NOK

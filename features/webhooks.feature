@@ -8,3 +8,14 @@ Feature: Webhooks
     Then the capture succeeds
     And a webhook epayments.payment.captured.v1 is received for 2.50 NOK
     And a webhook epayments.payment.authorized.v1 is received for 10.00 NOK
+
+  @sim-choice
+  Scenario: A capture the API could not do is logged as failed, and the retry succeeds
+    Given a payment of 10.00 NOK has been authorized
+    And the API refuses the next capture with error code 6280
+    When the merchant captures 2.50 NOK
+    Then the capture succeeds
+    And the event log shows a failed CAPTURED of 2.50 NOK
+    And the event log shows CAPTURED of 2.50 NOK
+    And the captured amount is 2.50 NOK
+    And a webhook epayments.payment.captured.v1 is received for 2.50 NOK

@@ -36,8 +36,10 @@
 
 mod context;
 mod currency;
+mod error_code;
 pub use context::RequestContext;
 pub use currency::Currency;
+pub use error_code::ErrorCode;
 
 /// The ePayment API: create, read, capture, cancel and refund payments.
 ///

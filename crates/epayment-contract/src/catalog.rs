@@ -11,6 +11,11 @@ pub const STEPS: &[(&str, &str, &str)] = &[
         "the API fails the next {action} with status {int}",
         "Given the API fails the next capture with status 503",
     ),
+    (
+        "Given",
+        "the API refuses the next {action} with error code {int}",
+        "Given the API refuses the next capture with error code 6280",
+    ),
     ("Given", "the API loses the answer to the next {action}", "Given the API loses the answer to the next capture"),
     (
         "Given",
@@ -18,6 +23,7 @@ pub const STEPS: &[(&str, &str, &str)] = &[
         "Given the API drops the connection of the next refund",
     ),
     ("Given", "the access token has expired", "Given the access token has expired"),
+    ("When", "the merchant creates a payment of {money}", "When the merchant creates a payment of 10.00 SEK"),
     ("When", "the merchant captures {money}", "When the merchant captures 2.50 NOK"),
     (
         "When",
@@ -57,6 +63,11 @@ pub const STEPS: &[(&str, &str, &str)] = &[
     ("Then", "the {total} amount is {money}", "Then the captured amount is 2.50 NOK"),
     ("Then", "the payment state is {word}", "Then the payment state is AUTHORIZED"),
     ("Then", "the event log shows {word} of {money}", "Then the event log shows CAPTURED of 2.50 NOK"),
+    (
+        "Then",
+        "the event log shows a failed {word} of {money}",
+        "Then the event log shows a failed CAPTURED of 2.50 NOK",
+    ),
     (
         "Then",
         "a webhook {word} is received for {money}",

@@ -6,7 +6,7 @@ use std::time::{Duration, SystemTime};
 use cucumber::gherkin::Step;
 use cucumber::{given, then, when};
 use epayment::{Amount, Error, EventName, IdempotencyKey, Reference, State, UserFlow};
-use epayment_sim::LostAnswer;
+use epayment_sim::{Fault, LostAnswer};
 
 use crate::params::{Action, Money, Total};
 use crate::world::PaymentWorld;
@@ -17,12 +17,12 @@ const TEST_PHONE: &str = "4712345678";
 
 #[given(expr = "a payment of {money} has been created")]
 async fn payment_created(w: &mut PaymentWorld, money: Money) {
-    create(w, money.0).await;
+    create(w, money.0).await.unwrap_or_else(|e| panic!("creating the payment: {e}"));
 }
 
 #[given(expr = "a payment of {money} has been authorized")]
 async fn payment_authorized(w: &mut PaymentWorld, money: Money) {
-    create(w, money.0).await;
+    create(w, money.0).await.unwrap_or_else(|e| panic!("creating the payment: {e}"));
     approve(w).await.unwrap_or_else(|e| panic!("approving the payment: {e}"));
 }
 
@@ -36,6 +36,12 @@ async fn full_capture_only(w: &mut PaymentWorld) {
 async fn api_fails_next(w: &mut PaymentWorld, action: Action, status: u16) {
     let endpoint = action.endpoint().unwrap_or_else(|| panic!("the API cannot fail a customer's {action:?}"));
     w.sim().fail_next(endpoint, 1, status);
+}
+
+#[given(expr = "the API refuses the next {action} with error code {int}")]
+async fn api_refuses_next(w: &mut PaymentWorld, action: Action, code: u32) {
+    let endpoint = action.endpoint().unwrap_or_else(|| panic!("the API cannot refuse a customer's {action:?}"));
+    w.sim().inject(endpoint, Fault::Refuse { status: 400, code }, 1);
 }
 
 #[given(expr = "the API loses the answer to the next {action}")]
@@ -56,6 +62,12 @@ async fn token_expired(w: &mut PaymentWorld) {
 }
 
 // ---- When --------------------------------------------------------------------------------
+
+#[when(expr = "the merchant creates a payment of {money}")]
+async fn merchant_creates(w: &mut PaymentWorld, money: Money) {
+    let result = create(w, money.0).await;
+    w.outcomes.insert(Action::Create, result);
+}
 
 #[when(expr = "the merchant captures {money}")]
 async fn capture(w: &mut PaymentWorld, money: Money) {
@@ -204,11 +216,12 @@ async fn state_is(w: &mut PaymentWorld, state: String) {
 
 #[then(expr = "the event log shows {word} of {money}")]
 async fn event_logged(w: &mut PaymentWorld, name: String, money: Money) {
-    let expected: EventName = name.parse().unwrap_or_else(|_| panic!("{name} is not an event name"));
-    let events = w.client.events(&w.reference()).await.unwrap_or_else(|e| panic!("reading the event log: {e}"));
-    let found = events.iter().any(|e| e.name == expected && e.amount == money.0 && e.success);
-    let seen: Vec<String> = events.iter().map(|e| format!("{} of {}", e.name, e.amount)).collect();
-    assert!(found, "no {name} of {} in the event log: {seen:?}", money.0);
+    assert_event_logged(w, &name, &money.0, true).await;
+}
+
+#[then(expr = "the event log shows a failed {word} of {money}")]
+async fn failed_event_logged(w: &mut PaymentWorld, name: String, money: Money) {
+    assert_event_logged(w, &name, &money.0, false).await;
 }
 
 #[then(expr = "a webhook {word} is received for {money}")]
@@ -243,18 +256,33 @@ async fn webhook_received(w: &mut PaymentWorld, event_type: String, money: Money
 
 // ---- helpers -----------------------------------------------------------------------------
 
-async fn create(w: &mut PaymentWorld, amount: Amount) {
+/// An event of that name, amount and outcome in the payment's event log.
+async fn assert_event_logged(w: &PaymentWorld, name: &str, amount: &Amount, success: bool) {
+    let expected: EventName = name.parse().unwrap_or_else(|_| panic!("{name} is not an event name"));
+    let events = w.client.events(&w.reference()).await.unwrap_or_else(|e| panic!("reading the event log: {e}"));
+    let found = events.iter().any(|e| e.name == expected && e.amount == *amount && e.success == success);
+    let seen: Vec<String> = events
+        .iter()
+        .map(|e| format!("{}{} of {}", if e.success { "" } else { "failed " }, e.name, e.amount))
+        .collect();
+    let what = if success { "" } else { "failed " };
+    assert!(found, "no {what}{name} of {amount} in the event log: {seen:?}");
+}
+
+/// Creates the scenario's payment, on a sales unit whose market takes its currency.
+async fn create(w: &mut PaymentWorld, amount: Amount) -> Result<(), Error> {
+    w.use_sales_unit_for(amount.currency());
     let reference = w.next_reference();
+    w.reference = Some(reference.clone());
+    w.amount = Some(amount.clone());
     w.client
-        .create_payment(&reference, amount.clone())
+        .create_payment(&reference, amount)
         .user_flow(UserFlow::WebRedirect)
         .return_url("https://shop.example/return")
         .description("Contract test payment")
         .send()
         .await
-        .unwrap_or_else(|e| panic!("creating the payment: {e}"));
-    w.reference = Some(reference);
-    w.amount = Some(amount);
+        .map(drop)
 }
 
 /// The customer approves: in the app on the simulator, by force approve on a remote target.

@@ -126,15 +126,7 @@ impl PaymentWorld {
         let path = "/webhooks/vipps".to_owned();
         let registration =
             sim.webhooks().register(receiver_server.url(&path), EVENT_TYPES.iter().map(|e| (*e).to_owned()).collect());
-        let c = sim.credentials();
-        let client = Client::builder()
-            .environment(Environment::Custom(sim.uri()))
-            .credentials(c.client_id, c.client_secret, c.subscription_key)
-            .merchant_serial_number(SIM_MSN)
-            .system("epayment-contract", env!("CARGO_PKG_VERSION"))
-            .retry(fast_retries())
-            .build()
-            .unwrap_or_else(|e| panic!("the simulator's client: {e}"));
+        let client = sim_client(&sim, SIM_MSN);
         Self {
             sim: Some(sim),
             client,
@@ -189,10 +181,35 @@ impl PaymentWorld {
             .unwrap_or_else(|| panic!("no payment yet: start with `Given a payment of 10.00 NOK has been created`"))
     }
 
+    /// On the simulator, acts as a sales unit whose market takes `currency` (a Danish one for
+    /// DKK, say), so that a scenario in any currency the API takes runs as written. A remote
+    /// target keeps the merchant serial number it was given.
+    pub fn use_sales_unit_for(&mut self, currency: &epayment::Currency) {
+        let Some(sim) = &self.sim else { return };
+        let unit = sim.with_model(|m| m.sales_units().for_currency(currency).map(str::to_owned));
+        if let Some(msn) = unit.filter(|msn| *msn != self.msn) {
+            self.client = sim_client(sim, &msn);
+            self.msn = msn;
+        }
+    }
+
     /// The simulator, for steps that need one.
     pub fn sim(&self) -> &Simulator {
         self.sim.as_ref().unwrap_or_else(|| panic!("this step needs the simulator: tag the scenario @sim-only"))
     }
+}
+
+/// A client of the simulator, acting as sales unit `msn`.
+fn sim_client(sim: &Simulator, msn: &str) -> Client {
+    let c = sim.credentials();
+    Client::builder()
+        .environment(Environment::Custom(sim.uri()))
+        .credentials(c.client_id, c.client_secret, c.subscription_key)
+        .merchant_serial_number(msn)
+        .system("epayment-contract", env!("CARGO_PKG_VERSION"))
+        .retry(fast_retries())
+        .build()
+        .unwrap_or_else(|e| panic!("the simulator's client: {e}"))
 }
 
 fn fast_retries() -> RetryPolicy {

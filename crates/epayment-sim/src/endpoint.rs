@@ -96,6 +96,7 @@ pub(crate) fn route(document: &ApiDocument, method: &str, path: &str) -> Option<
         return Endpoint::from_id(&operation.id).map(|endpoint| Route { endpoint, params });
     }
     let endpoint = match (method, path) {
+        // fidelity: token-path-spellings
         // The document spells it `accesstoken`; Vipps MobilePay's guides spell it
         // `accessToken`. Both are in use, so both are served.
         ("POST", TOKEN_PATH | "/accessToken/get") => Endpoint::Token,

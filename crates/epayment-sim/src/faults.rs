@@ -20,6 +20,16 @@ pub enum Fault {
         /// Seconds for a `Retry-After` header.
         retry_after: Option<u64>,
     },
+    /// Refuse with this status and error code without applying anything, as the API refuses
+    /// what it tried and could not do (a force approve with 10010..10070, a capture with 6280).
+    /// A refused capture, refund or cancel of an existing payment is logged as a failed event
+    /// (`success: false`) and delivered as such.
+    Refuse {
+        /// HTTP status, usually 400.
+        status: u16,
+        /// The error code.
+        code: u32,
+    },
     /// Apply the operation, then lose the answer.
     LoseAnswer(LostAnswer),
     /// Apply and answer, but only after this long.

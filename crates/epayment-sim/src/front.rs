@@ -73,6 +73,7 @@ async fn serve(
         let request = http::Request::from_parts(parts, Bytes::new());
         Ok(response(api.too_large(&request, body_limit)))
     };
+    // fidelity: body-limit-413
     // Refused on its declared length before a byte of it is read, or as soon as what arrives
     // passes the limit (a chunked body declares nothing).
     if declared.is_some_and(|n| n > body_limit as u64) {

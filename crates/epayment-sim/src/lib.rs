@@ -38,7 +38,7 @@ use tokio::sync::watch;
 
 pub use endpoint::Endpoint;
 pub use faults::{Fault, LostAnswer};
-pub use model::{ApiError, IssuedToken, Model, ModelConfig, Payment, TestCredentials};
+pub use model::{ApiError, IssuedToken, Market, Model, ModelConfig, Payment, SalesUnits, TestCredentials};
 pub use recording::{Exchange, RecordedRequest, RecordedResponse};
 pub use webhooks::{Delivery, Registration, WebhookDispatcher};
 

@@ -164,6 +164,9 @@ impl WebhookDispatcher {
     }
 }
 
+// fidelity: webhook-signature
+// fidelity: webhook-delivery
+// fidelity: webhook-plain-http
 async fn deliver(http: &reqwest::Client, job: &Job, attempts: u32, backoff: Duration) -> Delivery {
     let mut delivery = Delivery {
         registration: job.registration.id.clone(),

@@ -3,6 +3,7 @@
 use std::fmt;
 use std::time::Duration;
 
+pub use epayment_api::ErrorCode;
 use serde::Deserialize;
 
 /// Everything an operation can fail with.
@@ -224,8 +225,7 @@ impl Problem {
     /// Whether the same request may succeed later: HTTP 423, 429, 500, 502, 503, 504, or codes
     /// 6160 (busy) and 6280 (capture failed, retry).
     pub fn is_retryable(&self) -> bool {
-        matches!(self.status, 423 | 429 | 500 | 502 | 503 | 504)
-            || matches!(self.code, Some(ErrorCode::PaymentBusy | ErrorCode::CaptureFailedRetryLater))
+        matches!(self.status, 423 | 429 | 500 | 502 | 503 | 504) || self.code.is_some_and(ErrorCode::is_retryable)
     }
 }
 
@@ -248,86 +248,6 @@ impl fmt::Display for Problem {
             write!(f, " [traceId {trace}]")?;
         }
         Ok(())
-    }
-}
-
-macro_rules! error_codes {
-    ($($variant:ident = $code:literal, $meaning:literal;)*) => {
-        /// The error codes of the ePayment API, carried in a problem's `extraDetails`.
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-        #[non_exhaustive]
-        pub enum ErrorCode {
-            $(
-                #[doc = $meaning]
-                $variant,
-            )*
-            /// A force-approve failure (10010 to 10070; test environment only).
-            ForceApprove(u32),
-            /// A code this client does not know.
-            Other(u32),
-        }
-
-        impl ErrorCode {
-            /// The code for a number.
-            pub fn from_code(code: u32) -> Self {
-                match code {
-                    $($code => ErrorCode::$variant,)*
-                    10010..=10070 => ErrorCode::ForceApprove(code),
-                    other => ErrorCode::Other(other),
-                }
-            }
-
-            /// The number.
-            pub fn code(self) -> u32 {
-                match self {
-                    $(ErrorCode::$variant => $code,)*
-                    ErrorCode::ForceApprove(code) | ErrorCode::Other(code) => code,
-                }
-            }
-
-            /// What the code means, in a few words.
-            pub fn meaning(self) -> &'static str {
-                match self {
-                    $(ErrorCode::$variant => $meaning,)*
-                    ErrorCode::ForceApprove(_) => "force approve failed",
-                    ErrorCode::Other(_) => "unknown error code",
-                }
-            }
-        }
-    };
-}
-
-error_codes! {
-    InternalError = 3010, "internal error";
-    CaptureIdempotencyConflict = 4010, "capture retried with the same idempotency key but another body";
-    IdempotencyKeyReused = 4020, "idempotency key already used for another operation";
-    InvalidAmount = 4040, "invalid amount";
-    InvalidPhoneNumber = 4070, "invalid phone number";
-    MissingParameter = 4140, "missing required parameter";
-    ReferenceExistsOrRefundConflict = 4150, "reference already exists, or refund retried with the same key but another body";
-    ReferenceNotFound = 5090, "reference not found for this merchant serial number";
-    AmountTooSmall = 6010, "amount too small";
-    RefundBeforeReservation = 6020, "refund before the payment was reserved";
-    CancelFullyCaptured = 6040, "cannot cancel a fully captured payment";
-    CancelNotReserved = 6050, "cannot cancel a payment that is not reserved";
-    CancelAuthorizedTransactionOnly = 6060, "cannot cancel an authorized payment when cancelTransactionOnly is set";
-    CaptureCancelled = 6070, "cannot capture a cancelled payment";
-    CaptureBeforeReservation = 6080, "cannot capture before the payment is authorized";
-    CaptureAmountTooHigh = 6090, "capture amount is more than what is left of the reservation";
-    FullCaptureOnly = 6140, "this sales unit allows only full capture";
-    RefundAmountTooHigh = 6150, "refund amount is more than captured minus refunded";
-    PaymentBusy = 6160, "payment is being processed by another operation; retry shortly";
-    CannotCancelInState = 6190, "payment cannot be cancelled in its state";
-    CannotCaptureInState = 6200, "payment cannot be captured in its state";
-    CannotRefundInState = 6210, "payment cannot be refunded in its state";
-    CancelWhileProcessing = 6250, "cannot cancel while the payment is being processed";
-    FundsUnavailable = 6260, "funds unavailable: the reservation was released early";
-    CaptureFailedRetryLater = 6280, "capture failed; retry later with the same idempotency key";
-}
-
-impl fmt::Display for ErrorCode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} ({})", self.code(), self.meaning())
     }
 }
 
@@ -370,11 +290,18 @@ mod tests {
 
     #[test]
     fn codes_map_both_ways_and_unknown_ones_are_kept() {
-        for n in [3010, 4010, 6040, 6070, 6080, 6090, 6140, 6150, 6160, 6280] {
+        // Every code of the facts sheet has a variant of its own.
+        let facts = [
+            3010, 4010, 4020, 4040, 4050, 4060, 4070, 4080, 4090, 4100, 4110, 4120, 4130, 4140, 4150, 4160, 5010, 5020,
+            5030, 5040, 5050, 5060, 5070, 5080, 5090, 5100, 6010, 6020, 6030, 6040, 6050, 6060, 6070, 6080, 6090, 6100,
+            6110, 6120, 6130, 6140, 6150, 6160, 6170, 6180, 6190, 6200, 6210, 6220, 6230, 6250, 6260, 6280, 7010,
+            10010, 10020, 10030, 10040, 10050, 10060, 10070,
+        ];
+        for n in facts {
             assert_eq!(ErrorCode::from_code(n).code(), n);
             assert!(!matches!(ErrorCode::from_code(n), ErrorCode::Other(_)), "{n}");
         }
-        assert_eq!(ErrorCode::from_code(10030), ErrorCode::ForceApprove(10030));
+        assert_eq!(ErrorCode::from_code(10030), ErrorCode::ForceApproveIdentificationRequired);
         assert_eq!(ErrorCode::from_code(7777), ErrorCode::Other(7777));
     }
 

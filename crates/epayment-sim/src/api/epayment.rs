@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use super::{Answer, SimulatedApi, header};
 use crate::endpoint::{Endpoint, Route};
-use crate::model::{ApiError, Model};
+use crate::model::{ApiError, Model, Payment};
 
 /// Serves an ePayment operation. The body and the document's checks are worked out before
 /// the model's lock is taken, so that concurrent requests validate in parallel; under the lock
@@ -21,6 +21,7 @@ pub(super) fn serve(api: &SimulatedApi, route: &Route, request: &Request<Bytes>)
     let key = header(request, "idempotency-key").map(str::to_owned);
     let reference = route.params.get("Reference").cloned().unwrap_or_default();
     api.with_model(|model| {
+        // fidelity: credentials-first
         model.check_bearer(header(request, "authorization"))?;
         model.check_subscription_key(header(request, "ocp-apim-subscription-key"))?;
         let body = checked?;
@@ -68,12 +69,40 @@ pub(super) fn serve(api: &SimulatedApi, route: &Route, request: &Request<Bytes>)
             Endpoint::Get => Answer::json(200, &model.get(&msn, &reference)?),
             Endpoint::Events => Answer::json(200, &model.events(&msn, &reference)?),
             Endpoint::ForceApprove => {
+                // fidelity: force-approve-body
+                let customer = body.as_ref().and_then(|b| b.pointer("/customer/phoneNumber")).is_some();
+                let token =
+                    body.as_ref().and_then(|b| b.get("token")).and_then(Value::as_str).is_some_and(|t| !t.is_empty());
+                if !customer && !token {
+                    return Err(ApiError::rule(4140, "a customer phone number or a token is required"));
+                }
                 model.force_approve(&msn, &reference)?;
                 Answer::empty(200)
             }
             other => return Err(ApiError::internal(format!("{} is not an ePayment operation", other.id()))),
         })
     })
+}
+
+/// Logs the failed event of an injected refusal of capture, refund or cancel (nothing for
+/// other endpoints, a body that does not parse, or an unknown payment).
+pub(super) fn record_failure(api: &SimulatedApi, route: &Route, request: &Request<Bytes>) {
+    let name = match route.endpoint {
+        Endpoint::Capture => types::PaymentEventName::Captured,
+        Endpoint::Refund => types::PaymentEventName::Refunded,
+        Endpoint::Cancel => types::PaymentEventName::Cancelled,
+        _ => return,
+    };
+    let msn = header(request, "merchant-serial-number").unwrap_or_default();
+    let key = header(request, "idempotency-key");
+    let reference = route.params.get("Reference").map_or("", String::as_str);
+    let amount = serde_json::from_slice::<Value>(request.body())
+        .ok()
+        .and_then(|b| b.pointer("/modificationAmount/value").and_then(Value::as_i64));
+    api.with_model(|model| {
+        let amount = amount.or_else(|| model.payment(msn, reference).map(Payment::capturable)).unwrap_or(0);
+        model.record_failure(msn, reference, name, amount, key);
+    });
 }
 
 /// The body as JSON, once it is known to fit the document: every violation otherwise.
@@ -92,6 +121,7 @@ fn check(api: &SimulatedApi, route: &Route, request: &Request<Bytes>) -> Result<
         .operation(route.endpoint.id())
         .ok_or_else(|| ApiError::internal(format!("{} is not in the document", route.endpoint.id())))?;
     let headers = |name: &str| header(request, &name.to_ascii_lowercase()).map(str::to_owned);
+    // fidelity: request-validation
     let violations = operation.check_request(&headers, &route.params, body.as_ref());
     if !violations.is_empty() {
         return Err(ApiError::validation(violations.into_iter().map(field_error).collect()));

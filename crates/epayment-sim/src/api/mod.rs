@@ -133,6 +133,7 @@ impl SimulatedApi {
             self.record("unexpected", request, &answer);
             return Outcome::Respond(answer);
         };
+        // fidelity: injected-faults
         // Taken in one step: a queued fault belongs to exactly one request.
         let fault = self.faults().take(route.endpoint);
         let (outcome, recorded) = match fault {
@@ -146,6 +147,11 @@ impl SimulatedApi {
                     answer.headers.push(("retry-after", seconds.to_string()));
                 }
                 (None, answer)
+            }
+            Some(Fault::Refuse { status, code }) => {
+                epayment::record_failure(self, &route, request);
+                let refusal = ApiError::status(status, Some(code), "injected refusal");
+                (None, self.problem(request, &refusal))
             }
             Some(Fault::LoseAnswer(LostAnswer::ServerError)) => {
                 let _applied = self.serve(&route, request);
@@ -191,6 +197,8 @@ impl SimulatedApi {
 
     /// A call no endpoint serves: a 405 problem (with `Allow`) when the path is an
     /// operation's under another method, a 404 problem otherwise.
+    // fidelity: unknown-path-404
+    // fidelity: method-405
     fn unexpected(&self, request: &Request<Bytes>) -> Answer {
         let path = request.uri().path();
         let allowed = endpoint::methods_at(&self.document, path);
@@ -206,7 +214,11 @@ impl SimulatedApi {
 
     fn problem(&self, request: &Request<Bytes>, error: &ApiError) -> Answer {
         let trace_id = format!("sim-trace-{:08}", self.traces.fetch_add(1, Ordering::Relaxed) + 1);
-        problem::render(error, request.uri().path(), trace_id)
+        // fidelity: problem-instance
+        // The API's `instance` is the path without the server's base (`/epayment`).
+        let path = request.uri().path();
+        let instance = path.strip_prefix(self.document.base_path()).filter(|p| p.starts_with('/')).unwrap_or(path);
+        problem::render(error, instance, trace_id)
     }
 
     fn record(&self, operation: &'static str, request: &Request<Bytes>, answer: &Answer) {

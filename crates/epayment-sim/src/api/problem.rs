@@ -41,12 +41,12 @@ mod tests {
 
     #[test]
     fn problems_fit_the_schema_and_carry_the_code() {
-        let answer = render(&ApiError::rule(6090, "too much"), "/epayment/v1/payments/x/capture", "t-1".into());
+        let answer = render(&ApiError::rule(6090, "too much"), "/v1/payments/x/capture", "t-1".into());
         let body: Value = serde_json::from_slice(&answer.body.unwrap()).unwrap();
         assert_eq!(ApiDocument::epayment().check_component("Problem", &body), []);
-        assert_eq!(body["title"], "Bad Request");
+        assert_eq!(body["title"], "Capture amount is more than what is left of the reservation");
         assert_eq!(body["extraDetails"][0]["reason"], "6090");
-        assert_eq!(body["instance"], "/epayment/v1/payments/x/capture");
+        assert_eq!(body["instance"], "/v1/payments/x/capture");
         let locked: Value =
             serde_json::from_slice(&render(&ApiError::status(423, None, "busy"), "/", "t-2".into()).body.unwrap())
                 .unwrap();

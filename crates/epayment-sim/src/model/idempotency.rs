@@ -15,16 +15,16 @@ struct Replay {
     endpoint: Endpoint,
     /// The request body with its keys sorted, so that key order does not count as another body.
     body: String,
-    /// The answer as it was sent.
-    answer: Bytes,
+    /// The answer as it was sent, or the refusal that sticks to the key.
+    answer: Result<Bytes, ApiError>,
 }
 
 /// What the store says about a keyed call.
 pub(crate) enum Seen {
     /// The key is new: apply the call.
     New,
-    /// The same call again: this is the first answer, as it was sent.
-    Replay(Bytes),
+    /// The same call again: this is the first answer, as it was sent, or its refusal.
+    Replay(Result<Bytes, ApiError>),
 }
 
 /// Answers kept per (MSN, reference, Idempotency-Key).
@@ -44,6 +44,7 @@ impl ReplayStore {
         body: &str,
     ) -> Result<Seen, ApiError> {
         let Some(replay) = self.replays.get(key) else { return Ok(Seen::New) };
+        // fidelity: idempotency-conflict
         if replay.endpoint != endpoint {
             return Err(ApiError::status(409, Some(4020), "the idempotency key was used for another operation"));
         }
@@ -58,8 +59,15 @@ impl ReplayStore {
         Ok(Seen::Replay(replay.answer.clone()))
     }
 
-    /// Keeps the answer of a call that was applied; `body` is its [`canonical`] form.
-    pub(crate) fn keep(&mut self, key: (String, String, String), endpoint: Endpoint, body: String, answer: Bytes) {
+    /// Keeps the answer of a call that was applied, or a refusal that sticks to its key;
+    /// `body` is its [`canonical`] form.
+    pub(crate) fn keep(
+        &mut self,
+        key: (String, String, String),
+        endpoint: Endpoint,
+        body: String,
+        answer: Result<Bytes, ApiError>,
+    ) {
         self.replays.insert(key, Replay { endpoint, body, answer });
     }
 }

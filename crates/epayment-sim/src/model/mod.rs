@@ -7,6 +7,7 @@
 //! written at the rule.
 
 mod idempotency;
+mod markets;
 mod payments;
 mod refusal;
 mod tokens;
@@ -18,6 +19,7 @@ use chrono::{DateTime, Utc};
 use epayment_api::epayment::types;
 use serde_json::Value;
 
+pub use markets::{Market, SalesUnits};
 pub use payments::Payment;
 pub use refusal::ApiError;
 pub use tokens::{IssuedToken, TestCredentials};
@@ -39,6 +41,8 @@ pub struct ModelConfig {
     pub token_lifetime: Duration,
     /// The keys the token endpoint accepts.
     pub credentials: TestCredentials,
+    /// The sales units and their markets ([`SalesUnits::default`] unless set).
+    pub sales_units: SalesUnits,
 }
 
 impl Default for ModelConfig {
@@ -48,6 +52,7 @@ impl Default for ModelConfig {
             start: None,
             token_lifetime: Duration::from_secs(3600),
             credentials: TestCredentials::default(),
+            sales_units: SalesUnits::default(),
         }
     }
 }
@@ -67,6 +72,7 @@ pub struct Model {
     payments: BTreeMap<(String, String), Payment>,
     replays: ReplayStore,
     tokens: TokenIssuer,
+    sales_units: SalesUnits,
     full_capture_only: HashSet<String>,
     outbox: Vec<Notification>,
 }
@@ -80,6 +86,7 @@ impl Model {
             payments: BTreeMap::new(),
             replays: ReplayStore::default(),
             tokens: TokenIssuer::new(config.credentials, config.token_lifetime),
+            sales_units: config.sales_units,
             full_capture_only: HashSet::new(),
             outbox: Vec::new(),
         }
@@ -100,6 +107,11 @@ impl Model {
     /// The keys the token endpoint accepts.
     pub fn credentials(&self) -> &TestCredentials {
         &self.tokens.credentials
+    }
+
+    /// The sales units and their markets.
+    pub fn sales_units(&self) -> &SalesUnits {
+        &self.sales_units
     }
 
     /// Makes a sales unit full-capture-only: a capture must take all that is authorized at once.
@@ -156,7 +168,8 @@ impl Model {
     /// Runs `apply` once per (MSN, reference, key): a retry with the same endpoint and body
     /// gets the first answer again and changes nothing; another body or another endpoint
     /// with the same key is a 409 (4010 for capture, 4150 for refund, 4020 otherwise).
-    /// Only successful answers are kept, so a retry after a refusal is judged afresh.
+    /// A refusal that [sticks to its key](ApiError::sticks_to_key) is kept too and given
+    /// again, even after its cause went away; any other refusal is judged afresh.
     ///
     /// The answer is JSON, serialised once: kept as it is and sent as it is.
     pub fn idempotent<T: serde::Serialize>(
@@ -168,12 +181,19 @@ impl Model {
     ) -> Result<Bytes, ApiError> {
         let key = (scope.0.to_owned(), scope.1.to_owned(), scope.2.to_owned());
         let body = canonical(body);
+        // fidelity: idempotent-replay
         if let Seen::Replay(answer) = self.replays.check(&key, endpoint, &body)? {
-            return Ok(answer);
+            return answer;
         }
-        let answer = serde_json::to_vec(&apply(self)?).map_err(|e| ApiError::internal(e.to_string()))?;
-        let answer = Bytes::from(answer);
-        self.replays.keep(key, endpoint, body, answer.clone());
+        let answer = match apply(self) {
+            Ok(done) => Bytes::from(serde_json::to_vec(&done).map_err(|e| ApiError::internal(e.to_string()))?),
+            Err(refused) if refused.sticks_to_key() => {
+                self.replays.keep(key, endpoint, body, Err(refused.clone()));
+                return Err(refused);
+            }
+            Err(refused) => return Err(refused),
+        };
+        self.replays.keep(key, endpoint, body, Ok(answer.clone()));
         Ok(answer)
     }
 }

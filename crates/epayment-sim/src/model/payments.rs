@@ -27,8 +27,10 @@ pub struct Payment {
     pub cancelled: i64,
     /// Given back.
     pub refunded: i64,
-    /// The pspReference of the latest event.
+    /// The pspReference of the creation event, which the API's answers carry.
     pub psp_reference: String,
+    /// The Idempotency-Key of the create call, which the AUTHORIZED event carries.
+    pub create_key: Option<String>,
     /// Where the customer was sent, if the flow has a URL.
     pub redirect_url: Option<String>,
     /// Every event, oldest first.
@@ -49,12 +51,14 @@ impl Payment {
         }
     }
 
-    /// The answer of capture, cancel and refund.
-    pub fn modification_response(&self, psp_reference: &str) -> types::ModificationResponse {
+    /// The answer of capture, cancel and refund: like Get payment, it carries the pspReference
+    /// of the creation event, not the new event's.
+    // fidelity: psp-reference-in-answers
+    pub fn modification_response(&self) -> types::ModificationResponse {
         types::ModificationResponse {
             aggregate: self.aggregate(),
             amount: self.money(self.amount),
-            psp_reference: types::PspReference(psp_reference.to_owned()),
+            psp_reference: types::PspReference(self.psp_reference.clone()),
             reference: self.reference.clone(),
             state: self.state,
         }
@@ -94,18 +98,28 @@ impl Model {
         self.payments.values()
     }
 
+    // fidelity: payment-not-found
     fn get_mut(&mut self, msn: &str, reference: &str) -> Result<&mut Payment, ApiError> {
         self.payments.get_mut(&(msn.to_owned(), reference.to_owned())).ok_or_else(|| ApiError::not_found(reference))
     }
 
-    /// Appends an event to the payment's log and the webhook outbox; returns its pspReference.
-    fn record(&mut self, msn: &str, reference: &str, name: EventName, amount: i64, key: Option<&str>) -> String {
+    /// Appends an event to the payment's log and the webhook outbox; returns its own
+    /// pspReference (every event has one; the webhook carries it).
+    // fidelity: psp-reference-per-event
+    pub(crate) fn record(
+        &mut self,
+        msn: &str,
+        reference: &str,
+        name: EventName,
+        amount: i64,
+        key: Option<&str>,
+        success: bool,
+    ) -> String {
         let psp = self.next_id(10);
         let now = self.now();
         let Some(payment) = self.payments.get_mut(&(msn.to_owned(), reference.to_owned())) else { return psp };
         let amount = payment.money(amount);
         let reference = payment.reference.clone();
-        payment.psp_reference = psp.clone();
         let idempotency_key = key.and_then(|k| types::PaymentEventIdempotencyKey::try_from(k).ok());
         payment.events.push(types::PaymentEvent {
             amount: amount.clone(),
@@ -113,7 +127,7 @@ impl Model {
             name,
             psp_reference: types::PspReference(psp.clone()),
             reference: reference.clone(),
-            success: true,
+            success,
             timestamp: now,
         });
         if let Ok(msn_type) = types::Msn::try_from(msn) {
@@ -127,7 +141,7 @@ impl Model {
                     reference,
                     shipping_details: None,
                     sub: None,
-                    success: true,
+                    success,
                     timestamp: now,
                     user_details: None,
                 },
@@ -136,32 +150,81 @@ impl Model {
         psp
     }
 
-    /// createPayment: a new payment in CREATED. The reference must be new for the MSN (409,
-    /// 4150); NOK payments start at 1.00 (6010).
+    /// An operation that was tried and failed (an injected refusal of capture, refund or
+    /// cancel): its event is logged and delivered with `success: false`, and nothing changes.
+    /// Nothing is logged for a payment that does not exist.
+    // fidelity: webhook-success-false
+    pub fn record_failure(&mut self, msn: &str, reference: &str, name: EventName, amount: i64, key: Option<&str>) {
+        if self.payment(msn, reference).is_some() {
+            self.record(msn, reference, name, amount, key, false);
+        }
+    }
+
+    /// createPayment: a new payment in CREATED, after the rules the schema does not say.
     pub fn create(
         &mut self,
         msn: &str,
         request: &types::CreatePaymentRequest,
         key: Option<&str>,
     ) -> Result<types::CreatePaymentResponse, ApiError> {
+        use types::CreatePaymentRequestUserFlow as Flow;
         let reference = request.reference.to_string();
+        // fidelity: create-reference-taken
+        // Our choice: a reference already used by this MSN is 409 with 4150, before any
+        // other rule.
         if self.payments.contains_key(&(msn.to_owned(), reference.clone())) {
             return Err(ApiError::status(409, Some(4150), format!("reference {reference} already exists")));
         }
-        let minimum = if request.amount.currency == Currency::Nok { 100 } else { 1 };
+        // fidelity: create-return-url-required
+        if request.user_flow == Flow::WebRedirect && request.return_url.is_none() {
+            return Err(ApiError::rule(4140, "returnUrl is required for the WEB_REDIRECT flow"));
+        }
+        // fidelity: create-customer-required
+        if request.user_flow == Flow::PushMessage && request.customer.is_none() {
+            return Err(ApiError::rule(4140, "customer is required for the PUSH_MESSAGE flow"));
+        }
+        // fidelity: create-https-urls
+        let urls = request
+            .return_url
+            .iter()
+            .map(|u| u.as_str())
+            .chain(request.shipping.iter().flat_map(|s| s.dynamic_options.as_ref()).map(|d| d.callback_url.as_str()))
+            .chain(request.card_passthrough.iter().map(|c| c.card_callback_url.as_str()));
+        for url in urls {
+            if !url.starts_with("https://") || reqwest::Url::parse(url).is_err() {
+                return Err(ApiError::rule(4090, format!("{url} is not a valid https URL")));
+            }
+        }
+        let currency = &request.amount.currency;
+        let market = self.sales_units.market(msn);
+        let card_passthrough = request.payment_method.type_ == types::PaymentMethodType::CardPassthrough;
+        if !currency.is_known() {
+            return Err(ApiError::rule(4040, "the currency is not supported"));
+        }
+        // fidelity: create-currency-market
+        let allowed = match currency {
+            Currency::Sek | Currency::Usd | Currency::Gbp => card_passthrough,
+            _ => market.takes(currency),
+        };
+        if !allowed {
+            return Err(ApiError::rule(
+                5040,
+                format!("a {market:?} sales unit does not take {currency} with {:?}", request.payment_method.type_),
+            ));
+        }
+        // fidelity: create-minimum-amount
+        let minimum = match currency {
+            Currency::Nok | Currency::Sek => 100,
+            _ => 1,
+        };
         if request.amount.value < minimum {
             return Err(ApiError::rule(6010, format!("the amount must be at least {minimum} minor units")));
         }
-        if !request.amount.currency.is_known() {
-            return Err(ApiError::rule(4040, "the currency is not supported"));
-        }
         let redirect_url = match request.user_flow {
-            types::CreatePaymentRequestUserFlow::PushMessage => None,
-            types::CreatePaymentRequestUserFlow::Qr => Some(format!("https://qr.sim.invalid/v1/{reference}")),
-            types::CreatePaymentRequestUserFlow::NativeRedirect => Some(format!("vipps://sim/{reference}")),
-            types::CreatePaymentRequestUserFlow::WebRedirect => {
-                Some(format!("https://landing.sim.invalid/?ref={reference}"))
-            }
+            Flow::PushMessage => None,
+            Flow::Qr => Some(format!("https://qr.sim.invalid/v1/{reference}")),
+            Flow::NativeRedirect => Some(format!("vipps://sim/{reference}")),
+            Flow::WebRedirect => Some(format!("https://landing.sim.invalid/?ref={reference}")),
         };
         self.payments.insert(
             (msn.to_owned(), reference.clone()),
@@ -176,24 +239,31 @@ impl Model {
                 cancelled: 0,
                 refunded: 0,
                 psp_reference: String::new(),
+                create_key: key.map(str::to_owned),
                 redirect_url: redirect_url.clone(),
                 events: Vec::new(),
             },
         );
-        self.record(msn, &reference, EventName::Created, request.amount.value, key);
+        let psp = self.record(msn, &reference, EventName::Created, request.amount.value, key, true);
+        if let Some(payment) = self.payments.get_mut(&(msn.to_owned(), reference)) {
+            payment.psp_reference = psp;
+        }
         Ok(types::CreatePaymentResponse { redirect_url, reference: request.reference.clone() })
     }
 
     /// The customer approves in the app: CREATED -> AUTHORIZED, the whole amount reserved.
     pub fn approve(&mut self, msn: &str, reference: &str) -> Result<(), ApiError> {
         let payment = self.get_mut(msn, reference)?;
+        // fidelity: approve-only-created
+        // Our choice of code among the documented 10010..10070: 10010, "approve failed".
         if payment.state != State::Created {
             return Err(ApiError::rule(10010, format!("the payment is {}, not CREATED", payment.state)));
         }
         payment.state = State::Authorized;
         payment.authorized = payment.amount;
-        let amount = payment.amount;
-        self.record(msn, reference, EventName::Authorized, amount, None);
+        let (amount, create_key) = (payment.amount, payment.create_key.clone());
+        // fidelity: authorized-event-create-key
+        self.record(msn, reference, EventName::Authorized, amount, create_key.as_deref(), true);
         Ok(())
     }
 
@@ -214,15 +284,17 @@ impl Model {
 
     fn end(&mut self, msn: &str, reference: &str, state: State, event: EventName) -> Result<(), ApiError> {
         let payment = self.get_mut(msn, reference)?;
+        // fidelity: final-states
         if payment.state != State::Created {
             return Err(ApiError::rule(10010, format!("the payment is {}, not CREATED", payment.state)));
         }
         payment.state = state;
         let amount = payment.amount;
-        self.record(msn, reference, event, amount, None);
+        self.record(msn, reference, event, amount, None, true);
         Ok(())
     }
 
+    // fidelity: modification-amount
     fn check_amount(payment: &Payment, amount: &types::Amount) -> Result<(), ApiError> {
         if amount.currency != payment.currency {
             return Err(ApiError::rule(
@@ -247,28 +319,34 @@ impl Model {
         let full_only = self.full_capture_only.contains(msn);
         let payment = self.get_mut(msn, reference)?;
         match payment.state {
+            // fidelity: capture-before-authorization
             State::Created => return Err(ApiError::rule(6080, "the payment is not authorized yet")),
-            // A payment cancelled before authorization is TERMINATED: the cancel rule (6070)
-            // speaks to it better than the generic state rule.
+            // fidelity: capture-terminated
+            // Our choice: a payment cancelled before authorization is TERMINATED, and the
+            // cancel rule (6070) speaks to it better than the generic state rule.
             State::Terminated => return Err(ApiError::rule(6070, "the payment was cancelled")),
+            // fidelity: capture-final-state
             State::Aborted | State::Expired => {
                 return Err(ApiError::rule(6200, format!("a {} payment cannot be captured", payment.state)));
             }
             State::Authorized => {}
         }
         Self::check_amount(payment, amount)?;
+        // fidelity: capture-after-cancel
         if payment.cancelled > 0 {
             return Err(ApiError::rule(6070, "the payment was cancelled"));
         }
+        // fidelity: capture-full-only
         if full_only && (payment.captured > 0 || amount.value != payment.capturable()) {
             return Err(ApiError::rule(6140, "this sales unit allows only a capture of the whole amount"));
         }
+        // fidelity: capture-amount
         if amount.value > payment.capturable() {
             return Err(ApiError::rule(6090, format!("only {} is left to capture", payment.capturable())));
         }
         payment.captured += amount.value;
-        let psp = self.record(msn, reference, EventName::Captured, amount.value, key);
-        Ok(self.answer(msn, reference, &psp))
+        self.record(msn, reference, EventName::Captured, amount.value, key, true);
+        Ok(self.answer(msn, reference))
     }
 
     /// refundPayment: up to captured − refunded.
@@ -281,13 +359,16 @@ impl Model {
     ) -> Result<types::ModificationResponse, ApiError> {
         let payment = self.get_mut(msn, reference)?;
         match payment.state {
+            // fidelity: refund-before-authorization
             State::Created => return Err(ApiError::rule(6020, "the payment is not authorized yet")),
+            // fidelity: refund-final-state
             State::Aborted | State::Expired | State::Terminated => {
                 return Err(ApiError::rule(6210, format!("a {} payment cannot be refunded", payment.state)));
             }
             State::Authorized => {}
         }
         Self::check_amount(payment, amount)?;
+        // fidelity: refund-amount
         if amount.value > payment.captured - payment.refunded {
             return Err(ApiError::rule(
                 6150,
@@ -295,8 +376,8 @@ impl Model {
             ));
         }
         payment.refunded += amount.value;
-        let psp = self.record(msn, reference, EventName::Refunded, amount.value, key);
-        Ok(self.answer(msn, reference, &psp))
+        self.record(msn, reference, EventName::Refunded, amount.value, key, true);
+        Ok(self.answer(msn, reference))
     }
 
     /// cancelPayment: before authorization the payment ends (TERMINATED, the whole amount
@@ -311,37 +392,43 @@ impl Model {
     ) -> Result<types::ModificationResponse, ApiError> {
         let payment = self.get_mut(msn, reference)?;
         let (event, amount) = match payment.state {
+            // fidelity: cancel-before-authorization
             State::Created => {
                 payment.state = State::Terminated;
                 payment.cancelled = payment.amount;
                 (EventName::Terminated, payment.amount)
             }
+            // fidelity: cancel-transaction-only
             State::Authorized if transaction_only => {
                 return Err(ApiError::rule(6060, "the payment is authorized and cancelTransactionOnly is set"));
             }
+            // fidelity: cancel-fully-captured
             State::Authorized if payment.captured >= payment.authorized => {
                 return Err(ApiError::rule(6040, "the payment is fully captured"));
             }
-            // Chosen here: a second cancel finds nothing left to release.
+            // fidelity: cancel-twice
+            // Our choice: a second cancel finds nothing left to release.
             State::Authorized if payment.cancelled > 0 => {
                 return Err(ApiError::rule(6190, "the payment is already cancelled"));
             }
+            // fidelity: cancel-remainder
             State::Authorized => {
                 let rest = payment.authorized - payment.captured;
                 payment.cancelled = rest;
                 (EventName::Cancelled, rest)
             }
             State::Terminated => return Err(ApiError::rule(6190, "the payment is already cancelled")),
+            // fidelity: cancel-never-reserved
             State::Aborted | State::Expired => {
                 return Err(ApiError::rule(6050, format!("a {} payment was never reserved", payment.state)));
             }
         };
-        let psp = self.record(msn, reference, event, amount, key);
-        Ok(self.answer(msn, reference, &psp))
+        self.record(msn, reference, event, amount, key, true);
+        Ok(self.answer(msn, reference))
     }
 
-    fn answer(&self, msn: &str, reference: &str, psp: &str) -> types::ModificationResponse {
-        self.payments[&(msn.to_owned(), reference.to_owned())].modification_response(psp)
+    fn answer(&self, msn: &str, reference: &str) -> types::ModificationResponse {
+        self.payments[&(msn.to_owned(), reference.to_owned())].modification_response()
     }
 
     /// getPayment.

@@ -1,7 +1,7 @@
 //! A refusal of the simulated API: status, error code and what to say.
 
 /// A refusal: the HTTP status, the API's error code if the rule has one, and what to say.
-/// The problem document's title is the status's reason phrase.
+/// The problem document's title is the code's title, or the status's reason phrase.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ApiError {
     /// HTTP status.
@@ -43,8 +43,22 @@ impl ApiError {
         Self::status(401, None, why)
     }
 
-    /// The reason phrase of the status, as a problem's title.
+    /// The problem's title: the code's title where there is a code this version knows, the
+    /// status's reason phrase otherwise.
+    // fidelity: problem-title
     pub fn title(&self) -> &'static str {
-        http::StatusCode::from_u16(self.status).ok().and_then(|s| s.canonical_reason()).unwrap_or("Error")
+        match self.code.map(epayment_api::ErrorCode::from_code) {
+            Some(code) if !matches!(code, epayment_api::ErrorCode::Other(_)) => code.meaning(),
+            _ => http::StatusCode::from_u16(self.status).ok().and_then(|s| s.canonical_reason()).unwrap_or("Error"),
+        }
+    }
+
+    /// Whether a retry with the same Idempotency-Key gets this refusal again. The API keeps
+    /// domain refusals (400 with an error code, and 404) for their key; what it tells clients
+    /// to retry with the same key is not kept: 401, 409, 423, 429, 5xx, and 6160 and 6280.
+    // fidelity: refusal-sticks-to-key
+    pub fn sticks_to_key(&self) -> bool {
+        let retry_code = self.code.is_some_and(|c| epayment_api::ErrorCode::from_code(c).is_retryable());
+        (self.status == 400 && self.code.is_some() && !retry_code) || self.status == 404
     }
 }

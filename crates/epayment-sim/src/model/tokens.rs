@@ -57,6 +57,7 @@ impl TokenIssuer {
 
     /// The right keys get `token`, valid from `now` for the configured lifetime; anything
     /// else is a 401.
+    // fidelity: token-keys
     pub(crate) fn issue(
         &mut self,
         client_id: Option<&str>,
@@ -83,6 +84,7 @@ impl TokenIssuer {
     }
 
     /// `Bearer <a token issued here that has not expired at now>`, or a 401 saying why not.
+    // fidelity: token-bearer
     pub(crate) fn check_bearer(&self, authorization: Option<&str>, now: DateTime<Utc>) -> Result<(), ApiError> {
         let header = authorization.ok_or_else(|| ApiError::unauthorized("the Authorization header is missing"))?;
         let token = header

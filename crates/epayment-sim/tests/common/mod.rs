@@ -29,8 +29,18 @@ pub async fn token(sim: &Simulator, http: &reqwest::Client) -> String {
 
 /// `request` with the bearer token, the subscription key and the merchant serial number.
 pub fn authorized(sim: &Simulator, token: &str, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+    authorized_as(sim, token, MSN, request)
+}
+
+/// `request` as [`authorized`] makes it, for the sales unit `msn`.
+pub fn authorized_as(
+    sim: &Simulator,
+    token: &str,
+    msn: &str,
+    request: reqwest::RequestBuilder,
+) -> reqwest::RequestBuilder {
     request
         .header("Authorization", format!("Bearer {token}"))
         .header("Ocp-Apim-Subscription-Key", sim.credentials().subscription_key)
-        .header("Merchant-Serial-Number", MSN)
+        .header("Merchant-Serial-Number", msn)
 }
