@@ -23,6 +23,10 @@ pub const STEPS: &[(&str, &str, &str)] = &[
         "Given the API drops the connection of the next refund",
     ),
     ("Given", "the access token has expired", "Given the access token has expired"),
+    ("Given", "{period} pass(es)", "Given 15 days pass"),
+    ("Given", "the customer does nothing for {period}", "Given the customer does nothing for 10 minutes"),
+    ("When", "{period} pass(es)", "When 1 day passes"),
+    ("When", "the customer does nothing for {period}", "When the customer does nothing for 9 minutes"),
     ("When", "the merchant creates a payment of {money}", "When the merchant creates a payment of 10.00 SEK"),
     ("When", "the merchant captures {money}", "When the merchant captures 2.50 NOK"),
     (
@@ -30,6 +34,7 @@ pub const STEPS: &[(&str, &str, &str)] = &[
         "the merchant captures {money} with idempotency key {string}",
         "When the merchant captures 2.50 NOK with idempotency key \"order-1-c1\"",
     ),
+    ("When", "the merchant captures {money} {int} times", "When the merchant captures 0.10 NOK 5 times"),
     ("When", "the merchant captures the remaining amount", "When the merchant captures the remaining amount"),
     (
         "When",
@@ -62,6 +67,8 @@ pub const STEPS: &[(&str, &str, &str)] = &[
     ("Then", "the aggregate is:", "Then the aggregate is:"),
     ("Then", "the {total} amount is {money}", "Then the captured amount is 2.50 NOK"),
     ("Then", "the payment state is {word}", "Then the payment state is AUTHORIZED"),
+    ("Then", "{int} call(s) got status {int}", "Then 1 call got status 429"),
+    ("Then", "at least {period} has/have passed", "Then at least 1 minute has passed"),
     ("Then", "the event log shows {word} of {money}", "Then the event log shows CAPTURED of 2.50 NOK"),
     (
         "Then",
@@ -83,6 +90,7 @@ pub const PARAMETERS: &[(&str, &str)] = &[
     ("{int}", "a whole number: `6090`, `503`"),
     ("{string}", "text in double quotes: `\"order-1-c1\"`"),
     ("{word}", "one word: `AUTHORIZED`, `CAPTURED`, `epayments.payment.captured.v1`"),
+    ("{period}", "a whole number and a unit: `30 seconds`, `10 minutes`, `2 hours`, `15 days` (or `1 day`)"),
 ];
 
 /// `features/STEPS.md`.
@@ -105,7 +113,10 @@ pub fn steps_markdown() -> String {
         "\n`Then the aggregate is:` takes a table with a header row and one row of money:\n\n\
          ```gherkin\nThen the aggregate is:\n  | authorized | captured | cancelled | refunded |\n  | 10.00 NOK  | 2.50 NOK | 7.50 NOK  | 0.00 NOK |\n```\n\n\
          Tag a scenario `@sim-only` when it needs the simulator (faults, the customer aborting, an expired token,\n\
-         webhooks); runs against a remote target skip it and say so.\n",
+         webhooks, time passing); runs against a remote target skip it and say so. Tag it `@sim-choice` when it\n\
+         asserts a rule the simulator chose where the API's documents are silent (see FIDELITY.md).\n\n\
+         Time: on the simulator each scenario has a clock of its own, starting at 2026-01-01 12:00 UTC. It moves\n\
+         only when a step says time passes, or when the client waits (a `Retry-After` costs no real time).\n",
     );
     out
 }

@@ -12,6 +12,7 @@ pub mod exchanges;
 pub mod params;
 pub mod receiver;
 pub mod runner;
+pub mod sleep;
 mod steps;
 pub mod world;
 

@@ -28,6 +28,29 @@ impl FromStr for Money {
     }
 }
 
+/// A stretch of time as written in a step: `10 minutes`, `1 day`, `30 seconds`, `2 hours`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, cucumber::Parameter)]
+#[param(name = "period", regex = r"\d+ (?:seconds?|minutes?|hours?|days?)")]
+pub struct Period(pub std::time::Duration);
+
+impl FromStr for Period {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let bad = || format!("{s:?} is not a period: write it as 10 minutes, 1 day, 30 seconds");
+        let (count, unit) = s.split_once(' ').ok_or_else(bad)?;
+        let count: u64 = count.parse().map_err(|_| bad())?;
+        let seconds = match unit.trim_end_matches('s') {
+            "second" => 1,
+            "minute" => 60,
+            "hour" => 3_600,
+            "day" => 86_400,
+            _ => return Err(bad()),
+        };
+        Ok(Period(std::time::Duration::from_secs(count.saturating_mul(seconds))))
+    }
+}
+
 /// What the merchant does, as named in `Then the capture succeeds` and fault steps.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, cucumber::Parameter)]
 #[param(name = "action", regex = "capture|refund|cancel|create|get|payment creation|approval|abort")]
@@ -131,5 +154,18 @@ mod tests {
         assert_eq!("650000.01 NOK".parse::<Money>().unwrap().0.minor_units(), 65_000_001);
         assert_eq!("-1.00 NOK".parse::<Money>().unwrap().0.minor_units(), -100);
         assert!("ten NOK".parse::<Money>().is_err());
+    }
+}
+
+#[cfg(test)]
+mod period_tests {
+    use super::*;
+
+    #[test]
+    fn periods_read_in_their_units() {
+        assert_eq!("10 minutes".parse::<Period>().unwrap().0.as_secs(), 600);
+        assert_eq!("1 day".parse::<Period>().unwrap().0.as_secs(), 86_400);
+        assert_eq!("30 seconds".parse::<Period>().unwrap().0.as_secs(), 30);
+        assert!("10 fortnights".parse::<Period>().is_err());
     }
 }

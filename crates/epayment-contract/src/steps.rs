@@ -8,7 +8,7 @@ use cucumber::{given, then, when};
 use epayment::{Amount, Error, EventName, IdempotencyKey, Reference, State, UserFlow};
 use epayment_sim::{Fault, LostAnswer};
 
-use crate::params::{Action, Money, Total};
+use crate::params::{Action, Money, Period, Total};
 use crate::world::PaymentWorld;
 
 const TEST_PHONE: &str = "4712345678";
@@ -56,6 +56,18 @@ async fn api_drops_next(w: &mut PaymentWorld, action: Action) {
     w.sim().lose_next(endpoint, LostAnswer::DroppedConnection);
 }
 
+#[given(expr = "{period} pass(es)")]
+#[when(expr = "{period} pass(es)")]
+async fn time_passes(w: &mut PaymentWorld, period: Period) {
+    w.sim().advance_clock(period.0);
+}
+
+#[given(expr = "the customer does nothing for {period}")]
+#[when(expr = "the customer does nothing for {period}")]
+async fn customer_idles(w: &mut PaymentWorld, period: Period) {
+    w.sim().advance_clock(period.0);
+}
+
 #[given(expr = "the access token has expired")]
 async fn token_expired(w: &mut PaymentWorld) {
     w.sim().with_model(|m| m.expire_tokens());
@@ -82,6 +94,18 @@ async fn capture_with_key(w: &mut PaymentWorld, money: Money, key: String) {
         Ok(key) => w.client.capture(&w.reference(), money.0).idempotency_key(key).send().await.map(drop),
         Err(e) => Err(e.into()),
     };
+    w.outcomes.insert(Action::Capture, result);
+}
+
+#[when(expr = "the merchant captures {money} {int} times")]
+async fn capture_times(w: &mut PaymentWorld, money: Money, times: u32) {
+    let mut result = Ok(());
+    for _ in 0..times {
+        let done = w.client.capture(&w.reference(), money.0.clone()).send().await.map(drop);
+        if result.is_ok() {
+            result = done;
+        }
+    }
     w.outcomes.insert(Action::Capture, result);
 }
 
@@ -214,6 +238,19 @@ async fn state_is(w: &mut PaymentWorld, state: String) {
     assert_eq!(payment.state, expected);
 }
 
+#[then(expr = "{int} call(s) got status {int}")]
+async fn calls_got_status(w: &mut PaymentWorld, count: usize, status: u16) {
+    let statuses: Vec<u16> = w.sim().exchanges().iter().map(|e| e.response.status).collect();
+    let got = statuses.iter().filter(|s| **s == status).count();
+    assert_eq!(got, count, "calls with status {status}; the statuses were {statuses:?}");
+}
+
+#[then(expr = "at least {period} has/have passed")]
+async fn time_has_passed(w: &mut PaymentWorld, period: Period) {
+    let passed = (w.sim().clock().now() - crate::world::chrono_start()).to_std().unwrap_or_default();
+    assert!(passed >= period.0, "only {passed:?} passed on the scenario's clock");
+}
+
 #[then(expr = "the event log shows {word} of {money}")]
 async fn event_logged(w: &mut PaymentWorld, name: String, money: Money) {
     assert_event_logged(w, &name, &money.0, true).await;
@@ -233,13 +270,10 @@ async fn webhook_received(w: &mut PaymentWorld, event_type: String, money: Money
     loop {
         let delivered = sim.webhooks().deliveries();
         for request in receiver.server.received() {
-            let verified = verifier.verify(
-                &request.method,
-                &request.path_and_query,
-                &request.headers,
-                &request.body,
-                SystemTime::now(),
-            );
+            // The receiver keeps the simulator's time, as a receiver's clock agrees with the API's.
+            let now = SystemTime::from(sim.clock().now());
+            let verified =
+                verifier.verify(&request.method, &request.path_and_query, &request.headers, &request.body, now);
             let Ok(event) = verified else { continue };
             if event.event_type() == event_type && Amount::from(&event.amount) == money.0 {
                 return;

@@ -10,6 +10,7 @@ use epayment_sim::{ModelConfig, Simulator};
 
 use crate::params::Action;
 use crate::receiver::WebhookReceiver;
+use crate::sleep::ClockSleep;
 
 /// Where scenarios run.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -116,16 +117,16 @@ impl PaymentWorld {
 
     async fn on_simulator() -> Self {
         let start = chrono_start();
-        let sim = Simulator::builder()
-            .model(ModelConfig { start: Some(start), ..ModelConfig::default() })
-            .webhook_retries(3, Duration::from_millis(10))
-            .start()
-            .await;
+        let sim =
+            Simulator::builder().model(ModelConfig { start: Some(start), ..ModelConfig::default() }).start().await;
         let receiver_server =
             WebhookReceiver::start().await.unwrap_or_else(|e| panic!("the scenario's webhook receiver: {e}"));
         let path = "/webhooks/vipps".to_owned();
-        let registration =
-            sim.webhooks().register(receiver_server.url(&path), EVENT_TYPES.iter().map(|e| (*e).to_owned()).collect());
+        let events = EVENT_TYPES.iter().map(|e| (*e).to_owned()).collect();
+        let registration = sim
+            .webhooks()
+            .register(None, &receiver_server.url(&path), events)
+            .unwrap_or_else(|e| panic!("registering the scenario's webhook receiver: {e}"));
         let client = sim_client(&sim, SIM_MSN);
         Self {
             sim: Some(sim),
@@ -208,16 +209,22 @@ fn sim_client(sim: &Simulator, msn: &str) -> Client {
         .merchant_serial_number(msn)
         .system("epayment-contract", env!("CARGO_PKG_VERSION"))
         .retry(fast_retries())
+        // The client waits on the scenario's clock: a Retry-After costs no real time.
+        .sleeper(ClockSleep(sim.clock()))
         .build()
         .unwrap_or_else(|e| panic!("the simulator's client: {e}"))
 }
 
+/// Quick backoff, and room for a rate limit's `Retry-After` (a minute) in the time budget.
 fn fast_retries() -> RetryPolicy {
-    RetryPolicy::default().initial_backoff(Duration::from_millis(2)).max_backoff(Duration::from_millis(20))
+    RetryPolicy::default()
+        .initial_backoff(Duration::from_millis(2))
+        .max_backoff(Duration::from_millis(20))
+        .max_elapsed(Duration::from_secs(300))
 }
 
 /// A fixed start for the simulator's clock (2026-01-01 12:00 UTC), so that runs repeat.
-fn chrono_start() -> chrono::DateTime<chrono::Utc> {
+pub fn chrono_start() -> chrono::DateTime<chrono::Utc> {
     chrono::DateTime::from_timestamp(1_767_268_800, 0).unwrap_or_default()
 }
 

@@ -2,15 +2,29 @@
 //! the simulator: concurrent captures, lost answers, and a seeded chaos run.
 //!
 //! `CHAOS_SEED` picks another chaos run (the default is 1); the counts are printed.
+//!
+//! The API's rate limits are on where a test's calls are a merchant's (lost answers, the chaos
+//! run): the simulator keeps a virtual clock, and the client waits out each `Retry-After` on
+//! it, in no real time. The two concurrency tests turn them off: they send 50 and 150 calls to
+//! one payment at once on purpose, which the API would refuse after the fifth.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
 
 use epayment::{Amount, Client, Environment, Error, ErrorCode, Reference, RetryPolicy, UserFlow};
-use epayment_sim::{Endpoint, Fault, LostAnswer, Simulator};
+use epayment_contract::sleep::ClockSleep;
+use epayment_sim::{Endpoint, Fault, LostAnswer, ModelConfig, Simulator, SimulatorBuilder};
 
 const MSN: &str = "123456";
 
+/// A simulator on a virtual clock, with the API's rate limits.
+async fn limited(seed: u64) -> Simulator {
+    let start = chrono::DateTime::from_timestamp(1_767_268_800, 0).expect("a time");
+    SimulatorBuilder::default().model(ModelConfig { seed, start: Some(start), ..ModelConfig::default() }).start().await
+}
+
+/// A client of `sim` that waits on the simulator's clock, with room for a minute's
+/// `Retry-After` in its time budget.
 fn client(sim: &Simulator) -> Client {
     let c = sim.credentials();
     Client::builder()
@@ -19,12 +33,19 @@ fn client(sim: &Simulator) -> Client {
         .merchant_serial_number(MSN)
         .retry(
             RetryPolicy::default()
-                .max_attempts(5)
+                .max_attempts(8)
                 .initial_backoff(Duration::from_millis(1))
-                .max_backoff(Duration::from_millis(5)),
+                .max_backoff(Duration::from_millis(5))
+                .max_elapsed(Duration::from_secs(600)),
         )
+        .sleeper(ClockSleep(sim.clock()))
         .build()
         .expect("a client")
+}
+
+/// How many answers were 429s: the rate limits the client waited out.
+fn rate_limited(sim: &Simulator) -> usize {
+    sim.exchanges().iter().filter(|e| e.response.status == 429).count()
 }
 
 async fn authorized(sim: &Simulator, client: &Client, reference: &str, minor: i64) -> Reference {
@@ -43,7 +64,7 @@ fn aggregate(sim: &Simulator, reference: &Reference) -> [i64; 4] {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn one_hundred_and_fifty_concurrent_captures_take_exactly_what_was_authorized() {
-    let sim = Simulator::start().await;
+    let sim = Simulator::builder().rate_limits(false).start().await;
     let client = client(&sim);
     let reference = authorized(&sim, &client, "concurrent-0001", 1000).await;
     let tasks: Vec<_> = (0..150)
@@ -67,7 +88,7 @@ async fn one_hundred_and_fifty_concurrent_captures_take_exactly_what_was_authori
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn fifty_concurrent_captures_with_one_key_have_one_effect_and_one_answer() {
-    let sim = Simulator::start().await;
+    let sim = Simulator::builder().rate_limits(false).start().await;
     let client = client(&sim);
     let reference = authorized(&sim, &client, "concurrent-0002", 1000).await;
     let key = epayment::IdempotencyKey::new("order-2-c1").expect("key");
@@ -95,7 +116,7 @@ async fn fifty_concurrent_captures_with_one_key_have_one_effect_and_one_answer()
 #[tokio::test]
 async fn a_lost_answer_is_retried_and_takes_effect_once() {
     for how in [LostAnswer::ServerError, LostAnswer::DroppedConnection] {
-        let sim = Simulator::start().await;
+        let sim = limited(1).await;
         let client = client(&sim);
         let reference = authorized(&sim, &client, "lost-answer-0001", 1000).await;
 
@@ -118,6 +139,9 @@ async fn a_lost_answer_is_retried_and_takes_effect_once() {
             ["CREATED", "AUTHORIZED", "CAPTURED", "REFUNDED", "CANCELLED"],
             "{how:?}: each applied once"
         );
+        // Seven modifying calls in a minute (create, and each operation twice): the sixth and
+        // seventh waited for the rate limit, on the simulator's clock.
+        assert!(rate_limited(&sim) >= 1, "{how:?}: the limit was reached and waited out");
     }
 }
 
@@ -136,7 +160,7 @@ struct Books {
 async fn a_seeded_chaos_run_loses_no_money_and_applies_nothing_twice() {
     let seed = std::env::var("CHAOS_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(1u64);
     let mut rng = fastrand::Rng::with_seed(seed);
-    let sim = Simulator::builder().seed(seed).start().await;
+    let sim = limited(seed).await;
     let client = client(&sim);
     let mut payments = Vec::new();
     for i in 0..100 {
@@ -216,4 +240,5 @@ async fn a_seeded_chaos_run_loses_no_money_and_applies_nothing_twice() {
     println!("chaos seed {seed}: 100 payments, 1000 operations, {checked} payments touched");
     println!("faults injected: {faults:?}");
     println!("outcomes: {outcomes:?}");
+    println!("rate limited (429, waited out on the simulator's clock): {}", rate_limited(&sim));
 }

@@ -39,7 +39,10 @@ fn main() {
     // simulator's ids are seeded, so a registration on a fresh simulator gives the same one).
     let webhook_secret = runtime.block_on(async {
         let sim = epayment_sim::Simulator::start().await;
-        sim.webhooks().register("http://127.0.0.1:9/hooks".into(), vec!["epayments.payment.captured.v1".into()]).secret
+        sim.webhooks()
+            .register(None, "http://127.0.0.1:9/hooks", vec!["epayments.payment.captured.v1".into()])
+            .expect("a loopback URL")
+            .secret
     });
     let secrets = ["sim-client-secret", "sim-subscription-key", "sim-token-", webhook_secret.as_str()];
 

@@ -2,8 +2,9 @@
 # Captures per second, side by side in one run, driven by one load generator (wrk):
 #   - a bare hyper stub with a canned answer on the same kind of front (the upper bound: no
 #     routing, no state, no checks),
-#   - the standalone simulator (stateful, every request checked against the document; rate
-#     limits, where the simulator has them, are not in its way here),
+#   - the standalone simulator (stateful, every request checked against the document), with
+#     --no-rate-limits: the API allows 5 captures a minute per payment, and this load sends
+#     tens of thousands a second to one payment,
 #   - Prism (`prism mock openapi/epayment.yaml`, stateless, from npm).
 # Needs wrk (Debian: apt-get install wrk) and npm. Figures go in BENCHMARKS.md.
 # Usage: bash crates/epayment-sim/bench/throughput.sh [seconds per target, default 10]
@@ -22,7 +23,7 @@ fi
 pids=()
 cleanup() { kill "${pids[@]}" 2>/dev/null || true; }
 trap cleanup EXIT
-"$root/target/release/epayment-sim" --port 18085 >/dev/null 2>&1 & pids+=($!)
+"$root/target/release/epayment-sim" --no-rate-limits --port 18085 >/dev/null 2>&1 & pids+=($!)
 "$root/target/release/examples/bare_stub" 18087 >/dev/null 2>&1 & pids+=($!)
 "$prism_dir/node_modules/.bin/prism" mock "$root/openapi/epayment.yaml" -p 18086 >/dev/null 2>&1 & pids+=($!)
 for port in 18085 18086 18087; do

@@ -30,16 +30,22 @@ pub enum Endpoint {
     ListWebhooks,
     /// Webhooks API: delete.
     DeleteWebhook,
+    /// The simulator's own: read its clock (`GET /sim/v1/clock`).
+    ReadClock,
+    /// The simulator's own: move its clock forward (`POST /sim/v1/clock/advance`).
+    AdvanceClock,
 }
 
 /// The access-token endpoint's path, as the document spells it.
 pub const TOKEN_PATH: &str = "/accesstoken/get";
 /// The Webhooks API's registrations.
 pub const WEBHOOKS_PATH: &str = "/webhooks/v1/webhooks";
+/// The simulator's own clock, outside the API's paths.
+pub const CLOCK_PATH: &str = "/sim/v1/clock";
 
 impl Endpoint {
     /// Every endpoint.
-    pub const ALL: [Endpoint; 11] = [
+    pub const ALL: [Endpoint; 13] = [
         Endpoint::Create,
         Endpoint::Get,
         Endpoint::Events,
@@ -51,6 +57,8 @@ impl Endpoint {
         Endpoint::RegisterWebhook,
         Endpoint::ListWebhooks,
         Endpoint::DeleteWebhook,
+        Endpoint::ReadClock,
+        Endpoint::AdvanceClock,
     ];
 
     /// The operationId (or, for the token and Webhooks API endpoints, their upstream names).
@@ -67,6 +75,8 @@ impl Endpoint {
             Endpoint::RegisterWebhook => "registerWebhook",
             Endpoint::ListWebhooks => "getWebhooks",
             Endpoint::DeleteWebhook => "deleteWebhook",
+            Endpoint::ReadClock => "simReadClock",
+            Endpoint::AdvanceClock => "simAdvanceClock",
         }
     }
 
@@ -77,7 +87,15 @@ impl Endpoint {
 
     /// Whether the endpoint is an operation of the ePayment document (checked against it).
     pub fn is_epayment(self) -> bool {
-        !matches!(self, Endpoint::Token | Endpoint::RegisterWebhook | Endpoint::ListWebhooks | Endpoint::DeleteWebhook)
+        !matches!(
+            self,
+            Endpoint::Token
+                | Endpoint::RegisterWebhook
+                | Endpoint::ListWebhooks
+                | Endpoint::DeleteWebhook
+                | Endpoint::ReadClock
+                | Endpoint::AdvanceClock
+        )
     }
 }
 
@@ -102,6 +120,8 @@ pub(crate) fn route(document: &ApiDocument, method: &str, path: &str) -> Option<
         ("POST", TOKEN_PATH | "/accessToken/get") => Endpoint::Token,
         ("POST", WEBHOOKS_PATH) => Endpoint::RegisterWebhook,
         ("GET", WEBHOOKS_PATH) => Endpoint::ListWebhooks,
+        ("GET", CLOCK_PATH) => Endpoint::ReadClock,
+        ("POST", p) if p.strip_prefix(CLOCK_PATH) == Some("/advance") => Endpoint::AdvanceClock,
         ("DELETE", p) => {
             let id = p.strip_prefix(WEBHOOKS_PATH)?.strip_prefix('/')?;
             return (!id.is_empty() && !id.contains('/')).then(|| Route {

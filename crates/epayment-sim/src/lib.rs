@@ -22,6 +22,7 @@
 #![deny(missing_docs)]
 
 mod api;
+pub mod clock;
 mod endpoint;
 mod faults;
 mod front;
@@ -40,7 +41,7 @@ pub use endpoint::Endpoint;
 pub use faults::{Fault, LostAnswer};
 pub use model::{ApiError, IssuedToken, Market, Model, ModelConfig, Payment, SalesUnits, TestCredentials};
 pub use recording::{Exchange, RecordedRequest, RecordedResponse};
-pub use webhooks::{Delivery, Registration, WebhookDispatcher};
+pub use webhooks::{Delivery, Registration, RetrySchedule, WebhookDispatcher};
 
 use api::SimulatedApi;
 use recording::Recorder;
@@ -52,8 +53,7 @@ pub struct SimulatorBuilder {
     document: Option<ApiDocument>,
     record_limit: usize,
     body_limit: usize,
-    webhook_attempts: u32,
-    webhook_backoff: Duration,
+    webhook_schedule: RetrySchedule,
 }
 
 impl Default for SimulatorBuilder {
@@ -63,8 +63,7 @@ impl Default for SimulatorBuilder {
             document: None,
             record_limit: 10_000,
             body_limit: Self::DEFAULT_BODY_LIMIT,
-            webhook_attempts: 5,
-            webhook_backoff: Duration::from_millis(50),
+            webhook_schedule: RetrySchedule::Api,
         }
     }
 }
@@ -83,6 +82,14 @@ impl SimulatorBuilder {
     /// The model's settings (clock, token lifetime, credentials, seed).
     pub fn model(mut self, config: ModelConfig) -> Self {
         self.model = config;
+        self
+    }
+
+    /// Whether the API's rate limits apply (on unless turned off): 5 create, capture, cancel
+    /// and refund calls a minute per payment, 120 reads; the next gets 429 with `Retry-After`.
+    /// Load tests and throughput benchmarks turn them off.
+    pub fn rate_limits(mut self, on: bool) -> Self {
+        self.model.rate_limits = on;
         self
     }
 
@@ -106,10 +113,10 @@ impl SimulatorBuilder {
         self
     }
 
-    /// Attempts per webhook delivery, and the first wait between them (doubling after).
+    /// Tries per webhook delivery, and the first wait between them (doubling after), instead
+    /// of the Webhooks API's schedule (2 s, ..., daily, for 7 days on the simulator's clock).
     pub fn webhook_retries(mut self, attempts: u32, backoff: Duration) -> Self {
-        self.webhook_attempts = attempts;
-        self.webhook_backoff = backoff;
+        self.webhook_schedule = RetrySchedule::Custom { attempts, backoff };
         self
     }
 
@@ -132,10 +139,11 @@ impl SimulatorBuilder {
         let addr = listener.local_addr()?;
         listener.set_nonblocking(true)?;
         let listener = tokio::net::TcpListener::from_std(listener)?;
-        let webhooks = WebhookDispatcher::start(self.model.seed, self.webhook_attempts, self.webhook_backoff);
+        let seed = self.model.seed;
+        let model = Model::new(self.model);
+        let webhooks = WebhookDispatcher::start(seed, self.webhook_schedule, model.clock().clone());
         let document = self.document.unwrap_or_else(|| ApiDocument::epayment().clone());
-        let api =
-            Arc::new(SimulatedApi::new(document, Model::new(self.model), Recorder::new(self.record_limit), webhooks));
+        let api = Arc::new(SimulatedApi::new(document, model, Recorder::new(self.record_limit), webhooks));
         let (stop, stopped) = watch::channel(false);
         tokio::spawn(front::run(listener, api.clone(), self.body_limit, stopped));
         Ok(Simulator { addr, api, stop })
@@ -191,6 +199,18 @@ impl Simulator {
     /// Stops accepting connections; open ones close after their request in flight.
     pub fn stop(&self) {
         self.stop.send_replace(true);
+    }
+
+    /// The simulator's clock: virtual when the model was given a start, the system's
+    /// (plus what was advanced) otherwise. Hand it to whatever should keep the same time.
+    pub fn clock(&self) -> clock::Clock {
+        self.api.model().clock().clone()
+    }
+
+    /// Moves the clock forward, then applies what came due (expiries) and delivers their
+    /// webhooks.
+    pub fn advance_clock(&self, by: Duration) {
+        self.with_model(|m| m.advance(by));
     }
 
     /// The keys the token endpoint accepts.

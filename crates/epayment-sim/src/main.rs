@@ -25,6 +25,10 @@ struct Args {
     /// Seconds an access token lives.
     #[arg(long, default_value_t = 3600)]
     token_lifetime: u64,
+    /// Turn the API's rate limits off (5 modifying calls and 120 reads a minute per payment),
+    /// for load tests.
+    #[arg(long)]
+    no_rate_limits: bool,
     /// The largest request body, in bytes; a larger one gets 413 before it is read whole.
     #[arg(long, default_value_t = SimulatorBuilder::DEFAULT_BODY_LIMIT)]
     body_limit: usize,
@@ -61,6 +65,7 @@ fn main() -> ExitCode {
             .model(config)
             .record_limit(args.record_limit)
             .body_limit(args.body_limit)
+            .rate_limits(!args.no_rate_limits)
             .serve(listener)
         {
             Ok(sim) => sim,
@@ -75,6 +80,7 @@ fn main() -> ExitCode {
         println!("  access token   POST {uri}/accesstoken/get");
         println!("  ePayment API   {}/v1/...", sim.epayment_url());
         println!("  Webhooks API   {uri}/webhooks/v1/webhooks");
+        println!("  the clock      GET {uri}/sim/v1/clock, POST {uri}/sim/v1/clock/advance {{\"days\": 15}}");
         println!("  client_id                  {}", c.client_id);
         println!("  client_secret              {}", c.client_secret);
         println!("  Ocp-Apim-Subscription-Key  {}", c.subscription_key);

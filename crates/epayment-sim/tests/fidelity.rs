@@ -28,8 +28,10 @@ impl Reply {
     }
 }
 
+/// A simulator without rate limits: these tests pin other rules, with more than five calls a
+/// minute on one payment; `tests/time.rs` pins the limits.
 async fn api() -> Api {
-    let sim = Simulator::start().await;
+    let sim = Simulator::builder().rate_limits(false).start().await;
     let http = reqwest::Client::new();
     let token = token(&sim, &http).await;
     Api { sim, http, token }
@@ -235,7 +237,7 @@ async fn a_failed_capture_is_logged_and_delivered_with_success_false() {
         .await;
     let api = api().await;
     let events = ["epayments.payment.captured.v1", "epayments.payment.authorized.v1"].map(str::to_owned).to_vec();
-    api.sim.webhooks().register(format!("{}/hooks", receiver.uri()), events);
+    api.sim.webhooks().register(Some(MSN), &format!("{}/hooks", receiver.uri()), events).unwrap();
     api.create(1000).await;
     api.sim.approve(MSN, REF).unwrap();
     api.sim.inject(Endpoint::Capture, Fault::Refuse { status: 400, code: 6280 }, 1);

@@ -43,8 +43,10 @@ async fn api_with(sim: Simulator) -> Api {
     Api { sim, http, token }
 }
 
+/// A simulator without rate limits: these tests pin other rules, with more than five calls a
+/// minute on one payment; `tests/time.rs` pins the limits.
 async fn api() -> Api {
-    api_with(Simulator::start().await).await
+    api_with(Simulator::builder().rate_limits(false).start().await).await
 }
 
 impl Api {
@@ -316,7 +318,7 @@ async fn calls_no_route_serves_are_404_problems_recorded_as_unexpected() {
 
 #[tokio::test]
 async fn the_recording_is_ordered_and_bounded() {
-    let api = api_with(Simulator::builder().record_limit(3).start().await).await;
+    let api = api_with(Simulator::builder().rate_limits(false).record_limit(3).start().await).await;
     api.authorized(REF, 1000).await;
     api.capture("k1", 1).await;
     let kept = api.sim.exchanges();
@@ -341,7 +343,7 @@ async fn webhooks_are_signed_delivered_in_order_and_retried() {
         .with_priority(2)
         .mount(&receiver)
         .await;
-    let sim = Simulator::builder().webhook_retries(3, Duration::from_millis(10)).start().await;
+    let sim = Simulator::builder().rate_limits(false).webhook_retries(3, Duration::from_millis(10)).start().await;
     let api = api_with(sim).await;
     let registered = api
         .http
@@ -402,7 +404,7 @@ async fn webhooks_are_signed_delivered_in_order_and_retried() {
 async fn a_simulator_on_a_chosen_listener_serves_faults_replays_and_recording() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
-    let sandbox = Simulator::builder().serve(listener).unwrap();
+    let sandbox = Simulator::builder().rate_limits(false).serve(listener).unwrap();
     assert_eq!(sandbox.addr(), addr);
     let api = api_with(sandbox).await;
     api.authorized(REF, 1000).await;

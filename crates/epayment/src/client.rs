@@ -17,6 +17,7 @@ use crate::config::{ClientBuilder, ConfigError, Credentials, Environment};
 use crate::error::{Error, InputError, Problem, cut};
 use crate::ids::{IdempotencyKey, MerchantSerialNumber, Reference};
 use crate::retry::{RetryPolicy, parse_retry_after};
+use crate::sleep::AsyncSleep;
 use crate::token::{Token, TokenCache};
 
 /// A client of the ePayment API for one merchant serial number.
@@ -38,6 +39,7 @@ struct Inner {
     system_headers: HeaderMap,
     timeout: Option<Duration>,
     retry: RetryPolicy,
+    sleeper: Arc<dyn AsyncSleep>,
     tokens: TokenCache,
 }
 
@@ -51,6 +53,7 @@ pub(crate) struct Parts {
     pub(crate) plugin: Option<(String, String)>,
     pub(crate) timeout: Option<Duration>,
     pub(crate) retry: RetryPolicy,
+    pub(crate) sleeper: Arc<dyn AsyncSleep>,
 }
 
 impl fmt::Debug for Client {
@@ -116,6 +119,7 @@ impl Client {
                 system_headers,
                 timeout: parts.timeout,
                 retry: parts.retry,
+                sleeper: parts.sleeper,
                 tokens: TokenCache::default(),
             }),
         }
@@ -174,6 +178,10 @@ impl Client {
         let id = operation.id;
         async move {
             let started = Instant::now();
+            // The retry budget is counted on the sleeper's clock: real time for tokio's; for a
+            // simulated clock, the real time of the attempts plus the waits as asked.
+            let simulated = !self.inner.sleeper.is_real_time();
+            let mut waited = Duration::ZERO;
             let mut attempt = 0;
             let mut renewed_token = false;
             loop {
@@ -201,11 +209,13 @@ impl Client {
                     return Err(error);
                 }
                 let retry_after = error.problem().and_then(|p| p.retry_after);
-                let Some(wait) = self.inner.retry.next_wait(attempt, started.elapsed(), retry_after) else {
+                let elapsed = if simulated { started.elapsed() + waited } else { started.elapsed() };
+                let Some(wait) = self.inner.retry.next_wait(attempt, elapsed, retry_after) else {
                     return Err(error);
                 };
                 tracing::warn!(%error, wait_ms = wait.as_millis() as u64, "retrying with the same idempotency key");
-                tokio::time::sleep(wait).await;
+                self.inner.sleeper.sleep(wait).await;
+                waited += wait;
             }
         }
         .instrument(span)

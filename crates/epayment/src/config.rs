@@ -1,6 +1,7 @@
 //! Building a [`Client`]: environment, keys, headers, timeouts and retries.
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 use secrecy::SecretString;
@@ -9,6 +10,7 @@ use crate::client::Client;
 use crate::error::InputError;
 use crate::ids::{MerchantSerialNumber, check_header_text};
 use crate::retry::RetryPolicy;
+use crate::sleep::{AsyncSleep, TokioSleep};
 
 /// Where the API lives.
 ///
@@ -114,6 +116,7 @@ pub struct ClientBuilder {
     timeout: Option<Duration>,
     retry: RetryPolicy,
     http: Option<reqwest::Client>,
+    sleeper: Arc<dyn AsyncSleep>,
 }
 
 impl Default for ClientBuilder {
@@ -127,6 +130,7 @@ impl Default for ClientBuilder {
             timeout: Some(ClientBuilder::DEFAULT_TIMEOUT),
             retry: RetryPolicy::default(),
             http: None,
+            sleeper: Arc::new(TokioSleep),
         }
     }
 }
@@ -208,6 +212,13 @@ impl ClientBuilder {
     /// How retryable failures are retried; [`RetryPolicy::default`] unless set.
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.retry = policy;
+        self
+    }
+
+    /// How to wait between retries; tokio's sleep unless set. A test harness plugs in a
+    /// sleeper on its simulated clock (see [`AsyncSleep`]).
+    pub fn sleeper(mut self, sleeper: impl AsyncSleep + 'static) -> Self {
+        self.sleeper = Arc::new(sleeper);
         self
     }
 
@@ -302,6 +313,7 @@ impl ClientBuilder {
             plugin: self.plugin,
             timeout: self.timeout,
             retry: self.retry,
+            sleeper: self.sleeper,
         }))
     }
 }

@@ -49,6 +49,7 @@ mod model;
 mod money;
 mod ops;
 mod retry;
+mod sleep;
 mod token;
 
 pub use client::Client;
@@ -59,6 +60,7 @@ pub use model::{Adjustment, Aggregate, CreatedPayment, EventName, Payment, Payme
 pub use money::{Amount, Currency, MAX_MINOR_UNITS};
 pub use ops::{Cancel, Capture, CreatePayment, Refund, UserFlow};
 pub use retry::RetryPolicy;
+pub use sleep::{AsyncSleep, Sleep, TokioSleep};
 
 /// Verifying webhook deliveries (and signing them, for tests): the `epayment-webhooks` crate,
 /// which a service that only receives webhooks can depend on alone.

@@ -145,3 +145,43 @@ async fn retry_after_is_honoured_without_real_sleeping() {
     assert!(real_start.elapsed() < Duration::from_secs(5), "the wait was slept for real");
     assert_eq!(requests_to(&server, CAPTURE_PATH).await.len(), 2);
 }
+
+/// A sleeper on a simulated clock: it returns at once and notes how long it was asked to wait.
+#[derive(Debug, Default, Clone)]
+struct SimulatedSleep {
+    asked: std::sync::Arc<std::sync::Mutex<Vec<Duration>>>,
+}
+
+impl epayment::AsyncSleep for SimulatedSleep {
+    fn sleep(&self, duration: Duration) -> epayment::Sleep {
+        self.asked.lock().unwrap().push(duration);
+        Box::pin(std::future::ready(()))
+    }
+
+    fn is_real_time(&self) -> bool {
+        false
+    }
+}
+
+#[tokio::test]
+async fn a_pluggable_sleeper_honours_retry_after_on_its_own_clock() {
+    let server = server().await;
+    capture_fails_first(&server, 1, ResponseTemplate::new(429).insert_header("Retry-After", "60")).await;
+    let sleeper = SimulatedSleep::default();
+    let patient = RetryPolicy::default().max_elapsed(Duration::from_secs(120));
+    let client = builder(&server).retry(patient).sleeper(sleeper.clone()).build().unwrap();
+    let real_start = std::time::Instant::now();
+    client.capture(&reference(), Amount::nok(250)).await.unwrap();
+    assert_eq!(*sleeper.asked.lock().unwrap(), [Duration::from_secs(60)], "the Retry-After, on the sleeper");
+    assert!(real_start.elapsed() < Duration::from_secs(5), "no real minute went by");
+
+    // The retry budget is counted on the sleeper's clock: a minute's wait does not fit in the
+    // default 30 s, though no real time passes.
+    let impatient = common::server().await;
+    capture_fails_first(&impatient, 1, ResponseTemplate::new(429).insert_header("Retry-After", "60")).await;
+    let sleeper = SimulatedSleep::default();
+    let client = builder(&impatient).sleeper(sleeper.clone()).build().unwrap();
+    let err = client.capture(&reference(), Amount::nok(250)).await.unwrap_err();
+    assert_eq!(err.status(), Some(429));
+    assert!(sleeper.asked.lock().unwrap().is_empty());
+}

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use super::{Answer, SimulatedApi, header};
 use crate::endpoint::{Endpoint, Route};
-use crate::model::{ApiError, Model, Payment};
+use crate::model::{ApiError, Limit, Model, Payment};
 
 /// Serves an ePayment operation. The body and the document's checks are worked out before
 /// the model's lock is taken, so that concurrent requests validate in parallel; under the lock
@@ -25,6 +25,24 @@ pub(super) fn serve(api: &SimulatedApi, route: &Route, request: &Request<Bytes>)
         model.check_bearer(header(request, "authorization"))?;
         model.check_subscription_key(header(request, "ocp-apim-subscription-key"))?;
         let body = checked?;
+        // fidelity: rate-limit-counting
+        // Our choice of what counts: every call that passes the credentials and the schema,
+        // refused by the rules or replayed alike; force approve (test only) does not.
+        match route.endpoint {
+            Endpoint::Create => {
+                let created =
+                    body.as_ref().and_then(|b| b.get("reference")).and_then(Value::as_str).unwrap_or_default();
+                model.admit(Limit::Modifying, &msn, created)?;
+            }
+            Endpoint::Capture | Endpoint::Refund | Endpoint::Cancel => {
+                model.admit(Limit::Modifying, &msn, &reference)?
+            }
+            Endpoint::Get | Endpoint::Events => {
+                let key = header(request, "ocp-apim-subscription-key").unwrap_or_default();
+                model.admit(Limit::Read, key, &reference)?;
+            }
+            _ => {}
+        }
         let empty = json!({});
         let request_body = body.as_ref().unwrap_or(&empty);
         Ok(match route.endpoint {

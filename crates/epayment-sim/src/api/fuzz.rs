@@ -16,7 +16,7 @@ fn api() -> (SimulatedApi, String, tokio::runtime::Runtime) {
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
     let webhooks = {
         let _entered = runtime.enter();
-        WebhookDispatcher::start(1, 1, std::time::Duration::from_millis(1))
+        WebhookDispatcher::start(1, crate::webhooks::RetrySchedule::Api, crate::clock::Clock::system())
     };
     let api = SimulatedApi::new(
         ApiDocument::epayment().clone(),

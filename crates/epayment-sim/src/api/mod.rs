@@ -7,6 +7,7 @@
 
 mod epayment;
 mod problem;
+mod sim_clock;
 mod token;
 mod webhooks_api;
 
@@ -119,8 +120,10 @@ impl SimulatedApi {
 
     /// Runs `f` on the model, then hands the events it caused to the webhook dispatcher
     /// before the lock is released, so that events are queued in the order they happened.
+    /// What came due on the clock since the last call (expiries) is applied first.
     pub(crate) fn with_model<R>(&self, f: impl FnOnce(&mut Model) -> R) -> R {
         let mut model = self.model();
+        model.catch_up();
         let result = f(&mut model);
         self.webhooks.publish(model.take_notifications());
         result
@@ -187,6 +190,7 @@ impl SimulatedApi {
     fn serve(&self, route: &Route, request: &Request<Bytes>) -> Answer {
         let served = match route.endpoint {
             Endpoint::Token => token::issue(self, request),
+            Endpoint::ReadClock | Endpoint::AdvanceClock => sim_clock::serve(self, route, request),
             Endpoint::RegisterWebhook | Endpoint::ListWebhooks | Endpoint::DeleteWebhook => {
                 webhooks_api::serve(self, route, request)
             }
@@ -218,7 +222,11 @@ impl SimulatedApi {
         // The API's `instance` is the path without the server's base (`/epayment`).
         let path = request.uri().path();
         let instance = path.strip_prefix(self.document.base_path()).filter(|p| p.starts_with('/')).unwrap_or(path);
-        problem::render(error, instance, trace_id)
+        let mut answer = problem::render(error, instance, trace_id);
+        if let Some(seconds) = error.retry_after {
+            answer.headers.push(("retry-after", seconds.to_string()));
+        }
+        answer
     }
 
     fn record(&self, operation: &'static str, request: &Request<Bytes>, answer: &Answer) {

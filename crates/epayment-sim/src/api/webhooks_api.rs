@@ -15,19 +15,19 @@ pub(super) fn serve(api: &SimulatedApi, route: &Route, request: &Request<Bytes>)
         Endpoint::RegisterWebhook => {
             let body: Value = serde_json::from_slice(request.body())
                 .map_err(|e| ApiError::validation(vec![("body".into(), format!("not JSON: {e}"))]))?;
-            let url = body.get("url").and_then(Value::as_str).filter(|u| reqwest::Url::parse(u).is_ok());
-            let events: Option<Vec<String>> = body
+            let url = body.get("url").and_then(Value::as_str).unwrap_or_default();
+            let events: Vec<String> = body
                 .get("events")
                 .and_then(Value::as_array)
                 .map(|e| e.iter().filter_map(Value::as_str).map(str::to_owned).collect())
-                .filter(|e: &Vec<String>| !e.is_empty());
-            let (Some(url), Some(events)) = (url, events) else {
-                return Err(ApiError::validation(vec![
-                    ("url".into(), "an absolute URL is required".into()),
-                    ("events".into(), "at least one event type is required".into()),
-                ]));
-            };
-            let registration = api.webhooks.register(url.to_owned(), events);
+                .unwrap_or_default();
+            // fidelity: webhook-msn-scope
+            // A registration made with a Merchant-Serial-Number covers that sales unit only.
+            let msn = header(request, "merchant-serial-number");
+            let registration = api
+                .webhooks
+                .register(msn, url, events)
+                .map_err(|why| ApiError::validation(vec![("body".into(), why)]))?;
             Ok(Answer::json(201, &json!({"id": registration.id, "secret": registration.secret})))
         }
         Endpoint::ListWebhooks => Ok(Answer::json(200, &json!({"webhooks": api.webhooks.registrations()}))),

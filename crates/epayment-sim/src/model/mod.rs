@@ -9,6 +9,7 @@
 mod idempotency;
 mod markets;
 mod payments;
+mod rate_limits;
 mod refusal;
 mod tokens;
 
@@ -21,10 +22,12 @@ use serde_json::Value;
 
 pub use markets::{Market, SalesUnits};
 pub use payments::Payment;
+pub(crate) use rate_limits::Limit;
 pub use refusal::ApiError;
 pub use tokens::{IssuedToken, TestCredentials};
 
 use crate::Endpoint;
+use crate::clock::Clock;
 use bytes::Bytes;
 use idempotency::{ReplayStore, Seen, canonical};
 use tokens::TokenIssuer;
@@ -34,8 +37,8 @@ use tokens::TokenIssuer;
 pub struct ModelConfig {
     /// Seeds the ids (pspReferences, tokens), so runs are repeatable.
     pub seed: u64,
-    /// The model's clock starts here and moves only when told ([`Model::advance`]); `None`
-    /// follows the system clock.
+    /// The model's clock is virtual and starts here, moving only when told
+    /// ([`Model::advance`]); `None` follows the system clock (plus what `advance` adds).
     pub start: Option<DateTime<Utc>>,
     /// How long issued tokens live (1 h, as in the test environment, unless set).
     pub token_lifetime: Duration,
@@ -43,6 +46,9 @@ pub struct ModelConfig {
     pub credentials: TestCredentials,
     /// The sales units and their markets ([`SalesUnits::default`] unless set).
     pub sales_units: SalesUnits,
+    /// Whether the API's rate limits apply (on unless set): 5 modifying calls and 120 reads a
+    /// minute per payment.
+    pub rate_limits: bool,
 }
 
 impl Default for ModelConfig {
@@ -53,6 +59,7 @@ impl Default for ModelConfig {
             token_lifetime: Duration::from_secs(3600),
             credentials: TestCredentials::default(),
             sales_units: SalesUnits::default(),
+            rate_limits: true,
         }
     }
 }
@@ -67,12 +74,13 @@ pub struct Notification {
 /// The whole simulated API state.
 #[derive(Debug)]
 pub struct Model {
-    manual_now: Option<DateTime<Utc>>,
+    clock: Clock,
     rng: fastrand::Rng,
     payments: BTreeMap<(String, String), Payment>,
     replays: ReplayStore,
     tokens: TokenIssuer,
     sales_units: SalesUnits,
+    rate_limits: rate_limits::RateLimits,
     full_capture_only: HashSet<String>,
     outbox: Vec<Notification>,
 }
@@ -81,7 +89,8 @@ impl Model {
     /// An empty model.
     pub fn new(config: ModelConfig) -> Self {
         Self {
-            manual_now: config.start,
+            clock: config.start.map_or_else(Clock::system, Clock::virtual_at),
+            rate_limits: rate_limits::RateLimits::new(config.rate_limits),
             rng: fastrand::Rng::with_seed(config.seed),
             payments: BTreeMap::new(),
             replays: ReplayStore::default(),
@@ -94,14 +103,24 @@ impl Model {
 
     /// The model's time.
     pub fn now(&self) -> DateTime<Utc> {
-        self.manual_now.unwrap_or_else(Utc::now)
+        self.clock.now()
     }
 
-    /// Moves a manual clock forward (no effect on a system clock).
+    /// The model's clock, shared with whoever should keep its time.
+    pub fn clock(&self) -> &Clock {
+        &self.clock
+    }
+
+    /// Moves the clock forward, then applies what came due meanwhile (expiries).
     pub fn advance(&mut self, by: Duration) {
-        if let Some(now) = self.manual_now.as_mut() {
-            *now += chrono::Duration::from_std(by).unwrap_or(chrono::Duration::zero());
-        }
+        self.clock.advance(by);
+        self.catch_up();
+    }
+
+    /// Counts a call against a rate limit, or refuses it with 429 and `Retry-After`.
+    pub(crate) fn admit(&mut self, limit: Limit, scope: &str, reference: &str) -> Result<(), ApiError> {
+        let now = self.now();
+        self.rate_limits.admit(limit, scope, reference, now)
     }
 
     /// The keys the token endpoint accepts.

@@ -1,10 +1,29 @@
 //! The payments and their rules: the state machine of a payment, its aggregate arithmetic,
 //! and the error code of each refusal.
 
+use chrono::{DateTime, Utc};
 use epayment_api::Currency;
 use epayment_api::epayment::types::{self, PaymentEventName as EventName, State};
 
-use super::{ApiError, Model, Notification};
+use super::{ApiError, Market, Model, Notification};
+
+/// How long a customer has to act on a created payment before it expires.
+pub const CUSTOMER_TIME: chrono::TimeDelta = chrono::TimeDelta::minutes(10);
+/// How long after authorization a payment may be refunded.
+pub const REFUND_PERIOD: chrono::TimeDelta = chrono::TimeDelta::days(365);
+
+impl Market {
+    /// How long after authorization a payment of this market may be captured or cancelled:
+    /// 180 days in Norway; 14 days in Denmark and Finland (late capture, up to 180 days, is not
+    /// modelled).
+    // fidelity: capture-deadline
+    pub fn capture_period(self) -> chrono::TimeDelta {
+        match self {
+            Market::Norway => chrono::TimeDelta::days(180),
+            Market::Denmark | Market::Finland => chrono::TimeDelta::days(14),
+        }
+    }
+}
 
 /// A payment as the simulator keeps it. Amounts are minor units in the payment's currency.
 #[derive(Clone, Debug, PartialEq)]
@@ -33,6 +52,10 @@ pub struct Payment {
     pub create_key: Option<String>,
     /// Where the customer was sent, if the flow has a URL.
     pub redirect_url: Option<String>,
+    /// When it was created.
+    pub created_at: DateTime<Utc>,
+    /// When the customer approved it.
+    pub authorized_at: Option<DateTime<Utc>>,
     /// Every event, oldest first.
     pub events: Vec<types::PaymentEvent>,
 }
@@ -115,8 +138,24 @@ impl Model {
         key: Option<&str>,
         success: bool,
     ) -> String {
-        let psp = self.next_id(10);
         let now = self.now();
+        self.record_at(msn, reference, name, amount, key, success, now)
+    }
+
+    /// [`Model::record`] at a given time (an expiry is logged when it came due, not when the
+    /// simulator noticed).
+    #[allow(clippy::too_many_arguments, reason = "one event's fields")]
+    fn record_at(
+        &mut self,
+        msn: &str,
+        reference: &str,
+        name: EventName,
+        amount: i64,
+        key: Option<&str>,
+        success: bool,
+        now: DateTime<Utc>,
+    ) -> String {
+        let psp = self.next_id(10);
         let Some(payment) = self.payments.get_mut(&(msn.to_owned(), reference.to_owned())) else { return psp };
         let amount = payment.money(amount);
         let reference = payment.reference.clone();
@@ -148,6 +187,32 @@ impl Model {
             });
         }
         psp
+    }
+
+    /// Applies what came due by now: a CREATED payment the customer left alone for
+    /// [`CUSTOMER_TIME`] becomes EXPIRED, with its event (and webhook) at the moment it expired.
+    // fidelity: payment-expiry
+    pub fn catch_up(&mut self) {
+        let now = self.now();
+        let due: Vec<(String, String, DateTime<Utc>, i64)> = self
+            .payments
+            .values()
+            .filter(|p| p.state == State::Created && p.created_at + CUSTOMER_TIME <= now)
+            .map(|p| (p.msn.clone(), p.reference.to_string(), p.created_at + CUSTOMER_TIME, p.amount))
+            .collect();
+        for (msn, reference, at, amount) in due {
+            if let Some(payment) = self.payments.get_mut(&(msn.clone(), reference.clone())) {
+                payment.state = State::Expired;
+            }
+            self.record_at(&msn, &reference, EventName::Expired, amount, None, true, at);
+        }
+        self.rate_limits.prune(now);
+    }
+
+    /// Whether `payment`'s capture and cancel period is over at `now`.
+    fn capture_period_over(&self, payment: &Payment, now: DateTime<Utc>) -> bool {
+        let period = self.sales_units.market(&payment.msn).capture_period();
+        payment.authorized_at.is_some_and(|at| at + period <= now)
     }
 
     /// An operation that was tried and failed (an injected refusal of capture, refund or
@@ -241,6 +306,8 @@ impl Model {
                 psp_reference: String::new(),
                 create_key: key.map(str::to_owned),
                 redirect_url: redirect_url.clone(),
+                created_at: self.now(),
+                authorized_at: None,
                 events: Vec::new(),
             },
         );
@@ -253,6 +320,7 @@ impl Model {
 
     /// The customer approves in the app: CREATED -> AUTHORIZED, the whole amount reserved.
     pub fn approve(&mut self, msn: &str, reference: &str) -> Result<(), ApiError> {
+        let now = self.now();
         let payment = self.get_mut(msn, reference)?;
         // fidelity: approve-only-created
         // Our choice of code among the documented 10010..10070: 10010, "approve failed".
@@ -261,6 +329,7 @@ impl Model {
         }
         payment.state = State::Authorized;
         payment.authorized = payment.amount;
+        payment.authorized_at = Some(now);
         let (amount, create_key) = (payment.amount, payment.create_key.clone());
         // fidelity: authorized-event-create-key
         self.record(msn, reference, EventName::Authorized, amount, create_key.as_deref(), true);
@@ -317,6 +386,12 @@ impl Model {
         key: Option<&str>,
     ) -> Result<types::ModificationResponse, ApiError> {
         let full_only = self.full_capture_only.contains(msn);
+        let now = self.now();
+        if let Some(p) = self.payment(msn, reference).filter(|p| p.state == State::Authorized)
+            && self.capture_period_over(p, now)
+        {
+            return Err(ApiError::rule(6100, "the capture period is over"));
+        }
         let payment = self.get_mut(msn, reference)?;
         match payment.state {
             // fidelity: capture-before-authorization
@@ -357,7 +432,13 @@ impl Model {
         amount: &types::Amount,
         key: Option<&str>,
     ) -> Result<types::ModificationResponse, ApiError> {
+        let now = self.now();
         let payment = self.get_mut(msn, reference)?;
+        // fidelity: refund-deadline
+        // Counted from authorization: our choice where the facts say "within 365 days".
+        if payment.state == State::Authorized && payment.authorized_at.is_some_and(|at| at + REFUND_PERIOD <= now) {
+            return Err(ApiError::rule(6220, "the refund period is over"));
+        }
         match payment.state {
             // fidelity: refund-before-authorization
             State::Created => return Err(ApiError::rule(6020, "the payment is not authorized yet")),
@@ -390,6 +471,16 @@ impl Model {
         transaction_only: bool,
         key: Option<&str>,
     ) -> Result<types::ModificationResponse, ApiError> {
+        let now = self.now();
+        // fidelity: cancel-deadline
+        // Within 180 days of the reservation and inside the capture period: the capture period,
+        // which is never longer than 180 days.
+        if let Some(p) = self.payment(msn, reference).filter(|p| p.state == State::Authorized && p.cancelled == 0)
+            && p.captured < p.authorized
+            && self.capture_period_over(p, now)
+        {
+            return Err(ApiError::rule(6030, "the cancel period is over"));
+        }
         let payment = self.get_mut(msn, reference)?;
         let (event, amount) = match payment.state {
             // fidelity: cancel-before-authorization

@@ -12,6 +12,8 @@ pub struct ApiError {
     pub detail: String,
     /// Named details other than the code: the fields at fault of a validation problem.
     pub fields: Vec<(String, String)>,
+    /// Seconds for a `Retry-After` header (a rate-limited call).
+    pub retry_after: Option<u64>,
 }
 
 impl ApiError {
@@ -22,7 +24,7 @@ impl ApiError {
 
     /// A refusal with a status and an optional code.
     pub fn status(status: u16, code: Option<u32>, detail: impl Into<String>) -> Self {
-        Self { status, code, detail: detail.into(), fields: Vec::new() }
+        Self { status, code, detail: detail.into(), fields: Vec::new(), retry_after: None }
     }
 
     /// A validation refusal naming each bad field.

@@ -1,0 +1,171 @@
+//! The simulator's clock: one per simulator, shared by its rules (expiry, deadlines, rate
+//! limits, token lifetimes), its webhook deliveries, and whoever else is handed it (the
+//! contract harness gives it to the client as its sleeper).
+//!
+//! Two kinds. A *virtual* clock starts at a given instant and moves only when told
+//! ([`Clock::advance`], [`Clock::advance_to`]): runs repeat, and a wait of a minute costs no
+//! real time. A *system* clock follows the system's time plus an offset that
+//! [`Clock::advance`] moves forward: the standalone sandbox uses it, so that a person can jump
+//! ahead by days without waiting.
+
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use tokio::sync::watch;
+
+/// A clock shared by everything one simulator does. Cheap to clone; clones are one clock.
+#[derive(Clone, Debug)]
+pub struct Clock {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    kind: Kind,
+    /// The virtual time, or the system clock's offset.
+    state: Mutex<State>,
+    /// Ticks on every move, for those waiting on the clock.
+    moved: watch::Sender<u64>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Virtual,
+    System,
+}
+
+#[derive(Debug)]
+enum State {
+    Virtual(DateTime<Utc>),
+    Offset(chrono::Duration),
+}
+
+impl Clock {
+    /// A virtual clock at `start`: it moves only when told.
+    pub fn virtual_at(start: DateTime<Utc>) -> Self {
+        Self::new(Kind::Virtual, State::Virtual(start))
+    }
+
+    /// The system's clock, plus an offset that [`Clock::advance`] moves forward.
+    pub fn system() -> Self {
+        Self::new(Kind::System, State::Offset(chrono::Duration::zero()))
+    }
+
+    fn new(kind: Kind, state: State) -> Self {
+        Self { inner: Arc::new(Inner { kind, state: Mutex::new(state), moved: watch::channel(0).0 }) }
+    }
+
+    /// Whether the clock moves only when told.
+    pub fn is_virtual(&self) -> bool {
+        self.inner.kind == Kind::Virtual
+    }
+
+    /// The time now.
+    pub fn now(&self) -> DateTime<Utc> {
+        match &*self.inner.state.lock().unwrap_or_else(PoisonError::into_inner) {
+            State::Virtual(now) => *now,
+            State::Offset(offset) => Utc::now() + *offset,
+        }
+    }
+
+    /// Moves the clock forward by `by`.
+    pub fn advance(&self, by: Duration) {
+        let by = chrono::Duration::from_std(by).unwrap_or(chrono::Duration::MAX);
+        {
+            let mut state = self.inner.state.lock().unwrap_or_else(PoisonError::into_inner);
+            match &mut *state {
+                State::Virtual(now) => *now = now.checked_add_signed(by).unwrap_or(*now),
+                State::Offset(offset) => *offset = offset.checked_add(&by).unwrap_or(*offset),
+            }
+        }
+        self.inner.moved.send_modify(|n| *n += 1);
+    }
+
+    /// Moves the clock forward to `at`, if it is not there yet; never backwards. Two waits
+    /// that overlap move it to the later end, not by their sum.
+    pub fn advance_to(&self, at: DateTime<Utc>) {
+        let now = self.now();
+        if let Ok(by) = (at - now).to_std() {
+            self.advance(by);
+        }
+    }
+
+    /// Waits until the clock reads `at` or later: on a virtual clock, until someone moves it
+    /// there; on the system clock, in real time (sooner if the offset is moved).
+    pub async fn sleep_until(&self, at: DateTime<Utc>) {
+        let mut moved = self.inner.moved.subscribe();
+        loop {
+            let left = at - self.now();
+            let Ok(left) = left.to_std() else { return };
+            if left.is_zero() {
+                return;
+            }
+            match self.inner.kind {
+                Kind::Virtual => {
+                    if moved.changed().await.is_err() {
+                        return;
+                    }
+                }
+                Kind::System => {
+                    tokio::select! {
+                        _ = tokio::time::sleep(left) => {}
+                        changed = moved.changed() => if changed.is_err() { return },
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn start() -> DateTime<Utc> {
+        DateTime::from_timestamp(1_767_268_800, 0).unwrap()
+    }
+
+    #[test]
+    fn a_virtual_clock_moves_only_when_told_and_never_back() {
+        let clock = Clock::virtual_at(start());
+        assert_eq!(clock.now(), start());
+        clock.advance(Duration::from_secs(60));
+        assert_eq!(clock.now(), start() + chrono::Duration::seconds(60));
+        clock.advance_to(start());
+        assert_eq!(clock.now(), start() + chrono::Duration::seconds(60), "not backwards");
+        clock.advance_to(start() + chrono::Duration::seconds(90));
+        assert_eq!(clock.now(), start() + chrono::Duration::seconds(90));
+        let shared = clock.clone();
+        shared.advance(Duration::from_secs(10));
+        assert_eq!(clock.now(), start() + chrono::Duration::seconds(100), "clones are one clock");
+    }
+
+    #[test]
+    fn a_system_clock_is_moved_by_its_offset() {
+        let clock = Clock::system();
+        let before = Utc::now();
+        clock.advance(Duration::from_secs(86_400));
+        let now = clock.now();
+        assert!(
+            now >= before + chrono::Duration::days(1)
+                && now < Utc::now() + chrono::Duration::days(1) + chrono::Duration::seconds(5)
+        );
+    }
+
+    #[tokio::test]
+    async fn a_sleeper_on_a_virtual_clock_wakes_when_it_is_moved_past() {
+        let clock = Clock::virtual_at(start());
+        let at = start() + chrono::Duration::seconds(120);
+        let sleeper = tokio::spawn({
+            let clock = clock.clone();
+            async move { clock.sleep_until(at).await }
+        });
+        tokio::task::yield_now().await;
+        clock.advance(Duration::from_secs(60));
+        tokio::task::yield_now().await;
+        assert!(!sleeper.is_finished(), "a minute short");
+        clock.advance(Duration::from_secs(60));
+        sleeper.await.unwrap();
+    }
+}

@@ -1,0 +1,53 @@
+@sim-only
+Feature: Time
+  The API lives in time: a customer has ten minutes to act, captures, cancels and refunds have
+  deadlines, and calls are rate limited. On the simulator each scenario has a clock of its own,
+  which moves only when a step says time passes or when the client waits: a Retry-After costs
+  no real time.
+
+  Scenario: A payment the customer leaves alone expires after 10 minutes
+    Given a payment of 10.00 NOK has been created
+    When the customer does nothing for 10 minutes
+    Then the payment state is EXPIRED
+    And the event log shows EXPIRED of 10.00 NOK
+    And a webhook epayments.payment.expired.v1 is received for 10.00 NOK
+
+  Scenario: Nine minutes are not too late to approve
+    Given a payment of 10.00 NOK has been created
+    When the customer does nothing for 9 minutes
+    And the customer approves the payment
+    Then the approval succeeds
+    And the payment state is AUTHORIZED
+
+  Scenario: A Norwegian payment cannot be captured or cancelled 180 days after approval
+    Given a payment of 10.00 NOK has been authorized
+    When 179 days pass
+    And the merchant captures 2.50 NOK
+    Then the capture succeeds
+    When 1 day passes
+    And the merchant captures 2.50 NOK
+    Then the capture is rejected with error code 6100
+    When the merchant cancels the payment
+    Then the cancel is rejected with error code 6030
+
+  Scenario: A Danish payment cannot be captured 14 days after approval
+    Given a payment of 10.00 DKK has been authorized
+    When 14 days pass
+    And the merchant captures 2.50 DKK
+    Then the capture is rejected with error code 6100
+
+  @sim-choice
+  Scenario: A refund 365 days after approval is refused
+    Given a payment of 10.00 NOK has been authorized
+    When the merchant captures 10.00 NOK
+    And 365 days pass
+    And the merchant refunds 1.00 NOK
+    Then the refund is rejected with error code 6220
+
+  Scenario: A sixth modifying call within a minute waits for the rate limit
+    Given a payment of 10.00 NOK has been authorized
+    When the merchant captures 0.10 NOK 5 times
+    Then the capture succeeds
+    And 1 call got status 429
+    And at least 1 minute has passed
+    And the captured amount is 0.50 NOK
