@@ -200,10 +200,14 @@ impl PaymentWorld {
     }
 }
 
-/// A client of the simulator, acting as sales unit `msn`.
+/// A client of the simulator, acting as sales unit `msn`. The scenarios' clients share one
+/// connection pool: building a `reqwest::Client` (TLS roots and all) costs about as much CPU as
+/// a scenario, and a pool keeps nothing of a scenario.
 fn sim_client(sim: &Simulator, msn: &str) -> Client {
+    static POOL: std::sync::OnceLock<reqwest::Client> = std::sync::OnceLock::new();
     let c = sim.credentials();
     Client::builder()
+        .http_client(POOL.get_or_init(reqwest::Client::new).clone())
         .environment(Environment::Custom(sim.uri()))
         .credentials(c.client_id, c.client_secret, c.subscription_key)
         .merchant_serial_number(msn)
