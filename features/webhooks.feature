@@ -19,3 +19,14 @@ Feature: Webhooks
     And the event log shows CAPTURED of 2.50 NOK
     And the captured amount is 2.50 NOK
     And a webhook epayments.payment.captured.v1 is received for 2.50 NOK
+
+  Scenario: A failed webhook holds back the payment's later events until it is delivered
+    Given a payment of 10.00 NOK has been created
+    Then a webhook epayments.payment.created.v1 is received for 10.00 NOK
+    Given the webhook receiver fails the next 1 delivery
+    When the customer approves the payment
+    And the merchant captures 2.50 NOK
+    Then the webhook epayments.payment.captured.v1 is held back
+    When 2 seconds pass
+    Then a webhook epayments.payment.authorized.v1 is received for 10.00 NOK
+    And a webhook epayments.payment.captured.v1 is received for 2.50 NOK

@@ -23,6 +23,11 @@ pub const STEPS: &[(&str, &str, &str)] = &[
         "Given the API drops the connection of the next refund",
     ),
     ("Given", "the access token has expired", "Given the access token has expired"),
+    (
+        "Given",
+        "the webhook receiver fails the next {int} delivery/deliveries",
+        "Given the webhook receiver fails the next 1 delivery",
+    ),
     ("Given", "{period} pass(es)", "Given 15 days pass"),
     ("Given", "the customer does nothing for {period}", "Given the customer does nothing for 10 minutes"),
     ("When", "{period} pass(es)", "When 1 day passes"),
@@ -68,6 +73,7 @@ pub const STEPS: &[(&str, &str, &str)] = &[
     ("Then", "the {total} amount is {money}", "Then the captured amount is 2.50 NOK"),
     ("Then", "the payment state is {word}", "Then the payment state is AUTHORIZED"),
     ("Then", "{int} call(s) got status {int}", "Then 1 call got status 429"),
+    ("Then", "the webhook {word} is held back", "Then the webhook epayments.payment.captured.v1 is held back"),
     ("Then", "at least {period} has/have passed", "Then at least 1 minute has passed"),
     ("Then", "the event log shows {word} of {money}", "Then the event log shows CAPTURED of 2.50 NOK"),
     (

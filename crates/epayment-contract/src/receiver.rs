@@ -1,11 +1,12 @@
-//! A webhook receiver for one scenario: a loopback HTTP server that answers every delivery
-//! with 200 and keeps it, raw, for the steps to verify.
+//! A webhook receiver for one scenario: a loopback HTTP server that answers each delivery with
+//! 200 (or 500, as many times as a step asked) and keeps it, raw, for the steps to verify.
 //!
 //! Not a wiremock `MockServer`: that verifies its mocks with a blocking call when dropped,
 //! which on a runtime worker stalls the scenarios that share it. This one stops without
 //! blocking.
 
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use bytes::Bytes;
@@ -26,6 +27,8 @@ pub struct Received {
     pub headers: http::HeaderMap,
     /// The raw body.
     pub body: Bytes,
+    /// The status the receiver answered with.
+    pub status: u16,
 }
 
 /// A running receiver; dropping it stops it.
@@ -33,6 +36,7 @@ pub struct Received {
 pub struct WebhookReceiver {
     addr: SocketAddr,
     received: Arc<Mutex<Vec<Received>>>,
+    failures_left: Arc<AtomicUsize>,
     stop: watch::Sender<bool>,
 }
 
@@ -44,6 +48,8 @@ impl WebhookReceiver {
         let received: Arc<Mutex<Vec<Received>>> = Arc::default();
         let (stop, mut stopped) = watch::channel(false);
         let kept = received.clone();
+        let failures_left: Arc<AtomicUsize> = Arc::default();
+        let failing = failures_left.clone();
         tokio::spawn(async move {
             loop {
                 let stream = tokio::select! {
@@ -53,22 +59,28 @@ impl WebhookReceiver {
                     },
                     _ = stopped.wait_for(|s| *s) => return,
                 };
-                let kept = kept.clone();
+                let (kept, failing) = (kept.clone(), failing.clone());
                 tokio::spawn(async move {
                     let service = service_fn(move |request: hyper::Request<hyper::body::Incoming>| {
-                        let kept = kept.clone();
+                        let (kept, failing) = (kept.clone(), failing.clone());
                         async move {
                             let (parts, body) = request.into_parts();
                             let body = body.collect().await?.to_bytes();
                             let path_and_query = parts.uri.path_and_query().map_or("/", |p| p.as_str()).to_owned();
+                            let fail =
+                                failing.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1)).is_ok();
+                            let status = if fail { 500 } else { 200 };
                             let delivery = Received {
                                 method: parts.method.to_string(),
                                 path_and_query,
                                 headers: parts.headers,
                                 body,
+                                status,
                             };
                             kept.lock().unwrap_or_else(PoisonError::into_inner).push(delivery);
-                            Ok::<_, hyper::Error>(hyper::Response::new(Full::new(Bytes::new())))
+                            let mut response = hyper::Response::new(Full::new(Bytes::new()));
+                            *response.status_mut() = hyper::StatusCode::from_u16(status).unwrap_or_default();
+                            Ok::<_, hyper::Error>(response)
                         }
                     });
                     // A sender that breaks off mid-request is the simulator's retry to make.
@@ -76,7 +88,7 @@ impl WebhookReceiver {
                 });
             }
         });
-        Ok(Self { addr, received, stop })
+        Ok(Self { addr, received, failures_left, stop })
     }
 
     /// The URL of `path` on this receiver, e.g. `http://127.0.0.1:41234/webhooks/vipps`.
@@ -84,7 +96,12 @@ impl WebhookReceiver {
         format!("http://{}{path}", self.addr)
     }
 
-    /// Every delivery so far, oldest first.
+    /// Answers the next `n` deliveries with 500.
+    pub fn fail_next(&self, n: usize) {
+        self.failures_left.store(n, Ordering::SeqCst);
+    }
+
+    /// Every delivery so far, oldest first, failed ones included.
     pub fn received(&self) -> Vec<Received> {
         self.received.lock().unwrap_or_else(PoisonError::into_inner).clone()
     }

@@ -269,7 +269,7 @@ async fn webhook_received(w: &mut PaymentWorld, event_type: String, money: Money
     let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
     loop {
         let delivered = sim.webhooks().deliveries();
-        for request in receiver.server.received() {
+        for request in receiver.server.received().into_iter().filter(|r| r.status < 300) {
             // The receiver keeps the simulator's time, as a receiver's clock agrees with the API's.
             let now = SystemTime::from(sim.clock().now());
             let verified =
@@ -286,6 +286,36 @@ async fn webhook_received(w: &mut PaymentWorld, event_type: String, money: Money
         }
         let _ = tokio::time::timeout(remaining, sim.webhooks().wait_for(delivered.len() + 1)).await;
     }
+}
+
+#[given(expr = "the webhook receiver fails the next {int} delivery/deliveries")]
+async fn receiver_fails(w: &mut PaymentWorld, n: usize) {
+    let receiver = w.receiver.as_ref().unwrap_or_else(|| panic!("webhooks need the simulator"));
+    receiver.server.fail_next(n);
+}
+
+#[then(expr = "the webhook {word} is held back")]
+async fn webhook_held_back(w: &mut PaymentWorld, event_type: String) {
+    let sim = w.sim();
+    let receiver = w.receiver.as_ref().unwrap_or_else(|| panic!("webhooks need the simulator"));
+    // Wait for the failed try; the events behind it stay queued until the clock moves.
+    let failed = || receiver.server.received().iter().filter(|r| r.status >= 500).count();
+    let _ = tokio::time::timeout(Duration::from_secs(5), async {
+        while failed() == 0 {
+            let tried = sim.webhooks().attempts();
+            sim.webhooks().wait_for_attempts(tried + 1).await;
+        }
+    })
+    .await;
+    assert!(failed() > 0, "no delivery failed: nothing is held back");
+    let verifier = epayment::webhooks::Verifier::new(receiver.secret.clone());
+    let now = SystemTime::from(sim.clock().now());
+    let delivered = receiver.server.received().into_iter().filter(|r| r.status < 300).any(|r| {
+        verifier
+            .verify(&r.method, &r.path_and_query, &r.headers, &r.body, now)
+            .is_ok_and(|event| event.event_type() == event_type)
+    });
+    assert!(!delivered, "{event_type} was delivered while an earlier event of the payment had failed");
 }
 
 // ---- helpers -----------------------------------------------------------------------------

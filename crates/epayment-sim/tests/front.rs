@@ -129,3 +129,25 @@ async fn dropping_a_simulator_frees_its_port_without_blocking() {
     }
     assert!(rebound.is_some(), "{addr} is still taken");
 }
+
+/// Another document at run time: here the effective one without the event log operation and
+/// with references of at most 10 characters, as a newly published document might say.
+#[tokio::test]
+async fn a_simulator_routes_and_checks_with_the_document_it_is_given() {
+    let mut doc: serde_json::Value = serde_json::from_str(epayment_openapi::EPAYMENT_JSON).unwrap();
+    doc["paths"].as_object_mut().unwrap().remove("/v1/payments/{Reference}/events");
+    doc["components"]["schemas"]["Reference"]["maxLength"] = json!(10);
+    let document = epayment_openapi::ApiDocument::from_value(&doc).unwrap();
+    let sim = Simulator::builder().document(document).start().await;
+    let http = reqwest::Client::new();
+    let token = token(&sim, &http).await;
+    let events = authorized(&sim, &token, http.get(format!("{}/v1/payments/short-ref/events", sim.epayment_url())));
+    assert_eq!(events.send().await.unwrap().status().as_u16(), 404, "no such operation in this document");
+    let body = json!({"amount": {"currency": "NOK", "value": 1000}, "paymentMethod": {"type": "WALLET"},
+        "reference": "order-1234-abcd", "userFlow": "QR"});
+    let create = authorized(&sim, &token, http.post(format!("{}/v1/payments", sim.epayment_url())));
+    let refused = create.header("Idempotency-Key", "k1").json(&body).send().await.unwrap();
+    assert_eq!(refused.status().as_u16(), 400, "a 15-character reference breaks this document's schema");
+    let problem: Value = refused.json().await.unwrap();
+    assert!(problem.to_string().contains("reference"), "{problem}");
+}
