@@ -191,15 +191,15 @@ pub fn display(root: &Path, path: &Path) -> String {
 /// the documents.
 fn generator_version(root: &Path) -> String {
     let lock = std::fs::read_to_string(root.join("Cargo.lock")).unwrap_or_default();
-    let mut lines = lock.lines();
-    while let Some(line) = lines.next() {
-        if line == "name = \"progenitor-impl\""
-            && let Some(v) = lines.next().and_then(|l| l.strip_prefix("version = \""))
-        {
-            return v.trim_end_matches('"').to_owned();
-        }
-    }
-    "(unknown version)".to_owned()
+    let parsed: toml::Table = lock.parse().unwrap_or_default();
+    parsed
+        .get("package")
+        .and_then(toml::Value::as_array)
+        .into_iter()
+        .flatten()
+        .find(|p| p.get("name").and_then(toml::Value::as_str) == Some("progenitor-impl"))
+        .and_then(|p| p.get("version").and_then(toml::Value::as_str))
+        .map_or_else(|| "(unknown version)".to_owned(), str::to_owned)
 }
 
 /// Runs `regen` as the options say.
@@ -242,30 +242,59 @@ pub fn run(root: &Path, options: &Options) -> Result<Report> {
     Ok(report)
 }
 
-/// The public items (functions, structs, enums, fields) of generated code, by name, with the
-/// line that declares them.
+/// The public items of generated code (types, their public fields and variants, public
+/// functions and methods), each with what it declares: a field's type, a function's signature.
+/// Code that does not parse has no items, which shows as every item removed.
 fn public_items(code: &str) -> std::collections::BTreeMap<String, String> {
     let mut items = std::collections::BTreeMap::new();
-    let mut scope = String::new();
-    for line in code.lines().map(str::trim) {
-        for (prefix, kind) in [("pub struct ", "type"), ("pub enum ", "type"), ("pub fn ", "fn")] {
-            if let Some(rest) = line.strip_prefix(prefix) {
-                let name: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
-                if kind == "type" {
-                    scope = name.clone();
-                }
-                let key = if kind == "fn" { format!("fn {scope}::{name}") } else { format!("type {name}") };
-                items.entry(key).or_insert_with(|| line.to_owned());
-            }
-        }
-        if let Some(rest) = line.strip_prefix("pub ")
-            && let Some((field, ty)) = rest.split_once(':')
-            && !field.contains(' ')
-        {
-            items.entry(format!("field {scope}.{field}")).or_insert_with(|| ty.trim().trim_end_matches(',').to_owned());
-        }
+    if let Ok(file) = syn::parse_file(code) {
+        collect_items(&file.items, &mut items);
     }
     items
+}
+
+fn collect_items(items: &[syn::Item], out: &mut std::collections::BTreeMap<String, String>) {
+    use quote::ToTokens as _;
+    let public = |v: &syn::Visibility| matches!(v, syn::Visibility::Public(_));
+    let text = |t: &dyn quote::ToTokens| t.to_token_stream().to_string();
+    for item in items {
+        match item {
+            syn::Item::Mod(m) if public(&m.vis) => {
+                if let Some((_, inner)) = &m.content {
+                    collect_items(inner, out);
+                }
+            }
+            syn::Item::Struct(s) if public(&s.vis) => {
+                let name = s.ident.to_string();
+                out.insert(format!("type {name}"), format!("struct {}", text(&s.generics)));
+                for field in s.fields.iter().filter(|f| public(&f.vis)) {
+                    if let Some(field_name) = &field.ident {
+                        out.insert(format!("field {name}.{field_name}"), text(&field.ty));
+                    }
+                }
+            }
+            syn::Item::Enum(e) if public(&e.vis) => {
+                let name = e.ident.to_string();
+                out.insert(format!("type {name}"), format!("enum {}", text(&e.generics)));
+                for variant in &e.variants {
+                    out.insert(format!("variant {name}::{}", variant.ident), text(&variant.fields));
+                }
+            }
+            syn::Item::Fn(f) if public(&f.vis) => {
+                out.insert(format!("fn {}", f.sig.ident), text(&f.sig));
+            }
+            syn::Item::Impl(i) => {
+                let owner = text(&i.self_ty).replace(' ', "");
+                for f in i.items.iter().filter_map(|m| match m {
+                    syn::ImplItem::Fn(f) if public(&f.vis) => Some(f),
+                    _ => None,
+                }) {
+                    out.insert(format!("fn {owner}::{}", f.sig.ident), text(&f.sig));
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 /// What a regeneration changed in the public surface: items added, removed, changed.

@@ -57,11 +57,16 @@ fn capture_cancel_and_refund_are_typed() {
 
 #[test]
 fn the_surface_summary_names_added_removed_and_changed_items() {
-    let before = "pub struct Amount {\n    pub value: i64,\n}\npub fn capture_payment(&self) -> X {\n}\n";
-    let after = "pub struct Amount {\n    pub value: u64,\n    pub note: String,\n}\npub struct Fresh {\n}\n";
+    let before = "pub mod types { pub struct Amount { pub value: i64, secret: u8 } pub enum State { A, B } }\n\
+                  impl Client { pub fn capture_payment(&self) -> X { todo!() } fn private(&self) {} }\n";
+    let after = "pub mod types { pub struct Amount { pub value: u64, pub note: String } pub enum State { A, C } \
+                 pub struct Fresh {} }\nimpl Client { }\n";
     let changes = regen::surface_changes(before, after);
     assert!(changes.contains(&"changed field Amount.value: i64 -> u64".to_owned()), "{changes:?}");
     assert!(changes.contains(&"added field Amount.note".to_owned()), "{changes:?}");
     assert!(changes.contains(&"added type Fresh".to_owned()), "{changes:?}");
-    assert!(changes.iter().any(|c| c.starts_with("removed fn Amount::capture_payment")), "{changes:?}");
+    assert!(changes.contains(&"added variant State::C".to_owned()), "{changes:?}");
+    assert!(changes.contains(&"removed variant State::B".to_owned()), "{changes:?}");
+    assert!(changes.iter().any(|c| c.starts_with("removed fn Client::capture_payment")), "{changes:?}");
+    assert!(!changes.iter().any(|c| c.contains("secret") || c.contains("private")), "{changes:?}");
 }

@@ -46,12 +46,14 @@ pub use error_code::ErrorCode;
 /// Every operation is a method on [`epayment::Client`] returning a builder, e.g.
 /// `client.capture_payment().reference(..).body(..).send()`.
 #[allow(clippy::all, reason = "generated code; fix the generator or the document instead")]
+#[allow(rustdoc::bare_urls, rustdoc::invalid_html_tags, reason = "the document's prose, as generated")]
 #[rustfmt::skip]
 #[path = "generated/epayment.rs"]
 pub mod epayment;
 
 /// The access-token API: trade API keys for a bearer token.
 #[allow(clippy::all, reason = "generated code; fix the generator or the document instead")]
+#[allow(rustdoc::bare_urls, rustdoc::invalid_html_tags, reason = "the document's prose, as generated")]
 #[rustfmt::skip]
 #[path = "generated/access_token.rs"]
 pub mod access_token;

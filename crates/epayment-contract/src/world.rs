@@ -170,7 +170,8 @@ impl PaymentWorld {
         self.payments_made += 1;
         let text = match target() {
             Target::Sim => format!("contract-order-{:04}", self.payments_made),
-            Target::Remote(_) => format!("contract-{}-{:04}", uuid_like(), self.payments_made),
+            // References are unique per merchant for good: a random one per scenario.
+            Target::Remote(_) => format!("contract-{}-{:04}", uuid::Uuid::new_v4().simple(), self.payments_made),
         };
         Reference::new(text).unwrap_or_else(|e| panic!("{e}"))
     }
@@ -232,7 +233,3 @@ pub fn chrono_start() -> chrono::DateTime<chrono::Utc> {
     chrono::DateTime::from_timestamp(1_767_268_800, 0).unwrap_or_default()
 }
 
-fn uuid_like() -> String {
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
-    format!("{:x}", nanos & 0xffff_ffff_ffff)
-}

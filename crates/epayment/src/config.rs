@@ -228,7 +228,7 @@ impl ClientBuilder {
         self
     }
 
-    /// A builder filled from the environment variables in [`env`]; further calls may change it.
+    /// A builder filled from the environment variables in [`env`](mod@env); further calls may change it.
     pub fn from_env() -> Result<Self, ConfigError> {
         Self::from_lookup(|name| std::env::var(name).ok())
     }

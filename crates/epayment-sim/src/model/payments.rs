@@ -190,7 +190,7 @@ impl Model {
     }
 
     /// Applies what came due by now: a CREATED payment the customer left alone for
-    /// [`CUSTOMER_TIME`] becomes EXPIRED, with its event (and webhook) at the moment it expired.
+    /// ten minutes becomes EXPIRED, with its event (and webhook) at the moment it expired.
     // fidelity: payment-expiry
     pub fn catch_up(&mut self) {
         let now = self.now();
