@@ -72,12 +72,10 @@ fn check_supported(spec: &OpenAPI) -> Result<()> {
 
 fn try_generate(spec: &OpenAPI) -> Result<proc_macro2::TokenStream, String> {
     // progenitor and typify panic on some inputs; a panic here is a bad document, not a bug of
-    // ours, so it becomes an error. The default hook would print a backtrace hint, so it is
-    // silenced for the call.
-    let hook = panic::take_hook();
-    panic::set_hook(Box::new(|_| {}));
+    // ours, so it becomes an error. No hook is touched here: library code must not swap a
+    // process-wide hook (tests call this from parallel threads). The `xtask` binary quiets the
+    // generator's panics once, in `main`.
     let outcome = panic::catch_unwind(AssertUnwindSafe(|| Generator::new(&settings()).generate_tokens(spec)));
-    panic::set_hook(hook);
     match outcome {
         Ok(Ok(tokens)) => Ok(tokens),
         Ok(Err(e)) => Err(e.to_string()),

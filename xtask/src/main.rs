@@ -82,7 +82,21 @@ enum FailOn {
     Any,
 }
 
+/// The generator's own panics (progenitor and typify panic on documents they cannot generate)
+/// become one-line errors in `generate`; their default report, with its backtrace hint, would
+/// only bury that line. Any other panic is reported as usual.
+fn quiet_generator_panics() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let file = info.location().map(|l| l.file()).unwrap_or_default();
+        if !["progenitor", "typify"].iter().any(|generator| file.contains(generator)) {
+            default(info);
+        }
+    }));
+}
+
 fn main() -> ExitCode {
+    quiet_generator_panics();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Regen { check, spec, out } => regen_command(regen::Options { spec, out, check }),

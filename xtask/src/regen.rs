@@ -254,7 +254,6 @@ fn public_items(code: &str) -> std::collections::BTreeMap<String, String> {
 }
 
 fn collect_items(items: &[syn::Item], out: &mut std::collections::BTreeMap<String, String>) {
-    use quote::ToTokens as _;
     let public = |v: &syn::Visibility| matches!(v, syn::Visibility::Public(_));
     let text = |t: &dyn quote::ToTokens| t.to_token_stream().to_string();
     for item in items {

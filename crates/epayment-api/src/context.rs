@@ -1,27 +1,32 @@
 //! What a generated client adds to each request, and what it notes of each answer.
 
-use std::sync::{Arc, Mutex, PoisonError};
+use std::cell::RefCell;
+use std::future::Future;
 use std::time::Duration;
 
 use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 
-/// Extra headers and a timeout for every request of one generated `Client`, and a note of the
-/// last answer's status and headers.
+/// Extra headers and a timeout for every request of one generated `Client`.
 ///
 /// The headers typically hold `Authorization: Bearer <token>`, which the documents declare as
 /// a security scheme rather than a parameter. Values marked sensitive (see
 /// [`RequestContext::with_sensitive_header`]) print as `Sensitive` in `Debug` output, so a
 /// client can be logged without leaking its token.
 ///
-/// The note exists because progenitor's error for an answer whose body does not decode keeps
-/// neither the status nor the headers (`Retry-After`, for one); [`RequestContext::last_answer`]
-/// has them. Clones share the note.
+/// A call made inside [`RequestContext::noting`] also gets a note of its own answer's status and
+/// headers, because progenitor's error for an answer whose body does not decode keeps neither
+/// (`Retry-After`, for one). The note is per call, not per client: concurrent calls on one
+/// client (the normal way to use it) each see their own answer.
 #[derive(Clone, Debug, Default)]
 pub struct RequestContext {
     headers: HeaderMap,
     timeout: Option<Duration>,
-    last_answer: Arc<Mutex<Option<Answer>>>,
+}
+
+tokio::task_local! {
+    /// The answer of the call running in this task, for [`RequestContext::noting`].
+    static NOTE: RefCell<Option<Answer>>;
 }
 
 /// The status and headers of an answer, as the post-hook saw them.
@@ -63,12 +68,19 @@ impl RequestContext {
         &self.headers
     }
 
-    /// The status and headers of the last answer received through this context, if any.
-    pub fn last_answer(&self) -> Option<Answer> {
-        self.last_answer.lock().unwrap_or_else(PoisonError::into_inner).clone()
+    /// Runs `call` (a generated operation's `send()`) and returns its output with the status
+    /// and headers of the answer it received, if it received one.
+    pub async fn noting<F: Future>(call: F) -> (F::Output, Option<Answer>) {
+        NOTE.scope(RefCell::new(None), async move {
+            let output = call.await;
+            (output, NOTE.with(|note| note.borrow_mut().take()))
+        })
+        .await
     }
 
     /// The generated clients' pre-hook: adds the headers and the timeout to `request`.
+    /// Public only because the generated code calls it.
+    #[doc(hidden)]
     pub fn apply(&self, request: &mut reqwest::Request) {
         for (name, value) in &self.headers {
             request.headers_mut().insert(name, value.clone());
@@ -78,10 +90,14 @@ impl RequestContext {
         }
     }
 
-    /// The generated clients' post-hook: notes the answer's status and headers.
+    /// The generated clients' post-hook: notes the answer's status and headers for the call
+    /// running in this task, if it runs inside [`RequestContext::noting`].
+    /// Public only because the generated code calls it.
+    #[doc(hidden)]
     pub fn observe(&self, result: &reqwest::Result<reqwest::Response>) {
         let answer = result.as_ref().ok().map(|r| Answer { status: r.status(), headers: r.headers().clone() });
-        *self.last_answer.lock().unwrap_or_else(PoisonError::into_inner) = answer;
+        // Outside `noting` there is no one to tell.
+        let _ = NOTE.try_with(|note| *note.borrow_mut() = answer);
     }
 }
 

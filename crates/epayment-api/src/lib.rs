@@ -37,7 +37,7 @@
 mod context;
 mod currency;
 mod error_code;
-pub use context::RequestContext;
+pub use context::{Answer, RequestContext};
 pub use currency::Currency;
 pub use error_code::ErrorCode;
 

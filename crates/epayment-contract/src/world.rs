@@ -232,4 +232,3 @@ fn fast_retries() -> RetryPolicy {
 pub fn chrono_start() -> chrono::DateTime<chrono::Utc> {
     chrono::DateTime::from_timestamp(1_767_268_800, 0).unwrap_or_default()
 }
-

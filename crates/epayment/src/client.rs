@@ -235,13 +235,14 @@ impl Client {
         let context = self.context().with_sensitive_header(AUTHORIZATION, bearer);
         let client = api::Client::new_with_client(&self.inner.epayment_url, self.inner.http.clone(), context.clone());
         let span = tracing::Span::current();
-        match call(client).await {
+        let (outcome, answered) = RequestContext::noting(call(client)).await;
+        match outcome {
             Ok(answer) => {
                 span.record("status", answer.status().as_u16());
                 Ok(answer.into_inner())
             }
             Err(e) => {
-                let error = translate(id, e, &context, Body::Show).await;
+                let error = translate(id, e, answered, Body::Show).await;
                 if let Some(status) = error.status() {
                     span.record("status", status);
                 }
@@ -271,18 +272,18 @@ impl Client {
             context.clone(),
         );
         let credentials = &self.inner.credentials;
-        let answer = client
+        let fetch = client
             .fetch_authorization_token_using_post()
             .client_id(credentials.client_id.clone())
             .client_secret(credentials.client_secret.expose_secret().to_owned())
             .ocp_apim_subscription_key(self.subscription_key().to_owned())
             .merchant_serial_number(self.inner.msn.as_str())
-            .send()
-            .await;
+            .send();
+        let (answer, answered) = RequestContext::noting(fetch).await;
         let body = match answer {
             Ok(answer) => answer.into_inner(),
             Err(e) => {
-                return Err(match translate(ID, e, &context, Body::Withhold).await {
+                return Err(match translate(ID, e, answered, Body::Withhold).await {
                     Error::Api(p) if matches!(p.status, 400 | 401 | 403) => Error::Auth {
                         status: Some(p.status),
                         message: format!(
@@ -318,7 +319,7 @@ enum Body {
 async fn translate<E: serde::Serialize>(
     id: &'static str,
     error: api::Error<E>,
-    context: &RequestContext,
+    answered: Option<epayment_api::Answer>,
     body: Body,
 ) -> Error {
     let shown = |bytes: &[u8]| match body {
@@ -335,7 +336,7 @@ async fn translate<E: serde::Serialize>(
             let bytes = serde_json::to_vec(&answer.into_inner()).unwrap_or_default();
             api_error(status, &bytes, retry_after)
         }
-        api::Error::InvalidResponsePayload(bytes, e) => match context.last_answer() {
+        api::Error::InvalidResponsePayload(bytes, e) => match answered {
             Some(answer) if !answer.status.is_success() => {
                 api_error(answer.status.as_u16(), &bytes, retry_after(&answer.headers))
             }
