@@ -8,7 +8,7 @@ use xtask::document::{self, Document};
 use xtask::regen::{self, Options, TARGETS};
 
 fn stages(c: &mut Criterion) {
-    let root = regen::workspace_root();
+    let root = regen::workspace_root().expect("run in the workspace");
     let spec_path = root.join(TARGETS[0].spec);
     let overlays = regen::load_overlays(&root.join(TARGETS[0].overlays)).expect("overlays");
     let doc = Document::load(&spec_path).expect("spec");
@@ -73,7 +73,7 @@ fn scaled(doc: &serde_json::Value, times: usize) -> serde_json::Value {
 }
 
 fn spec_diff(c: &mut Criterion) {
-    let root = regen::workspace_root();
+    let root = regen::workspace_root().expect("run in the workspace");
     let ours = Document::load(&root.join("openapi/epayment.yaml")).expect("ours").value;
     let upstream_path = root.join("../shared/upstream/epayment-openapi.yaml");
     let theirs = Document::load(&upstream_path).map(|d| d.value).unwrap_or_else(|_| ours.clone());

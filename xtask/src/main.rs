@@ -128,7 +128,7 @@ fn main() -> ExitCode {
 }
 
 fn test_document(out: &std::path::Path) -> anyhow::Result<ExitCode> {
-    let root = regen::workspace_root();
+    let root = regen::workspace_root()?;
     // The effective document the simulator serves, plus the testing overlays: one document,
     // not a third variant of it.
     let effective = root.join(regen::EFFECTIVE_DOCUMENT);
@@ -154,7 +154,7 @@ fn spec_diff_command(
     all: bool,
 ) -> anyhow::Result<ExitCode> {
     use xtask::spec_diff;
-    let root = regen::workspace_root();
+    let root = regen::workspace_root()?;
     let load = |path: &std::path::Path| -> anyhow::Result<serde_json::Value> {
         let doc = xtask::document::Document::load(path)?;
         xtask::document::check_version(path, &doc.value)?;
@@ -187,7 +187,7 @@ fn spec_diff_command(
 fn cargo_test_contract(args: &[&str], env: &[(&str, String)]) -> anyhow::Result<ExitCode> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let status = std::process::Command::new(cargo)
-        .current_dir(regen::workspace_root())
+        .current_dir(regen::workspace_root()?)
         .args(["test", "--quiet", "-p", "epayment-contract", "--test", "contract", "--"])
         .args(args)
         .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
@@ -197,7 +197,7 @@ fn cargo_test_contract(args: &[&str], env: &[(&str, String)]) -> anyhow::Result<
 }
 
 fn regen_command(options: regen::Options) -> anyhow::Result<ExitCode> {
-    let root = regen::workspace_root();
+    let root = regen::workspace_root()?;
     let report = regen::run(&root, &options)?;
     if options.check {
         for (_, diff) in &report.stale {

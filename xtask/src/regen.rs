@@ -68,9 +68,26 @@ pub struct Report {
     pub surface: Vec<String>,
 }
 
-/// The workspace root, found from this crate's manifest so the command works from any folder.
-pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_owned).unwrap_or_default()
+/// The workspace this command runs in, found at run time from the current directory (see
+/// [`find_workspace`]): a binary built in one checkout and run in another (a shared target
+/// folder, a copied `target/`) works on the checkout it is run in.
+pub fn workspace_root() -> Result<PathBuf> {
+    let here = std::env::current_dir().map_err(|e| anyhow!("cannot read the current directory: {e}"))?;
+    find_workspace(&here)
+}
+
+/// The nearest folder at or above `from` whose `Cargo.toml` declares a workspace with an
+/// `xtask` member: this project's workspace.
+pub fn find_workspace(from: &Path) -> Result<PathBuf> {
+    for dir in from.ancestors() {
+        let Ok(text) = std::fs::read_to_string(dir.join("Cargo.toml")) else { continue };
+        let Ok(manifest) = text.parse::<toml::Table>() else { continue };
+        let members = manifest.get("workspace").and_then(|w| w.get("members")).and_then(toml::Value::as_array);
+        if members.is_some_and(|m| m.iter().any(|member| member.as_str() == Some("xtask"))) {
+            return Ok(dir.to_owned());
+        }
+    }
+    bail!("{} is not inside the ePayment toolkit's workspace: run cargo xtask in the checkout", from.display())
 }
 
 /// Renders every target's module for the given options, and (last) the effective ePayment

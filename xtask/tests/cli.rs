@@ -35,7 +35,7 @@ fn write(dir: &Path, name: &str, text: &str) -> std::path::PathBuf {
 
 /// Our own ePayment document with `edit` applied, written as JSON.
 fn edited_spec(dir: &Path, edit: impl FnOnce(&mut serde_json::Value)) -> std::path::PathBuf {
-    let mut doc = Document::load(&regen::workspace_root().join("openapi/epayment.yaml")).expect("spec").value;
+    let mut doc = Document::load(&regen::workspace_root().expect("run in the workspace").join("openapi/epayment.yaml")).expect("spec").value;
     edit(&mut doc);
     write(dir, "edited.json", &serde_json::to_string_pretty(&doc).expect("json"))
 }
@@ -118,4 +118,24 @@ fn stale_code_fails_check_with_a_diff_naming_the_change() {
     assert!(stderr.contains("stale generated code: crates/epayment-api/src/generated/epayment.rs"), "{stderr}");
     assert!(stdout.contains("+        pub settled_amount: ::std::option::Option<Amount>,"), "{stdout}");
     assert!(!stderr.contains("access_token.rs"), "{stderr}");
+}
+
+#[test]
+fn outside_the_workspace_it_refuses_in_one_line() {
+    let elsewhere = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .current_dir(elsewhere.path())
+        .args(["regen", "--check"])
+        .output()
+        .expect("runs");
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("is not inside the ePayment toolkit's workspace") && stderr.lines().count() == 1, "{stderr}");
+}
+
+#[test]
+fn the_workspace_is_found_from_any_folder_inside_it() {
+    let root = xtask::regen::workspace_root().unwrap();
+    assert_eq!(xtask::regen::find_workspace(&root.join("xtask/src")).unwrap(), root);
+    assert!(xtask::regen::find_workspace(std::path::Path::new("/")).is_err());
 }

@@ -61,7 +61,7 @@ fn marked_rules(root: &Path) -> BTreeSet<String> {
 
 #[test]
 fn every_rule_in_the_model_has_a_row() {
-    let root = workspace_root();
+    let root = workspace_root().expect("run in the workspace");
     let rows = rows(&root);
     assert!(rows.len() >= 40, "the ledger has {} rows", rows.len());
     let listed: BTreeSet<String> = rows.iter().map(|r| r.rule.clone()).collect();
@@ -72,7 +72,7 @@ fn every_rule_in_the_model_has_a_row() {
 
 #[test]
 fn every_row_names_tests_that_exist() {
-    let root = workspace_root();
+    let root = workspace_root().expect("run in the workspace");
     for row in rows(&root) {
         if row.tests.is_empty() {
             assert!(row.does.starts_with("Not modelled"), "{}: a modelled rule needs a test", row.rule);
@@ -117,7 +117,7 @@ fn scenario_tags(text: &str, name: &str) -> Vec<String> {
 
 #[test]
 fn scenarios_that_pin_a_choice_say_so() {
-    let root = workspace_root();
+    let root = workspace_root().expect("run in the workspace");
     for row in rows(&root).iter().filter(|r| r.authority.starts_with("our choice")) {
         for test in row.tests.iter().filter(|t| t.contains(".feature::")) {
             let (file, name) = test.split_once("::").unwrap_or_default();

@@ -4,7 +4,7 @@ use xtask::regen::{self, Options};
 
 #[test]
 fn committed_client_is_current() {
-    let root = regen::workspace_root();
+    let root = regen::workspace_root().expect("run in the workspace");
     let report = regen::run(&root, &Options { check: true, ..Options::default() }).expect("regen --check runs");
     for (_, diff) in &report.stale {
         eprintln!("{diff}");
@@ -17,7 +17,7 @@ fn committed_client_is_current() {
 
 #[test]
 fn two_renders_give_identical_bytes() {
-    let root = regen::workspace_root();
+    let root = regen::workspace_root().expect("run in the workspace");
     let first = regen::render_all(&root, &Options::default()).expect("first render");
     let second = regen::render_all(&root, &Options::default()).expect("second render");
     assert_eq!(first, second);
@@ -25,7 +25,7 @@ fn two_renders_give_identical_bytes() {
 
 #[test]
 fn header_names_the_command_inputs_and_digests() {
-    let root = regen::workspace_root();
+    let root = regen::workspace_root().expect("run in the workspace");
     let rendered = regen::render_all(&root, &Options::default()).expect("render");
     let epayment = &rendered[0].contents;
     let header: Vec<&str> = epayment.lines().take_while(|l| l.starts_with("//")).collect();
@@ -39,7 +39,7 @@ fn header_names_the_command_inputs_and_digests() {
 
 #[test]
 fn capture_cancel_and_refund_are_typed() {
-    let root = regen::workspace_root();
+    let root = regen::workspace_root().expect("run in the workspace");
     let rendered = regen::render_all(&root, &Options::default()).expect("render");
     let code = &rendered[0].contents;
     for op in ["CapturePayment", "CancelPayment", "RefundPayment"] {
