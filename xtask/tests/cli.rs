@@ -35,7 +35,9 @@ fn write(dir: &Path, name: &str, text: &str) -> std::path::PathBuf {
 
 /// Our own ePayment document with `edit` applied, written as JSON.
 fn edited_spec(dir: &Path, edit: impl FnOnce(&mut serde_json::Value)) -> std::path::PathBuf {
-    let mut doc = Document::load(&regen::workspace_root().expect("run in the workspace").join("openapi/epayment.yaml")).expect("spec").value;
+    let mut doc = Document::load(&regen::workspace_root().expect("run in the workspace").join("openapi/epayment.yaml"))
+        .expect("spec")
+        .value;
     edit(&mut doc);
     write(dir, "edited.json", &serde_json::to_string_pretty(&doc).expect("json"))
 }
@@ -130,7 +132,10 @@ fn outside_the_workspace_it_refuses_in_one_line() {
         .expect("runs");
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("is not inside the ePayment toolkit's workspace") && stderr.lines().count() == 1, "{stderr}");
+    assert!(
+        stderr.contains("is not inside the ePayment toolkit's workspace") && stderr.lines().count() == 1,
+        "{stderr}"
+    );
 }
 
 #[test]

@@ -43,10 +43,10 @@ impl Environment {
     }
 }
 
-/// The API keys of a sales unit. The secret and the subscription key never show in `Debug`
-/// output, logs or errors.
+/// The API keys of a sales unit, as [`ClientBuilder::credentials`] keeps them. The secret and
+/// the subscription key never show in `Debug` output, logs or errors.
 #[derive(Clone)]
-pub struct Credentials {
+pub(crate) struct Credentials {
     pub(crate) client_id: String,
     pub(crate) client_secret: SecretString,
     pub(crate) subscription_key: SecretString,
@@ -54,7 +54,7 @@ pub struct Credentials {
 
 impl Credentials {
     /// Keys as found on the portal.
-    pub fn new(
+    pub(crate) fn new(
         client_id: impl Into<String>,
         client_secret: impl Into<String>,
         subscription_key: impl Into<String>,
@@ -64,11 +64,6 @@ impl Credentials {
             client_secret: SecretString::from(client_secret.into()),
             subscription_key: SecretString::from(subscription_key.into()),
         }
-    }
-
-    /// The client id (not a secret).
-    pub fn client_id(&self) -> &str {
-        &self.client_id
     }
 }
 

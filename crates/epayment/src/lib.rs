@@ -53,7 +53,7 @@ mod sleep;
 mod token;
 
 pub use client::Client;
-pub use config::{ClientBuilder, ConfigError, Credentials, Environment, env};
+pub use config::{ClientBuilder, ConfigError, Environment, env};
 pub use error::{Error, ErrorCode, FieldError, InputError, Problem};
 pub use ids::{IdempotencyKey, MerchantSerialNumber, Reference};
 pub use model::{Adjustment, Aggregate, CreatedPayment, EventName, Payment, PaymentEvent, State};

@@ -26,6 +26,68 @@ where
     T::try_from(value.as_ref()).map_err(|_| InputError::new(field, value.as_ref(), "refused by the document's schema"))
 }
 
+/// What every operation's request carries besides its own input. Owned, so that each attempt's
+/// request future can keep it.
+#[derive(Clone)]
+struct Call {
+    msn: String,
+    subscription_key: String,
+    /// The operation's Idempotency-Key; empty for reads and force approve.
+    idempotency_key: String,
+}
+
+impl Client {
+    /// The one path from an operation into the retry loop: checks the reference, then sends
+    /// `request(api, reference, call, input)` on every attempt with the same input and key.
+    async fn send_operation<T, E, I, F, Fut>(
+        &self,
+        id: &'static str,
+        reference: &Reference,
+        key: Option<&IdempotencyKey>,
+        input: I,
+        request: F,
+    ) -> Result<T, Error>
+    where
+        I: Clone,
+        F: Fn(epayment_api::epayment::Client, types::Reference, Call, I) -> Fut,
+        Fut: Future<Output = Result<epayment_api::epayment::ResponseValue<T>, epayment_api::epayment::Error<E>>>,
+        E: serde::Serialize,
+    {
+        let checked: types::Reference = generated("reference", reference)?;
+        let call = Call {
+            msn: self.merchant_serial_number().as_str().to_owned(),
+            subscription_key: self.subscription_key().to_owned(),
+            idempotency_key: key.map_or("", IdempotencyKey::as_str).to_owned(),
+        };
+        let operation = Operation { id, reference: Some(reference), idempotency_key: key };
+        self.execute(operation, |api| request(api, checked.clone(), call.clone(), input.clone())).await
+    }
+
+    /// Capture, refund or cancel: a key (random unless given) and an adjustment back.
+    async fn adjust<I, F, Fut>(
+        &self,
+        id: &'static str,
+        reference: &Reference,
+        key: Option<IdempotencyKey>,
+        body: I,
+        request: F,
+    ) -> Result<Adjustment, Error>
+    where
+        I: Clone,
+        F: Fn(epayment_api::epayment::Client, types::Reference, Call, I) -> Fut,
+        Fut: Future<
+            Output = Result<
+                epayment_api::epayment::ResponseValue<types::ModificationResponse>,
+                epayment_api::epayment::Error<types::Problem>,
+            >,
+        >,
+    {
+        let key = key.unwrap_or_else(IdempotencyKey::random);
+        let answer = self.send_operation(id, reference, Some(&key), body, request).await?;
+        Ok(answer.into())
+    }
+}
+
 macro_rules! into_future {
     ($builder:ident, $output:ty) => {
         impl<'a> IntoFuture for $builder<'a> {
@@ -97,20 +159,10 @@ impl Client {
 
     /// Reads a payment: state, amount and aggregate.
     pub async fn payment(&self, reference: &Reference) -> Result<Payment, Error> {
-        let r: types::Reference = generated("reference", reference)?;
-        let operation = Operation { id: "getPayment", reference: Some(reference), idempotency_key: None };
-        let (msn, key) = (self.merchant_serial_number().as_str(), self.subscription_key());
         let answer = self
-            .execute(operation, move |api| {
-                let r = r.clone();
-                async move {
-                    api.get_payment()
-                        .reference(r)
-                        .merchant_serial_number(msn)
-                        .ocp_apim_subscription_key(key)
-                        .send()
-                        .await
-                }
+            .send_operation("getPayment", reference, None, (), |api, r, call, ()| async move {
+                let request = api.get_payment().reference(r);
+                request.merchant_serial_number(call.msn).ocp_apim_subscription_key(call.subscription_key).send().await
             })
             .await?;
         Ok(answer.into())
@@ -118,20 +170,10 @@ impl Client {
 
     /// Reads a payment's event log, oldest first.
     pub async fn events(&self, reference: &Reference) -> Result<Vec<PaymentEvent>, Error> {
-        let r: types::Reference = generated("reference", reference)?;
-        let operation = Operation { id: "getPaymentEventLog", reference: Some(reference), idempotency_key: None };
-        let (msn, key) = (self.merchant_serial_number().as_str(), self.subscription_key());
         let events = self
-            .execute(operation, move |api| {
-                let r = r.clone();
-                async move {
-                    api.get_payment_event_log()
-                        .reference(r)
-                        .merchant_serial_number(msn)
-                        .ocp_apim_subscription_key(key)
-                        .send()
-                        .await
-                }
+            .send_operation("getPaymentEventLog", reference, None, (), |api, r, call, ()| async move {
+                let request = api.get_payment_event_log().reference(r);
+                request.merchant_serial_number(call.msn).ocp_apim_subscription_key(call.subscription_key).send().await
             })
             .await?;
         Ok(events.into_iter().map(PaymentEvent::from).collect())
@@ -163,7 +205,6 @@ impl Client {
             )
             .into());
         }
-        let r: types::Reference = generated("reference", reference)?;
         let phone: types::CustomerPhoneNumberPhoneNumber = generated("phone number", check_phone(phone_number)?)?;
         let body = types::ForceApprove {
             customer: Some(types::Customer::CustomerPhoneNumber(types::CustomerPhoneNumber {
@@ -171,19 +212,9 @@ impl Client {
             })),
             token: None,
         };
-        let operation = Operation { id: "forceApprove", reference: Some(reference), idempotency_key: None };
-        let (msn, key) = (self.merchant_serial_number().as_str(), self.subscription_key());
-        self.execute(operation, move |api| {
-            let (r, body) = (r.clone(), body.clone());
-            async move {
-                api.force_approve()
-                    .reference(r)
-                    .merchant_serial_number(msn)
-                    .ocp_apim_subscription_key(key)
-                    .body(body)
-                    .send()
-                    .await
-            }
+        self.send_operation("forceApprove", reference, None, body, |api, r, call, body| async move {
+            let request = api.force_approve().reference(r).body(body);
+            request.merchant_serial_number(call.msn).ocp_apim_subscription_key(call.subscription_key).send().await
         })
         .await
     }
@@ -198,8 +229,9 @@ fn check_phone(phone: &str) -> Result<&str, InputError> {
     }
 }
 
-macro_rules! adjustment_send {
-    ($builder:ident, $op:literal, $method:ident, $make_body:expr) => {
+/// `idempotency_key` on the adjustment builders.
+macro_rules! with_idempotency_key {
+    ($($builder:ident),*) => {$(
         impl<'a> $builder<'a> {
             /// Uses `key` instead of a random one. Give the same key when you retry this
             /// operation yourself (after a restart, say): the API applies it once.
@@ -207,48 +239,43 @@ macro_rules! adjustment_send {
                 self.key = Some(key);
                 self
             }
-
-            /// Checks the input, then sends, retrying as the client's policy says.
-            pub async fn send(self) -> Result<Adjustment, Error> {
-                self.amount.validate()?;
-                let reference: types::Reference = generated("reference", &self.reference)?;
-                let key = self.key.unwrap_or_else(IdempotencyKey::random);
-                let make_body: fn(types::Amount) -> _ = $make_body;
-                let body = make_body(types::Amount::from(self.amount));
-                let client = self.client;
-                let operation = Operation { id: $op, reference: Some(&self.reference), idempotency_key: Some(&key) };
-                let (msn, sub, key_text) =
-                    (client.merchant_serial_number().as_str(), client.subscription_key(), key.as_str());
-                let answer = client
-                    .execute(operation, move |api| {
-                        let (reference, body) = (reference.clone(), body.clone());
-                        async move {
-                            api.$method()
-                                .reference(reference)
-                                .merchant_serial_number(msn)
-                                .ocp_apim_subscription_key(sub)
-                                .idempotency_key(key_text)
-                                .body(body)
-                                .send()
-                                .await
-                        }
-                    })
-                    .await?;
-                Ok(answer.into())
-            }
         }
-        into_future!($builder, Adjustment);
-    };
+    )*};
 }
 
-adjustment_send!(Capture, "capturePayment", capture_payment, |amount| types::CaptureModificationRequest {
-    modification_amount: amount
-});
-adjustment_send!(Refund, "refundPayment", refund_payment, |amount| types::RefundModificationRequest {
-    modification_amount: amount
-});
+with_idempotency_key!(Capture, Refund, Cancel);
 
-impl<'a> Cancel<'a> {
+impl Capture<'_> {
+    /// Checks the input, then sends, retrying as the client's policy says.
+    pub async fn send(self) -> Result<Adjustment, Error> {
+        self.amount.validate()?;
+        let body = types::CaptureModificationRequest { modification_amount: self.amount.into() };
+        self.client
+            .adjust("capturePayment", &self.reference, self.key, body, |api, r, call, body| async move {
+                let request = api.capture_payment().reference(r).idempotency_key(call.idempotency_key).body(body);
+                request.merchant_serial_number(call.msn).ocp_apim_subscription_key(call.subscription_key).send().await
+            })
+            .await
+    }
+}
+into_future!(Capture, Adjustment);
+
+impl Refund<'_> {
+    /// Checks the input, then sends, retrying as the client's policy says.
+    pub async fn send(self) -> Result<Adjustment, Error> {
+        self.amount.validate()?;
+        let body = types::RefundModificationRequest { modification_amount: self.amount.into() };
+        self.client
+            .adjust("refundPayment", &self.reference, self.key, body, |api, r, call, body| async move {
+                let request = api.refund_payment().reference(r).idempotency_key(call.idempotency_key).body(body);
+                request.merchant_serial_number(call.msn).ocp_apim_subscription_key(call.subscription_key).send().await
+            })
+            .await
+    }
+}
+into_future!(Refund, Adjustment);
+
+impl Cancel<'_> {
     /// Cancel only if the payment is not authorized yet; on an authorized payment the API
     /// refuses (error 6060) and nothing is released.
     pub fn transaction_only(mut self) -> Self {
@@ -256,37 +283,15 @@ impl<'a> Cancel<'a> {
         self
     }
 
-    /// Uses `key` instead of a random one.
-    pub fn idempotency_key(mut self, key: IdempotencyKey) -> Self {
-        self.key = Some(key);
-        self
-    }
-
     /// Sends, retrying as the client's policy says.
     pub async fn send(self) -> Result<Adjustment, Error> {
-        let reference: types::Reference = generated("reference", &self.reference)?;
-        let key = self.key.unwrap_or_else(IdempotencyKey::random);
         let body = types::CancelModificationRequest { cancel_transaction_only: Some(self.transaction_only) };
-        let client = self.client;
-        let operation =
-            Operation { id: "cancelPayment", reference: Some(&self.reference), idempotency_key: Some(&key) };
-        let (msn, sub, key_text) = (client.merchant_serial_number().as_str(), client.subscription_key(), key.as_str());
-        let answer = client
-            .execute(operation, move |api| {
-                let (reference, body) = (reference.clone(), body.clone());
-                async move {
-                    api.cancel_payment()
-                        .reference(reference)
-                        .merchant_serial_number(msn)
-                        .ocp_apim_subscription_key(sub)
-                        .idempotency_key(key_text)
-                        .body(body)
-                        .send()
-                        .await
-                }
+        self.client
+            .adjust("cancelPayment", &self.reference, self.key, body, |api, r, call, body| async move {
+                let request = api.cancel_payment().reference(r).idempotency_key(call.idempotency_key).body(body);
+                request.merchant_serial_number(call.msn).ocp_apim_subscription_key(call.subscription_key).send().await
             })
-            .await?;
-        Ok(answer.into())
+            .await
     }
 }
 into_future!(Cancel, Adjustment);
@@ -364,22 +369,11 @@ impl<'a> CreatePayment<'a> {
     pub async fn send(self) -> Result<CreatedPayment, Error> {
         let body = self.request()?;
         let key = self.key.unwrap_or_else(IdempotencyKey::random);
-        let client = self.client;
-        let operation =
-            Operation { id: "createPayment", reference: Some(&self.reference), idempotency_key: Some(&key) };
-        let (msn, sub, key_text) = (client.merchant_serial_number().as_str(), client.subscription_key(), key.as_str());
-        let created = client
-            .execute(operation, move |api| {
-                let body = body.clone();
-                async move {
-                    api.create_payment()
-                        .merchant_serial_number(msn)
-                        .ocp_apim_subscription_key(sub)
-                        .idempotency_key(key_text)
-                        .body(body)
-                        .send()
-                        .await
-                }
+        let created = self
+            .client
+            .send_operation("createPayment", &self.reference, Some(&key), body, |api, _, call, body| async move {
+                let request = api.create_payment().idempotency_key(call.idempotency_key).body(body);
+                request.merchant_serial_number(call.msn).ocp_apim_subscription_key(call.subscription_key).send().await
             })
             .await?;
         Ok(CreatedPayment { reference: created.reference.to_string(), redirect_url: created.redirect_url })
