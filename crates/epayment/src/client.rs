@@ -135,6 +135,11 @@ impl Client {
         &self.inner.msn
     }
 
+    /// What the client waits on between retries and polls.
+    pub(crate) fn sleeper(&self) -> &dyn AsyncSleep {
+        self.inner.sleeper.as_ref()
+    }
+
     pub(crate) fn subscription_key(&self) -> &str {
         self.inner.credentials.subscription_key.expose_secret()
     }

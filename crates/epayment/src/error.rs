@@ -48,6 +48,26 @@ pub enum Error {
         /// The operation id.
         operation: &'static str,
     },
+    /// [`Client::wait_for`](crate::Client::wait_for) with [`Until::Authorized`](crate::Until):
+    /// the payment ended without the customer's approval (aborted, expired or terminated).
+    #[error("payment {reference} ended {state} without being authorized")]
+    NotAuthorized {
+        /// The payment's reference.
+        reference: String,
+        /// The state it ended in.
+        state: crate::State,
+    },
+    /// [`Client::wait_for`](crate::Client::wait_for): the deadline passed while the payment
+    /// was still waiting for the customer.
+    #[error("payment {reference} was still {state} after {} s", waited.as_secs())]
+    DeadlinePassed {
+        /// The payment's reference.
+        reference: String,
+        /// Its state at the last read.
+        state: crate::State,
+        /// How long was waited, on the client's sleeper's clock.
+        waited: std::time::Duration,
+    },
     /// An answer that does not decode as the document says.
     #[error("{operation}: could not decode the answer (HTTP {status}): {message}; body: {body}")]
     Decode {
@@ -69,7 +89,11 @@ impl Error {
         match self {
             Error::Transport { .. } | Error::Timeout { .. } => true,
             Error::Api(problem) => problem.is_retryable(),
-            Error::InvalidInput(_) | Error::Auth { .. } | Error::Decode { .. } => false,
+            Error::InvalidInput(_)
+            | Error::Auth { .. }
+            | Error::Decode { .. }
+            | Error::NotAuthorized { .. }
+            | Error::DeadlinePassed { .. } => false,
         }
     }
 

@@ -51,6 +51,7 @@ mod ops;
 mod retry;
 mod sleep;
 mod token;
+mod wait;
 
 pub use client::Client;
 pub use config::{ClientBuilder, ConfigError, Environment, env};
@@ -61,6 +62,7 @@ pub use money::{Amount, Currency, MAX_MINOR_UNITS};
 pub use ops::{Cancel, Capture, CreatePayment, Refund, UserFlow};
 pub use retry::RetryPolicy;
 pub use sleep::{AsyncSleep, Sleep, TokioSleep};
+pub use wait::Until;
 
 /// Verifying webhook deliveries (and signing them, for tests): the `epayment-webhooks` crate,
 /// which a service that only receives webhooks can depend on alone.

@@ -1,0 +1,69 @@
+//! Polling a payment until the customer has acted: the fallback Vipps MobilePay asks
+//! integrators to keep beside webhooks.
+
+use std::time::Duration;
+
+use tokio::time::Instant;
+
+use crate::client::Client;
+use crate::error::Error;
+use crate::ids::Reference;
+use crate::model::{Payment, State};
+
+/// What [`Client::wait_for`] waits for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Until {
+    /// The customer approved: the state is AUTHORIZED. A payment that ends another way
+    /// (aborted, expired, terminated) is [`Error::NotAuthorized`].
+    Authorized,
+    /// Any final state: AUTHORIZED, ABORTED, EXPIRED or TERMINATED.
+    Final,
+}
+
+/// The first wait between reads: the API allows 120 reads a minute per payment, so two a
+/// second at most.
+const FIRST_WAIT: Duration = Duration::from_millis(500);
+/// Waits grow by half each time, up to this.
+const LONGEST_WAIT: Duration = Duration::from_secs(10);
+
+impl Client {
+    /// Reads the payment until it is [`Until::Authorized`] or [`Until::Final`], waiting between
+    /// reads from half a second up to ten (well under the API's 120 reads a minute), and at most
+    /// `deadline` in all, counted on the client's sleeper's clock. A rate-limited read is
+    /// retried after its `Retry-After` like any other call.
+    ///
+    /// ```no_run
+    /// # async fn f(client: epayment::Client) -> Result<(), epayment::Error> {
+    /// use std::time::Duration;
+    /// use epayment::{Reference, Until};
+    /// let reference = Reference::new("order-1234-abcd")?;
+    /// let payment = client.wait_for(&reference, Until::Authorized, Duration::from_secs(600)).await?;
+    /// println!("authorized: {}", payment.aggregate.authorized);
+    /// # Ok(()) }
+    /// ```
+    pub async fn wait_for(&self, reference: &Reference, until: Until, deadline: Duration) -> Result<Payment, Error> {
+        let started = Instant::now();
+        let real_time = self.sleeper().is_real_time();
+        let (mut waited, mut wait) = (Duration::ZERO, FIRST_WAIT);
+        loop {
+            let payment = self.payment(reference).await?;
+            match (payment.state, until) {
+                (State::Created, _) => {}
+                (State::Authorized, _) | (_, Until::Final) => return Ok(payment),
+                (state, Until::Authorized) => {
+                    return Err(Error::NotAuthorized { reference: reference.as_str().to_owned(), state });
+                }
+            }
+            let elapsed = if real_time { started.elapsed() } else { started.elapsed() + waited };
+            let Some(left) = deadline.checked_sub(elapsed).filter(|left| !left.is_zero()) else {
+                let reference = reference.as_str().to_owned();
+                return Err(Error::DeadlinePassed { reference, state: payment.state, waited: elapsed });
+            };
+            let this_wait = wait.min(left);
+            self.sleeper().sleep(this_wait).await;
+            waited += this_wait;
+            wait = (wait + wait / 2).min(LONGEST_WAIT);
+        }
+    }
+}
