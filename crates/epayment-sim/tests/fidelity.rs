@@ -4,50 +4,21 @@
 
 mod common;
 
-use common::{MSN, authorized, authorized_as, token};
+use common::{Api, MSN, Reply};
 use epayment_sim::{Endpoint, Fault, Simulator};
 use serde_json::{Value, json};
 
 const REF: &str = "order-1234-abcd";
 
-struct Api {
-    sim: Simulator,
-    http: reqwest::Client,
-    token: String,
-}
-
-struct Reply {
-    status: u16,
-    body: Value,
-}
-
-impl Reply {
-    fn code(&self) -> Option<&str> {
-        let details = self.body.get("extraDetails")?.as_array()?;
-        details.iter().find(|d| d["name"] == "ErrorCode").and_then(|d| d["reason"].as_str())
-    }
-}
-
 /// A simulator without rate limits: these tests pin other rules, with more than five calls a
 /// minute on one payment; `tests/time.rs` pins the limits.
 async fn api() -> Api {
-    let sim = Simulator::builder().rate_limits(false).start().await;
-    let http = reqwest::Client::new();
-    let token = token(&sim, &http).await;
-    Api { sim, http, token }
+    Api::on(Simulator::builder().rate_limits(false).start().await).await
 }
 
 impl Api {
     async fn post_as(&self, msn: &str, path: &str, key: Option<&str>, body: Value) -> Reply {
-        let url = format!("{}{path}", self.sim.epayment_url());
-        let mut request = authorized_as(&self.sim, &self.token, msn, self.http.post(url));
-        if let Some(key) = key {
-            request = request.header("Idempotency-Key", key);
-        }
-        let answer = request.json(&body).send().await.expect("an answer");
-        let status = answer.status().as_u16();
-        let bytes = answer.bytes().await.expect("a body");
-        Reply { status, body: serde_json::from_slice(&bytes).unwrap_or(Value::Null) }
+        self.send(msn, reqwest::Method::POST, path, key, Some(body)).await
     }
 
     async fn post(&self, path: &str, key: Option<&str>, body: Value) -> Reply {
@@ -55,8 +26,7 @@ impl Api {
     }
 
     async fn get(&self, path: &str) -> Value {
-        let url = format!("{}{path}", self.sim.epayment_url());
-        authorized(&self.sim, &self.token, self.http.get(url)).send().await.unwrap().json().await.unwrap()
+        self.send(MSN, reqwest::Method::GET, path, None, None).await.body
     }
 
     async fn create(&self, value: i64) -> Reply {

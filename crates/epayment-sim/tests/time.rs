@@ -6,7 +6,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{MSN, authorized_as, token};
+use common::{Api, MSN, Reply, authorized_as};
 use epayment_sim::{ModelConfig, Simulator};
 use serde_json::{Value, json};
 use wiremock::matchers::{body_string_contains, method};
@@ -26,55 +26,7 @@ async fn virtual_sim(rate_limits: bool) -> Simulator {
     Simulator::builder().model(config).rate_limits(rate_limits).start().await
 }
 
-struct Api {
-    sim: Simulator,
-    http: reqwest::Client,
-    token: String,
-}
-
-struct Reply {
-    status: u16,
-    retry_after: Option<String>,
-    body: Value,
-}
-
-impl Reply {
-    fn code(&self) -> Option<&str> {
-        let details = self.body.get("extraDetails")?.as_array()?;
-        details.iter().find(|d| d["name"] == "ErrorCode").and_then(|d| d["reason"].as_str())
-    }
-}
-
 impl Api {
-    async fn on(sim: Simulator) -> Self {
-        let http = reqwest::Client::new();
-        let token = token(&sim, &http).await;
-        Self { sim, http, token }
-    }
-
-    async fn send(
-        &self,
-        msn: &str,
-        method: reqwest::Method,
-        path: &str,
-        key: Option<&str>,
-        body: Option<Value>,
-    ) -> Reply {
-        let url = format!("{}{path}", self.sim.epayment_url());
-        let mut request = authorized_as(&self.sim, &self.token, msn, self.http.request(method, url));
-        if let Some(key) = key {
-            request = request.header("Idempotency-Key", key);
-        }
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        let answer = request.send().await.expect("an answer");
-        let status = answer.status().as_u16();
-        let retry_after = answer.headers().get("retry-after").map(|v| v.to_str().unwrap().to_owned());
-        let bytes = answer.bytes().await.unwrap();
-        Reply { status, retry_after, body: serde_json::from_slice(&bytes).unwrap_or(Value::Null) }
-    }
-
     async fn create(&self, msn: &str, currency: &str) -> Reply {
         let body = json!({"amount": {"currency": currency, "value": 1000}, "paymentMethod": {"type": "WALLET"},
             "reference": REF, "userFlow": "QR"});

@@ -44,3 +44,65 @@ pub fn authorized_as(
         .header("Ocp-Apim-Subscription-Key", sim.credentials().subscription_key)
         .header("Merchant-Serial-Number", msn)
 }
+
+/// A simulator with a token, for tests that speak HTTP to it.
+pub struct Api {
+    /// The simulator.
+    pub sim: Simulator,
+    /// A plain HTTP client (never the `epayment` client: a client bug must not hide a
+    /// simulator bug).
+    pub http: reqwest::Client,
+    /// A bearer token from the simulator.
+    pub token: String,
+}
+
+/// An answer, its body parsed as JSON (`Null` when it is not).
+pub struct Reply {
+    /// HTTP status.
+    pub status: u16,
+    /// `Retry-After`, if the answer had one.
+    pub retry_after: Option<String>,
+    /// The body.
+    pub body: Value,
+}
+
+impl Reply {
+    /// The `ErrorCode` of a problem document.
+    pub fn code(&self) -> Option<&str> {
+        let details = self.body.get("extraDetails")?.as_array()?;
+        details.iter().find(|d| d["name"] == "ErrorCode").and_then(|d| d["reason"].as_str())
+    }
+}
+
+impl Api {
+    /// A token for `sim`.
+    pub async fn on(sim: Simulator) -> Self {
+        let http = reqwest::Client::new();
+        let token = token(&sim, &http).await;
+        Self { sim, http, token }
+    }
+
+    /// Sends `method path` (below the ePayment base) as sales unit `msn`.
+    pub async fn send(
+        &self,
+        msn: &str,
+        method: reqwest::Method,
+        path: &str,
+        key: Option<&str>,
+        body: Option<Value>,
+    ) -> Reply {
+        let url = format!("{}{path}", self.sim.epayment_url());
+        let mut request = authorized_as(&self.sim, &self.token, msn, self.http.request(method, url));
+        if let Some(key) = key {
+            request = request.header("Idempotency-Key", key);
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let answer = request.send().await.expect("an answer");
+        let status = answer.status().as_u16();
+        let retry_after = answer.headers().get("retry-after").and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let bytes = answer.bytes().await.expect("a body");
+        Reply { status, retry_after, body: serde_json::from_slice(&bytes).unwrap_or(Value::Null) }
+    }
+}
