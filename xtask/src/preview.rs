@@ -70,7 +70,8 @@ fn standalone_manifest(workspace: &Table, member: &Table) -> Result<String> {
             }
         }
     }
-    if let Some(Value::Table(deps)) = out.get_mut("dependencies") {
+    for table in ["dependencies", "dev-dependencies", "build-dependencies"] {
+        let Some(Value::Table(deps)) = out.get_mut(table) else { continue };
         for (name, spec) in deps.iter_mut() {
             if !is_inherited(spec) {
                 continue;
@@ -87,6 +88,9 @@ fn standalone_manifest(workspace: &Table, member: &Table) -> Result<String> {
                 if let Value::Array(list) = features {
                     list.extend(extra.iter().cloned());
                 }
+            }
+            if let Some(optional) = spec.get("optional") {
+                resolved.insert("optional".to_owned(), optional.clone());
             }
             *spec = Value::Table(resolved);
         }
@@ -105,6 +109,20 @@ fn is_inherited(value: &Value) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_standalone_manifest_inherits_nothing_from_the_workspace() {
+        let root = crate::regen::workspace_root().expect("run in the workspace");
+        let files = crate_files(&root).unwrap();
+        let manifest = &files.iter().find(|f| f.relative == Path::new("Cargo.toml")).unwrap().contents;
+        let parsed: Table = manifest.parse().unwrap();
+        let inherited = |table: &Table| table.values().any(is_inherited);
+        for section in ["package", "dependencies", "dev-dependencies", "build-dependencies"] {
+            if let Some(Value::Table(table)) = parsed.get(section) {
+                assert!(!inherited(table), "{section} still inherits from the workspace:\n{manifest}");
+            }
+        }
+    }
 
     #[test]
     fn every_hand_written_source_is_copied_and_no_generated_one() {
