@@ -250,3 +250,23 @@ fn tokens_expire_on_the_injected_clock() {
     assert_eq!(m.check_bearer(Some("Bearer forged")).unwrap_err().status, 401);
     assert_eq!(m.issue_token(Some("x"), Some(&c.client_secret), Some(&c.subscription_key)).unwrap_err().status, 401);
 }
+
+#[test]
+fn only_payments_still_waiting_for_the_customer_expire() {
+    let start = chrono::DateTime::from_timestamp(1_767_268_800, 0).unwrap();
+    let mut m = Model::new(ModelConfig { start: Some(start), ..ModelConfig::default() });
+    for reference in ["order-0001-wait", "order-0002-okay", "order-0003-stop"] {
+        m.create(MSN, &create_request(reference, 1000), None).expect("created");
+    }
+    m.advance(std::time::Duration::from_secs(300));
+    m.approve(MSN, "order-0002-okay").unwrap();
+    m.cancel(MSN, "order-0003-stop", false, None).unwrap();
+    m.advance(std::time::Duration::from_secs(300));
+    let state = |m: &Model, r: &str| m.payment(MSN, r).unwrap().state;
+    assert_eq!(state(&m, "order-0001-wait"), State::Expired);
+    assert_eq!(state(&m, "order-0002-okay"), State::Authorized);
+    assert_eq!(state(&m, "order-0003-stop"), State::Terminated);
+    let expired_events =
+        m.events(MSN, "order-0002-okay").unwrap().iter().filter(|e| e.name.to_string() == "EXPIRED").count();
+    assert_eq!(expired_events, 0);
+}

@@ -13,7 +13,7 @@ mod rate_limits;
 mod refusal;
 mod tokens;
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -77,6 +77,9 @@ pub struct Model {
     clock: Clock,
     rng: fastrand::Rng,
     payments: BTreeMap<(String, String), Payment>,
+    /// When each created payment expires unless the customer acts, soonest first, so that
+    /// catching up costs what came due, not a scan of every payment.
+    expiries: BTreeSet<(DateTime<Utc>, String, String)>,
     replays: ReplayStore,
     tokens: TokenIssuer,
     sales_units: SalesUnits,
@@ -93,6 +96,7 @@ impl Model {
             rate_limits: rate_limits::RateLimits::new(config.rate_limits),
             rng: fastrand::Rng::with_seed(config.seed),
             payments: BTreeMap::new(),
+            expiries: BTreeSet::new(),
             replays: ReplayStore::default(),
             tokens: TokenIssuer::new(config.credentials, config.token_lifetime),
             sales_units: config.sales_units,

@@ -194,16 +194,16 @@ impl Model {
     // fidelity: payment-expiry
     pub fn catch_up(&mut self) {
         let now = self.now();
-        let due: Vec<(String, String, DateTime<Utc>, i64)> = self
-            .payments
-            .values()
-            .filter(|p| p.state == State::Created && p.created_at + CUSTOMER_TIME <= now)
-            .map(|p| (p.msn.clone(), p.reference.to_string(), p.created_at + CUSTOMER_TIME, p.amount))
-            .collect();
-        for (msn, reference, at, amount) in due {
-            if let Some(payment) = self.payments.get_mut(&(msn.clone(), reference.clone())) {
-                payment.state = State::Expired;
+        while let Some(first) = self.expiries.first().filter(|(at, _, _)| *at <= now).cloned() {
+            self.expiries.remove(&first);
+            let (at, msn, reference) = first;
+            // The customer may have acted, or the merchant cancelled, meanwhile.
+            let Some(payment) = self.payments.get_mut(&(msn.clone(), reference.clone())) else { continue };
+            if payment.state != State::Created {
+                continue;
             }
+            payment.state = State::Expired;
+            let amount = payment.amount;
             self.record_at(&msn, &reference, EventName::Expired, amount, None, true, at);
         }
         self.rate_limits.prune(now);
@@ -311,6 +311,7 @@ impl Model {
                 events: Vec::new(),
             },
         );
+        self.expiries.insert((self.now() + CUSTOMER_TIME, msn.to_owned(), reference.clone()));
         let psp = self.record(msn, &reference, EventName::Created, request.amount.value, key, true);
         if let Some(payment) = self.payments.get_mut(&(msn.to_owned(), reference)) {
             payment.psp_reference = psp;

@@ -31,11 +31,12 @@ impl Limit {
 pub(crate) struct RateLimits {
     enabled: bool,
     windows: HashMap<(Limit, String, String), VecDeque<DateTime<Utc>>>,
+    pruned: Option<DateTime<Utc>>,
 }
 
 impl RateLimits {
     pub(crate) fn new(enabled: bool) -> Self {
-        Self { enabled, windows: HashMap::new() }
+        Self { enabled, windows: HashMap::new(), pruned: None }
     }
 
     /// Counts a call at `now` against `limit` for (`scope`, `reference`), or refuses it with 429
@@ -76,10 +77,15 @@ impl RateLimits {
         Ok(())
     }
 
-    /// Forgets windows whose calls are all older than a minute, so that the table stays as large
-    /// as the set of payments called in the last minute.
+    /// Forgets windows whose calls are all older than a minute, at most once a minute, so that
+    /// the table stays about as large as the set of payments called in the last two minutes
+    /// and a call does not pay for a scan of it.
     pub(crate) fn prune(&mut self, now: DateTime<Utc>) {
         let minute = chrono::Duration::seconds(60);
+        if self.pruned.is_some_and(|last| now - last < minute) {
+            return;
+        }
+        self.pruned = Some(now);
         self.windows.retain(|_, w| w.back().is_some_and(|t| *t + minute > now));
     }
 }
@@ -108,6 +114,14 @@ mod tests {
             off.admit(Limit::Modifying, "123456", "r", t0).unwrap();
         }
         limits.prune(t0 + chrono::Duration::seconds(200));
+        assert!(limits.windows.is_empty());
+        // At most once a minute: a stale window waits for the next prune.
+        let at = |s: i64| t0 + chrono::Duration::seconds(s);
+        limits.admit(Limit::Read, "key", "r", at(300)).unwrap();
+        limits.prune(at(305));
+        limits.prune(at(361));
+        assert_eq!(limits.windows.len(), 1, "stale since 360 s, but the last prune was 56 s ago");
+        limits.prune(at(366));
         assert!(limits.windows.is_empty());
     }
 }
