@@ -104,6 +104,11 @@ impl Payment {
         }
     }
 
+    /// Whether `period` after approval has passed at `now` (never, for a payment not approved).
+    fn period_over(&self, period: chrono::TimeDelta, now: DateTime<Utc>) -> bool {
+        self.authorized_at.is_some_and(|at| at + period <= now)
+    }
+
     /// What may still be captured.
     pub fn capturable(&self) -> i64 {
         self.authorized - self.captured - self.cancelled
@@ -207,12 +212,6 @@ impl Model {
             self.record_at(&msn, &reference, EventName::Expired, amount, None, true, at);
         }
         self.rate_limits.prune(now);
-    }
-
-    /// Whether `payment`'s capture and cancel period is over at `now`.
-    fn capture_period_over(&self, payment: &Payment, now: DateTime<Utc>) -> bool {
-        let period = self.sales_units.market(&payment.msn).capture_period();
-        payment.authorized_at.is_some_and(|at| at + period <= now)
     }
 
     /// An operation that was tried and failed (an injected refusal of capture, refund or
@@ -387,13 +386,11 @@ impl Model {
         key: Option<&str>,
     ) -> Result<types::ModificationResponse, ApiError> {
         let full_only = self.full_capture_only.contains(msn);
-        let now = self.now();
-        if let Some(p) = self.payment(msn, reference).filter(|p| p.state == State::Authorized)
-            && self.capture_period_over(p, now)
-        {
+        let (now, period) = (self.now(), self.sales_units.market(msn).capture_period());
+        let payment = self.get_mut(msn, reference)?;
+        if payment.state == State::Authorized && payment.period_over(period, now) {
             return Err(ApiError::rule(6100, "the capture period is over"));
         }
-        let payment = self.get_mut(msn, reference)?;
         match payment.state {
             // fidelity: capture-before-authorization
             State::Created => return Err(ApiError::rule(6080, "the payment is not authorized yet")),
@@ -437,7 +434,7 @@ impl Model {
         let payment = self.get_mut(msn, reference)?;
         // fidelity: refund-deadline
         // Counted from authorization: our choice where the facts say "within 365 days".
-        if payment.state == State::Authorized && payment.authorized_at.is_some_and(|at| at + REFUND_PERIOD <= now) {
+        if payment.state == State::Authorized && payment.period_over(REFUND_PERIOD, now) {
             return Err(ApiError::rule(6220, "the refund period is over"));
         }
         match payment.state {
@@ -472,17 +469,15 @@ impl Model {
         transaction_only: bool,
         key: Option<&str>,
     ) -> Result<types::ModificationResponse, ApiError> {
-        let now = self.now();
+        let (now, period) = (self.now(), self.sales_units.market(msn).capture_period());
+        let payment = self.get_mut(msn, reference)?;
         // fidelity: cancel-deadline
         // Within 180 days of the reservation and inside the capture period: the capture period,
         // which is never longer than 180 days.
-        if let Some(p) = self.payment(msn, reference).filter(|p| p.state == State::Authorized && p.cancelled == 0)
-            && p.captured < p.authorized
-            && self.capture_period_over(p, now)
-        {
+        let something_to_release = payment.cancelled == 0 && payment.captured < payment.authorized;
+        if payment.state == State::Authorized && something_to_release && payment.period_over(period, now) {
             return Err(ApiError::rule(6030, "the cancel period is over"));
         }
-        let payment = self.get_mut(msn, reference)?;
         let (event, amount) = match payment.state {
             // fidelity: cancel-before-authorization
             State::Created => {
