@@ -19,22 +19,24 @@ pub(super) fn serve(api: &SimulatedApi, route: &Route, request: &Request<Bytes>)
     let checked = check(api, route, request);
     let msn = header(request, "merchant-serial-number").unwrap_or_default().to_owned();
     let key = header(request, "idempotency-key").map(str::to_owned);
-    let reference = route.params.get("Reference").cloned().unwrap_or_default();
     api.with_model(|model| {
         // fidelity: credentials-first
         model.check_bearer(header(request, "authorization"))?;
         model.check_subscription_key(header(request, "ocp-apim-subscription-key"))?;
         let body = checked?;
+        // The payment's reference: in the body of a create (which the document checked), in the
+        // path otherwise.
+        let reference = match route.endpoint {
+            Endpoint::Create => body.as_ref().and_then(|b| b.get("reference")).and_then(Value::as_str),
+            _ => route.params.get("Reference").map(String::as_str),
+        }
+        .unwrap_or_default()
+        .to_owned();
         // fidelity: rate-limit-counting
         // Our choice of what counts: every call that passes the credentials and the schema,
         // refused by the rules or replayed alike; force approve (test only) does not.
         match route.endpoint {
-            Endpoint::Create => {
-                let created =
-                    body.as_ref().and_then(|b| b.get("reference")).and_then(Value::as_str).unwrap_or_default();
-                model.admit(Limit::Modifying, &msn, created)?;
-            }
-            Endpoint::Capture | Endpoint::Refund | Endpoint::Cancel => {
+            Endpoint::Create | Endpoint::Capture | Endpoint::Refund | Endpoint::Cancel => {
                 model.admit(Limit::Modifying, &msn, &reference)?
             }
             Endpoint::Get | Endpoint::Events => {
@@ -48,7 +50,6 @@ pub(super) fn serve(api: &SimulatedApi, route: &Route, request: &Request<Bytes>)
         Ok(match route.endpoint {
             Endpoint::Create => {
                 let request: types::CreatePaymentRequest = decode(bytes)?;
-                let reference = request.reference.to_string();
                 let key = key.unwrap_or_default();
                 let created = model.idempotent((&msn, &reference, &key), Endpoint::Create, request_body, |m| {
                     m.create(&msn, &request, Some(&key))

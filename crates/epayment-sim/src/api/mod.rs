@@ -139,41 +139,36 @@ impl SimulatedApi {
         // fidelity: injected-faults
         // Taken in one step: a queued fault belongs to exactly one request.
         let fault = self.faults().take(route.endpoint);
-        let (outcome, recorded) = match fault {
-            None => {
-                let answer = self.serve(&route, request);
-                (None, answer)
-            }
+        let outcome = match fault {
+            None => Outcome::Respond(self.serve(&route, request)),
             Some(Fault::Fail { status, retry_after }) => {
-                let mut answer = self.problem(request, &ApiError::status(status, None, "injected fault"));
-                if let Some(seconds) = retry_after {
-                    answer.headers.push(("retry-after", seconds.to_string()));
-                }
-                (None, answer)
+                let failure = ApiError { retry_after, ..ApiError::status(status, None, "injected fault") };
+                Outcome::Respond(self.problem(request, &failure))
             }
             Some(Fault::Refuse { status, code }) => {
                 epayment::record_failure(self, &route, request);
                 let refusal = ApiError::status(status, Some(code), "injected refusal");
-                (None, self.problem(request, &refusal))
+                Outcome::Respond(self.problem(request, &refusal))
             }
             Some(Fault::LoseAnswer(LostAnswer::ServerError)) => {
                 let _applied = self.serve(&route, request);
                 let lost = ApiError::internal("injected fault: applied, answer lost");
-                (None, self.problem(request, &lost))
+                Outcome::Respond(self.problem(request, &lost))
             }
             Some(Fault::LoseAnswer(LostAnswer::DroppedConnection)) => {
                 let _applied = self.serve(&route, request);
-                // Recorded with status 0: no answer went out.
-                (Some(Outcome::DropConnection), Answer::empty(0))
+                Outcome::DropConnection
             }
-            Some(Fault::Delay(delay)) => {
-                let answer = self.serve(&route, request);
-                self.record(route.endpoint.id(), request, &answer);
-                return Outcome::RespondAfter(delay, answer);
-            }
+            Some(Fault::Delay(delay)) => Outcome::RespondAfter(delay, self.serve(&route, request)),
         };
-        self.record(route.endpoint.id(), request, &recorded);
-        outcome.unwrap_or(Outcome::Respond(recorded))
+        // A dropped connection is recorded with status 0: no answer went out.
+        let dropped = Answer::empty(0);
+        let recorded = match &outcome {
+            Outcome::Respond(answer) | Outcome::RespondAfter(_, answer) => answer,
+            Outcome::DropConnection => &dropped,
+        };
+        self.record(route.endpoint.id(), request, recorded);
+        outcome
     }
 
     /// A request whose body is over the front's limit: 413, recorded, nothing applied.
