@@ -140,7 +140,6 @@ impl WebhookDispatcher {
         let log = Arc::new(Mutex::new(Vec::new()));
         let registrations = Arc::new(Mutex::new(Vec::new()));
         let worker = Worker {
-            http: None,
             clock,
             schedule,
             lanes: BTreeMap::new(),
@@ -275,15 +274,12 @@ fn uuid_like(rng: &mut fastrand::Rng) -> String {
     uuid::Builder::from_random_bytes(bytes).into_uuid().to_string()
 }
 
-/// One HTTP client for the deliveries of every simulator in the process. Building one (TLS
-/// roots and all) costs about as much CPU as a whole contract scenario, and it keeps nothing of
-/// any simulator: it is a connection pool.
+/// One HTTP client for the deliveries of every simulator in the process, built on the first
+/// delivery. Building one (TLS roots and all) costs about as much CPU as a whole contract
+/// scenario, and it keeps nothing of any simulator: it is a connection pool.
 static DELIVERY_CLIENT: std::sync::OnceLock<reqwest::Client> = std::sync::OnceLock::new();
 
 struct Worker {
-    /// Taken on the first delivery, so that a simulator nobody registers a webhook with never
-    /// builds the shared client.
-    http: Option<reqwest::Client>,
     clock: Clock,
     schedule: RetrySchedule,
     /// By (registration, payment).
@@ -347,8 +343,7 @@ impl Worker {
         let Some(job) = lane.jobs.front() else { return };
         let now = self.clock.now();
         let first = *lane.first_try.get_or_insert(now);
-        let http = self.http.get_or_insert_with(|| DELIVERY_CLIENT.get_or_init(reqwest::Client::new).clone());
-        let status = send(http, job, &self.clock).await;
+        let status = send(DELIVERY_CLIENT.get_or_init(reqwest::Client::new), job, &self.clock).await;
         let Some(lane) = self.lanes.get_mut(key) else { return };
         lane.status = status;
         let delivered = status.is_some_and(|s| (200..300).contains(&s));
