@@ -10,14 +10,13 @@ use epayment_api::access_token;
 use epayment_api::epayment as api;
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderName, HeaderValue, RETRY_AFTER};
 use secrecy::{ExposeSecret as _, SecretString};
-use tokio::time::Instant;
 use tracing::{Instrument as _, field};
 
 use crate::config::{ClientBuilder, ConfigError, Credentials, Environment};
 use crate::error::{Error, InputError, Problem, cut};
 use crate::ids::{IdempotencyKey, MerchantSerialNumber, Reference};
 use crate::retry::{RetryPolicy, parse_retry_after};
-use crate::sleep::AsyncSleep;
+use crate::sleep::{AsyncSleep, Stopwatch};
 use crate::token::{Token, TokenCache};
 
 /// A client of the ePayment API for one merchant serial number.
@@ -182,11 +181,8 @@ impl Client {
         }
         let id = operation.id;
         async move {
-            let started = Instant::now();
-            // The retry budget is counted on the sleeper's clock: real time for tokio's; for a
-            // simulated clock, the real time of the attempts plus the waits as asked.
-            let simulated = !self.inner.sleeper.is_real_time();
-            let mut waited = Duration::ZERO;
+            // The retry budget is counted on the sleeper's clock.
+            let mut clock = Stopwatch::start(self.sleeper());
             let mut attempt = 0;
             let mut renewed_token = false;
             loop {
@@ -214,13 +210,11 @@ impl Client {
                     return Err(error);
                 }
                 let retry_after = error.problem().and_then(|p| p.retry_after);
-                let elapsed = if simulated { started.elapsed() + waited } else { started.elapsed() };
-                let Some(wait) = self.inner.retry.next_wait(attempt, elapsed, retry_after) else {
+                let Some(wait) = self.inner.retry.next_wait(attempt, clock.elapsed(), retry_after) else {
                     return Err(error);
                 };
                 tracing::warn!(%error, wait_ms = wait.as_millis() as u64, "retrying with the same idempotency key");
-                self.inner.sleeper.sleep(wait).await;
-                waited += wait;
+                clock.sleep(wait).await;
             }
         }
         .instrument(span)

@@ -35,3 +35,29 @@ impl AsyncSleep for TokioSleep {
         Box::pin(tokio::time::sleep(duration))
     }
 }
+
+/// Time spent on a sleeper's clock since it was started: real time for a real-time sleeper;
+/// for a simulated one, the real time of the work between waits plus the waits as asked. The
+/// retry budget and `wait_for`'s deadline are both counted this way.
+pub(crate) struct Stopwatch<'s> {
+    sleeper: &'s dyn AsyncSleep,
+    started: tokio::time::Instant,
+    waited: Duration,
+}
+
+impl<'s> Stopwatch<'s> {
+    pub(crate) fn start(sleeper: &'s dyn AsyncSleep) -> Self {
+        Self { sleeper, started: tokio::time::Instant::now(), waited: Duration::ZERO }
+    }
+
+    /// How long it has run, on the sleeper's clock.
+    pub(crate) fn elapsed(&self) -> Duration {
+        if self.sleeper.is_real_time() { self.started.elapsed() } else { self.started.elapsed() + self.waited }
+    }
+
+    /// Waits `duration` on the sleeper, and counts it.
+    pub(crate) async fn sleep(&mut self, duration: Duration) {
+        self.sleeper.sleep(duration).await;
+        self.waited += duration;
+    }
+}

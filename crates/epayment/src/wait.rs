@@ -3,12 +3,11 @@
 
 use std::time::Duration;
 
-use tokio::time::Instant;
-
 use crate::client::Client;
 use crate::error::Error;
 use crate::ids::Reference;
 use crate::model::{Payment, State};
+use crate::sleep::Stopwatch;
 
 /// What [`Client::wait_for`] waits for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -43,9 +42,8 @@ impl Client {
     /// # Ok(()) }
     /// ```
     pub async fn wait_for(&self, reference: &Reference, until: Until, deadline: Duration) -> Result<Payment, Error> {
-        let started = Instant::now();
-        let real_time = self.sleeper().is_real_time();
-        let (mut waited, mut wait) = (Duration::ZERO, FIRST_WAIT);
+        let mut clock = Stopwatch::start(self.sleeper());
+        let mut wait = FIRST_WAIT;
         loop {
             let payment = self.payment(reference).await?;
             match (payment.state, until) {
@@ -55,14 +53,12 @@ impl Client {
                     return Err(Error::NotAuthorized { reference: reference.as_str().to_owned(), state });
                 }
             }
-            let elapsed = if real_time { started.elapsed() } else { started.elapsed() + waited };
+            let elapsed = clock.elapsed();
             let Some(left) = deadline.checked_sub(elapsed).filter(|left| !left.is_zero()) else {
                 let reference = reference.as_str().to_owned();
                 return Err(Error::DeadlinePassed { reference, state: payment.state, waited: elapsed });
             };
-            let this_wait = wait.min(left);
-            self.sleeper().sleep(this_wait).await;
-            waited += this_wait;
+            clock.sleep(wait.min(left)).await;
             wait = (wait + wait / 2).min(LONGEST_WAIT);
         }
     }
