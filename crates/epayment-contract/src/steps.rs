@@ -9,7 +9,7 @@ use epayment::{Amount, Error, EventName, IdempotencyKey, Reference, State, UserF
 use epayment_sim::{Fault, LostAnswer};
 
 use crate::params::{Action, Money, Period, Total};
-use crate::world::PaymentWorld;
+use crate::world::{PaymentWorld, Receiver};
 
 const TEST_PHONE: &str = "4712345678";
 
@@ -265,19 +265,12 @@ async fn failed_event_logged(w: &mut PaymentWorld, name: String, money: Money) {
 async fn webhook_received(w: &mut PaymentWorld, event_type: String, money: Money) {
     let sim = w.sim();
     let receiver = w.receiver.as_ref().unwrap_or_else(|| panic!("webhooks need the simulator"));
-    let verifier = epayment::webhooks::Verifier::new(receiver.secret.clone());
     let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
     loop {
         let delivered = sim.webhooks().deliveries();
-        for request in receiver.server.received().into_iter().filter(|r| r.status < 300) {
-            // The receiver keeps the simulator's time, as a receiver's clock agrees with the API's.
-            let now = SystemTime::from(sim.clock().now());
-            let verified =
-                verifier.verify(&request.method, &request.path_and_query, &request.headers, &request.body, now);
-            let Ok(event) = verified else { continue };
-            if event.event_type() == event_type && Amount::from(&event.amount) == money.0 {
-                return;
-            }
+        let events = accepted_events(sim, receiver);
+        if events.iter().any(|e| e.event_type() == event_type && Amount::from(&e.amount) == money.0) {
+            return;
         }
         let remaining = deadline.saturating_duration_since(tokio::time::Instant::now());
         if remaining.is_zero() {
@@ -308,17 +301,20 @@ async fn webhook_held_back(w: &mut PaymentWorld, event_type: String) {
     })
     .await;
     assert!(failed() > 0, "no delivery failed: nothing is held back");
-    let verifier = epayment::webhooks::Verifier::new(receiver.secret.clone());
-    let now = SystemTime::from(sim.clock().now());
-    let delivered = receiver.server.received().into_iter().filter(|r| r.status < 300).any(|r| {
-        verifier
-            .verify(&r.method, &r.path_and_query, &r.headers, &r.body, now)
-            .is_ok_and(|event| event.event_type() == event_type)
-    });
+    let delivered = accepted_events(sim, receiver).iter().any(|e| e.event_type() == event_type);
     assert!(!delivered, "{event_type} was delivered while an earlier event of the payment had failed");
 }
 
 // ---- helpers -----------------------------------------------------------------------------
+
+/// The events the receiver accepted (answered 2xx) whose signature verifies, at the
+/// simulator's time: a receiver's clock agrees with the API's.
+fn accepted_events(sim: &epayment_sim::Simulator, receiver: &Receiver) -> Vec<epayment::webhooks::WebhookEvent> {
+    let verifier = epayment::webhooks::Verifier::new(receiver.secret.clone());
+    let now = SystemTime::from(sim.clock().now());
+    let accepted = receiver.server.received().into_iter().filter(|r| r.status < 300);
+    accepted.filter_map(|r| verifier.verify(&r.method, &r.path_and_query, &r.headers, &r.body, now).ok()).collect()
+}
 
 /// An event of that name, amount and outcome in the payment's event log.
 async fn assert_event_logged(w: &PaymentWorld, name: &str, amount: &Amount, success: bool) {
