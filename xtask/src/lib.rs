@@ -6,6 +6,7 @@
 //! committed there is current.
 
 pub mod document;
+pub mod external;
 pub mod generate;
 pub mod overlay;
 pub mod preview;

@@ -66,7 +66,40 @@ enum Command {
         /// Show doc changes (descriptions, summaries, examples) too.
         #[arg(long)]
         all: bool,
+        /// Check severities and accepted findings [default: openapi/spec-diff.toml when it exists].
+        #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+        config: Option<PathBuf>,
+        /// Every check at its default severity, nothing ignored.
+        #[arg(long)]
+        no_config: bool,
+        #[command(flatten)]
+        external: ExternalArgs,
     },
+}
+
+/// Where external `$ref`s are read from, offline.
+#[derive(clap::Args, Clone, Debug, Default)]
+struct ExternalArgs {
+    /// Read the document at URL (or under a URL prefix ending in `/`) from FILE (or a folder).
+    /// Repeatable.
+    #[arg(long = "external", value_name = "URL=FILE")]
+    mappings: Vec<String>,
+    /// A TOML file of such mappings: `[external]` then `"URL" = "FILE"` lines.
+    #[arg(long = "external-map", value_name = "FILE")]
+    map: Option<PathBuf>,
+}
+
+impl ExternalArgs {
+    fn refs(&self) -> anyhow::Result<xtask::external::ExternalRefs> {
+        let mut refs = xtask::external::ExternalRefs::new();
+        if let Some(file) = &self.map {
+            refs.add_file(file)?;
+        }
+        for m in &self.mappings {
+            refs.add_arg(m)?;
+        }
+        Ok(refs)
+    }
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -74,6 +107,10 @@ enum Format {
     Text,
     Markdown,
     Json,
+    /// JUnit XML, one test case per check.
+    Junit,
+    /// GitHub Actions annotations.
+    Github,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -107,8 +144,14 @@ fn main() -> ExitCode {
         }
         Command::Steps => cargo_test_contract(&["--write-steps"], &[]),
         Command::TestDocument { out } => test_document(&out),
-        Command::SpecDiff { old, new, overlays, format, fail_on, all } => {
-            return match spec_diff_command(&old, &new, overlays, format, fail_on, all) {
+        Command::SpecDiff { old, new, overlays, format, fail_on, all, config, no_config, external } => {
+            let config = match (config, no_config) {
+                (_, true) => ConfigChoice::None,
+                (Some(path), _) => ConfigChoice::File(path),
+                (None, false) => ConfigChoice::Default,
+            };
+            let options = SpecDiffOptions { overlays, format, fail_on, all, config, external };
+            return match spec_diff_command(&old, &new, options) {
                 Ok(code) => code,
                 Err(e) => {
                     eprintln!("error: {e:#}");
@@ -145,40 +188,65 @@ fn test_document(out: &std::path::Path) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn spec_diff_command(
-    old: &std::path::Path,
-    new: &std::path::Path,
+enum ConfigChoice {
+    Default,
+    File(PathBuf),
+    None,
+}
+
+struct SpecDiffOptions {
     overlays: bool,
     format: Format,
     fail_on: Option<FailOn>,
     all: bool,
+    config: ConfigChoice,
+    external: ExternalArgs,
+}
+
+fn spec_diff_command(
+    old: &std::path::Path,
+    new: &std::path::Path,
+    options: SpecDiffOptions,
 ) -> anyhow::Result<ExitCode> {
-    use xtask::spec_diff;
+    use xtask::spec_diff::{self, Severity, report};
     let root = regen::workspace_root()?;
+    let external = options.external.refs()?;
     let load = |path: &std::path::Path| -> anyhow::Result<serde_json::Value> {
         let doc = xtask::document::Document::load(path)?;
         xtask::document::check_version(path, &doc.value)?;
         let mut value = doc.value;
-        if overlays {
+        // Unmapped external refs stay, compared by URL.
+        external.bundle(&mut value, xtask::external::Unmapped::Keep)?;
+        if options.overlays {
             for overlay in regen::load_overlays(&root.join(regen::TARGETS[0].overlays))? {
                 overlay.apply(&mut value)?;
             }
         }
         Ok(value)
     };
-    let (old, new) = (load(old)?, load(new)?);
-    let changes = spec_diff::diff(&old, &new);
-    let shown = spec_diff::visible(&changes, all);
-    let report = match format {
-        Format::Text => spec_diff::text(&shown),
-        Format::Markdown => spec_diff::markdown(&shown),
-        Format::Json => spec_diff::json_report(&shown),
+    let config = match &options.config {
+        ConfigChoice::None => spec_diff::Config::default(),
+        ConfigChoice::File(path) => spec_diff::Config::load(path)?,
+        ConfigChoice::Default => {
+            let path = root.join(spec_diff::config::DEFAULT_PATH);
+            if path.exists() { spec_diff::Config::load(&path)? } else { spec_diff::Config::default() }
+        }
     };
-    print!("{report}");
-    let failing = match fail_on {
+    let (old_doc, new_doc) = (load(old)?, load(new)?);
+    let changes = spec_diff::diff_with(&old_doc, &new_doc, &config);
+    let shown = report::visible(&changes, options.all);
+    let output = match options.format {
+        Format::Text => report::text(&shown),
+        Format::Markdown => report::markdown(&shown),
+        Format::Json => report::json(&shown),
+        Format::Junit => report::junit(&shown),
+        Format::Github => report::github(&shown, &new.to_string_lossy()),
+    };
+    print!("{output}");
+    let failing = match options.fail_on {
         None => false,
-        Some(FailOn::Breaking) => changes.iter().any(|c| c.severity == spec_diff::Severity::Breaking),
-        Some(FailOn::Any) => changes.iter().any(|c| all || c.severity != spec_diff::Severity::Doc),
+        Some(FailOn::Breaking) => changes.iter().any(|c| c.counts() && c.severity == Severity::Breaking),
+        Some(FailOn::Any) => changes.iter().any(|c| c.counts() && (options.all || c.severity != Severity::Doc)),
     };
     Ok(if failing { ExitCode::FAILURE } else { ExitCode::SUCCESS })
 }

@@ -62,13 +62,15 @@ pub fn resolve<'a>(root: &'a Value, value: &'a Value) -> &'a Value {
     current
 }
 
-/// How a parameter is told apart from the others of its operation: its location and its name
-/// in lower case (header names are case-insensitive, and the documents spell them both ways).
+/// How a parameter is told apart from the others of its operation: its location and its name,
+/// in lower case for headers and path parameters (header names are case-insensitive, and a path
+/// parameter's name is not sent), as written for query and cookie parameters, whose names are
+/// sent as they are spelled.
 pub fn parameter_key(parameter: &Value) -> (String, String) {
-    (
-        parameter.get("in").and_then(Value::as_str).unwrap_or_default().to_owned(),
-        parameter.get("name").and_then(Value::as_str).unwrap_or_default().to_lowercase(),
-    )
+    let location = parameter.get("in").and_then(Value::as_str).unwrap_or_default();
+    let name = parameter.get("name").and_then(Value::as_str).unwrap_or_default();
+    let name = if matches!(location, "header" | "path") { name.to_lowercase() } else { name.to_owned() };
+    (location.to_owned(), name)
 }
 
 /// The parameters of an operation, resolved: the path item's, then the operation's, which win

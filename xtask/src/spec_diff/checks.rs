@@ -1,0 +1,179 @@
+//! The catalogue of checks: every kind of finding spec-diff reports, with its stable id, its
+//! default severity and what it means. Ids are what `openapi/spec-diff.toml` and CI outputs
+//! name, so one is renamed only with a reason (and a note in the README).
+
+use serde::Serialize;
+
+/// How a change affects a client of the API.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Severity {
+    /// Existing clients may fail.
+    Breaking,
+    /// Existing clients keep working.
+    NonBreaking,
+    /// Only prose changed.
+    Doc,
+}
+
+impl Severity {
+    /// As written in reports and in `spec-diff.toml`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Severity::Breaking => "breaking",
+            Severity::NonBreaking => "non-breaking",
+            Severity::Doc => "doc",
+        }
+    }
+
+    /// The severity a label names.
+    pub fn parse(label: &str) -> Option<Self> {
+        [Severity::Breaking, Severity::NonBreaking, Severity::Doc].into_iter().find(|s| s.label() == label)
+    }
+}
+
+macro_rules! checks {
+    ($($variant:ident => $id:literal, $severity:ident, $doc:literal;)*) => {
+        /// One kind of finding. See [`Check::ALL`] for the catalogue.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Check {
+            $(#[doc = $doc] $variant,)*
+        }
+
+        impl Check {
+            /// Every check, in the order the README lists them.
+            pub const ALL: &[Check] = &[$(Check::$variant,)*];
+
+            /// The stable id, e.g. `request-property-made-required`.
+            pub fn id(self) -> &'static str {
+                match self { $(Check::$variant => $id,)* }
+            }
+
+            /// The severity a finding of this check has unless the project's configuration
+            /// says otherwise.
+            pub fn default_severity(self) -> Severity {
+                match self { $(Check::$variant => Severity::$severity,)* }
+            }
+
+            /// What a finding of this check means, in one sentence.
+            pub fn description(self) -> &'static str {
+                match self { $(Check::$variant => $doc,)* }
+            }
+        }
+    };
+}
+
+checks! {
+    ServerChanged => "server-changed", Breaking,
+        "A server URL changed so that operations are no longer where clients call them.";
+    ServerAdded => "server-added", NonBreaking,
+        "A server was added; the old ones still serve every operation at the same URL.";
+    ServerBaseMoved => "server-base-moved", NonBreaking,
+        "The servers' base path moved into the paths: every operation keeps its URL.";
+    SecurityChanged => "security-changed", Breaking,
+        "The security requirements or schemes changed.";
+    OperationAdded => "operation-added", NonBreaking, "A new operation.";
+    OperationRemoved => "operation-removed", Breaking, "An operation is gone.";
+    OperationDeprecated => "operation-deprecated", NonBreaking, "An operation is now deprecated.";
+    MethodChanged => "method-changed", Breaking, "An operation (same operationId) has another HTTP method.";
+    PathChanged => "path-changed", Breaking, "An operation (same operationId) is at another URL.";
+    PathMovedUnderServerBase => "path-moved-under-server-base", NonBreaking,
+        "An operation's path changed, but with the new server base its URL is the same.";
+    ParameterAdded => "parameter-added", NonBreaking, "A new optional parameter.";
+    ParameterAddedRequired => "parameter-added-required", Breaking, "A new required parameter.";
+    ParameterRemoved => "parameter-removed", Breaking,
+        "A parameter is gone (query and cookie names are compared with their case; header names without).";
+    ParameterMadeRequired => "parameter-made-required", Breaking, "An optional parameter is now required.";
+    ParameterMadeOptional => "parameter-made-optional", NonBreaking, "A required parameter is now optional.";
+    ParameterDeprecated => "parameter-deprecated", NonBreaking, "A parameter is now deprecated.";
+    RequestBodyAdded => "request-body-added", NonBreaking, "An operation takes an optional request body.";
+    RequestBodyAddedRequired => "request-body-added-required", Breaking,
+        "An operation that took no body requires one.";
+    RequestBodyRemoved => "request-body-removed", Breaking, "An operation no longer takes a request body.";
+    RequestBodyMadeRequired => "request-body-made-required", Breaking, "The request body is now required.";
+    ContentTypeChanged => "content-type-changed", Breaking, "The media types of a body changed.";
+    ResponseAdded => "response-added", NonBreaking, "A new documented answer status.";
+    ResponseRemoved => "response-removed", NonBreaking, "An error status is no longer documented.";
+    ResponseSuccessStatusChanged => "response-success-status-changed", Breaking,
+        "A success status was renumbered (202 -> 200): generated clients accept only documented statuses.";
+    ResponseSuccessStatusRemoved => "response-success-status-removed", Breaking,
+        "A success status is no longer documented, and none replaces it.";
+    RequestPropertyAdded => "request-property-added", NonBreaking, "A new optional property clients may send.";
+    RequestPropertyAddedRequired => "request-property-added-required", Breaking,
+        "A new property clients must send.";
+    RequestPropertyRemoved => "request-property-removed", Breaking,
+        "A property clients send is gone (read-only properties are not counted).";
+    RequestPropertyMadeRequired => "request-property-made-required", Breaking, "An optional request property is now required.";
+    RequestPropertyMadeOptional => "request-property-made-optional", NonBreaking, "A required request property is now optional.";
+    ResponsePropertyAdded => "response-property-added", NonBreaking, "A new property in an answer.";
+    ResponsePropertyRemoved => "response-property-removed", Breaking,
+        "A property of an answer is gone (write-only properties are not counted).";
+    ResponsePropertyMadeOptional => "response-property-made-optional", Breaking,
+        "A property that was always in the answer may now be missing.";
+    ResponsePropertyMadeRequired => "response-property-made-required", NonBreaking,
+        "A property of an answer is now always there.";
+    PropertyDeprecated => "property-deprecated", NonBreaking, "A property is now deprecated.";
+    TypeChanged => "type-changed", Breaking, "A schema's type changed.";
+    RequestTypeWidened => "request-type-widened", NonBreaking,
+        "A request schema accepts a wider type (integer -> number).";
+    ResponseTypeNarrowed => "response-type-narrowed", NonBreaking,
+        "An answer schema has a narrower type (number -> integer).";
+    FormatChanged => "format-changed", Breaking,
+        "A format was added to or changed in what clients send, or removed from or changed in what they receive.";
+    RequestFormatRemoved => "request-format-removed", NonBreaking, "A request value no longer has a format.";
+    ResponseFormatAdded => "response-format-added", NonBreaking, "An answer value now has a format.";
+    RequestConstraintTightened => "request-constraint-tightened", Breaking,
+        "A limit (length, range, items, properties, multipleOf, pattern, enum, additionalProperties) refuses values clients send today.";
+    RequestConstraintLoosened => "request-constraint-loosened", NonBreaking, "A limit on what clients send is looser.";
+    ResponseConstraintLoosened => "response-constraint-loosened", Breaking,
+        "A limit on answers is looser: clients that check it (generated Rust clients do) may refuse answers.";
+    ResponseConstraintTightened => "response-constraint-tightened", NonBreaking, "A limit on answers is stricter.";
+    PatternChanged => "pattern-changed", Breaking,
+        "A pattern changed in a way spec-diff cannot order (direction unknown).";
+    RequestEnumValueAdded => "request-enum-value-added", NonBreaking, "A value clients may now send.";
+    RequestEnumValueRemoved => "request-enum-value-removed", Breaking, "A value clients send is no longer accepted.";
+    ResponseEnumValueAdded => "response-enum-value-added", Breaking,
+        "A value answers may now hold: breaking for clients whose enum is closed.";
+    ResponseEnumValueRemoved => "response-enum-value-removed", NonBreaking, "A value answers no longer hold.";
+    RequestNullableRemoved => "request-nullable-removed", Breaking, "null is no longer accepted.";
+    ResponseNullableAdded => "response-nullable-added", Breaking, "An answer value may now be null.";
+    CompositionChanged => "composition-changed", Breaking,
+        "A schema became (or stopped being) a oneOf/anyOf, so values must match other branches.";
+    RequestBranchAdded => "request-branch-added", NonBreaking, "A oneOf/anyOf branch clients may send.";
+    RequestBranchRemoved => "request-branch-removed", Breaking, "A oneOf/anyOf branch clients send is gone.";
+    ResponseBranchAdded => "response-branch-added", Breaking, "A oneOf/anyOf branch answers may now hold.";
+    ResponseBranchRemoved => "response-branch-removed", NonBreaking, "A oneOf/anyOf branch answers no longer hold.";
+    ExternalRefChanged => "external-ref-changed", NonBreaking,
+        "An external $ref names another URL; without a mapping (--external) what lies behind it is not compared.";
+    DescriptionChanged => "description-changed", Doc, "A description or summary changed.";
+    ExampleChanged => "example-changed", Doc, "An example changed.";
+}
+
+impl Check {
+    /// The check an id names.
+    pub fn from_id(id: &str) -> Option<Self> {
+        Check::ALL.iter().copied().find(|c| c.id() == id)
+    }
+}
+
+impl Serialize for Check {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.id())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_unique_kebab_case_and_parse_back() {
+        let mut seen = std::collections::BTreeSet::new();
+        for check in Check::ALL {
+            assert!(seen.insert(check.id()), "{} twice", check.id());
+            assert!(check.id().bytes().all(|b| b.is_ascii_lowercase() || b == b'-'), "{}", check.id());
+            assert_eq!(Check::from_id(check.id()), Some(*check));
+        }
+        assert_eq!(Check::from_id("no-such-check"), None);
+    }
+}
