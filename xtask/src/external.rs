@@ -237,6 +237,11 @@ impl Bundler<'_> {
         self.out.components.insert(format!("#/components/{kind}/{name}"), absolute.to_owned());
         let mut value = target;
         if let Value::Object(map) = &mut value {
+            // typify names a nullable enum's inner type after its title; a title equal to the
+            // component's name then defines the type twice. The name says it already.
+            if map.get("title").and_then(Value::as_str) == Some(stem.as_str()) {
+                map.remove("title");
+            }
             map.insert("x-bundled-from".into(), Value::String(absolute.to_owned()));
         }
         self.pending.push((kind.clone(), name.clone(), url.to_owned(), value));

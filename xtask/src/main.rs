@@ -27,6 +27,8 @@ enum Command {
         /// Write a standalone crate to DIR instead of updating crates/epayment-api.
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
+        #[command(flatten)]
+        external: ExternalArgs,
     },
     /// Run the Gherkin scenarios under features/ (cucumber, epayment client, simulator).
     Contract {
@@ -136,7 +138,10 @@ fn main() -> ExitCode {
     quiet_generator_panics();
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Regen { check, spec, out } => regen_command(regen::Options { spec, out, check }),
+        Command::Regen { check, spec, out, external } => match external.refs() {
+            Ok(external) => regen_command(regen::Options { spec, out, check, external }),
+            Err(e) => Err(e),
+        },
         Command::Contract { tags, target } => {
             let mut env = vec![("EPAYMENT_TARGET", target)];
             env.extend(tags.map(|t| ("EPAYMENT_TAGS", t)));
@@ -267,6 +272,9 @@ fn cargo_test_contract(args: &[&str], env: &[(&str, String)]) -> anyhow::Result<
 fn regen_command(options: regen::Options) -> anyhow::Result<ExitCode> {
     let root = regen::workspace_root()?;
     let report = regen::run(&root, &options)?;
+    for status in report.overlays.iter().filter(|s| s.status != xtask::overlay::ActionStatus::Applied) {
+        eprintln!("warning: overlay {status}");
+    }
     if options.check {
         for (_, diff) in &report.stale {
             print!("{diff}");

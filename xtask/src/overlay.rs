@@ -5,6 +5,11 @@
 //! drifts from the document it claims to come from:
 //! - a target that matches nothing is an error, not a no-op;
 //! - every action carries a `description`, the one-line reason it exists.
+//!
+//! Actions that concern an operation target it by operationId with a filter expression
+//! (`$.paths[?@.post.operationId == 'cancelPayment']`), so that they follow a path that moves
+//! or is respelled. On a document other than the committed one (`regen --spec`,
+//! `spec-update`), [`Overlay::apply_reporting`] gives each action a status instead of failing.
 
 use std::path::{Path, PathBuf};
 
@@ -115,13 +120,8 @@ impl Overlay {
     /// overlay; `doc` is left partly changed in that case and should be thrown away.
     pub fn apply(&self, doc: &mut Value) -> Result<()> {
         for (i, action) in self.actions.iter().enumerate() {
-            let mut locations: Vec<Vec<Step>> = action
-                .path
-                .query_located(doc)
-                .iter()
-                .map(|node| node.location().iter().map(Step::from).collect())
-                .collect();
-            if locations.is_empty() {
+            let found = locations(&action.path, doc);
+            if found.is_empty() {
                 bail!(
                     "{}: action {} targets `{}`, which matches nothing in the document",
                     self.path.display(),
@@ -129,22 +129,166 @@ impl Overlay {
                     action.target
                 );
             }
-            // Deepest and last first, so that removing one node never shifts the index of
-            // another that is still to be visited.
-            locations.sort();
-            for location in locations.iter().rev() {
-                match &action.change {
-                    Change::Update(update) => {
-                        if let Some(node) = node_mut(doc, location) {
-                            merge(node, update);
-                        }
-                    }
-                    Change::Remove => remove(doc, location),
-                }
-            }
+            apply_at(doc, &found, &action.change);
         }
         Ok(())
     }
+}
+
+/// What became of one action on a document other than the one the overlay was written for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ActionStatus {
+    /// It matched and changed the document.
+    Applied,
+    /// The document already says what the action sets (or lacks what it removes): the
+    /// upstream quirk it worked around is fixed, and the action can go.
+    NoLongerNeeded,
+    /// Its target is not in the document: the document moved, and the action must follow.
+    TargetGone,
+}
+
+impl ActionStatus {
+    /// As shown in warnings and reports.
+    pub fn label(&self) -> &'static str {
+        match self {
+            ActionStatus::Applied => "applied",
+            ActionStatus::NoLongerNeeded => "no longer needed",
+            ActionStatus::TargetGone => "target gone",
+        }
+    }
+}
+
+/// One action's status, with what it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActionReport {
+    /// The overlay's file.
+    pub overlay: PathBuf,
+    /// 1-based index of the action in it.
+    pub action: usize,
+    /// Its target.
+    pub target: String,
+    /// Its reason.
+    pub description: String,
+    /// What became of it.
+    pub status: ActionStatus,
+}
+
+impl std::fmt::Display for ActionReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let name = self
+            .overlay
+            .file_name()
+            .map_or_else(|| self.overlay.display().to_string(), |n| n.to_string_lossy().into_owned());
+        write!(f, "{name} action {} ({}): {}", self.action, self.target, self.status.label())
+    }
+}
+
+impl Overlay {
+    /// Applies what still applies and reports every action's status: for a document the
+    /// overlay was not written for, where an action that no longer matches is news, not an
+    /// error. An update the document already holds is not applied again (it would duplicate
+    /// a parameter, say).
+    pub fn apply_reporting(&self, doc: &mut Value) -> Vec<ActionReport> {
+        let mut reports = Vec::new();
+        for (i, action) in self.actions.iter().enumerate() {
+            let locations = locations(&action.path, doc);
+            let status = if locations.is_empty() {
+                match (&action.change, parent_exists(&action.target, doc)) {
+                    // Nothing to remove where the thing would be: upstream removed it.
+                    (Change::Remove, true) => ActionStatus::NoLongerNeeded,
+                    _ => ActionStatus::TargetGone,
+                }
+            } else {
+                let root = doc.clone();
+                let already = |loc: &Vec<Step>| match (&action.change, node_ref(&root, loc)) {
+                    (Change::Update(update), Some(node)) => holds(&root, node, update),
+                    _ => false,
+                };
+                if locations.iter().all(already) {
+                    ActionStatus::NoLongerNeeded
+                } else {
+                    apply_at(doc, &locations, &action.change);
+                    ActionStatus::Applied
+                }
+            };
+            reports.push(ActionReport {
+                overlay: self.path.clone(),
+                action: i + 1,
+                target: action.target.clone(),
+                description: action.description.clone(),
+                status,
+            });
+        }
+        reports
+    }
+}
+
+fn locations(path: &JsonPath, doc: &Value) -> Vec<Vec<Step>> {
+    let mut found: Vec<Vec<Step>> =
+        path.query_located(doc).iter().map(|node| node.location().iter().map(Step::from).collect()).collect();
+    // Deepest and last first, so that removing one node never shifts the index of another
+    // that is still to be visited.
+    found.sort();
+    found.reverse();
+    found
+}
+
+fn apply_at(doc: &mut Value, locations: &[Vec<Step>], change: &Change) {
+    for location in locations {
+        match change {
+            Change::Update(update) => {
+                if let Some(node) = node_mut(doc, location) {
+                    merge(node, update);
+                }
+            }
+            Change::Remove => remove(doc, location),
+        }
+    }
+}
+
+/// Whether the target without its last segment (`.name` or `['name']`) matches something.
+fn parent_exists(target: &str, doc: &Value) -> bool {
+    let cut = if target.ends_with(']') { target.rfind('[') } else { target.rfind('.') };
+    let Some(cut) = cut.filter(|&c| c > 1) else { return false };
+    JsonPath::parse(&target[..cut]).is_ok_and(|p| !p.query(doc).is_empty())
+}
+
+/// Whether `node` already says everything `update` would merge into it. Prose is not
+/// compared; list items that are parameters match by location and name (header names in any
+/// case), after following `$ref`s.
+fn holds(root: &Value, node: &Value, update: &Value) -> bool {
+    let node = epayment_openapi::walk::resolve(root, node);
+    match (node, update) {
+        (Value::Object(n), Value::Object(u)) => u.iter().all(|(k, v)| {
+            matches!(k.as_str(), "description" | "summary" | "example" | "examples")
+                || n.get(k).is_some_and(|have| holds(root, have, v))
+        }),
+        (Value::Array(items), Value::Array(wanted)) => {
+            wanted.iter().all(|w| items.iter().any(|i| same_item(root, i, w)))
+        }
+        (Value::Array(items), w) => items.iter().any(|i| same_item(root, i, w)),
+        (n, u) => n == u,
+    }
+}
+
+fn same_item(root: &Value, item: &Value, wanted: &Value) -> bool {
+    let item = epayment_openapi::walk::resolve(root, item);
+    let key = |v: &Value| Some((v.get("in")?.as_str()?.to_owned(), v.get("name")?.as_str()?.to_lowercase()));
+    match (key(item), key(wanted)) {
+        (Some(a), Some(b)) => a == b,
+        _ => holds(root, item, wanted),
+    }
+}
+
+fn node_ref<'a>(mut node: &'a Value, path: &[Step]) -> Option<&'a Value> {
+    for step in path {
+        node = match (node, step) {
+            (Value::Object(map), Step::Key(k)) => map.get(k)?,
+            (Value::Array(items), Step::Index(i)) => items.get(*i)?,
+            _ => return None,
+        };
+    }
+    Some(node)
 }
 
 /// One step of a normalized path, owned so that the document can be changed while it is held.
@@ -264,5 +408,36 @@ mod tests {
         assert!(both.to_string().contains("both"), "{both}");
         let bad_path = overlay(json!([{"target": "a[", "description": "r", "remove": true}])).unwrap_err();
         assert!(bad_path.to_string().contains("invalid JSONPath"), "{bad_path}");
+    }
+
+    #[test]
+    fn operation_id_targets_follow_a_moved_path_and_statuses_say_what_became_of_each_action() {
+        let o = overlay(json!([
+            {"target": "$.paths[?@.post.operationId == 'cancelPayment'].parameters", "description": "key",
+             "update": [{"name": "Idempotency-Key", "in": "header", "schema": {"type": "string"}}]},
+            {"target": "$.paths.*[?@.operationId == 'createPayment'].callbacks", "description": "cb", "remove": true},
+            {"target": "$.paths[?@.post.operationId == 'adjust'].parameters", "description": "gone", "update": []},
+        ]))
+        .unwrap();
+        // Ours: the path spelled one way, no key on cancel, a callback to drop.
+        let mut ours = json!({"paths": {
+            "/v1/payments/{Reference}/cancel": {"parameters": [], "post": {"operationId": "cancelPayment"}},
+            "/v1/payments": {"post": {"operationId": "createPayment", "callbacks": {}}}
+        }});
+        let statuses: Vec<_> = o.apply_reporting(&mut ours).into_iter().map(|r| r.status).collect();
+        assert_eq!(statuses, [ActionStatus::Applied, ActionStatus::Applied, ActionStatus::TargetGone]);
+        assert_eq!(ours["paths"]["/v1/payments/{Reference}/cancel"]["parameters"][0]["name"], "Idempotency-Key");
+        // Published: moved and respelled, the key declared (by $ref), no callback.
+        let mut published = json!({
+            "components": {"parameters": {"Key": {"name": "idempotency-key", "in": "header", "required": true}}},
+            "paths": {
+                "/epayment/v1/payments/{reference}/cancel": {"parameters": [{"$ref": "#/components/parameters/Key"}], "post": {"operationId": "cancelPayment"}},
+                "/epayment/v1/payments": {"post": {"operationId": "createPayment"}}
+            }
+        });
+        let before = published.clone();
+        let statuses: Vec<_> = o.apply_reporting(&mut published).into_iter().map(|r| r.status).collect();
+        assert_eq!(statuses, [ActionStatus::NoLongerNeeded, ActionStatus::NoLongerNeeded, ActionStatus::TargetGone]);
+        assert_eq!(published, before, "nothing applied twice");
     }
 }

@@ -28,6 +28,41 @@ pub fn crate_files(root: &Path) -> Result<Vec<Rendered>> {
 }
 
 /// The `.rs` files under `dir` (relative to `crate_dir`), leaving out the generated folder.
+/// Crates that generated code may name (by the formats a document uses) and the committed
+/// crate may not depend on yet: (path prefix in the code, dependency name, TOML spec).
+const FORMAT_CRATES: &[(&str, &str, &str)] = &[("::uuid::", "uuid", r#"{ version = "1", features = ["serde"] }"#)];
+
+/// Adds to a preview's `Cargo.toml` the crates its generated code names but the committed
+/// crate lacks (a new document may use `format: uuid`, which progenitor types as
+/// `uuid::Uuid`). Returns the names added.
+pub fn add_format_dependencies(files: &mut [Rendered]) -> Result<Vec<String>> {
+    let code: String =
+        files.iter().filter(|f| f.relative.starts_with("src/generated")).map(|f| f.contents.as_str()).collect();
+    let Some(manifest) = files.iter_mut().find(|f| f.relative == Path::new("Cargo.toml")) else {
+        return Ok(Vec::new());
+    };
+    let mut parsed: Table = manifest.contents.parse().map_err(|e| anyhow!("the preview's Cargo.toml: {e}"))?;
+    let mut added = Vec::new();
+    if let Some(Value::Table(deps)) = parsed.get_mut("dependencies") {
+        for (prefix, name, spec) in FORMAT_CRATES {
+            if code.contains(prefix) && !deps.contains_key(*name) {
+                let spec: Table = format!("x = {spec}").parse().map_err(|e| anyhow!("{name}: {e}"))?;
+                if let Some(value) = spec.get("x") {
+                    deps.insert((*name).to_owned(), value.clone());
+                    added.push((*name).to_owned());
+                }
+            }
+        }
+    }
+    if !added.is_empty() {
+        manifest.contents = format!(
+            "# Written by `cargo xtask regen --out`: a preview of the generated client.\n{}\n",
+            toml::to_string(&parsed)?.trim_end()
+        );
+    }
+    Ok(added)
+}
+
 fn hand_written_sources(crate_dir: &Path, dir: &Path) -> Result<Vec<PathBuf>> {
     let full = crate_dir.join(dir);
     let entries = std::fs::read_dir(&full).map_err(|e| anyhow!("{}: cannot list: {e}", full.display()))?;

@@ -6,8 +6,9 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context as _, Result, anyhow, bail};
 
 use crate::document::{self, Document};
+use crate::external::Unmapped;
 use crate::generate;
-use crate::overlay::Overlay;
+use crate::overlay::{ActionReport, Overlay};
 
 /// One generated module: which document it comes from and where its overlays live.
 #[derive(Debug, Clone, Copy)]
@@ -46,6 +47,8 @@ pub struct Options {
     pub out: Option<PathBuf>,
     /// Compare with what is on disk instead of writing.
     pub check: bool,
+    /// Where external `$ref`s are read from (an unmapped one is an error naming the flag).
+    pub external: crate::external::ExternalRefs,
 }
 
 /// A generated file, not yet written.
@@ -66,6 +69,8 @@ pub struct Report {
     pub stale: Vec<(PathBuf, String)>,
     /// Without `check`: how the public surface of each rewritten module changed.
     pub surface: Vec<String>,
+    /// Each overlay action's status on a document given with `--spec`.
+    pub overlays: Vec<ActionReport>,
 }
 
 /// The workspace this command runs in, found at run time from the current directory (see
@@ -94,15 +99,24 @@ pub fn find_workspace(from: &Path) -> Result<PathBuf> {
 /// document. Paths are relative to the crate folder, except the effective document's, which
 /// is relative to the workspace root unless `--out` is given.
 pub fn render_all(root: &Path, options: &Options) -> Result<Vec<Rendered>> {
+    render_all_reporting(root, options).map(|(files, _)| files)
+}
+
+/// [`render_all`], with the status of each overlay action on another document (`--spec`);
+/// on the committed documents an action that matches nothing is an error, so there are none.
+pub fn render_all_reporting(root: &Path, options: &Options) -> Result<(Vec<Rendered>, Vec<ActionReport>)> {
     let generator = generator_version(root);
     let mut out = Vec::new();
+    let mut statuses = Vec::new();
     let mut effective = None;
     for (i, target) in TARGETS.iter().enumerate() {
         let spec = match (&options.spec, i) {
             (Some(spec), 0) => spec.clone(),
             _ => root.join(target.spec),
         };
-        let rendered = render(root, target, &spec, &generator)?;
+        let strict = options.spec.is_none() || i > 0;
+        let rendered = render(root, target, &spec, &generator, Inputs { external: &options.external, strict })?;
+        statuses.extend(rendered.overlays.iter().cloned());
         out.push(Rendered {
             relative: PathBuf::from(format!("src/generated/{}.rs", target.module)),
             contents: rendered.code,
@@ -115,7 +129,17 @@ pub fn render_all(root: &Path, options: &Options) -> Result<Vec<Rendered>> {
         let relative = if options.out.is_some() { OUT_EFFECTIVE_DOCUMENT } else { EFFECTIVE_DOCUMENT };
         out.push(Rendered { relative: PathBuf::from(relative), contents });
     }
-    Ok(out)
+    Ok((out, statuses))
+}
+
+/// How [`render`] treats its inputs.
+#[derive(Clone, Copy, Debug)]
+pub struct Inputs<'a> {
+    /// Where external `$ref`s are read from.
+    pub external: &'a crate::external::ExternalRefs,
+    /// Whether an overlay action that matches nothing is an error (the committed documents)
+    /// or a status (another document).
+    pub strict: bool,
 }
 
 /// One target, rendered.
@@ -126,25 +150,38 @@ pub struct RenderedTarget {
     /// The document with the overlays applied, as pretty JSON with an `x-generated` note of
     /// its inputs.
     pub effective: String,
+    /// Each overlay action's status (only when not strict).
+    pub overlays: Vec<ActionReport>,
 }
 
 /// Applies a target's overlays to `spec` and generates its module, header included.
-pub fn render(root: &Path, target: &Target, spec: &Path, generator: &str) -> Result<RenderedTarget> {
+pub fn render(
+    root: &Path,
+    target: &Target,
+    spec: &Path,
+    generator: &str,
+    inputs: Inputs<'_>,
+) -> Result<RenderedTarget> {
     let doc = Document::load(spec)?;
     document::check_version(spec, &doc.value)?;
     let overlays = load_overlays(&root.join(target.overlays))?;
     let mut value = doc.value.clone();
+    inputs.external.bundle(&mut value, Unmapped::Error).with_context(|| display(root, spec))?;
+    let mut statuses = Vec::new();
     for overlay in &overlays {
-        overlay.apply(&mut value)?;
+        if inputs.strict {
+            overlay.apply(&mut value)?;
+        } else {
+            statuses.extend(overlay.apply_reporting(&mut value));
+        }
     }
     let openapi = document::to_openapi(spec, &value)?;
     let code = generate::generate(&openapi).with_context(|| display(root, spec))?;
     let mut out = header(root, &doc, &overlays, generator);
     out.push_str(&code);
-    Ok(RenderedTarget { code: out, effective: effective_json(root, &doc, &overlays, value)? })
+    Ok(RenderedTarget { code: out, effective: effective_json(root, &doc, &overlays, value)?, overlays: statuses })
 }
 
-/// The overlaid document as JSON, its inputs noted first (JSON has no comments).
 fn effective_json(root: &Path, doc: &Document, overlays: &[Overlay], value: serde_json::Value) -> Result<String> {
     let mut inputs = serde_json::Map::new();
     inputs.insert(display(root, &doc.path), doc.sha256.clone().into());
@@ -225,8 +262,12 @@ pub fn run(root: &Path, options: &Options) -> Result<Report> {
         Some(dir) => (dir.clone(), crate::preview::crate_files(root)?),
         None => (root.join(CRATE_DIR), Vec::new()),
     };
-    files.extend(render_all(root, options)?);
-    let mut report = Report::default();
+    let (rendered, overlays) = render_all_reporting(root, options)?;
+    files.extend(rendered);
+    if options.out.is_some() {
+        crate::preview::add_format_dependencies(&mut files)?;
+    }
+    let mut report = Report { overlays, ..Report::default() };
     for file in &files {
         let path = if file.relative == Path::new(EFFECTIVE_DOCUMENT) {
             root.join(&file.relative)

@@ -3,8 +3,8 @@
 // Inputs (sha256):
 //   openapi/epayment.yaml  eeeff3e8bde6cfb7f1c37522e1c41dc3c2103dd4411f788b4919cfa7a248271b
 //   openapi/overlays/epayment/10-json-content-types.yaml  d27e92eb0f1ec3ec29e092930a9ef938dce59bc088a734932d13cb309f3591b8
-//   openapi/overlays/epayment/20-drop-merchant-endpoints.yaml  f19dc6455e4b5be927c4c7ec65f7b4ace4a4c32c243219cf65b3631ac5542925
-//   openapi/overlays/epayment/30-cancel-idempotency-key.yaml  526aa0565257c92d024176d6370b79784e1c8b46f6f787c818030defacab43f5
+//   openapi/overlays/epayment/20-drop-merchant-endpoints.yaml  47d94211210ae14063002505db9947c3f4e32ea6a3d026b552552c18cc8d3ccd
+//   openapi/overlays/epayment/30-cancel-idempotency-key.yaml  b8f1d168aaaa53dadf1e696cdd48231b974efbf1b37f04288c87d8608d4e23d3
 // Generator: progenitor-impl 0.15.1; builder interface, merged tags, RequestContext hook, extra derives: PartialEq
 
 #[allow(unused_imports)]
