@@ -39,11 +39,15 @@ fn settings() -> GenerationSettings {
         .with_inner_type(quote::quote!(crate::RequestContext))
         .with_pre_hook(quote::quote!(crate::RequestContext::apply))
         .with_post_hook(quote::quote!(crate::RequestContext::observe))
+        // Enums the API may extend: open types that keep an unknown value instead of failing
+        // the whole answer (crates/epayment-api/src/{currency,state}.rs, epayment-webhooks).
         .with_replacement(
             "Currency",
             "crate::Currency",
             [TypeImpl::FromStr, TypeImpl::Display, TypeImpl::Default].into_iter(),
-        );
+        )
+        .with_replacement("State", "crate::State", [TypeImpl::FromStr, TypeImpl::Display].into_iter())
+        .with_replacement("PaymentEventName", "crate::EventName", [TypeImpl::FromStr, TypeImpl::Display].into_iter());
     for derive in EXTRA_DERIVES {
         settings.with_derive(*derive);
     }

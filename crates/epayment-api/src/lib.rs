@@ -37,9 +37,15 @@
 mod context;
 mod currency;
 mod error_code;
+mod state;
 pub use context::{Answer, RequestContext};
 pub use currency::Currency;
+/// A payment event's name, open to names the document does not list yet; the generated types
+/// use it in place of the document's closed `PaymentEventName`. The same type the webhook
+/// crate decodes deliveries into.
+pub use epayment_webhooks::EventName;
 pub use error_code::ErrorCode;
+pub use state::State;
 
 /// The ePayment API: create, read, capture, cancel and refund payments.
 ///

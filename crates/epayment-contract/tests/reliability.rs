@@ -108,7 +108,7 @@ async fn fifty_concurrent_captures_with_one_key_have_one_effect_and_one_answer()
     let captured_events = sim
         .with_model(|m| m.events(MSN, reference.as_str()).expect("events"))
         .iter()
-        .filter(|e| e.name == epayment_api::epayment::types::PaymentEventName::Captured)
+        .filter(|e| e.name == epayment_api::EventName::Captured)
         .count();
     assert_eq!(captured_events, 1);
 }

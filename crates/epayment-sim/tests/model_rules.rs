@@ -2,7 +2,8 @@
 //! operation tried, and the status and error code the API answers with.
 
 use epayment_api::Currency;
-use epayment_api::epayment::types::{self, State};
+use epayment_api::State;
+use epayment_api::epayment::types;
 use epayment_sim::{ApiError, Model, ModelConfig};
 use serde_json::json;
 
@@ -262,7 +263,7 @@ fn only_payments_still_waiting_for_the_customer_expire() {
     m.approve(MSN, "order-0002-okay").unwrap();
     m.cancel(MSN, "order-0003-stop", false, None).unwrap();
     m.advance(std::time::Duration::from_secs(300));
-    let state = |m: &Model, r: &str| m.payment(MSN, r).unwrap().state;
+    let state = |m: &Model, r: &str| m.payment(MSN, r).unwrap().state.clone();
     assert_eq!(state(&m, "order-0001-wait"), State::Expired);
     assert_eq!(state(&m, "order-0002-okay"), State::Authorized);
     assert_eq!(state(&m, "order-0003-stop"), State::Terminated);

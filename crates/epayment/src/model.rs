@@ -2,8 +2,7 @@
 
 use epayment_api::epayment::types;
 
-pub use epayment_webhooks::EventName;
-pub use types::State;
+pub use epayment_api::{EventName, State};
 
 use crate::money::Amount;
 
@@ -107,7 +106,7 @@ impl From<types::GetPaymentResponse> for Payment {
     fn from(r: types::GetPaymentResponse) -> Self {
         Self {
             reference: r.reference.to_string(),
-            state: r.state,
+            state: r.state.clone(),
             amount: (&r.amount).into(),
             aggregate: r.aggregate.clone().into(),
             psp_reference: r.psp_reference.0.clone(),
@@ -137,7 +136,7 @@ impl From<types::PaymentEvent> for PaymentEvent {
     fn from(e: types::PaymentEvent) -> Self {
         Self {
             // The webhook crate's name is open: one the API adds later keeps its text.
-            name: EventName::from(e.name.to_string()),
+            name: e.name,
             amount: e.amount.into(),
             psp_reference: e.psp_reference.0,
             timestamp: e.timestamp,

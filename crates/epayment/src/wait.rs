@@ -46,10 +46,13 @@ impl Client {
         let mut wait = FIRST_WAIT;
         loop {
             let payment = self.payment(reference).await?;
-            match (payment.state, until) {
-                (State::Created, _) => {}
+            match (&payment.state, until) {
+                // A state this version does not know (the API added one) is not taken to be
+                // final: the wait goes on until a known state or the deadline.
+                (State::Created | State::Unknown(_), _) => {}
                 (State::Authorized, _) | (_, Until::Final) => return Ok(payment),
                 (state, Until::Authorized) => {
+                    let state = state.clone();
                     return Err(Error::NotAuthorized { reference: reference.as_str().to_owned(), state });
                 }
             }

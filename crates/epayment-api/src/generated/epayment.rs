@@ -2274,7 +2274,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub shipping_details: ::std::option::Option<ShippingDetails>,
-        pub state: State,
+        pub state: crate::State,
         #[serde(
             rename = "userDetails",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -2349,7 +2349,7 @@ pub mod types {
         #[serde(rename = "pspReference")]
         pub psp_reference: PspReference,
         pub reference: Reference,
-        pub state: State,
+        pub state: crate::State,
     }
     impl ModificationResponse {
         pub fn builder() -> builder::ModificationResponse {
@@ -2495,7 +2495,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub idempotency_key: ::std::option::Option<PaymentEventIdempotencyKey>,
-        pub name: PaymentEventName,
+        pub name: crate::EventName,
         #[serde(rename = "pspReference")]
         pub psp_reference: PspReference,
         pub reference: Reference,
@@ -2561,85 +2561,6 @@ pub mod types {
                 .map_err(|e: self::error::ConversionError| {
                     <D::Error as ::serde::de::Error>::custom(e.to_string())
                 })
-        }
-    }
-    ///What happened to a payment.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum PaymentEventName {
-        #[serde(rename = "CREATED")]
-        Created,
-        #[serde(rename = "ABORTED")]
-        Aborted,
-        #[serde(rename = "EXPIRED")]
-        Expired,
-        #[serde(rename = "CANCELLED")]
-        Cancelled,
-        #[serde(rename = "CAPTURED")]
-        Captured,
-        #[serde(rename = "REFUNDED")]
-        Refunded,
-        #[serde(rename = "AUTHORIZED")]
-        Authorized,
-        #[serde(rename = "TERMINATED")]
-        Terminated,
-    }
-    impl ::std::fmt::Display for PaymentEventName {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Created => f.write_str("CREATED"),
-                Self::Aborted => f.write_str("ABORTED"),
-                Self::Expired => f.write_str("EXPIRED"),
-                Self::Cancelled => f.write_str("CANCELLED"),
-                Self::Captured => f.write_str("CAPTURED"),
-                Self::Refunded => f.write_str("REFUNDED"),
-                Self::Authorized => f.write_str("AUTHORIZED"),
-                Self::Terminated => f.write_str("TERMINATED"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for PaymentEventName {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "CREATED" => Ok(Self::Created),
-                "ABORTED" => Ok(Self::Aborted),
-                "EXPIRED" => Ok(Self::Expired),
-                "CANCELLED" => Ok(Self::Cancelled),
-                "CAPTURED" => Ok(Self::Captured),
-                "REFUNDED" => Ok(Self::Refunded),
-                "AUTHORIZED" => Ok(Self::Authorized),
-                "TERMINATED" => Ok(Self::Terminated),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for PaymentEventName {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for PaymentEventName {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
         }
     }
     ///How the customer may pay.
@@ -3714,73 +3635,6 @@ pub mod types {
             value.parse()
         }
     }
-    ///Where a payment is. Only CREATED is not final.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum State {
-        #[serde(rename = "CREATED")]
-        Created,
-        #[serde(rename = "ABORTED")]
-        Aborted,
-        #[serde(rename = "EXPIRED")]
-        Expired,
-        #[serde(rename = "AUTHORIZED")]
-        Authorized,
-        #[serde(rename = "TERMINATED")]
-        Terminated,
-    }
-    impl ::std::fmt::Display for State {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Created => f.write_str("CREATED"),
-                Self::Aborted => f.write_str("ABORTED"),
-                Self::Expired => f.write_str("EXPIRED"),
-                Self::Authorized => f.write_str("AUTHORIZED"),
-                Self::Terminated => f.write_str("TERMINATED"),
-            }
-        }
-    }
-    impl ::std::str::FromStr for State {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "CREATED" => Ok(Self::Created),
-                "ABORTED" => Ok(Self::Aborted),
-                "EXPIRED" => Ok(Self::Expired),
-                "AUTHORIZED" => Ok(Self::Authorized),
-                "TERMINATED" => Ok(Self::Terminated),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for State {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for State {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
     ///Price per unit and how many units.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct UnitInfo {
@@ -3894,7 +3748,7 @@ pub mod types {
         )]
         pub idempotency_key: ::std::option::Option<::std::string::String>,
         pub msn: Msn,
-        pub name: PaymentEventName,
+        pub name: crate::EventName,
         #[serde(rename = "pspReference")]
         pub psp_reference: PspReference,
         pub reference: Reference,
@@ -5896,7 +5750,7 @@ pub mod types {
                 ::std::option::Option<super::ShippingDetails>,
                 ::std::string::String,
             >,
-            state: ::std::result::Result<super::State, ::std::string::String>,
+            state: ::std::result::Result<crate::State, ::std::string::String>,
             user_details: ::std::result::Result<
                 ::std::option::Option<super::UserDetails>,
                 ::std::string::String,
@@ -6040,7 +5894,7 @@ pub mod types {
             }
             pub fn state<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::State>,
+                T: ::std::convert::TryInto<crate::State>,
                 T::Error: ::std::fmt::Display,
             {
                 self.state = value
@@ -6154,7 +6008,7 @@ pub mod types {
                 ::std::string::String,
             >,
             reference: ::std::result::Result<super::Reference, ::std::string::String>,
-            state: ::std::result::Result<super::State, ::std::string::String>,
+            state: ::std::result::Result<crate::State, ::std::string::String>,
         }
         impl ::std::default::Default for ModificationResponse {
             fn default() -> Self {
@@ -6220,7 +6074,7 @@ pub mod types {
             }
             pub fn state<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::State>,
+                T: ::std::convert::TryInto<crate::State>,
                 T::Error: ::std::fmt::Display,
             {
                 self.state = value
@@ -6586,7 +6440,7 @@ pub mod types {
                 ::std::option::Option<super::PaymentEventIdempotencyKey>,
                 ::std::string::String,
             >,
-            name: ::std::result::Result<super::PaymentEventName, ::std::string::String>,
+            name: ::std::result::Result<crate::EventName, ::std::string::String>,
             psp_reference: ::std::result::Result<
                 super::PspReference,
                 ::std::string::String,
@@ -6644,7 +6498,7 @@ pub mod types {
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::PaymentEventName>,
+                T: ::std::convert::TryInto<crate::EventName>,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
@@ -8243,7 +8097,7 @@ pub mod types {
                 ::std::string::String,
             >,
             msn: ::std::result::Result<super::Msn, ::std::string::String>,
-            name: ::std::result::Result<super::PaymentEventName, ::std::string::String>,
+            name: ::std::result::Result<crate::EventName, ::std::string::String>,
             psp_reference: ::std::result::Result<
                 super::PspReference,
                 ::std::string::String,
@@ -8327,7 +8181,7 @@ pub mod types {
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::PaymentEventName>,
+                T: ::std::convert::TryInto<crate::EventName>,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value

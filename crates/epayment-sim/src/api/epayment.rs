@@ -107,9 +107,9 @@ pub(super) fn serve(api: &SimulatedApi, route: &Route, request: &Request<Bytes>)
 /// other endpoints, a body that does not parse, or an unknown payment).
 pub(super) fn record_failure(api: &SimulatedApi, route: &Route, request: &Request<Bytes>) {
     let name = match route.endpoint {
-        Endpoint::Capture => types::PaymentEventName::Captured,
-        Endpoint::Refund => types::PaymentEventName::Refunded,
-        Endpoint::Cancel => types::PaymentEventName::Cancelled,
+        Endpoint::Capture => epayment_api::EventName::Captured,
+        Endpoint::Refund => epayment_api::EventName::Refunded,
+        Endpoint::Cancel => epayment_api::EventName::Cancelled,
         _ => return,
     };
     let msn = header(request, "merchant-serial-number").unwrap_or_default();

@@ -3,7 +3,8 @@
 
 use chrono::{DateTime, Utc};
 use epayment_api::Currency;
-use epayment_api::epayment::types::{self, PaymentEventName as EventName, State};
+use epayment_api::epayment::types;
+use epayment_api::{EventName, State};
 
 use super::{ApiError, Market, Model, Notification};
 
@@ -83,7 +84,7 @@ impl Payment {
             amount: self.money(self.amount),
             psp_reference: types::PspReference(self.psp_reference.clone()),
             reference: self.reference.clone(),
-            state: self.state,
+            state: self.state.clone(),
         }
     }
 
@@ -99,7 +100,7 @@ impl Payment {
             redirect_url: self.redirect_url.clone(),
             reference: self.reference.clone(),
             shipping_details: None,
-            state: self.state,
+            state: self.state.clone(),
             user_details: None,
         }
     }
@@ -168,7 +169,7 @@ impl Model {
         payment.events.push(types::PaymentEvent {
             amount: amount.clone(),
             idempotency_key: idempotency_key.clone(),
-            name,
+            name: name.clone(),
             psp_reference: types::PspReference(psp.clone()),
             reference: reference.clone(),
             success,
@@ -399,10 +400,9 @@ impl Model {
             // cancel rule (6070) speaks to it better than the generic state rule.
             State::Terminated => return Err(ApiError::rule(6070, "the payment was cancelled")),
             // fidelity: capture-final-state
-            State::Aborted | State::Expired => {
-                return Err(ApiError::rule(6200, format!("a {} payment cannot be captured", payment.state)));
-            }
             State::Authorized => {}
+            // Aborted, expired, and (never set here) a state the document adds later.
+            _ => return Err(ApiError::rule(6200, format!("a {} payment cannot be captured", payment.state))),
         }
         Self::check_amount(payment, amount)?;
         // fidelity: capture-after-cancel
@@ -441,10 +441,9 @@ impl Model {
             // fidelity: refund-before-authorization
             State::Created => return Err(ApiError::rule(6020, "the payment is not authorized yet")),
             // fidelity: refund-final-state
-            State::Aborted | State::Expired | State::Terminated => {
-                return Err(ApiError::rule(6210, format!("a {} payment cannot be refunded", payment.state)));
-            }
             State::Authorized => {}
+            // Aborted, expired, terminated, and (never set here) a state the document adds later.
+            _ => return Err(ApiError::rule(6210, format!("a {} payment cannot be refunded", payment.state))),
         }
         Self::check_amount(payment, amount)?;
         // fidelity: refund-amount
@@ -506,9 +505,8 @@ impl Model {
             }
             State::Terminated => return Err(ApiError::rule(6190, "the payment is already cancelled")),
             // fidelity: cancel-never-reserved
-            State::Aborted | State::Expired => {
-                return Err(ApiError::rule(6050, format!("a {} payment was never reserved", payment.state)));
-            }
+            // Aborted, expired, and (never set here) a state the document adds later.
+            _ => return Err(ApiError::rule(6050, format!("a {} payment was never reserved", payment.state))),
         };
         self.record(msn, reference, event, amount, key, true);
         Ok(self.answer(msn, reference))
