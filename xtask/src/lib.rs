@@ -12,4 +12,5 @@ pub mod overlay;
 pub mod preview;
 pub mod regen;
 pub mod spec_diff;
+pub mod spec_update;
 pub mod structure;

@@ -49,6 +49,23 @@ enum Command {
         #[arg(long, value_name = "FILE", default_value = "target/schemathesis/epayment.json")]
         out: PathBuf,
     },
+    /// What a newly published ePayment document means for this project, in one report
+    /// (target/spec-update/report.md): spec-diff, overlay statuses, the generated client's
+    /// public surface, whether the epayment crate compiles against it, and the contract suite
+    /// against it. Changes no committed file. Exit 0: nothing breaks; 1: something does;
+    /// 2: it could not run.
+    SpecUpdate {
+        /// The new document (YAML or JSON).
+        new: PathBuf,
+        /// Compare with this document instead of openapi/epayment.yaml.
+        #[arg(long, value_name = "OLD")]
+        base: Option<PathBuf>,
+        /// Skip running the contract suite against the new document.
+        #[arg(long)]
+        no_contract: bool,
+        #[command(flatten)]
+        external: ExternalArgs,
+    },
     /// Tell what changed between two OpenAPI documents and whether it breaks clients.
     /// Exit 0: nothing that --fail-on names; 1: something it names; 2: usage or read error.
     SpecDiff {
@@ -149,6 +166,15 @@ fn main() -> ExitCode {
         }
         Command::Steps => cargo_test_contract(&["--write-steps"], &[]),
         Command::TestDocument { out } => test_document(&out),
+        Command::SpecUpdate { new, base, no_contract, external } => {
+            return match spec_update_command(new, base, no_contract, &external) {
+                Ok(code) => code,
+                Err(e) => {
+                    eprintln!("error: {e:#}");
+                    ExitCode::from(2)
+                }
+            };
+        }
         Command::SpecDiff { old, new, overlays, format, fail_on, all, config, no_config, external } => {
             let config = match (config, no_config) {
                 (_, true) => ConfigChoice::None,
@@ -254,6 +280,28 @@ fn spec_diff_command(
         Some(FailOn::Any) => changes.iter().any(|c| c.counts() && (options.all || c.severity != Severity::Doc)),
     };
     Ok(if failing { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+}
+
+fn spec_update_command(
+    new: PathBuf,
+    base: Option<PathBuf>,
+    no_contract: bool,
+    external: &ExternalArgs,
+) -> anyhow::Result<ExitCode> {
+    use xtask::spec_update;
+    let root = regen::workspace_root()?;
+    let request = spec_update::Request { new, base, external: external.refs()?, no_contract };
+    let outcome = spec_update::run(&root, &request)?;
+    for status in outcome.overlays.iter().filter(|s| s.status != xtask::overlay::ActionStatus::Applied) {
+        eprintln!("warning: overlay {status}");
+    }
+    let shown = |p: &std::path::Path| regen::display(&root, p);
+    let base_name = request.base.as_deref().map_or_else(|| regen::TARGETS[0].spec.to_owned(), shown);
+    let text = spec_update::markdown(&outcome, &base_name, &shown(&request.new));
+    let path = spec_update::target_dir(&root).join("spec-update/report.md");
+    std::fs::write(&path, text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    println!("{}", path.display());
+    Ok(if outcome.breaking() { ExitCode::FAILURE } else { ExitCode::SUCCESS })
 }
 
 /// Runs the contract harness through cargo, so that it is built as the tests build it.

@@ -1,0 +1,362 @@
+//! `cargo xtask spec-update NEW`: what a newly published ePayment document means for this
+//! project, in one run and one report, changing no committed file.
+//!
+//! 1. spec-diff (with `openapi/spec-diff.toml`) of the base (`openapi/epayment.yaml`, or
+//!    `--base`) against NEW;
+//! 2. each overlay action's status on NEW;
+//! 3. the generated client's public surface change;
+//! 4. whether the `epayment` crate compiles against the client generated from NEW, in a
+//!    scratch copy of the workspace under the target directory;
+//! 5. unless `--no-contract` or the compile failed: the contract suite in that copy, with the
+//!    simulator validating against NEW, and the scenarios whose exchanges NEW rejects.
+//!
+//! The report (`<target>/spec-update/report.md`, Markdown, the body of a pull request) has the
+//! sections Changes, Overlays, Public surface, Compile and Scenarios. Updating `openapi/`
+//! stays a person's deliberate step.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{Context, Result, anyhow};
+
+use crate::document::{self, Document};
+use crate::external::{ExternalRefs, Unmapped};
+use crate::overlay::{ActionReport, ActionStatus};
+use crate::regen::{self, Options, Rendered};
+use crate::spec_diff::{self, Severity, report};
+
+/// What to compare and which steps to run.
+#[derive(Debug, Default)]
+pub struct Request {
+    /// The new document.
+    pub new: PathBuf,
+    /// The base; `openapi/epayment.yaml` when not given.
+    pub base: Option<PathBuf>,
+    /// Where external `$ref`s are read from.
+    pub external: ExternalRefs,
+    /// Skip step 5.
+    pub no_contract: bool,
+}
+
+/// How a step ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Step {
+    /// It ran and found nothing that breaks.
+    Passed(String),
+    /// It ran and found something that breaks.
+    Failed(String),
+    /// It did not run, and why.
+    Skipped(String),
+}
+
+/// Everything the report says.
+#[derive(Debug)]
+pub struct Outcome {
+    /// spec-diff's findings, base to NEW.
+    pub changes: Vec<spec_diff::Change>,
+    /// Each overlay action's status on NEW.
+    pub overlays: Vec<ActionReport>,
+    /// Public surface changes of the generated client, one line each.
+    pub surface: Vec<String>,
+    /// Step 4.
+    pub compile: Step,
+    /// Step 5.
+    pub scenarios: Step,
+}
+
+impl Outcome {
+    /// Whether anything breaks clients: a breaking finding that is not ignored, or a failed
+    /// compile or scenario.
+    pub fn breaking(&self) -> bool {
+        self.changes.iter().any(|c| c.counts() && c.severity == Severity::Breaking)
+            || matches!(self.compile, Step::Failed(_))
+            || matches!(self.scenarios, Step::Failed(_))
+    }
+}
+
+/// The target directory cargo uses for this workspace: `CARGO_TARGET_DIR`, else `target/`.
+pub fn target_dir(root: &Path) -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) if !dir.is_empty() => {
+            let dir = PathBuf::from(dir);
+            if dir.is_absolute() { dir } else { root.join(dir) }
+        }
+        _ => root.join("target"),
+    }
+}
+
+/// Runs every step. An error means the run could not be made (an unreadable document, an
+/// unmapped external reference, no cargo): exit 2.
+pub fn run(root: &Path, request: &Request) -> Result<Outcome> {
+    let base = request.base.clone().unwrap_or_else(|| root.join(regen::TARGETS[0].spec));
+    let config_path = root.join(spec_diff::config::DEFAULT_PATH);
+    let config =
+        if config_path.exists() { spec_diff::Config::load(&config_path)? } else { spec_diff::Config::default() };
+    let load = |path: &Path| -> Result<serde_json::Value> {
+        let doc = Document::load(path)?;
+        document::check_version(path, &doc.value)?;
+        let mut value = doc.value;
+        request.external.bundle(&mut value, Unmapped::Keep)?;
+        Ok(value)
+    };
+    let changes = spec_diff::diff_with(&load(&base)?, &load(&request.new)?, &config);
+
+    // Generation, with each overlay's status on NEW. An unmapped external reference stops the
+    // run (the message names the flag); any other generation failure is a finding.
+    let render = |spec: Option<&Path>| {
+        let options =
+            Options { spec: spec.map(Path::to_owned), external: request.external.clone(), ..Options::default() };
+        regen::render_all_reporting(root, &options)
+    };
+    let (new_files, overlays) = match render(Some(&request.new)) {
+        Ok(rendered) => rendered,
+        Err(e) if format!("{e:#}").contains("--external") => return Err(e),
+        Err(e) => {
+            let why = format!("the client could not be generated from the new document: {e:#}");
+            return Ok(Outcome {
+                changes,
+                overlays: Vec::new(),
+                surface: Vec::new(),
+                compile: Step::Failed(why),
+                scenarios: Step::Skipped("the client could not be generated".into()),
+            });
+        }
+    };
+    let base_files = match &request.base {
+        None => render(None)?.0,
+        Some(path) => render(Some(path)).map(|(files, _)| files).unwrap_or_default(),
+    };
+    let module = |files: &[Rendered]| {
+        files.iter().find(|f| f.relative == Path::new("src/generated/epayment.rs")).map(|f| f.contents.clone())
+    };
+    let (before, after) = (module(&base_files).unwrap_or_default(), module(&new_files).unwrap_or_default());
+    let surface = regen::surface_changes(&before, &after);
+
+    let scratch = target_dir(root).join("spec-update");
+    let workspace = scratch.join("workspace");
+    copy_workspace(root, &workspace)?;
+    write_generated(&workspace, &new_files)?;
+    let cargo_target = scratch.join("target");
+    let compile = compile(&workspace, &cargo_target)?;
+    let scenarios = match (&compile, request.no_contract) {
+        (Step::Failed(_), _) => Step::Skipped("the epayment crate does not compile against the new client".into()),
+        (_, true) => Step::Skipped("--no-contract was given".into()),
+        _ => contract(&workspace, &cargo_target)?,
+    };
+    Ok(Outcome { changes, overlays, surface, compile, scenarios })
+}
+
+/// Copies the workspace's sources (not `target/` nor `.git/`) to `to`, replacing what was there.
+fn copy_workspace(root: &Path, to: &Path) -> Result<()> {
+    if to.exists() {
+        std::fs::remove_dir_all(to).with_context(|| format!("cannot clear {}", to.display()))?;
+    }
+    copy_dir(root, to, root)
+}
+
+fn copy_dir(from: &Path, to: &Path, root: &Path) -> Result<()> {
+    std::fs::create_dir_all(to).with_context(|| format!("cannot create {}", to.display()))?;
+    for entry in std::fs::read_dir(from).with_context(|| format!("cannot list {}", from.display()))? {
+        let entry = entry?;
+        let name = entry.file_name();
+        let path = entry.path();
+        let kind = entry.file_type()?;
+        if kind.is_dir() {
+            // The workspace's own target/ (and any other), and version control, stay behind.
+            if name == "target" || name == ".git" || (from == root && name == "node_modules") {
+                continue;
+            }
+            copy_dir(&path, &to.join(&name), root)?;
+        } else if kind.is_file() {
+            std::fs::copy(&path, to.join(&name)).with_context(|| format!("cannot copy {}", path.display()))?;
+        }
+    }
+    Ok(())
+}
+
+/// Puts the client and effective document generated from NEW into the scratch copy (so that
+/// the simulator embeds NEW), and the crates generated code names into its manifest.
+fn write_generated(workspace: &Path, files: &[Rendered]) -> Result<()> {
+    for file in files {
+        let path = if file.relative == Path::new(regen::EFFECTIVE_DOCUMENT) {
+            workspace.join(&file.relative)
+        } else {
+            workspace.join(regen::CRATE_DIR).join(&file.relative)
+        };
+        std::fs::write(&path, &file.contents).with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    let code: String = files.iter().map(|f| f.contents.as_str()).collect();
+    if code.contains("::uuid::") {
+        let manifest = workspace.join(regen::CRATE_DIR).join("Cargo.toml");
+        let mut table: toml::Table = std::fs::read_to_string(&manifest)?.parse()?;
+        if let Some(toml::Value::Table(deps)) = table.get_mut("dependencies") {
+            let spec: toml::Table = r#"uuid = { workspace = true, features = ["serde"] }"#.parse()?;
+            deps.extend(spec);
+        }
+        std::fs::write(&manifest, toml::to_string(&table)?)?;
+    }
+    Ok(())
+}
+
+fn cargo() -> Command {
+    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+}
+
+/// The first compiler errors, as cargo prints them with `--message-format short`.
+const SHOWN_ERRORS: usize = 10;
+
+fn compile(workspace: &Path, cargo_target: &Path) -> Result<Step> {
+    let out = cargo()
+        .current_dir(workspace)
+        .env("CARGO_TARGET_DIR", cargo_target)
+        .args(["check", "--offline", "--quiet", "-p", "epayment", "--message-format", "short"])
+        .output()
+        .map_err(|e| anyhow!("cannot run cargo: {e}"))?;
+    if out.status.success() {
+        return Ok(Step::Passed(
+            "`cargo check -p epayment` passes against the client generated from the new document.".into(),
+        ));
+    }
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let errors: Vec<&str> = stderr.lines().filter(|l| l.contains("error")).collect();
+    let mut text = format!(
+        "`cargo check -p epayment` fails against the client generated from the new document ({} error lines). The first:\n\n```text\n",
+        errors.len()
+    );
+    for line in errors.iter().take(SHOWN_ERRORS) {
+        let _ = writeln!(text, "{}", line.replace(&workspace.display().to_string(), "."));
+    }
+    text.push_str("```");
+    Ok(Step::Failed(text))
+}
+
+fn contract(workspace: &Path, cargo_target: &Path) -> Result<Step> {
+    let out = cargo()
+        .current_dir(workspace)
+        .env("CARGO_TARGET_DIR", cargo_target)
+        .env("CI", "true")
+        .args(["test", "--offline", "--quiet", "-p", "epayment-contract", "--test", "contract"])
+        .output()
+        .map_err(|e| anyhow!("cannot run cargo: {e}"))?;
+    Ok(scenarios_step(&String::from_utf8_lossy(&out.stdout), out.status.success()))
+}
+
+/// Reads the contract runner's output: its summary line and each `FAILED <feature> /
+/// <scenario>: contract: <violation>` line.
+fn scenarios_step(stdout: &str, success: bool) -> Step {
+    let rejected: Vec<&str> =
+        stdout.lines().filter_map(|l| l.strip_prefix("FAILED ")).filter(|l| l.contains(": contract: ")).collect();
+    let summary = stdout.lines().rev().find(|l| l.starts_with("contract: ")).unwrap_or("contract: no summary");
+    if success {
+        return Step::Passed(format!("Every scenario's exchanges fit the new document ({summary})."));
+    }
+    let mut text = format!("{summary}. Scenarios whose exchanges the new document rejects:\n\n");
+    if rejected.is_empty() {
+        text.push_str("- none by schema; scenarios failed for other reasons (steps or snapshots): run the suite in `target/spec-update/workspace` to see them\n");
+    }
+    for line in rejected {
+        let _ = writeln!(text, "- {line}");
+    }
+    Step::Failed(text)
+}
+
+/// The Markdown report.
+pub fn markdown(outcome: &Outcome, base: &str, new: &str) -> String {
+    let mut out = format!("# spec-update: `{base}` -> `{new}`\n\n");
+    let verdict = if outcome.breaking() { "**Breaking**" } else { "Nothing breaks" };
+    let _ =
+        writeln!(out, "{verdict}. Updating `openapi/` stays a deliberate step: this run changed no committed file.\n");
+
+    out.push_str("## Changes\n\n");
+    let shown = report::visible(&outcome.changes, false);
+    let body = report::markdown(&shown);
+    // spec-diff's own title gives way to this section's.
+    out.push_str(body.trim_start_matches("# API changes\n\n").replace("\n## ", "\n### ").trim_start_matches("## "));
+    out.push('\n');
+
+    out.push_str("## Overlays\n\n");
+    if outcome.overlays.is_empty() {
+        out.push_str("No overlay was applied (the client could not be generated).\n\n");
+    } else {
+        out.push_str("| overlay action | status | why it exists |\n| --- | --- | --- |\n");
+        for o in &outcome.overlays {
+            let name = o.overlay.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let status = match o.status {
+                ActionStatus::Applied => "applied".to_owned(),
+                ActionStatus::NoLongerNeeded => {
+                    "**no longer needed**: the document already is as the action would make it".to_owned()
+                }
+                ActionStatus::TargetGone => "**target gone**: the document moved; the action must follow".to_owned(),
+            };
+            let _ = writeln!(
+                out,
+                "| `{name}` #{} `{}` | {status} | {} |",
+                o.action,
+                o.target.replace('|', "\\|"),
+                o.description.replace('|', "\\|")
+            );
+        }
+        out.push('\n');
+    }
+
+    out.push_str("## Public surface\n\n");
+    if outcome.surface.is_empty() {
+        out.push_str("The generated client's public surface is unchanged.\n\n");
+    } else {
+        let _ =
+            writeln!(out, "{} changes to the generated client's types, methods and fields:\n", outcome.surface.len());
+        for line in &outcome.surface {
+            let _ = writeln!(out, "- {line}");
+        }
+        out.push('\n');
+    }
+
+    for (title, step) in [("Compile", &outcome.compile), ("Scenarios", &outcome.scenarios)] {
+        let _ = writeln!(out, "## {title}\n");
+        let _ = match step {
+            Step::Passed(text) => writeln!(out, "Passed. {text}\n"),
+            Step::Failed(text) => writeln!(out, "**Failed.** {text}\n"),
+            Step::Skipped(why) => writeln!(out, "Skipped: {why}.\n"),
+        };
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_contract_runs_output_names_the_rejected_scenarios() {
+        let stdout = "Feature: capture\nFAILED capture.feature / A full capture: contract: capturePayment 200 /aggregate: missing\nFAILED refund.feature / Refund: snapshot x: differs\ncontract: 43 passed, 2 failed\n";
+        let Step::Failed(text) = scenarios_step(stdout, false) else { panic!("a failed run") };
+        assert!(text.starts_with("contract: 43 passed, 2 failed."), "{text}");
+        assert!(text.contains("- capture.feature / A full capture: contract: capturePayment 200 /aggregate: missing"));
+        assert!(!text.contains("snapshot"), "only schema rejections are listed: {text}");
+        assert_eq!(
+            scenarios_step("contract: 44 passed, 0 failed\n", true),
+            Step::Passed("Every scenario's exchanges fit the new document (contract: 44 passed, 0 failed).".into())
+        );
+    }
+
+    #[test]
+    fn the_report_has_every_section_and_says_why_a_step_was_skipped() {
+        let outcome = Outcome {
+            changes: Vec::new(),
+            overlays: Vec::new(),
+            surface: vec!["added type Receipt".into()],
+            compile: Step::Passed("ok".into()),
+            scenarios: Step::Skipped("--no-contract was given".into()),
+        };
+        let text = markdown(&outcome, "a.yaml", "b.yaml");
+        for section in ["## Changes", "## Overlays", "## Public surface", "## Compile", "## Scenarios"] {
+            assert!(text.contains(section), "{section} in {text}");
+        }
+        assert!(text.contains("Skipped: --no-contract was given."));
+        assert!(text.contains("- added type Receipt"));
+        assert!(!outcome.breaking());
+        let failed = Outcome { compile: Step::Failed("x".into()), ..outcome };
+        assert!(failed.breaking());
+    }
+}

@@ -1,0 +1,99 @@
+//! `cargo xtask spec-update`: real published pairs from `../shared/spec-history/` (one with an
+//! external ref, one where the paths moved; skipped with a note where `../shared` is absent)
+//! and a pair where nothing breaks, each checked for its exit code and its report's sections.
+//! One test, because the runs share the scratch workspace under the target directory.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use xtask::regen;
+
+const SECTIONS: [&str; 5] = ["## Changes", "## Overlays", "## Public surface", "## Compile", "## Scenarios"];
+
+fn spec_update(args: &[&str]) -> (Option<i32>, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_xtask")).arg("spec-update").args(args).output().expect("xtask runs");
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    let report_path = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+    let report = std::fs::read_to_string(&report_path).unwrap_or_default();
+    (out.status.code(), report, stderr)
+}
+
+fn section<'a>(report: &'a str, title: &str) -> &'a str {
+    let start = report.find(title).unwrap_or_else(|| panic!("{title} missing:\n{report}"));
+    let rest = &report[start + title.len()..];
+    &rest[..rest.find("\n## ").unwrap_or(rest.len())]
+}
+
+fn order_management(history: &Path, tag: &str) -> String {
+    let url = format!("https://raw.githubusercontent.com/vippsas/vipps-order-management-api/{tag}/docs/swagger.yaml");
+    format!("{url}={}", history.join(format!("external/order-management-{tag}/swagger.yaml")).display())
+}
+
+#[test]
+fn spec_update_reports_each_step_and_exits_by_what_breaks() {
+    let root = regen::workspace_root().expect("run in the workspace");
+    let dir = tempfile::tempdir().expect("tempdir");
+
+    // Nothing breaks: our document with only its description changed.
+    let mut ours = xtask::document::Document::load(&root.join("openapi/epayment.yaml")).expect("ours").value;
+    ours["info"]["description"] = "Only these words changed.".into();
+    let same = dir.path().join("same.json");
+    std::fs::write(&same, serde_json::to_string(&ours).expect("json")).expect("write");
+    let (code, report, stderr) = spec_update(&[same.to_str().expect("utf-8"), "--no-contract"]);
+    assert_eq!(code, Some(0), "{stderr}\n{report}");
+    for title in SECTIONS {
+        section(&report, title);
+    }
+    assert!(report.contains("Nothing breaks."), "{report}");
+    assert!(section(&report, "## Compile").contains("Passed."), "{report}");
+    assert!(section(&report, "## Scenarios").contains("Skipped: --no-contract was given."), "{report}");
+    assert!(section(&report, "## Public surface").contains("unchanged"), "{report}");
+    assert_eq!(section(&report, "## Overlays").matches("| applied |").count(), 7, "{report}");
+
+    let history = root.join("../shared/spec-history");
+    if !history.is_dir() {
+        eprintln!(
+            "skipping the published pairs: {} not found (CI has ../shared beside the checkout)",
+            history.display()
+        );
+        return;
+    }
+    let pair = |name: &str| (history.join(name).join("old.yml"), history.join(name).join("new.yml"));
+
+    // H15: an external ref (Order Management 2.3.17); unmapped, spec-update cannot generate.
+    let (old, new) = pair("H15");
+    let (old, new) = (old.to_str().expect("utf-8"), new.to_str().expect("utf-8"));
+    let (code, _, stderr) = spec_update(&["--base", old, new, "--no-contract"]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("--external https://raw.githubusercontent.com/vippsas/vipps-order-management-api/2.3.17"),
+        "{stderr}"
+    );
+    let mapping = order_management(&history, "2.3.17");
+    let (code, report, stderr) = spec_update(&["--base", old, new, "--external", &mapping, "--no-contract"]);
+    assert_eq!(code, Some(1), "{stderr}\n{report}");
+    assert!(section(&report, "## Changes").contains("`request-property-removed`"), "{report}");
+    // The published document declares the Idempotency-Key on cancel itself now.
+    let overlays = section(&report, "## Overlays");
+    assert!(
+        overlays.contains("`30-cancel-idempotency-key.yaml` #1") && overlays.contains("**no longer needed**"),
+        "{report}"
+    );
+    assert!(stderr.contains("warning: overlay 30-cancel-idempotency-key.yaml action 1"), "{stderr}");
+    // Our hand-written crate targets our document: against the published one it fails to
+    // compile, which is breaking, and the first errors are shown.
+    assert!(section(&report, "## Compile").contains("**Failed.**") && report.contains("error["), "{report}");
+    assert!(section(&report, "## Scenarios").contains("Skipped: the epayment crate does not compile"), "{report}");
+
+    // H09: every path moved under /epayment (an external ref to 2.3.0 on both sides).
+    let (old, new) = pair("H09");
+    let mapping = order_management(&history, "2.3.0");
+    let args =
+        ["--base", old.to_str().expect("utf-8"), new.to_str().expect("utf-8"), "--external", &mapping, "--no-contract"];
+    let (code, report, stderr) = spec_update(&args);
+    assert_eq!(code, Some(1), "{stderr}\n{report}");
+    assert_eq!(section(&report, "## Changes").matches("`path-changed`").count(), 7, "{report}");
+    // The overlays target operations by operationId, so they follow the moved paths.
+    assert!(section(&report, "## Overlays").contains("`30-cancel-idempotency-key.yaml` #1"), "{report}");
+    assert!(!section(&report, "## Overlays").contains("target gone"), "{report}");
+}
