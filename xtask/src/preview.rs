@@ -17,7 +17,7 @@ pub fn crate_files(root: &Path) -> Result<Vec<Rendered>> {
     let workspace = read_toml(&root.join("Cargo.toml"))?;
     let member = read_toml(&crate_dir.join("Cargo.toml"))?;
     let mut files = vec![
-        Rendered { relative: PathBuf::from("Cargo.toml"), contents: standalone_manifest(&workspace, &member)? },
+        Rendered { relative: PathBuf::from("Cargo.toml"), contents: standalone_manifest(root, &workspace, &member)? },
         Rendered { relative: PathBuf::from("Cargo.lock"), contents: read(&root.join("Cargo.lock"))? },
     ];
     for relative in hand_written_sources(&crate_dir, Path::new("src"))? {
@@ -92,7 +92,7 @@ fn read_toml(path: &Path) -> Result<Table> {
 
 /// `member` with every `x.workspace = true` replaced by the workspace's value, and an empty
 /// `[workspace]` so that cargo treats the copy as its own workspace wherever it is written.
-fn standalone_manifest(workspace: &Table, member: &Table) -> Result<String> {
+fn standalone_manifest(root: &Path, workspace: &Table, member: &Table) -> Result<String> {
     let ws = workspace.get("workspace").and_then(Value::as_table).cloned().unwrap_or_default();
     let ws_package = ws.get("package").and_then(Value::as_table).cloned().unwrap_or_default();
     let ws_deps = ws.get("dependencies").and_then(Value::as_table).cloned().unwrap_or_default();
@@ -123,6 +123,12 @@ fn standalone_manifest(workspace: &Table, member: &Table) -> Result<String> {
                 if let Value::Array(list) = features {
                     list.extend(extra.iter().cloned());
                 }
+            }
+            // A workspace crate the client uses (epayment-webhooks' EventName): from the
+            // checkout, wherever the preview is written.
+            if let Some(Value::String(path)) = resolved.get("path") {
+                let absolute = root.join(path).display().to_string();
+                resolved.insert("path".to_owned(), Value::String(absolute));
             }
             if let Some(optional) = spec.get("optional") {
                 resolved.insert("optional".to_owned(), optional.clone());
@@ -157,6 +163,9 @@ mod tests {
                 assert!(!inherited(table), "{section} still inherits from the workspace:\n{manifest}");
             }
         }
+        // A workspace crate it depends on is named by an absolute path into the checkout.
+        let webhooks = parsed["dependencies"]["epayment-webhooks"]["path"].as_str().expect("a path");
+        assert!(Path::new(webhooks).is_absolute() && Path::new(webhooks).join("Cargo.toml").is_file(), "{webhooks}");
     }
 
     #[test]
@@ -191,7 +200,7 @@ mod tests {
         "#
         .parse()
         .unwrap();
-        let text = standalone_manifest(&workspace, &member).unwrap();
+        let text = standalone_manifest(Path::new("/checkout"), &workspace, &member).unwrap();
         let back: Table = text.parse().unwrap();
         assert_eq!(back["package"]["edition"].as_str(), Some("2024"));
         assert_eq!(back["dependencies"]["reqwest"]["version"].as_str(), Some("0.13"));
