@@ -13,7 +13,7 @@ Feature: Refund
       | 10.00 NOK  | 10.00 NOK | 0.00 NOK  | 10.00 NOK |
     And the event log shows REFUNDED of 9.00 NOK
 
-  Scenario: Refunding more than was captured is refused
+  Scenario: Refunding one øre more than was captured is refused
     Given a payment of 10.00 NOK has been authorized
     When the merchant captures 2.50 NOK
     And the merchant refunds 2.51 NOK

@@ -30,15 +30,30 @@ enum Command {
         #[command(flatten)]
         external: ExternalArgs,
     },
-    /// Run the Gherkin scenarios under features/ (cucumber, epayment client, simulator).
+    /// Run the Gherkin scenarios under features/ (cucumber, epayment client, simulator), or
+    /// with --check-steps only check that every step matches one step of the library.
+    /// Everything after `--` goes to cucumber's command line (e.g. `-- --fail-fast -vv`).
     Contract {
         /// Only scenarios matching this tag expression, e.g. "@sim-only" or "not @slow".
         #[arg(long, value_name = "EXPR")]
         tags: Option<String>,
+        /// Only scenarios whose name matches this regular expression.
+        #[arg(long, value_name = "REGEX")]
+        name: Option<String>,
+        /// How many scenarios run at once.
+        #[arg(long, value_name = "N")]
+        concurrency: Option<usize>,
         /// `sim` (a fresh embedded simulator per scenario) or a host root URL such as
         /// http://127.0.0.1:8085; a URL takes its keys from the VIPPS_* variables.
         #[arg(long, value_name = "sim|URL", default_value = "sim")]
         target: String,
+        /// Check every step of every feature (no match, or more than one, with hints) and
+        /// exit; starts no simulator.
+        #[arg(long)]
+        check_steps: bool,
+        /// More of cucumber's options.
+        #[arg(last = true)]
+        rest: Vec<String>,
     },
     /// Write features/STEPS.md: every step the scenarios may use, with an example.
     Steps,
@@ -159,12 +174,23 @@ fn main() -> ExitCode {
             Ok(external) => regen_command(regen::Options { spec, out, check, external }),
             Err(e) => Err(e),
         },
-        Command::Contract { tags, target } => {
-            let mut env = vec![("EPAYMENT_TARGET", target)];
-            env.extend(tags.map(|t| ("EPAYMENT_TAGS", t)));
-            cargo_test_contract(&[], &env)
+        Command::Contract { tags, name, concurrency, target, check_steps, rest } => {
+            let mut args = vec!["--target".to_owned(), target];
+            for (flag, value) in
+                [("--tags", tags), ("--name", name), ("--concurrency", concurrency.map(|n| n.to_string()))]
+            {
+                if let Some(value) = value {
+                    args.extend([flag.to_owned(), value]);
+                }
+            }
+            if check_steps {
+                args.push("--check-steps".to_owned());
+            }
+            args.extend(rest);
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            cargo_test_contract(&args)
         }
-        Command::Steps => cargo_test_contract(&["--write-steps"], &[]),
+        Command::Steps => cargo_test_contract(&["--write-steps"]),
         Command::TestDocument { out } => test_document(&out),
         Command::SpecUpdate { new, base, no_contract, external } => {
             return match spec_update_command(new, base, no_contract, &external) {
@@ -304,14 +330,14 @@ fn spec_update_command(
     Ok(if outcome.breaking() { ExitCode::FAILURE } else { ExitCode::SUCCESS })
 }
 
-/// Runs the contract harness through cargo, so that it is built as the tests build it.
-fn cargo_test_contract(args: &[&str], env: &[(&str, String)]) -> anyhow::Result<ExitCode> {
+/// Runs the contract harness through cargo, so that it is built as the tests build it; `args`
+/// go to its command line.
+fn cargo_test_contract(args: &[&str]) -> anyhow::Result<ExitCode> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let status = std::process::Command::new(cargo)
         .current_dir(regen::workspace_root()?)
         .args(["test", "--quiet", "-p", "epayment-contract", "--test", "contract", "--"])
         .args(args)
-        .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
         .status()
         .map_err(|e| anyhow::anyhow!("cannot run cargo: {e}"))?;
     Ok(if status.success() { ExitCode::SUCCESS } else { ExitCode::FAILURE })

@@ -118,6 +118,10 @@ pub fn steps_markdown() -> String {
     out.push_str(
         "\n`Then the aggregate is:` takes a table with a header row and one row of money:\n\n\
          ```gherkin\nThen the aggregate is:\n  | authorized | captured | cancelled | refunded |\n  | 10.00 NOK  | 2.50 NOK | 7.50 NOK  | 0.00 NOK |\n```\n\n\
+         `cargo xtask contract --check-steps` checks every step of every feature against this list without running\n\
+         anything, and says for each one that matches nothing which steps are nearest (with their examples) and what\n\
+         is wrong with a parameter that almost parsed (`10,00 NOK`, `10 NOK`, `NOK 10.00`, text without quotes).\n\
+         A run's `target/contract/report.html` shows each scenario's exchanges as a diagram.\n\n\
          Tag a scenario `@sim-only` when it needs the simulator (faults, the customer aborting, an expired token,\n\
          webhooks, time passing); runs against a remote target skip it and say so. Tag it `@sim-choice` when it\n\
          asserts a rule the simulator chose where the API's documents are silent (see FIDELITY.md).\n\n\

@@ -24,41 +24,66 @@ const KEPT_HEADERS: &[&str] = &[
     "client_secret",
 ];
 
+/// One way an exchange breaks the document.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Violation {
+    /// Which exchange, counting from 1.
+    pub exchange: usize,
+    /// What is wrong: the operation, request or response, JSON pointer and message.
+    pub message: String,
+}
+
+impl std::fmt::Display for Violation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "exchange {} {}", self.exchange, self.message)
+    }
+}
+
 /// Every way the exchanges break the document, each naming the operation and JSON pointer.
-pub fn contract_violations(exchanges: &[Exchange]) -> Vec<String> {
+pub fn contract_violations(exchanges: &[Exchange]) -> Vec<Violation> {
     let document = ApiDocument::epayment();
     let mut out = Vec::new();
     for (i, e) in exchanges.iter().enumerate() {
         let Some(path) = e.request.path.strip_prefix(document.base_path()) else { continue };
         let path = path.split('?').next().unwrap_or_default();
         let Some((operation, params)) = document.route(&e.request.method, path) else {
-            out.push(format!(
-                "exchange {}: {} {} is not an operation of the document",
-                i + 1,
-                e.request.method,
-                e.request.path
-            ));
+            out.push(Violation {
+                exchange: i + 1,
+                message: format!("{} {} is not an operation of the document", e.request.method, e.request.path),
+            });
             continue;
         };
         let headers = |name: &str| e.request.headers.get(&name.to_ascii_lowercase()).cloned();
         for v in operation.check_request(&headers, &params, e.request.body.as_ref()) {
-            out.push(format!("exchange {} {} request {}: {}", i + 1, operation.id, v.at, v.message));
+            out.push(Violation {
+                exchange: i + 1,
+                message: format!("{} request {}: {}", operation.id, v.at, v.message),
+            });
         }
         if e.response.status == 0 {
             continue; // the connection was dropped on purpose: no answer to check
         }
         for v in document.check_response(operation, e.response.status, e.response.body.as_ref()) {
-            out.push(format!(
-                "exchange {} {} response {} {}: {}",
-                i + 1,
-                operation.id,
-                e.response.status,
-                v.at,
-                v.message
-            ));
+            out.push(Violation {
+                exchange: i + 1,
+                message: format!("{} response {} {}: {}", operation.id, e.response.status, v.at, v.message),
+            });
         }
     }
     out
+}
+
+/// The difference between the committed snapshot `name` and `value`, as a unified diff of
+/// both written the same way (so that only what changed shows, not how insta formats YAML).
+/// `None` when there is no committed snapshot to compare with.
+pub fn snapshot_diff(dir: &Path, name: &str, value: &Value) -> Option<String> {
+    let text = std::fs::read_to_string(dir.join(format!("{name}.snap"))).ok()?;
+    // An insta snapshot is a `---` metadata block, then the YAML.
+    let body = text.splitn(3, "---\n").nth(2)?;
+    let committed: Value = serde_norway::from_str(body).ok()?;
+    let (old, new) = (serde_norway::to_string(&committed).ok()?, serde_norway::to_string(value).ok()?);
+    let diff = similar::TextDiff::from_lines(&old, &new);
+    Some(diff.unified_diff().context_radius(3).header("committed", "this run").to_string())
 }
 
 /// The exchanges as a snapshot shows them: the headers that matter, secrets and volatile
@@ -151,11 +176,14 @@ pub fn snapshot_name(feature_file: &Path, scenario: &str, outline_line: Option<u
     name
 }
 
+/// The words of `text` in lower case, joined by `_`: letters and digits of any script are kept
+/// (`øre` stays `øre`), everything else (spaces, punctuation, and the characters Windows, macOS
+/// or Linux refuse in file names) becomes one `_`.
 fn slug(text: &str) -> String {
     let mut out = String::new();
     for c in text.chars() {
-        if c.is_ascii_alphanumeric() {
-            out.push(c.to_ascii_lowercase());
+        if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
         } else if !out.ends_with('_') && !out.is_empty() {
             out.push('_');
         }
@@ -210,6 +238,10 @@ mod tests {
         let name = snapshot_name(Path::new("features/partial_capture.feature"), "Capture 2.50 NOK, then more!", None);
         assert_eq!(name, "partial_capture__capture_2_50_nok_then_more");
         assert!(snapshot_name(Path::new("a.feature"), "x", Some(12)).ends_with("__line_12"));
+        // Letters outside ASCII stay as written; what no file system takes does not.
+        let name = snapshot_name(Path::new("refund.feature"), "Refunding one øre more: <refused>? \"Æ/Å\"|*", None);
+        assert_eq!(name, "refund__refunding_one_øre_more_refused_æ_å");
+        assert!(!name.contains(['<', '>', ':', '"', '/', '\\', '|', '?', '*']));
     }
 
     #[test]
@@ -218,6 +250,12 @@ mod tests {
         broken.request.headers.insert("merchant-serial-number".into(), "123456".into());
         broken.response.body = Some(json!({"amount": {"currency": "NOK", "value": "ten"}}));
         let found = contract_violations(&[broken]);
-        assert!(found.iter().any(|v| v.contains("capturePayment response 200 /amount/value")), "{found:?}");
+        assert!(
+            found
+                .iter()
+                .any(|v| v.exchange == 1
+                    && v.to_string().contains("exchange 1 capturePayment response 200 /amount/value")),
+            "{found:?}"
+        );
     }
 }

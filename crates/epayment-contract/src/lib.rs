@@ -9,12 +9,16 @@
 
 pub mod catalog;
 pub mod exchanges;
+pub mod hints;
+pub mod html;
+pub mod junit;
 pub mod params;
 pub mod receiver;
+pub mod record;
 pub mod runner;
 pub mod sleep;
 mod steps;
 pub mod world;
 
-pub use runner::{Options, Summary, run};
+pub use runner::{Args, Cli, Options, Summary, parse_args, run};
 pub use world::{PaymentWorld, Remote, Target};

@@ -83,7 +83,7 @@ async fn merchant_creates(w: &mut PaymentWorld, money: Money) {
 
 #[when(expr = "the merchant captures {money}")]
 async fn capture(w: &mut PaymentWorld, money: Money) {
-    let result = w.client.capture(&w.reference(), money.0).send().await.map(drop);
+    let result = w.client().capture(&w.reference(), money.0).send().await.map(drop);
     w.outcomes.insert(Action::Capture, result);
 }
 
@@ -91,7 +91,7 @@ async fn capture(w: &mut PaymentWorld, money: Money) {
 async fn capture_with_key(w: &mut PaymentWorld, money: Money, key: String) {
     w.written_keys.push(key.clone());
     let result = match IdempotencyKey::new(key) {
-        Ok(key) => w.client.capture(&w.reference(), money.0).idempotency_key(key).send().await.map(drop),
+        Ok(key) => w.client().capture(&w.reference(), money.0).idempotency_key(key).send().await.map(drop),
         Err(e) => Err(e.into()),
     };
     w.outcomes.insert(Action::Capture, result);
@@ -101,7 +101,7 @@ async fn capture_with_key(w: &mut PaymentWorld, money: Money, key: String) {
 async fn capture_times(w: &mut PaymentWorld, money: Money, times: u32) {
     let mut result = Ok(());
     for _ in 0..times {
-        let done = w.client.capture(&w.reference(), money.0.clone()).send().await.map(drop);
+        let done = w.client().capture(&w.reference(), money.0.clone()).send().await.map(drop);
         if result.is_ok() {
             result = done;
         }
@@ -111,16 +111,16 @@ async fn capture_times(w: &mut PaymentWorld, money: Money, times: u32) {
 
 #[when(expr = "the merchant captures the remaining amount")]
 async fn capture_rest(w: &mut PaymentWorld) {
-    let payment = w.client.payment(&w.reference()).await.unwrap_or_else(|e| panic!("reading the payment: {e}"));
+    let payment = w.client().payment(&w.reference()).await.unwrap_or_else(|e| panic!("reading the payment: {e}"));
     let rest = payment.aggregate.remaining_capturable();
-    let result = w.client.capture(&w.reference(), rest).send().await.map(drop);
+    let result = w.client().capture(&w.reference(), rest).send().await.map(drop);
     w.outcomes.insert(Action::Capture, result);
 }
 
 #[when(expr = "the merchant captures {money} for reference {string}")]
 async fn capture_for_reference(w: &mut PaymentWorld, money: Money, reference: String) {
     let result = match Reference::new(reference) {
-        Ok(reference) => w.client.capture(&reference, money.0).send().await.map(drop),
+        Ok(reference) => w.client().capture(&reference, money.0).send().await.map(drop),
         Err(e) => Err(e.into()),
     };
     w.outcomes.insert(Action::Capture, result);
@@ -129,13 +129,13 @@ async fn capture_for_reference(w: &mut PaymentWorld, money: Money, reference: St
 #[when(expr = "the merchant captures {money} of an unknown payment")]
 async fn capture_unknown(w: &mut PaymentWorld, money: Money) {
     let unknown = Reference::new("unknown-order-9999").unwrap_or_else(|e| panic!("{e}"));
-    let result = w.client.capture(&unknown, money.0).send().await.map(drop);
+    let result = w.client().capture(&unknown, money.0).send().await.map(drop);
     w.outcomes.insert(Action::Capture, result);
 }
 
 #[when(expr = "the merchant refunds {money}")]
 async fn refund(w: &mut PaymentWorld, money: Money) {
-    let result = w.client.refund(&w.reference(), money.0).send().await.map(drop);
+    let result = w.client().refund(&w.reference(), money.0).send().await.map(drop);
     w.outcomes.insert(Action::Refund, result);
 }
 
@@ -143,7 +143,7 @@ async fn refund(w: &mut PaymentWorld, money: Money) {
 async fn refund_with_key(w: &mut PaymentWorld, money: Money, key: String) {
     w.written_keys.push(key.clone());
     let result = match IdempotencyKey::new(key) {
-        Ok(key) => w.client.refund(&w.reference(), money.0).idempotency_key(key).send().await.map(drop),
+        Ok(key) => w.client().refund(&w.reference(), money.0).idempotency_key(key).send().await.map(drop),
         Err(e) => Err(e.into()),
     };
     w.outcomes.insert(Action::Refund, result);
@@ -151,13 +151,13 @@ async fn refund_with_key(w: &mut PaymentWorld, money: Money, key: String) {
 
 #[when(expr = "the merchant cancels the payment")]
 async fn cancel(w: &mut PaymentWorld) {
-    let result = w.client.cancel(&w.reference()).send().await.map(drop);
+    let result = w.client().cancel(&w.reference()).send().await.map(drop);
     w.outcomes.insert(Action::Cancel, result);
 }
 
 #[when(expr = "the merchant cancels the payment only if it is not authorized")]
 async fn cancel_transaction_only(w: &mut PaymentWorld) {
-    let result = w.client.cancel(&w.reference()).transaction_only().send().await.map(drop);
+    let result = w.client().cancel(&w.reference()).transaction_only().send().await.map(drop);
     w.outcomes.insert(Action::Cancel, result);
 }
 
@@ -217,7 +217,7 @@ async fn aggregate_is(w: &mut PaymentWorld, step: &Step) {
     let [header, row] = table.rows.as_slice() else {
         panic!("the aggregate table has a header row and one row of money")
     };
-    let payment = w.client.payment(&w.reference()).await.unwrap_or_else(|e| panic!("reading the payment: {e}"));
+    let payment = w.client().payment(&w.reference()).await.unwrap_or_else(|e| panic!("reading the payment: {e}"));
     for (name, cell) in header.iter().zip(row) {
         let total: Total = name.trim().parse().unwrap_or_else(|e| panic!("column {name}: {e}"));
         let expected: Money = cell.trim().parse().unwrap_or_else(|e| panic!("{e}"));
@@ -227,13 +227,13 @@ async fn aggregate_is(w: &mut PaymentWorld, step: &Step) {
 
 #[then(expr = "the {total} amount is {money}")]
 async fn total_is(w: &mut PaymentWorld, total: Total, money: Money) {
-    let payment = w.client.payment(&w.reference()).await.unwrap_or_else(|e| panic!("reading the payment: {e}"));
+    let payment = w.client().payment(&w.reference()).await.unwrap_or_else(|e| panic!("reading the payment: {e}"));
     assert_eq!(total.of(&payment.aggregate), &money.0, "{total:?} amount");
 }
 
 #[then(expr = "the payment state is {word}")]
 async fn state_is(w: &mut PaymentWorld, state: String) {
-    let payment = w.client.payment(&w.reference()).await.unwrap_or_else(|e| panic!("reading the payment: {e}"));
+    let payment = w.client().payment(&w.reference()).await.unwrap_or_else(|e| panic!("reading the payment: {e}"));
     let expected: State = state.parse().unwrap_or_else(|_| panic!("{state} is not a state"));
     assert_eq!(payment.state, expected);
 }
@@ -319,7 +319,7 @@ fn accepted_events(sim: &epayment_sim::Simulator, receiver: &Receiver) -> Vec<ep
 /// An event of that name, amount and outcome in the payment's event log.
 async fn assert_event_logged(w: &PaymentWorld, name: &str, amount: &Amount, success: bool) {
     let expected: EventName = name.parse().unwrap_or_else(|_| panic!("{name} is not an event name"));
-    let events = w.client.events(&w.reference()).await.unwrap_or_else(|e| panic!("reading the event log: {e}"));
+    let events = w.client().events(&w.reference()).await.unwrap_or_else(|e| panic!("reading the event log: {e}"));
     let found = events.iter().any(|e| e.name == expected && e.amount == *amount && e.success == success);
     let seen: Vec<String> = events
         .iter()
@@ -335,7 +335,7 @@ async fn create(w: &mut PaymentWorld, amount: Amount) -> Result<(), Error> {
     let reference = w.next_reference();
     w.reference = Some(reference.clone());
     w.amount = Some(amount.clone());
-    w.client
+    w.client()
         .create_payment(&reference, amount)
         .user_flow(UserFlow::WebRedirect)
         .return_url("https://shop.example/return")
@@ -350,7 +350,7 @@ async fn approve(w: &mut PaymentWorld) -> Result<(), Error> {
     let reference = w.reference();
     match &w.sim {
         Some(sim) => sim.approve(&w.msn, reference.as_str()).map_err(sim_refusal),
-        None => w.client.force_approve(&reference, TEST_PHONE).await,
+        None => w.client().force_approve(&reference, TEST_PHONE).await,
     }
 }
 

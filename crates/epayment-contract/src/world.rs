@@ -2,7 +2,6 @@
 //! payment under test, and the outcome of each action.
 
 use std::collections::HashMap;
-use std::sync::OnceLock;
 use std::time::Duration;
 
 use epayment::{Amount, Client, Environment, Reference, RetryPolicy};
@@ -46,18 +45,6 @@ impl std::fmt::Debug for Remote {
     }
 }
 
-static TARGET: OnceLock<Target> = OnceLock::new();
-
-/// Sets the target for every world of this run (before the run starts).
-pub fn set_target(target: Target) {
-    let _ = TARGET.set(target);
-}
-
-/// The target of this run.
-pub fn target() -> &'static Target {
-    TARGET.get_or_init(|| Target::Sim)
-}
-
 /// The merchant serial number scenarios run as on the simulator.
 pub const SIM_MSN: &str = "123456";
 
@@ -84,14 +71,14 @@ pub struct Receiver {
     pub secret: String,
 }
 
-/// One scenario's world.
-#[derive(Debug, cucumber::World)]
-#[world(init = Self::start)]
+/// One scenario's world. Cucumber makes it empty; the run's `before` hook starts it on the
+/// run's target ([`PaymentWorld::start`]), so that nothing about a run is process-wide.
+#[derive(Debug, Default, cucumber::World)]
 pub struct PaymentWorld {
     /// The embedded simulator (absent for a remote target).
     pub sim: Option<Simulator>,
-    /// The client under test.
-    pub client: Client,
+    /// The client under test (set by [`PaymentWorld::start`]).
+    client: Option<Client>,
     /// The merchant serial number.
     pub msn: String,
     /// The payment the scenario is about.
@@ -108,11 +95,18 @@ pub struct PaymentWorld {
 }
 
 impl PaymentWorld {
-    async fn start() -> Self {
-        match target() {
+    /// Starts the scenario on `target`: a simulator, webhook receiver and client of its own, or
+    /// a client of the remote API.
+    pub async fn start(&mut self, target: &Target) {
+        *self = match target {
             Target::Sim => Self::on_simulator().await,
             Target::Remote(remote) => Self::on_remote(remote),
-        }
+        };
+    }
+
+    /// The client under test.
+    pub fn client(&self) -> &Client {
+        self.client.as_ref().unwrap_or_else(|| panic!("the scenario was not started: PaymentWorld::start"))
     }
 
     async fn on_simulator() -> Self {
@@ -130,7 +124,7 @@ impl PaymentWorld {
         let client = sim_client(&sim, SIM_MSN);
         Self {
             sim: Some(sim),
-            client,
+            client: Some(client),
             msn: SIM_MSN.to_owned(),
             reference: None,
             amount: None,
@@ -153,7 +147,7 @@ impl PaymentWorld {
         let msn = remote.msn.clone();
         Self {
             sim: None,
-            client,
+            client: Some(client),
             msn,
             reference: None,
             amount: None,
@@ -168,10 +162,11 @@ impl PaymentWorld {
     /// remote target (references are unique per merchant for good).
     pub fn next_reference(&mut self) -> Reference {
         self.payments_made += 1;
-        let text = match target() {
-            Target::Sim => format!("contract-order-{:04}", self.payments_made),
+        let text = if self.sim.is_some() {
+            format!("contract-order-{:04}", self.payments_made)
+        } else {
             // References are unique per merchant for good: a random one per scenario.
-            Target::Remote(_) => format!("contract-{}-{:04}", uuid::Uuid::new_v4().simple(), self.payments_made),
+            format!("contract-{}-{:04}", uuid::Uuid::new_v4().simple(), self.payments_made)
         };
         Reference::new(text).unwrap_or_else(|e| panic!("{e}"))
     }
@@ -190,7 +185,7 @@ impl PaymentWorld {
         let Some(sim) = &self.sim else { return };
         let unit = sim.with_model(|m| m.sales_units().for_currency(currency).map(str::to_owned));
         if let Some(msn) = unit.filter(|msn| *msn != self.msn) {
-            self.client = sim_client(sim, &msn);
+            self.client = Some(sim_client(sim, &msn));
             self.msn = msn;
         }
     }

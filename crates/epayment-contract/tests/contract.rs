@@ -1,14 +1,22 @@
 //! Runs every scenario under `features/` (the README's test command runs this too).
 //!
-//! `EPAYMENT_TARGET` (`sim` or a URL), `EPAYMENT_TAGS` and `EPAYMENT_CONCURRENCY` choose what
-//! runs; `-- --write-steps` writes `features/STEPS.md` instead.
+//! Takes cucumber's command line (`--tags`, `--name`, `--concurrency`, ...) and the harness's
+//! (`--target`, `--junit`, `--report`, `--check-steps`, `--write-steps`); libtest's flags,
+//! which `cargo test` may pass, are ignored. `cargo xtask contract` passes them through.
 
 use std::process::ExitCode;
 
-use epayment_contract::{Options, catalog, runner};
+use epayment_contract::{Options, catalog, hints, parse_args, runner};
 
 fn main() -> ExitCode {
-    if std::env::args().any(|a| a == "--write-steps") {
+    let cli = match parse_args(std::env::args()) {
+        Ok(cli) => cli,
+        Err(usage) => {
+            eprint!("{usage}");
+            return ExitCode::from(2);
+        }
+    };
+    if cli.custom.write_steps {
         let path = runner::workspace_root().join("features/STEPS.md");
         return match std::fs::write(&path, catalog::steps_markdown()) {
             Ok(()) => {
@@ -21,13 +29,30 @@ fn main() -> ExitCode {
             }
         };
     }
-    let options = match Options::from_env() {
+    let options = match Options::from_cli(cli.clone()) {
         Ok(options) => options,
         Err(e) => {
             eprintln!("error: {e}");
             return ExitCode::FAILURE;
         }
     };
+    if cli.custom.check_steps {
+        return match hints::check_features(&options.features) {
+            Ok(problems) if problems.is_empty() => {
+                println!("every step of {} matches exactly one step of the library", options.features.display());
+                ExitCode::SUCCESS
+            }
+            Ok(problems) => {
+                print!("{}", hints::render(&problems));
+                println!("{} step(s) the library cannot run as written", problems.len());
+                ExitCode::FAILURE
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime,
         Err(e) => {
@@ -49,6 +74,7 @@ fn main() -> ExitCode {
         println!("skipped {} @sim-only scenarios: the target is not the embedded simulator", summary.skipped_sim_only);
     }
     println!("JUnit report: {}", options.junit.display());
+    println!("HTML report: {}", options.report.display());
     println!("contract: {} passed, {} failed", summary.passed, summary.failed);
     if summary.failed() { ExitCode::FAILURE } else { ExitCode::SUCCESS }
 }

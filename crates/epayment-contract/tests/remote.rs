@@ -46,15 +46,15 @@ fn start_sandbox() -> (Sandbox, String) {
 
 fn main() {
     let (_sandbox, url) = start_sandbox();
-    let mut options = Options::from_env().expect("options");
-    options.target = Target::Remote(Remote {
+    let mut options = Options::new(Target::Remote(Remote {
         url,
         client_id: "sim-client-id".into(),
         client_secret: "sim-client-secret".into(),
         subscription_key: "sim-subscription-key".into(),
         msn: "123456".into(),
-    });
+    }));
     options.junit = options.junit.with_file_name("junit-remote.xml");
+    options.report = options.junit.with_file_name("report-remote.html");
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
     let summary = runtime.block_on(epayment_contract::run(&options)).expect("the run");
     for problem in &summary.problems {

@@ -1,10 +1,10 @@
 //! The whole contract suite with tracing at TRACE: no client secret, subscription key, access
-//! token or webhook secret shows in the logs, the snapshots or the JUnit report.
+//! token or webhook secret shows in the logs, the snapshots, the JUnit report or the HTML report.
 
 use std::io::Write;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use epayment_contract::Options;
+use epayment_contract::{Options, Target};
 
 #[derive(Clone, Default)]
 struct Captured(Arc<Mutex<Vec<u8>>>);
@@ -29,8 +29,9 @@ fn main() {
         .finish();
     tracing::subscriber::set_global_default(subscriber).expect("the only subscriber");
 
-    let mut options = Options::from_env().expect("options");
+    let mut options = Options::new(Target::Sim);
     options.junit = options.junit.with_file_name("junit-secrets.xml");
+    options.report = options.junit.with_file_name("report-secrets.html");
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
     let summary = runtime.block_on(epayment_contract::run(&options)).expect("the run");
     assert!(!summary.failed(), "the suite must pass to prove anything: {summary:?}");
@@ -50,6 +51,9 @@ fn main() {
     assert!(logs.contains("capturePayment"), "TRACE logs were captured");
     let mut places = vec![("the TRACE logs".to_owned(), logs)];
     places.push(("the JUnit report".to_owned(), std::fs::read_to_string(&options.junit).unwrap_or_default()));
+    let html = std::fs::read_to_string(&options.report).unwrap_or_default();
+    assert!(html.contains("capturePayment"), "the HTML report shows the exchanges");
+    places.push(("the HTML report".to_owned(), html));
     for entry in std::fs::read_dir(&options.snapshots).expect("the snapshots").flatten() {
         places.push((entry.path().display().to_string(), std::fs::read_to_string(entry.path()).unwrap_or_default()));
     }

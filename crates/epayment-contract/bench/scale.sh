@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# How the contract suite's time grows with the number of scenarios: the features (and their
+# snapshots) copied x1, x10 and x30 under new names, run side by side by hyperfine with the
+# test binary `cargo test` and `cargo xtask contract` build (dev profile), warm.
+# Usage: bash crates/epayment-contract/bench/scale.sh [runs]   (needs hyperfine)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../../.." && pwd)
+runs=${1:-5}
+cd "$root"
+binary=$(cargo test -q -p epayment-contract --test contract --no-run --message-format json 2>/dev/null \
+  | grep -o '"executable":"[^"]*contract-[^"]*"' | tail -1 | cut -d'"' -f4)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+for times in 1 10 30; do
+  dir="$work/x$times"
+  mkdir -p "$dir/features" "$dir/snapshots"
+  for i in $(seq 1 "$times"); do
+    for feature in features/*.feature; do
+      stem=$(basename "$feature" .feature)
+      cp "$feature" "$dir/features/${stem}_$i.feature"
+      for snap in features/snapshots/"$stem"__*.snap; do
+        cp "$snap" "$dir/snapshots/${stem}_${i}__${snap##*/${stem}__}"
+      done
+    done
+  done
+done
+scenarios=$("$binary" --features "$work/x1/features" --snapshots "$work/x1/snapshots" --junit "$work/j.xml" \
+  | grep -o 'contract: [0-9]* passed' | grep -o '[0-9]*')
+echo "scenarios per copy: $scenarios"
+hyperfine -w 1 -r "$runs" -N \
+  -n x1 "$binary --features $work/x1/features --snapshots $work/x1/snapshots --junit $work/j1.xml" \
+  -n x10 "$binary --features $work/x10/features --snapshots $work/x10/snapshots --junit $work/j10.xml" \
+  -n x30 "$binary --features $work/x30/features --snapshots $work/x30/snapshots --junit $work/j30.xml"
