@@ -5,7 +5,7 @@
 # Usage: bash crates/epayment-contract/bench/scale.sh [runs]   (needs hyperfine)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../../.." && pwd)
-runs=${1:-5}
+runs=${1:-3}
 cd "$root"
 binary=$(cargo test -q -p epayment-contract --test contract --no-run --message-format json 2>/dev/null \
   | grep -o '"executable":"[^"]*contract-[^"]*"' | tail -1 | cut -d'"' -f4)

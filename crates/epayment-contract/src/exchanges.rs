@@ -73,14 +73,20 @@ pub fn contract_violations(exchanges: &[Exchange]) -> Vec<Violation> {
     out
 }
 
+/// The value the committed snapshot `name` holds, read back from its YAML; `None` when there
+/// is none or it cannot be read.
+pub fn committed_snapshot(dir: &Path, name: &str) -> Option<Value> {
+    let text = std::fs::read_to_string(dir.join(format!("{name}.snap"))).ok()?;
+    // An insta snapshot is a `---` metadata block, then the YAML.
+    let body = text.splitn(3, "---\n").nth(2)?;
+    serde_norway::from_str(body).ok()
+}
+
 /// The difference between the committed snapshot `name` and `value`, as a unified diff of
 /// both written the same way (so that only what changed shows, not how insta formats YAML).
 /// `None` when there is no committed snapshot to compare with.
 pub fn snapshot_diff(dir: &Path, name: &str, value: &Value) -> Option<String> {
-    let text = std::fs::read_to_string(dir.join(format!("{name}.snap"))).ok()?;
-    // An insta snapshot is a `---` metadata block, then the YAML.
-    let body = text.splitn(3, "---\n").nth(2)?;
-    let committed: Value = serde_norway::from_str(body).ok()?;
+    let committed = committed_snapshot(dir, name)?;
     let (old, new) = (serde_norway::to_string(&committed).ok()?, serde_norway::to_string(value).ok()?);
     let diff = similar::TextDiff::from_lines(&old, &new);
     Some(diff.unified_diff().context_radius(3).header("committed", "this run").to_string())

@@ -49,8 +49,8 @@ const SCRIPT: &str = r#"
     var rows = [];
     data.exchanges.forEach(function (ex, i) {
       var broken = data.broken.indexOf(i + 1) >= 0;
-      rows.push({ from: 'client', to: 'api', label: (i + 1) + '. ' + ex.request.method + ' ' + ex.request.path, broken: broken });
-      rows.push({ from: 'api', to: 'client', label: ex.response.status === 0 ? 'connection dropped' : String(ex.response.status), broken: broken });
+      rows.push({ from: 'client', to: 'api', label: (i + 1) + '. ' + ex[0] + ' ' + ex[1], broken: broken });
+      rows.push({ from: 'api', to: 'client', label: ex[2] === 0 ? 'connection dropped' : String(ex[2]), broken: broken });
     });
     data.deliveries.forEach(function (d) {
       rows.push({ from: 'api', to: 'receiver', label: 'webhook ' + d[0], broken: false });
@@ -148,7 +148,16 @@ fn scenario(out: &mut String, r: &ScenarioRecord) {
         out.push_str("</div>\n");
     }
     let broken: Vec<usize> = r.problems.iter().filter_map(|p| p.exchange).collect();
-    let data = json!({"exchanges": r.exchanges, "deliveries": r.deliveries, "broken": broken});
+    // The diagram needs only each exchange's method, path and status; the bodies are in the
+    // page once, below it.
+    let arrows: Vec<Value> = r
+        .exchanges
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|e| json!([e["request"]["method"], e["request"]["path"], e["response"]["status"]]))
+        .collect();
+    let data = json!({"exchanges": arrows, "deliveries": r.deliveries, "broken": broken});
     let _ = writeln!(out, "<div class=\"diagram\" data-exchanges=\"{}\"></div>", escape(&data.to_string()));
     for (i, exchange) in r.exchanges.as_array().into_iter().flatten().enumerate() {
         exchange_details(out, i + 1, exchange, r);
