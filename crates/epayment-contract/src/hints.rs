@@ -81,13 +81,20 @@ impl std::fmt::Display for StepProblem {
 /// Every step of every `.feature` file under `dir` that matches no step or more than one.
 /// Starts nothing: no simulator, no client.
 pub fn check_features(dir: &Path) -> Result<Vec<StepProblem>, String> {
+    check_features_against(dir, &PaymentWorld::collection())
+}
+
+/// [`check_features`] against another step library (tests use a small one).
+pub fn check_features_against<W>(
+    dir: &Path,
+    steps: &cucumber::step::Collection<W>,
+) -> Result<Vec<StepProblem>, String> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(|e| format!("{}: {e}", dir.display()))?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|e| e == "feature"))
         .collect();
     files.sort();
-    let steps = PaymentWorld::collection();
     let mut problems = Vec::new();
     for file in files {
         let feature = gherkin::Feature::parse_path(&file, GherkinEnv::default())
@@ -420,6 +427,32 @@ mod tests {
     fn the_committed_features_have_no_problem() {
         let dir = crate::runner::workspace_root().join("features");
         assert_eq!(check_features(&dir).expect("features parse"), []);
+    }
+
+    /// A step library in which one text matches two steps.
+    #[derive(Debug, Default, cucumber::World)]
+    struct Overlapping;
+
+    #[cucumber::given(expr = "a payment of {int} øre")]
+    fn by_expression(_world: &mut Overlapping, _amount: u32) {}
+
+    #[cucumber::given(regex = r"^a payment of (\d+) øre$")]
+    fn by_regex(_world: &mut Overlapping, _amount: String) {}
+
+    #[test]
+    fn an_ambiguous_step_names_both_candidates() {
+        let dir = std::env::temp_dir().join(format!("epayment-hints-ambiguous-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        std::fs::write(dir.join("a.feature"), "Feature: a\n  Scenario: s\n    Given a payment of 5 øre\n")
+            .expect("write");
+        let problems = check_features_against(&dir, &Overlapping::collection());
+        std::fs::remove_dir_all(&dir).ok();
+        let problems = problems.expect("parses");
+        assert_eq!(problems.len(), 1);
+        let ProblemKind::Ambiguous(candidates) = &problems[0].kind else { panic!("{problems:?}") };
+        assert_eq!(candidates.len(), 2, "{candidates:?}");
+        assert!(candidates.iter().any(|c| c == r"^a payment of (\d+) øre$"), "{candidates:?}");
+        assert!(problems[0].to_string().contains("matches more than one step:"), "{}", problems[0]);
     }
 
     #[test]
