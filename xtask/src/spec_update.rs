@@ -124,14 +124,21 @@ pub fn run(root: &Path, request: &Request) -> Result<Outcome> {
         }
     };
     let base_files = match &request.base {
-        None => render(None)?.0,
-        Some(path) => render(Some(path)).map(|(files, _)| files).unwrap_or_default(),
+        None => Ok(render(None)?.0),
+        Some(path) => render(Some(path)).map(|(files, _)| files),
     };
     let module = |files: &[Rendered]| {
         files.iter().find(|f| f.relative == Path::new("src/generated/epayment.rs")).map(|f| f.contents.clone())
     };
-    let (before, after) = (module(&base_files).unwrap_or_default(), module(&new_files).unwrap_or_default());
-    let surface = regen::surface_changes(&before, &after);
+    let surface = match base_files {
+        Ok(base_files) => {
+            let (before, after) = (module(&base_files).unwrap_or_default(), module(&new_files).unwrap_or_default());
+            regen::surface_changes(&before, &after)
+        }
+        // Without the base's client there is nothing to compare with; say so rather than
+        // list every type as added.
+        Err(e) => vec![format!("(not compared: the client could not be generated from the base document: {e:#})")],
+    };
 
     let scratch = target_dir(root).join("spec-update");
     let workspace = scratch.join("workspace");

@@ -466,3 +466,12 @@ fn the_cli_reads_a_configuration_and_writes_junit_and_github_annotations() {
     assert_eq!(code, Some(2));
     assert!(stderr.contains("unknown check id `parameter-remove`"), "{stderr}");
 }
+
+#[test]
+fn a_schema_whose_all_of_names_itself_ends() {
+    use serde_json::json;
+    let schemas =
+        json!({"Loop": {"allOf": [{"$ref": "#/components/schemas/Loop"}, {"properties": {"a": {"type": "string"}}}]}});
+    let d = doc(json!({"$ref": "#/components/schemas/Loop"}), json!({}), schemas);
+    assert_eq!(found(&d, &d), []);
+}
