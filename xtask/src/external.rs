@@ -91,6 +91,15 @@ impl ExternalRefs {
             .map(|(u, dir)| dir.join(&url[u.len()..]))
     }
 
+    /// Reads an OpenAPI 3.0 document (YAML or JSON) and bundles what its external `$ref`s name.
+    pub fn load(&self, path: &Path, unmapped: Unmapped) -> anyhow::Result<Value> {
+        let doc = Document::load(path)?;
+        crate::document::check_version(path, &doc.value)?;
+        let mut value = doc.value;
+        self.bundle(&mut value, unmapped)?;
+        Ok(value)
+    }
+
     /// Copies what the document's external `$ref`s name into its components, and points the
     /// references there.
     pub fn bundle(&self, doc: &mut Value, unmapped: Unmapped) -> anyhow::Result<Bundled> {

@@ -269,11 +269,8 @@ fn spec_diff_command(
     let root = regen::workspace_root()?;
     let external = options.external.refs()?;
     let load = |path: &std::path::Path| -> anyhow::Result<serde_json::Value> {
-        let doc = xtask::document::Document::load(path)?;
-        xtask::document::check_version(path, &doc.value)?;
-        let mut value = doc.value;
         // Unmapped external refs stay, compared by URL.
-        external.bundle(&mut value, xtask::external::Unmapped::Keep)?;
+        let mut value = external.load(path, xtask::external::Unmapped::Keep)?;
         if options.overlays {
             for overlay in regen::load_overlays(&root.join(regen::TARGETS[0].overlays))? {
                 overlay.apply(&mut value)?;

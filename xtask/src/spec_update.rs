@@ -20,7 +20,6 @@ use std::process::Command;
 
 use anyhow::{Context, Result, anyhow};
 
-use crate::document::{self, Document};
 use crate::external::{ExternalRefs, Unmapped};
 use crate::overlay::{ActionReport, ActionStatus};
 use crate::regen::{self, Options, Rendered};
@@ -93,13 +92,7 @@ pub fn run(root: &Path, request: &Request) -> Result<Outcome> {
     let config_path = root.join(spec_diff::config::DEFAULT_PATH);
     let config =
         if config_path.exists() { spec_diff::Config::load(&config_path)? } else { spec_diff::Config::default() };
-    let load = |path: &Path| -> Result<serde_json::Value> {
-        let doc = Document::load(path)?;
-        document::check_version(path, &doc.value)?;
-        let mut value = doc.value;
-        request.external.bundle(&mut value, Unmapped::Keep)?;
-        Ok(value)
-    };
+    let load = |path: &Path| request.external.load(path, Unmapped::Keep);
     let changes = spec_diff::diff_with(&load(&base)?, &load(&request.new)?, &config);
 
     // Generation, with each overlay's status on NEW. An unmapped external reference stops the

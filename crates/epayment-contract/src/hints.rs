@@ -16,9 +16,9 @@ use regex::Regex;
 use crate::catalog::STEPS;
 use crate::world::PaymentWorld;
 
-/// The words an `{action}` may be.
+/// The words an `{action}` may be (a test keeps this equal to `params::Action`'s regex).
 pub const ACTIONS: &[&str] = &["capture", "refund", "cancel", "create", "payment creation", "get", "approval", "abort"];
-/// The words a `{total}` may be.
+/// The words a `{total}` may be (a test keeps this equal to `params::Total`'s regex).
 pub const TOTALS: &[&str] = &["authorized", "captured", "cancelled", "refunded"];
 /// Currencies the API takes.
 const CURRENCIES: &[&str] = &["NOK", "DKK", "EUR", "SEK", "USD", "GBP"];
@@ -412,6 +412,18 @@ mod tests {
         assert_eq!(hints, ["`ABC` is not a currency the API takes (NOK, DKK, EUR, SEK, USD, GBP)"]);
         let (hints, _) = advise("Given", "ten days pass");
         assert!(hints.iter().any(|h| h.starts_with("{period} is a whole number and a unit")), "{hints:?}");
+    }
+
+    #[test]
+    fn the_word_lists_are_the_parameters_own() {
+        use cucumber::Parameter as _;
+        let sorted = |words: &str| {
+            let mut w: Vec<&str> = words.split('|').collect();
+            w.sort_unstable();
+            w.join("|")
+        };
+        assert_eq!(sorted(&ACTIONS.join("|")), sorted(crate::params::Action::REGEX));
+        assert_eq!(sorted(&TOTALS.join("|")), sorted(crate::params::Total::REGEX));
     }
 
     #[test]

@@ -23,7 +23,7 @@ use serde_json::Value;
 
 pub use checks::{Check, Severity};
 pub use config::Config;
-use schema::{Flow, SchemaDiffer};
+use schema::{Flow, SchemaDiffer, show};
 
 /// One change.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -229,11 +229,10 @@ impl Differ<'_> {
     }
 
     fn prose(&mut self, at: &str, old: Option<&Value>, new: Option<&Value>) {
-        for key in ["summary", "description", "example", "examples"] {
-            if old.and_then(|v| v.get(key)) != new.and_then(|v| v.get(key)) {
-                let check = if key.starts_with("example") { Check::ExampleChanged } else { Check::DescriptionChanged };
-                self.push(check, &format!("{at}/{key}"), format!("the {key} changed"));
-            }
+        let mut found = Vec::new();
+        schema::prose(at, old.unwrap_or(&Value::Null), new.unwrap_or(&Value::Null), &mut found);
+        for f in found {
+            self.push(f.check, &f.location, f.message);
         }
     }
 
@@ -246,8 +245,7 @@ impl Differ<'_> {
 
     fn operation(&mut self, o: &Op<'_>, n: &Op<'_>) {
         self.prose("", Some(o.raw.operation), Some(n.raw.operation));
-        let deprecated = |v: &Value| v.get("deprecated").and_then(Value::as_bool).unwrap_or(false);
-        if !deprecated(o.raw.operation) && deprecated(n.raw.operation) {
+        if !schema::flag(o.raw.operation, "deprecated") && schema::flag(n.raw.operation, "deprecated") {
             self.push(Check::OperationDeprecated, "", format!("{} is deprecated", n.label()));
         }
         self.security("/security", o.raw.operation.get("security"), n.raw.operation.get("security"));
@@ -262,7 +260,6 @@ impl Differ<'_> {
         let name = |key: &(String, String), p: &Value| {
             format!("{} parameter {}", key.0, p.get("name").and_then(Value::as_str).unwrap_or(&key.1))
         };
-        let deprecated = |v: &Value| v.get("deprecated").and_then(Value::as_bool).unwrap_or(false);
         for (key, p) in &op {
             let at = name(key, p);
             let Some(q) = np.get(key) else {
@@ -278,7 +275,7 @@ impl Differ<'_> {
                 (true, false) => self.push(Check::ParameterMadeOptional, &at, "the parameter is now optional".into()),
                 _ => {}
             }
-            if !deprecated(p) && deprecated(q) {
+            if !schema::flag(p, "deprecated") && schema::flag(q, "deprecated") {
                 self.push(Check::ParameterDeprecated, &at, "the parameter is deprecated".into());
             }
             self.prose(&at, Some(p), Some(q));
@@ -425,8 +422,4 @@ fn template(path: &str) -> String {
 
 fn required(v: &Value) -> bool {
     v.get("required").and_then(Value::as_bool).unwrap_or(false)
-}
-
-fn show(v: Option<&Value>) -> String {
-    v.map_or_else(|| "(none)".to_owned(), Value::to_string)
 }

@@ -326,7 +326,8 @@ fn reference(v: &Value) -> Option<&str> {
     v.get("$ref").and_then(Value::as_str)
 }
 
-fn flag(v: &Value, key: &str) -> bool {
+/// Whether a boolean keyword (`deprecated`, `readOnly`, ...) is set.
+pub(super) fn flag(v: &Value, key: &str) -> bool {
     v.get(key).and_then(Value::as_bool).unwrap_or(false)
 }
 
@@ -334,7 +335,8 @@ fn escape(name: &str) -> String {
     name.replace('~', "~0").replace('/', "~1")
 }
 
-fn show(v: Option<&Value>) -> String {
+/// A keyword's value as reports show it, `(none)` when absent.
+pub(super) fn show(v: Option<&Value>) -> String {
     v.map_or_else(|| "(none)".to_owned(), Value::to_string)
 }
 
@@ -527,7 +529,8 @@ fn match_branches(oroot: &Value, nroot: &Value, old: &[&Value], new: &[&Value]) 
     pairs
 }
 
-fn prose(at: &str, old: &Value, new: &Value, out: &mut Vec<Finding>) {
+/// Doc findings for changed summaries, descriptions and examples.
+pub(super) fn prose(at: &str, old: &Value, new: &Value, out: &mut Vec<Finding>) {
     for key in ["summary", "description", "example", "examples"] {
         if old.get(key) != new.get(key) {
             let check = if key.starts_with("example") { Check::ExampleChanged } else { Check::DescriptionChanged };
