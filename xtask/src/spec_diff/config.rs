@@ -108,7 +108,9 @@ impl Config {
     }
 }
 
-/// Whether `text` matches `pattern`, where `*` stands for any run of characters.
+/// Whether `text` matches `pattern`, where `*` stands for any run of characters and nothing
+/// else is special: operations and locations are full of `{reference}` and `/`, which a
+/// general glob (globset's) would read as alternations and separators.
 fn glob(pattern: &str, text: &str) -> bool {
     let parts: Vec<&str> = pattern.split('*').collect();
     let (first, last) = (parts[0], parts[parts.len() - 1]);
