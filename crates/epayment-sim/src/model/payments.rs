@@ -114,6 +114,11 @@ impl Payment {
     pub fn capturable(&self) -> i64 {
         self.authorized - self.captured - self.cancelled
     }
+
+    /// What may still be refunded.
+    pub fn refundable(&self) -> i64 {
+        self.captured - self.refunded
+    }
 }
 
 impl Model {
@@ -447,11 +452,8 @@ impl Model {
         }
         Self::check_amount(payment, amount)?;
         // fidelity: refund-amount
-        if amount.value > payment.captured - payment.refunded {
-            return Err(ApiError::rule(
-                6150,
-                format!("only {} is left to refund", payment.captured - payment.refunded),
-            ));
+        if amount.value > payment.refundable() {
+            return Err(ApiError::rule(6150, format!("only {} is left to refund", payment.refundable())));
         }
         payment.refunded += amount.value;
         self.record(msn, reference, EventName::Refunded, amount.value, key, true);
