@@ -377,8 +377,7 @@ impl Differ<'_> {
 
     fn content(&mut self, at: &str, old: &Value, new: &Value, flow: Flow) {
         let empty = serde_json::Map::new();
-        let media = |v: &Value| v.get("content").and_then(Value::as_object).cloned().unwrap_or_else(|| empty.clone());
-        let (oc, nc) = (media(old), media(new));
+        let (oc, nc) = (schema::members(old, "content", &empty), schema::members(new, "content", &empty));
         let (ot, nt): (BTreeSet<&String>, BTreeSet<&String>) = (oc.keys().collect(), nc.keys().collect());
         if ot != nt && !ot.is_empty() {
             self.push(Check::ContentTypeChanged, &format!("{at}/content"), format!("{ot:?} -> {nt:?}"));

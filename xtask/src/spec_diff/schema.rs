@@ -231,8 +231,7 @@ impl<'a> SchemaDiffer<'a> {
     fn object(&mut self, at: &str, old: &Value, new: &Value, flow: Flow, depth: usize, out: &mut Vec<Finding>) {
         let (oroot, nroot) = (self.old_root, self.new_root);
         let empty = Map::new();
-        let props = |v: &Value| v.get("properties").and_then(Value::as_object).unwrap_or(&empty).clone();
-        let (op, np) = (props(old), props(new));
+        let (op, np) = (members(old, "properties", &empty), members(new, "properties", &empty));
         let (or, nr) = (required_names(old), required_names(new));
         // A property the client never sends (readOnly) or never receives (writeOnly) does not
         // count in that direction.
@@ -243,7 +242,7 @@ impl<'a> SchemaDiffer<'a> {
                 Flow::Response => flag(v, "writeOnly"),
             }
         };
-        for (name, os) in &op {
+        for (name, os) in op {
             let here = format!("{at}/properties/{}", escape(name));
             let Some(ns) = np.get(name) else {
                 if !irrelevant(oroot, os) {
@@ -320,6 +319,11 @@ impl<'a> SchemaDiffer<'a> {
 
 fn finding(check: Check, location: &str, message: String) -> Finding {
     Finding { check, location: location.to_owned(), message }
+}
+
+/// The object under `key` (`properties`, `content`), or `empty`.
+pub(super) fn members<'v>(v: &'v Value, key: &str, empty: &'v Map<String, Value>) -> &'v Map<String, Value> {
+    v.get(key).and_then(Value::as_object).unwrap_or(empty)
 }
 
 fn reference(v: &Value) -> Option<&str> {
