@@ -10,7 +10,18 @@ use serde::{Deserialize, Serialize};
 /// The generated types use this in place of the document's closed `State` enum (see the
 /// replacement in `xtask/src/generate.rs`): when the API starts answering with a state this
 /// client does not know (say `PENDING_REVIEW`), `payment()` still decodes and the text is kept
-/// in [`State::Unknown`], rather than the whole answer failing.
+/// in [`State::Unknown`], rather than the whole answer failing. Non-exhaustive, so that a later
+/// version may know more states without breaking anyone's `match`: a `match` needs a `_` arm.
+///
+/// ```compile_fail
+/// # use epayment_api::State;
+/// fn every_arm_but_the_wildcard(state: State) -> bool {
+///     match state {
+///         State::Created | State::Authorized => false,
+///         State::Aborted | State::Expired | State::Terminated | State::Unknown(_) => true,
+///     }
+/// }
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]

@@ -12,9 +12,22 @@ use serde::{Deserialize, Serialize};
 /// What happened to the payment.
 ///
 /// Open: a name the API adds later decodes as [`EventName::Unknown`] instead of failing the
-/// whole delivery, and keeps its text.
+/// whole delivery, and keeps its text. Non-exhaustive, so that a later version
+/// may know more names without breaking anyone's `match`: a `match` needs a `_` arm.
+///
+/// ```compile_fail
+/// # use epayment_webhooks::EventName;
+/// fn every_arm_but_the_wildcard(name: EventName) -> bool {
+///     match name {
+///         EventName::Created | EventName::Aborted | EventName::Expired | EventName::Cancelled => false,
+///         EventName::Captured | EventName::Refunded | EventName::Authorized => true,
+///         EventName::Terminated | EventName::Unknown(_) => false,
+///     }
+/// }
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum EventName {
     /// The payment was created.
     Created,
