@@ -255,8 +255,19 @@ fn scenarios_step(stdout: &str, success: bool) -> Step {
     if rejected.is_empty() {
         text.push_str("- none by schema; scenarios failed for other reasons (steps or snapshots): run the suite in `target/spec-update/workspace` to see them\n");
     }
-    for line in rejected {
-        let _ = writeln!(text, "- {line}");
+    // One entry per scenario, its violations under it, in the order the runner printed them.
+    let mut scenarios: Vec<(&str, Vec<&str>)> = Vec::new();
+    for (scenario, violation) in rejected.iter().filter_map(|l| l.split_once(": contract: ")) {
+        match scenarios.iter_mut().find(|(name, _)| *name == scenario) {
+            Some((_, violations)) => violations.push(violation),
+            None => scenarios.push((scenario, vec![violation])),
+        }
+    }
+    for (scenario, violations) in scenarios {
+        let _ = writeln!(text, "- {scenario}");
+        for violation in violations {
+            let _ = writeln!(text, "  - {violation}");
+        }
     }
     Step::Failed(text)
 }
@@ -329,10 +340,19 @@ mod tests {
 
     #[test]
     fn the_contract_runs_output_names_the_rejected_scenarios() {
-        let stdout = "Feature: capture\nFAILED capture.feature / A full capture: contract: capturePayment 200 /aggregate: missing\nFAILED refund.feature / Refund: snapshot x: differs\ncontract: 43 passed, 2 failed\n";
+        let stdout = "Feature: capture\n\
+            FAILED capture.feature / A full capture: contract: capturePayment 200 /aggregate: missing\n\
+            FAILED refund.feature / Refund: snapshot x: differs\n\
+            FAILED capture.feature / A full capture: contract: getPayment 200 /state: not one of\n\
+            contract: 43 passed, 2 failed\n";
         let Step::Failed(text) = scenarios_step(stdout, false) else { panic!("a failed run") };
         assert!(text.starts_with("contract: 43 passed, 2 failed."), "{text}");
-        assert!(text.contains("- capture.feature / A full capture: contract: capturePayment 200 /aggregate: missing"));
+        assert!(
+            text.ends_with(
+                "- capture.feature / A full capture\n  - capturePayment 200 /aggregate: missing\n  - getPayment 200 /state: not one of\n"
+            ),
+            "one entry per scenario, its violations under it: {text}"
+        );
         assert!(!text.contains("snapshot"), "only schema rejections are listed: {text}");
         assert_eq!(
             scenarios_step("contract: 44 passed, 0 failed\n", true),

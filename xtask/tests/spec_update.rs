@@ -1,6 +1,7 @@
 //! `cargo xtask spec-update`: real published pairs from `../shared/spec-history/` (one with an
-//! external ref, one where the paths moved; skipped with a note where `../shared` is absent)
-//! and a pair where nothing breaks, each checked for its exit code and its report's sections.
+//! external ref, one where the paths moved; skipped with a note where `../shared` is absent),
+//! a pair where nothing breaks, and one where only the contract suite finds what breaks, each
+//! checked for its exit code and its report's sections.
 //! One test, because the runs share the scratch workspace under the target directory.
 
 use std::path::{Path, PathBuf};
@@ -49,6 +50,25 @@ fn spec_update_reports_each_step_and_exits_by_what_breaks() {
     assert!(section(&report, "## Scenarios").contains("Skipped: --no-contract was given."), "{report}");
     assert!(section(&report, "## Public surface").contains("unchanged"), "{report}");
     assert_eq!(section(&report, "## Overlays").matches("| applied |").count(), 7, "{report}");
+
+    // What spec-diff calls harmless can still contradict what the scenarios recorded: with
+    // REFUNDED gone from the event names, the contract suite (step 5, run in the scratch copy
+    // with the simulator and the checker on the new document) names the refund scenario.
+    ours["components"]["schemas"]["PaymentEventName"]["enum"] =
+        serde_json::json!(["CREATED", "ABORTED", "EXPIRED", "CANCELLED", "CAPTURED", "AUTHORIZED", "TERMINATED"]);
+    let no_refunded = dir.path().join("no-refunded.json");
+    std::fs::write(&no_refunded, serde_json::to_string(&ours).expect("json")).expect("write");
+    let (code, report, stderr) = spec_update(&[no_refunded.to_str().expect("utf-8")]);
+    assert_eq!(code, Some(1), "a scenario the new document rejects is breaking: {stderr}\n{report}");
+    assert!(section(&report, "## Changes").contains("0 breaking, 1 non-breaking"), "{report}");
+    assert!(section(&report, "## Compile").contains("Passed."), "{report}");
+    let scenarios = section(&report, "## Scenarios");
+    assert!(scenarios.contains("**Failed.** contract: "), "{report}");
+    assert!(
+        scenarios.contains("- refund.feature / Refund part of a capture, then the rest\n")
+            && scenarios.contains("getPaymentEventLog response 200 /3/name: \"REFUNDED\" is not one of"),
+        "{report}"
+    );
 
     let history = root.join("../shared/spec-history");
     if !history.is_dir() {
