@@ -30,10 +30,30 @@ pub struct Bundled {
     pub unmapped: Vec<String>,
 }
 
+/// An external reference that no mapping names, where the document cannot do without it.
+/// Its message names the URL and the flag to add; callers tell it from other failures by type.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnmappedRef {
+    /// The URL the document refers to.
+    pub url: String,
+}
+
+impl std::fmt::Display for UnmappedRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let url = &self.url;
+        write!(
+            f,
+            "the document refers to {url}, which is not mapped to a local file; add --external {url}=FILE (a copy of that document)"
+        )
+    }
+}
+
+impl std::error::Error for UnmappedRef {}
+
 /// How to treat an external reference that no mapping names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Unmapped {
-    /// An error naming the URL and the flag to add (generation cannot go on without it).
+    /// An [`UnmappedRef`] error (generation cannot go on without it).
     Error,
     /// Left in place for the caller to report (spec-diff compares such refs by URL).
     Keep,
@@ -209,9 +229,7 @@ impl Bundler<'_> {
         let Some(file) = self.refs.file_for(url) else {
             return match unmapped {
                 Unmapped::Keep => Ok(None),
-                Unmapped::Error => bail!(
-                    "the document refers to {url}, which is not mapped to a local file; add --external {url}=FILE (a copy of that document)"
-                ),
+                Unmapped::Error => Err(UnmappedRef { url: url.to_owned() }.into()),
             };
         };
         if !self.documents.contains_key(url) {

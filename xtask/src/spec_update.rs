@@ -20,7 +20,7 @@ use std::process::Command;
 
 use anyhow::{Context, Result, anyhow};
 
-use crate::external::{ExternalRefs, Unmapped};
+use crate::external::{ExternalRefs, Unmapped, UnmappedRef};
 use crate::overlay::{ActionReport, ActionStatus};
 use crate::regen::{self, Options, Rendered};
 use crate::spec_diff::{self, Severity, report};
@@ -104,7 +104,7 @@ pub fn run(root: &Path, request: &Request) -> Result<Outcome> {
     };
     let (new_files, overlays) = match render(Some(&request.new)) {
         Ok(rendered) => rendered,
-        Err(e) if format!("{e:#}").contains("--external") => return Err(e),
+        Err(e) if e.downcast_ref::<UnmappedRef>().is_some() => return Err(e),
         Err(e) => {
             let why = format!("the client could not be generated from the new document: {e:#}");
             return Ok(Outcome {

@@ -51,6 +51,17 @@ fn spec_update_reports_each_step_and_exits_by_what_breaks() {
     assert!(section(&report, "## Public surface").contains("unchanged"), "{report}");
     assert_eq!(section(&report, "## Overlays").matches("| applied |").count(), 7, "{report}");
 
+    // An external reference without a mapping: the run cannot generate the client and says
+    // which flag to add (exit 2), before any step is reported.
+    let mut external = ours.clone();
+    external["components"]["schemas"]["Receipt"] =
+        serde_json::json!({"$ref": "https://example.com/order-management.yaml#/components/schemas/Receipt"});
+    let unmapped = dir.path().join("unmapped.json");
+    std::fs::write(&unmapped, serde_json::to_string(&external).expect("json")).expect("write");
+    let (code, _, stderr) = spec_update(&[unmapped.to_str().expect("utf-8"), "--no-contract"]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("add --external https://example.com/order-management.yaml=FILE"), "{stderr}");
+
     // What spec-diff calls harmless can still contradict what the scenarios recorded: with
     // REFUNDED gone from the event names, the contract suite (step 5, run in the scratch copy
     // with the simulator and the checker on the new document) names the refund scenario.
