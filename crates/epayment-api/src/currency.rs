@@ -10,8 +10,21 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// The generated types use this in place of the document's closed `Currency` enum (see the
 /// replacement in `xtask/src/generate.rs`): when the API starts answering with a currency this
 /// client does not know, the payment still decodes and the code is kept in
-/// [`Currency::Other`], rather than the whole answer failing.
+/// [`Currency::Other`], rather than the whole answer failing. Non-exhaustive, like
+/// [`State`](crate::State) and [`EventName`](crate::EventName), so that a later version may
+/// know more codes without breaking anyone's `match`: a `match` needs a `_` arm.
+///
+/// ```compile_fail
+/// # use epayment_api::Currency;
+/// fn every_arm_but_the_wildcard(currency: Currency) -> bool {
+///     match currency {
+///         Currency::Nok | Currency::Dkk | Currency::Eur => true,
+///         Currency::Sek | Currency::Usd | Currency::Gbp | Currency::Other(_) => false,
+///     }
+/// }
+/// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Currency {
     /// Norwegian krone, the default.
     #[default]
