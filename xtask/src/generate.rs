@@ -18,6 +18,10 @@
 //! - **`Currency` replaced by `epayment_api::Currency`**, an open enum: the document's closed
 //!   enum would turn an answer in a currency added later into a decode failure of the whole
 //!   payment.
+//! - **An `operation_ids` module** beside progenitor's output: one constant per operationId
+//!   (`CAPTURE_PAYMENT = "capturePayment"`), so that the client's logs and errors and the
+//!   simulator's routing name operations from the document rather than by hand-typed strings
+//!   (progenitor's own `OperationInfo` carries the snake-case method name, not the id).
 //! - **`PartialEq` on every type**, besides typify's `Clone`, `Debug`, `Serialize` and
 //!   `Deserialize`: the simulator and the tests compare bodies. Not `Eq` or `Hash`, which a
 //!   document with a floating-point field would make impossible.
@@ -25,6 +29,7 @@
 use std::panic::{self, AssertUnwindSafe};
 
 use anyhow::{Result, anyhow};
+use heck::ToShoutySnakeCase;
 use openapiv3::{OpenAPI, ReferenceOr};
 use progenitor_impl::{GenerationSettings, Generator, InterfaceStyle, TagStyle, TypeImpl};
 
@@ -58,10 +63,44 @@ fn settings() -> GenerationSettings {
 /// component schema that caused it when one can be singled out.
 pub fn generate(spec: &OpenAPI) -> Result<String> {
     check_supported(spec)?;
-    let tokens = try_generate(spec).map_err(|message| locate_failure(spec, message))?;
+    let mut tokens = try_generate(spec).map_err(|message| locate_failure(spec, message))?;
+    tokens.extend(operation_ids(spec)?);
     let file: syn::File =
         syn::parse2(tokens).map_err(|e| anyhow!("progenitor produced code that does not parse: {e}"))?;
     Ok(prettyplease::unparse(&file))
+}
+
+/// `pub mod operation_ids`: a constant per operation of the document's paths, in its order,
+/// named after the operationId in upper snake case.
+fn operation_ids(spec: &OpenAPI) -> Result<proc_macro2::TokenStream> {
+    let mut names: Vec<(String, &str)> = Vec::new();
+    let mut constants = Vec::new();
+    for (path, item) in &spec.paths.paths {
+        let Some(item) = item.as_item() else { continue };
+        for (method, operation) in item.iter() {
+            let Some(id) = operation.operation_id.as_deref() else { continue };
+            let name = id.to_shouty_snake_case();
+            if let Some((_, other)) = names.iter().find(|(n, _)| *n == name) {
+                return Err(anyhow!("operationIds `{other}` and `{id}` would both be the constant {name}"));
+            }
+            let ident = syn::parse_str::<syn::Ident>(&name)
+                .map_err(|_| anyhow!("operationId `{id}` does not make a Rust constant name ({name})"))?;
+            let summary = operation.summary.as_deref().map(|s| format!(": {s}")).unwrap_or_default();
+            let doc = format!(" `{} {path}`{summary}", method.to_uppercase());
+            constants.push(quote::quote! {
+                #[doc = #doc]
+                pub const #ident: &str = #id;
+            });
+            names.push((name, id));
+        }
+    }
+    Ok(quote::quote! {
+        /// The document's operationIds, one constant per operation, for naming an operation the
+        /// way the API does (in logs, errors and routing).
+        pub mod operation_ids {
+            #(#constants)*
+        }
+    })
 }
 
 /// Refuses, with a clear message, the shapes progenitor would panic on.
@@ -147,4 +186,53 @@ fn only_method(item: &openapiv3::PathItem, method: &str) -> openapiv3::PathItem 
         }
     }
     only
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn document(operation_ids: &[&str]) -> OpenAPI {
+        let paths: serde_json::Map<String, serde_json::Value> = operation_ids
+            .iter()
+            .enumerate()
+            .map(|(n, id)| {
+                let operation = serde_json::json!({
+                    "operationId": id,
+                    "summary": format!("Operation {n}"),
+                    "responses": {"204": {"description": "done"}}
+                });
+                (format!("/v1/things/{n}"), serde_json::json!({ "post": operation }))
+            })
+            .collect();
+        let value = serde_json::json!({
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "1"},
+            "paths": paths
+        });
+        serde_json::from_value(value).expect("a valid document")
+    }
+
+    #[test]
+    fn each_operation_id_becomes_a_constant_named_after_it() {
+        let code = generate(&document(&["capturePayment", "getMerchantDynamicExpressGroupsPOST"])).expect("generates");
+        let module = &code[code.find("pub mod operation_ids").expect("the module")..];
+        assert!(module.contains("/// `POST /v1/things/0`: Operation 0\n"), "{module}");
+        assert!(module.contains("pub const CAPTURE_PAYMENT: &str = \"capturePayment\";"), "{module}");
+        assert!(
+            module.contains(
+                "pub const GET_MERCHANT_DYNAMIC_EXPRESS_GROUPS_POST: &str = \"getMerchantDynamicExpressGroupsPOST\";"
+            ),
+            "{module}"
+        );
+    }
+
+    #[test]
+    fn operation_ids_that_would_share_a_constant_are_refused_by_name() {
+        let error = operation_ids(&document(&["capturePayment", "capture_payment"])).expect_err("a clash");
+        assert_eq!(
+            error.to_string(),
+            "operationIds `capturePayment` and `capture_payment` would both be the constant CAPTURE_PAYMENT"
+        );
+    }
 }

@@ -2,6 +2,8 @@
 
 use std::collections::BTreeMap;
 
+use epayment_api::access_token::operation_ids as access_token;
+use epayment_api::epayment::operation_ids as epayment;
 use epayment_openapi::ApiDocument;
 
 /// An endpoint of the simulated API: the ePayment operations, the access token, and the
@@ -61,17 +63,18 @@ impl Endpoint {
         Endpoint::AdvanceClock,
     ];
 
-    /// The operationId (or, for the token and Webhooks API endpoints, their upstream names).
+    /// The operationId, from the generated client for the ePayment and access-token documents
+    /// (for the Webhooks API, which has none, and the simulator's own endpoints: names of ours).
     pub fn id(self) -> &'static str {
         match self {
-            Endpoint::Create => "createPayment",
-            Endpoint::Get => "getPayment",
-            Endpoint::Events => "getPaymentEventLog",
-            Endpoint::Capture => "capturePayment",
-            Endpoint::Refund => "refundPayment",
-            Endpoint::Cancel => "cancelPayment",
-            Endpoint::ForceApprove => "forceApprove",
-            Endpoint::Token => "fetchAuthorizationTokenUsingPost",
+            Endpoint::Create => epayment::CREATE_PAYMENT,
+            Endpoint::Get => epayment::GET_PAYMENT,
+            Endpoint::Events => epayment::GET_PAYMENT_EVENT_LOG,
+            Endpoint::Capture => epayment::CAPTURE_PAYMENT,
+            Endpoint::Refund => epayment::REFUND_PAYMENT,
+            Endpoint::Cancel => epayment::CANCEL_PAYMENT,
+            Endpoint::ForceApprove => epayment::FORCE_APPROVE,
+            Endpoint::Token => access_token::FETCH_AUTHORIZATION_TOKEN_USING_POST,
             Endpoint::RegisterWebhook => "registerWebhook",
             Endpoint::ListWebhooks => "getWebhooks",
             Endpoint::DeleteWebhook => "deleteWebhook",

@@ -263,7 +263,7 @@ impl Client {
 
     /// One call to the access-token API.
     async fn fetch_token(&self) -> Result<(SecretString, Duration), Error> {
-        const ID: &str = "fetchAuthorizationTokenUsingPost";
+        const ID: &str = epayment_api::access_token::operation_ids::FETCH_AUTHORIZATION_TOKEN_USING_POST;
         let context = self.context();
         let client = access_token::Client::new_with_client(
             self.inner.environment.host(),

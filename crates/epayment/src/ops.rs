@@ -4,7 +4,7 @@
 use std::future::IntoFuture;
 use std::pin::Pin;
 
-use epayment_api::epayment::types;
+use epayment_api::epayment::{operation_ids, types};
 
 use crate::client::{Client, Operation};
 use crate::config::Environment;
@@ -160,7 +160,7 @@ impl Client {
     /// Reads a payment: state, amount and aggregate.
     pub async fn payment(&self, reference: &Reference) -> Result<Payment, Error> {
         let answer = self
-            .send_operation("getPayment", reference, None, (), |api, r, call, ()| async move {
+            .send_operation(operation_ids::GET_PAYMENT, reference, None, (), |api, r, call, ()| async move {
                 let request = api.get_payment().reference(r);
                 request.merchant_serial_number(call.msn).ocp_apim_subscription_key(call.subscription_key).send().await
             })
@@ -171,7 +171,7 @@ impl Client {
     /// Reads a payment's event log, oldest first.
     pub async fn events(&self, reference: &Reference) -> Result<Vec<PaymentEvent>, Error> {
         let events = self
-            .send_operation("getPaymentEventLog", reference, None, (), |api, r, call, ()| async move {
+            .send_operation(operation_ids::GET_PAYMENT_EVENT_LOG, reference, None, (), |api, r, call, ()| async move {
                 let request = api.get_payment_event_log().reference(r);
                 request.merchant_serial_number(call.msn).ocp_apim_subscription_key(call.subscription_key).send().await
             })
@@ -212,7 +212,7 @@ impl Client {
             })),
             token: None,
         };
-        self.send_operation("forceApprove", reference, None, body, |api, r, call, body| async move {
+        self.send_operation(operation_ids::FORCE_APPROVE, reference, None, body, |api, r, call, body| async move {
             let request = api.force_approve().reference(r).body(body);
             request.merchant_serial_number(call.msn).ocp_apim_subscription_key(call.subscription_key).send().await
         })
@@ -251,7 +251,7 @@ impl Capture<'_> {
         self.amount.validate()?;
         let body = types::CaptureModificationRequest { modification_amount: self.amount.into() };
         self.client
-            .adjust("capturePayment", &self.reference, self.key, body, |api, r, call, body| async move {
+            .adjust(operation_ids::CAPTURE_PAYMENT, &self.reference, self.key, body, |api, r, call, body| async move {
                 let request = api.capture_payment().reference(r).idempotency_key(call.idempotency_key).body(body);
                 request.merchant_serial_number(call.msn).ocp_apim_subscription_key(call.subscription_key).send().await
             })
@@ -266,7 +266,7 @@ impl Refund<'_> {
         self.amount.validate()?;
         let body = types::RefundModificationRequest { modification_amount: self.amount.into() };
         self.client
-            .adjust("refundPayment", &self.reference, self.key, body, |api, r, call, body| async move {
+            .adjust(operation_ids::REFUND_PAYMENT, &self.reference, self.key, body, |api, r, call, body| async move {
                 let request = api.refund_payment().reference(r).idempotency_key(call.idempotency_key).body(body);
                 request.merchant_serial_number(call.msn).ocp_apim_subscription_key(call.subscription_key).send().await
             })
@@ -287,7 +287,7 @@ impl Cancel<'_> {
     pub async fn send(self) -> Result<Adjustment, Error> {
         let body = types::CancelModificationRequest { cancel_transaction_only: Some(self.transaction_only) };
         self.client
-            .adjust("cancelPayment", &self.reference, self.key, body, |api, r, call, body| async move {
+            .adjust(operation_ids::CANCEL_PAYMENT, &self.reference, self.key, body, |api, r, call, body| async move {
                 let request = api.cancel_payment().reference(r).idempotency_key(call.idempotency_key).body(body);
                 request.merchant_serial_number(call.msn).ocp_apim_subscription_key(call.subscription_key).send().await
             })
@@ -371,10 +371,20 @@ impl<'a> CreatePayment<'a> {
         let key = self.key.unwrap_or_else(IdempotencyKey::random);
         let created = self
             .client
-            .send_operation("createPayment", &self.reference, Some(&key), body, |api, _, call, body| async move {
-                let request = api.create_payment().idempotency_key(call.idempotency_key).body(body);
-                request.merchant_serial_number(call.msn).ocp_apim_subscription_key(call.subscription_key).send().await
-            })
+            .send_operation(
+                operation_ids::CREATE_PAYMENT,
+                &self.reference,
+                Some(&key),
+                body,
+                |api, _, call, body| async move {
+                    let request = api.create_payment().idempotency_key(call.idempotency_key).body(body);
+                    request
+                        .merchant_serial_number(call.msn)
+                        .ocp_apim_subscription_key(call.subscription_key)
+                        .send()
+                        .await
+                },
+            )
             .await?;
         Ok(CreatedPayment { reference: created.reference.to_string(), redirect_url: created.redirect_url })
     }

@@ -1230,3 +1230,11 @@ pub mod builder {
 pub mod prelude {
     pub use self::super::Client;
 }
+/// The document's operationIds, one constant per operation, for naming an operation the
+/// way the API does (in logs, errors and routing).
+pub mod operation_ids {
+    /// `POST /accesstoken/get`: Get an access token
+    pub const FETCH_AUTHORIZATION_TOKEN_USING_POST: &str = "fetchAuthorizationTokenUsingPost";
+    /// `POST /miami/v1/token`: Get a partner token
+    pub const FETCH_TOKEN: &str = "fetchToken";
+}

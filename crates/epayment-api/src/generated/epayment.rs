@@ -10167,3 +10167,21 @@ pub mod builder {
 pub mod prelude {
     pub use self::super::Client;
 }
+/// The document's operationIds, one constant per operation, for naming an operation the
+/// way the API does (in logs, errors and routing).
+pub mod operation_ids {
+    /// `POST /v1/payments`: Start a payment
+    pub const CREATE_PAYMENT: &str = "createPayment";
+    /// `GET /v1/payments/{Reference}`: Read one payment
+    pub const GET_PAYMENT: &str = "getPayment";
+    /// `GET /v1/payments/{Reference}/events`: Get the event log of a payment
+    pub const GET_PAYMENT_EVENT_LOG: &str = "getPaymentEventLog";
+    /// `POST /v1/payments/{Reference}/cancel`: Cancel what is not captured
+    pub const CANCEL_PAYMENT: &str = "cancelPayment";
+    /// `POST /v1/payments/{Reference}/capture`: Take authorized money
+    pub const CAPTURE_PAYMENT: &str = "capturePayment";
+    /// `POST /v1/payments/{Reference}/refund`: Give captured money back
+    pub const REFUND_PAYMENT: &str = "refundPayment";
+    /// `POST /v1/test/payments/{Reference}/approve`: Approve a payment without the app
+    pub const FORCE_APPROVE: &str = "forceApprove";
+}
