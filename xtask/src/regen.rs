@@ -276,7 +276,7 @@ pub fn run(root: &Path, options: &Options) -> Result<Report> {
         };
         if options.check {
             let committed = std::fs::read_to_string(&path).unwrap_or_default();
-            if committed == file.contents {
+            if same_text(&committed, &file.contents) {
                 report.current.push(path);
             } else {
                 let diff = unified_diff(&display(root, &path), &committed, &file.contents);
@@ -298,6 +298,12 @@ pub fn run(root: &Path, options: &Options) -> Result<Report> {
         }
     }
     Ok(report)
+}
+
+/// Whether a committed file holds the generated text. Line endings do not count: a checkout
+/// that turns LF into CRLF (git's `core.autocrlf` on Windows) holds current code too.
+fn same_text(committed: &str, generated: &str) -> bool {
+    committed == generated || committed.replace("\r\n", "\n") == generated
 }
 
 /// The public items of generated code (types, their public fields and variants, public
@@ -376,4 +382,18 @@ pub fn unified_diff(name: &str, old: &str, new: &str) -> String {
         .context_radius(3)
         .header(&format!("{name} (committed)"), &format!("{name} (regenerated)"))
         .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_checkout_with_crlf_line_endings_holds_current_code() {
+        let generated = "//! generated\npub mod x {}\n";
+        assert!(same_text(generated, generated));
+        assert!(same_text("//! generated\r\npub mod x {}\r\n", generated));
+        assert!(!same_text("//! generated\r\npub mod y {}\r\n", generated), "other text is still stale");
+        assert!(!same_text("", generated));
+    }
 }
