@@ -7,12 +7,13 @@ use anyhow::{Context as _, Result, anyhow, bail};
 use serde_json::Value;
 use sha2::{Digest as _, Sha256};
 
-/// A YAML or JSON document read from disk, kept with the digest of its exact bytes.
+/// A YAML or JSON document read from disk, kept with the digest of its text.
 #[derive(Debug, Clone)]
 pub struct Document {
     /// Where it was read from, as given.
     pub path: PathBuf,
-    /// Lowercase hex SHA-256 of the file's bytes.
+    /// Lowercase hex SHA-256 of the file's text with CRLF line endings read as LF, so that a
+    /// checkout or an editor that writes CRLF does not make the generated code look stale.
     pub sha256: String,
     /// The parsed tree.
     pub value: Value,
@@ -26,7 +27,8 @@ impl Document {
         let text = std::str::from_utf8(&bytes)
             .map_err(|e| anyhow!("{}: not UTF-8 text (byte {})", path.display(), e.valid_up_to()))?;
         let value = parse_text(path, text)?;
-        Ok(Self { path: path.to_owned(), sha256: sha256_hex(&bytes), value })
+        let sha256 = sha256_hex(text.replace("\r\n", "\n").as_bytes());
+        Ok(Self { path: path.to_owned(), sha256, value })
     }
 }
 
@@ -127,5 +129,17 @@ mod tests {
     #[test]
     fn digest_is_hex_sha256() {
         assert_eq!(sha256_hex(b"abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    }
+
+    #[test]
+    fn a_document_with_crlf_line_endings_has_the_digest_of_its_lf_text() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (lf, crlf) = (dir.path().join("lf.yaml"), dir.path().join("crlf.yaml"));
+        std::fs::write(&lf, "openapi: 3.0.3\ninfo:\n  title: t\n").expect("write");
+        std::fs::write(&crlf, "openapi: 3.0.3\r\ninfo:\r\n  title: t\r\n").expect("write");
+        let (lf, crlf) = (Document::load(&lf).expect("lf"), Document::load(&crlf).expect("crlf"));
+        assert_eq!(crlf.sha256, lf.sha256);
+        assert_eq!(crlf.value, lf.value);
+        assert_eq!(lf.sha256, sha256_hex(b"openapi: 3.0.3\ninfo:\n  title: t\n"));
     }
 }
