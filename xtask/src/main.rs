@@ -33,28 +33,7 @@ enum Command {
     /// Run the Gherkin scenarios under features/ (cucumber, epayment client, simulator), or
     /// with --check-steps only check that every step matches one step of the library.
     /// Everything after `--` goes to cucumber's command line (e.g. `-- --fail-fast -vv`).
-    Contract {
-        /// Only scenarios matching this tag expression, e.g. "@sim-only" or "not @slow".
-        #[arg(long, value_name = "EXPR")]
-        tags: Option<String>,
-        /// Only scenarios whose name matches this regular expression.
-        #[arg(long, value_name = "REGEX")]
-        name: Option<String>,
-        /// How many scenarios run at once.
-        #[arg(long, value_name = "N")]
-        concurrency: Option<usize>,
-        /// `sim` (a fresh embedded simulator per scenario) or a host root URL such as
-        /// http://127.0.0.1:8085; a URL takes its keys from the VIPPS_* variables.
-        #[arg(long, value_name = "sim|URL", default_value = "sim")]
-        target: String,
-        /// Check every step of every feature (no match, or more than one, with hints) and
-        /// exit; starts no simulator.
-        #[arg(long)]
-        check_steps: bool,
-        /// More of cucumber's options.
-        #[arg(last = true)]
-        rest: Vec<String>,
-    },
+    Contract(ContractOptions),
     /// Write features/STEPS.md: every step the scenarios may use, with an example.
     Steps,
     /// Write the document schemathesis tests the sandbox against: the effective document
@@ -147,6 +126,80 @@ enum Format {
     Github,
 }
 
+/// `cargo xtask contract`'s options, passed on to the harness's command line.
+#[derive(clap::Args)]
+struct ContractOptions {
+    /// Only scenarios matching this tag expression, e.g. "@sim-only" or "not @slow".
+    #[arg(long, value_name = "EXPR")]
+    tags: Option<String>,
+    /// Only scenarios whose name matches this regular expression.
+    #[arg(long, value_name = "REGEX")]
+    name: Option<String>,
+    /// How many scenarios run at once.
+    #[arg(long, value_name = "N")]
+    concurrency: Option<usize>,
+    /// `sim` (a fresh embedded simulator per scenario) or a host root URL such as
+    /// http://127.0.0.1:8085; a URL takes its keys from the VIPPS_* variables.
+    #[arg(long, value_name = "sim|URL", default_value = "sim")]
+    target: String,
+    /// Check every step of every feature (no match, or more than one, with hints) and
+    /// exit; starts no simulator.
+    #[arg(long)]
+    check_steps: bool,
+    /// The folder of .feature files [default: features/].
+    #[arg(long, value_name = "DIR")]
+    features: Option<PathBuf>,
+    /// The folder of snapshots [default: features/snapshots/].
+    #[arg(long, value_name = "DIR")]
+    snapshots: Option<PathBuf>,
+    /// Where the JUnit report goes [default: contract/junit.xml under the target directory].
+    #[arg(long, value_name = "FILE")]
+    junit: Option<PathBuf>,
+    /// Where the HTML report goes [default: report.html beside the JUnit report].
+    #[arg(long, value_name = "FILE")]
+    report: Option<PathBuf>,
+    /// More of cucumber's options.
+    #[arg(last = true)]
+    rest: Vec<String>,
+}
+
+impl ContractOptions {
+    /// The harness's arguments. cargo runs the test binary in its crate's folder, so paths the
+    /// user gave relative to where they stand are passed on absolute.
+    fn harness_args(self) -> anyhow::Result<Vec<String>> {
+        let mut args = vec!["--target".to_owned(), self.target];
+        let values =
+            [("--tags", self.tags), ("--name", self.name), ("--concurrency", self.concurrency.map(|n| n.to_string()))];
+        for (flag, value) in values {
+            if let Some(value) = value {
+                args.extend([flag.to_owned(), value]);
+            }
+        }
+        let paths = [
+            ("--features", self.features),
+            ("--snapshots", self.snapshots),
+            ("--junit", self.junit),
+            ("--report", self.report),
+        ];
+        for (flag, path) in paths {
+            if let Some(path) = path {
+                // Resolved where it exists (a folder to read); made absolute where it does not
+                // (a report to write).
+                let absolute = path
+                    .canonicalize()
+                    .or_else(|_| std::path::absolute(&path))
+                    .map_err(|e| anyhow::anyhow!("{flag} {}: {e}", path.display()))?;
+                args.extend([flag.to_owned(), absolute.display().to_string()]);
+            }
+        }
+        if self.check_steps {
+            args.push("--check-steps".to_owned());
+        }
+        args.extend(self.rest);
+        Ok(args)
+    }
+}
+
 #[derive(Clone, Copy, clap::ValueEnum)]
 enum FailOn {
     Breaking,
@@ -174,22 +227,10 @@ fn main() -> ExitCode {
             Ok(external) => regen_command(regen::Options { spec, out, check, external }),
             Err(e) => Err(e),
         },
-        Command::Contract { tags, name, concurrency, target, check_steps, rest } => {
-            let mut args = vec!["--target".to_owned(), target];
-            for (flag, value) in
-                [("--tags", tags), ("--name", name), ("--concurrency", concurrency.map(|n| n.to_string()))]
-            {
-                if let Some(value) = value {
-                    args.extend([flag.to_owned(), value]);
-                }
-            }
-            if check_steps {
-                args.push("--check-steps".to_owned());
-            }
-            args.extend(rest);
+        Command::Contract(options) => options.harness_args().and_then(|args| {
             let args: Vec<&str> = args.iter().map(String::as_str).collect();
             cargo_test_contract(&args)
-        }
+        }),
         Command::Steps => cargo_test_contract(&["--write-steps"]),
         Command::TestDocument { out } => test_document(&out),
         Command::SpecUpdate { new, base, no_contract, external } => {
@@ -370,4 +411,46 @@ fn regen_command(options: regen::Options) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn contract(args: &[&str]) -> Vec<String> {
+        let cli = Cli::try_parse_from([&["xtask", "contract"], args].concat()).expect("parses");
+        let Command::Contract(options) = cli.command else { panic!("the contract command") };
+        options.harness_args().expect("arguments")
+    }
+
+    #[test]
+    fn contract_passes_its_options_on_and_makes_paths_absolute() {
+        let here = std::env::current_dir().expect("cwd");
+        let args = contract(&[
+            "--tags",
+            "@webhooks",
+            "--check-steps",
+            "--features",
+            "my-features",
+            "--junit",
+            "/tmp/out/junit.xml",
+            "--",
+            "--fail-fast",
+        ]);
+        let features = here.join("my-features").display().to_string();
+        let expected = [
+            "--target",
+            "sim",
+            "--tags",
+            "@webhooks",
+            "--features",
+            &features,
+            "--junit",
+            "/tmp/out/junit.xml",
+            "--check-steps",
+            "--fail-fast",
+        ];
+        assert_eq!(args, expected);
+        assert_eq!(contract(&[]), ["--target", "sim"]);
+    }
 }

@@ -26,16 +26,18 @@ pub struct Args {
     /// VIPPS_SUBSCRIPTION_KEY and VIPPS_MERCHANT_SERIAL_NUMBER.
     #[arg(long, value_name = "sim|URL", default_value = "sim")]
     pub target: String,
-    /// The folder of .feature files [default: features/ of the workspace].
+    /// The folder of .feature files, relative to the workspace root [default: features/].
     #[arg(long, value_name = "DIR")]
     pub features: Option<PathBuf>,
-    /// The folder of snapshots [default: features/snapshots/ of the workspace].
+    /// The folder of snapshots, relative to the workspace root [default: features/snapshots/].
     #[arg(long, value_name = "DIR")]
     pub snapshots: Option<PathBuf>,
-    /// Where the JUnit report goes [default: `contract/junit.xml` under the target directory].
+    /// Where the JUnit report goes, relative to the workspace root [default:
+    /// `contract/junit.xml` under the target directory].
     #[arg(long, value_name = "FILE")]
     pub junit: Option<PathBuf>,
-    /// Where the HTML report goes [default: report.html beside the JUnit report].
+    /// Where the HTML report goes, relative to the workspace root [default: report.html
+    /// beside the JUnit report].
     #[arg(long, value_name = "FILE")]
     pub report: Option<PathBuf>,
     /// Check that every step of every feature matches exactly one step of the library, with
@@ -190,18 +192,23 @@ impl Options {
     pub fn from_cli(cli: Cli) -> Result<Self, String> {
         let target = parse_target(&cli.custom.target, |name| std::env::var(name).ok())?;
         let mut options = Self::new(target);
+        // cargo runs the binary in its crate's folder, which no one means: a relative path is
+        // taken from the workspace root, like the defaults (`cargo xtask contract` passes
+        // paths absolute, taken from where it was run).
+        let root = workspace_root();
+        let from_root = |path: PathBuf| if path.is_relative() { root.join(path) } else { path };
         if let Some(features) = cli.custom.features {
-            options.features = features;
+            options.features = from_root(features);
         }
         if let Some(snapshots) = cli.custom.snapshots {
-            options.snapshots = snapshots;
+            options.snapshots = from_root(snapshots);
         }
-        if let Some(junit) = cli.custom.junit {
+        if let Some(junit) = cli.custom.junit.map(from_root) {
             options.report = junit.with_file_name("report.html");
             options.junit = junit;
         }
         if let Some(report) = cli.custom.report {
-            options.report = report;
+            options.report = from_root(report);
         }
         options.tags = cli.tags_filter;
         options.name = cli.re_filter;
@@ -464,8 +471,16 @@ mod tests {
         assert!(cli.custom.check_steps);
         let options = Options::from_cli(cli).expect("options");
         assert_eq!(options.target, Target::Sim);
-        assert_eq!(options.junit, PathBuf::from("out/j.xml"));
-        assert_eq!(options.report, PathBuf::from("out/report.html"), "the HTML report goes beside the JUnit one");
+        assert_eq!(options.junit, workspace_root().join("out/j.xml"), "relative to the workspace, not the crate");
+        assert_eq!(
+            options.report,
+            workspace_root().join("out/report.html"),
+            "the HTML report goes beside the JUnit one"
+        );
+        let absolute = Options::from_cli(parse(&["--features", "/tmp/qa", "--report", "r.html"]).expect("parses"))
+            .expect("options");
+        assert_eq!(absolute.features, PathBuf::from("/tmp/qa"));
+        assert_eq!(absolute.report, workspace_root().join("r.html"));
         let by_name = Options::from_cli(parse(&["--name", "øre"]).expect("parses")).expect("options");
         assert!(by_name.name.is_some_and(|re| re.is_match("Refunding one øre more")));
         assert!(parse(&["--no-such-flag"]).is_err_and(|e| e.contains("--no-such-flag")));
