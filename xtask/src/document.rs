@@ -53,12 +53,23 @@ pub fn parse_text(path: &Path, text: &str) -> Result<Value> {
     })
 }
 
-/// Parser messages end with " at line L column C"; the position is already in our prefix.
-fn strip_position(message: &str) -> &str {
-    match message.rfind(" at line ") {
-        Some(i) => &message[..i],
-        None => message,
+/// Parser messages carry the error's position as " at line L column C" (at the end, or before
+/// a comma and more context); it is already in our prefix, so its first mention is taken out.
+/// A later one (YAML's "while parsing a flow sequence at line 1 column 6") says where something
+/// began, and stays.
+fn strip_position(message: &str) -> String {
+    let Some(start) = message.find(" at line ") else { return message.to_owned() };
+    let rest = &message[start + " at line ".len()..];
+    let digits = |s: &str| s.len() - s.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    let line = digits(rest);
+    if line == 0 {
+        return message.to_owned();
     }
+    let end = match rest[line..].strip_prefix(" column ") {
+        Some(column) => rest.len() - column.len() + digits(column),
+        None => line,
+    };
+    format!("{}{}", &message[..start], &rest[end..])
 }
 
 /// Lowercase hex SHA-256 of `bytes`.
@@ -103,6 +114,21 @@ mod tests {
         assert!(err.contains("invalid YAML"), "{err}");
         let line: usize = err.split(':').nth(1).and_then(|l| l.parse().ok()).unwrap_or(0);
         assert!(line >= 2, "{err}");
+    }
+
+    #[test]
+    fn the_position_is_said_once_in_front() {
+        let err = parse_text(Path::new("a.yaml"), "not: [valid\n").unwrap_err().to_string();
+        assert!(err.starts_with("a.yaml:2:1: invalid YAML: "), "{err}");
+        // The error's own position is in front; where the sequence began stays in the text.
+        assert!(
+            err.ends_with("did not find expected ',' or ']', while parsing a flow sequence at line 1 column 6"),
+            "{err}"
+        );
+        assert_eq!(strip_position("expected value at line 2 column 8"), "expected value");
+        assert_eq!(strip_position("bad at line 3, then"), "bad, then");
+        assert_eq!(strip_position("no position here"), "no position here");
+        assert_eq!(strip_position("odd at line x"), "odd at line x");
     }
 
     #[test]
