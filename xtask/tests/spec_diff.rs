@@ -307,6 +307,46 @@ fn constraints_it_reads() {
 }
 
 #[test]
+fn defaults_added_removed_or_changed_are_their_own_kind_by_direction() {
+    use serde_json::json;
+    let thing = |default: serde_json::Value| {
+        let mut flag = json!({"type": "boolean"});
+        if !default.is_null() {
+            flag["default"] = default;
+        }
+        json!({"type": "object", "properties": {"cancelTransactionOnly": flag}})
+    };
+    let (no_default, off, on) = (thing(json!(null)), thing(json!(false)), thing(json!(true)));
+    let in_request = |schema: &serde_json::Value| doc(schema.clone(), json!({}), json!({}));
+    assert_eq!(
+        spec_diff::diff(&in_request(&off), &in_request(&on))
+            .iter()
+            .map(|c| (c.kind.id(), c.message.as_str()))
+            .collect::<Vec<_>>(),
+        [("request-default-changed", "default false -> true: clients that leave it out get what the new default does")]
+    );
+    for (old, new) in [(&no_default, &off), (&off, &no_default)] {
+        let found = found(&in_request(old), &in_request(new));
+        assert_eq!(found, expect(&[("request-default-changed", "/requestBody/properties/cancelTransactionOnly")]));
+    }
+    let in_answer = |schema: &serde_json::Value| doc(json!({}), schema.clone(), json!({}));
+    assert_eq!(
+        found(&in_answer(&off), &in_answer(&on)),
+        expect(&[("response-default-changed", "/responses/200/properties/cancelTransactionOnly")])
+    );
+    assert!(found(&in_request(&on), &in_request(&on)).is_empty(), "the same default is no change");
+    // Parameters are compared as schemas too.
+    let with_query = |default: i64| {
+        let mut d = doc(json!({}), json!({}), json!({}));
+        d["paths"]["/things"]["post"]["parameters"] =
+            json!([{"name": "limit", "in": "query", "schema": {"type": "integer", "default": default}}]);
+        d
+    };
+    let found = found(&with_query(10), &with_query(50));
+    assert_eq!(found.iter().map(|(id, _)| *id).collect::<Vec<_>>(), ["request-default-changed"], "{found:?}");
+}
+
+#[test]
 fn read_only_properties_do_not_count_in_requests_nor_write_only_in_answers() {
     use serde_json::json;
     let schema = |extra: bool| {

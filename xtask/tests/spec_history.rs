@@ -123,6 +123,15 @@ fn upstream_1_4_1_to_1_8_1_widens_patterns_without_breaking() {
 }
 
 #[test]
+fn h05_the_qr_format_default_renamed_with_its_enum_is_reported() {
+    let Some(dir) = history() else { return };
+    let h05 = diff(&dir, "H05");
+    let found = with(&h05, "request-default-changed", "/qrFormat/properties/format");
+    assert_eq!(found.len(), 1, "{h05:?}");
+    assert!(found[0].message.starts_with("default \"SVG+XML\" -> \"IMAGE/SVG+XML\""), "{}", found[0].message);
+}
+
+#[test]
 fn h08_server_change_moves_every_operation_and_h09_moves_them_back() {
     let Some(dir) = history() else { return };
     // H08 drops /epayment from the server without adding it to the paths: a real break.

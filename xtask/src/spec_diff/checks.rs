@@ -121,6 +121,10 @@ checks! {
     FormatChanged => "format-changed", Breaking,
         "A format was added to or changed in what clients send, or removed from or changed in what they receive.";
     RequestFormatRemoved => "request-format-removed", NonBreaking, "A request value no longer has a format.";
+    RequestDefaultChanged => "request-default-changed", NonBreaking,
+        "A default of something clients send was added, removed or changed: clients that leave it out get other behaviour.";
+    ResponseDefaultChanged => "response-default-changed", NonBreaking,
+        "A default in an answer was added, removed or changed: generated clients fill it in where the answer leaves it out.";
     ResponseFormatAdded => "response-format-added", NonBreaking, "An answer value now has a format.";
     RequestConstraintTightened => "request-constraint-tightened", Breaking,
         "A limit (length, range, items, properties, multipleOf, pattern, enum, additionalProperties) refuses values clients send today.";

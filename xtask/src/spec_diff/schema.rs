@@ -136,6 +136,7 @@ impl<'a> SchemaDiffer<'a> {
             return;
         }
         formats(at, old, new, flow, out);
+        defaults(at, old, new, flow, out);
         nullable(at, old, new, flow, out);
         bounds(at, old, new, flow, out);
         enums(at, old, new, flow, out);
@@ -555,6 +556,20 @@ fn formats(at: &str, old: &Value, new: &Value, flow: Flow, out: &mut Vec<Finding
         _ => Check::FormatChanged,
     };
     out.push(finding(check, at, what));
+}
+
+fn defaults(at: &str, old: &Value, new: &Value, flow: Flow, out: &mut Vec<Finding>) {
+    let (o, n) = (old.get("default"), new.get("default"));
+    if o == n {
+        return;
+    }
+    let (check, consequence) = match flow {
+        Flow::Request => (Check::RequestDefaultChanged, "clients that leave it out get what the new default does"),
+        Flow::Response => {
+            (Check::ResponseDefaultChanged, "generated clients fill in the new default where it is left out")
+        }
+    };
+    out.push(finding(check, at, format!("default {} -> {}: {consequence}", show(o), show(n))));
 }
 
 fn nullable(at: &str, old: &Value, new: &Value, flow: Flow, out: &mut Vec<Finding>) {
