@@ -26,6 +26,8 @@ fn each_rule_classifies_its_one_change() {
         ("operation-removed.yaml", "operation-removed", Breaking),
         ("path-changed.yaml", "path-changed", Breaking),
         ("method-changed.yaml", "method-changed", Breaking),
+        // The same method and URL under another operationId: renamed, not removed and added.
+        ("operation-id-changed.yaml", "operation-id-changed", Breaking),
         ("server-changed.yaml", "server-changed", Breaking),
         ("parameter-added-required.yaml", "parameter-added-required", Breaking),
         ("parameter-added.yaml", "parameter-added", NonBreaking),

@@ -77,6 +77,8 @@ checks! {
     OperationDeprecated => "operation-deprecated", NonBreaking, "An operation is now deprecated.";
     MethodChanged => "method-changed", Breaking, "An operation (same operationId) has another HTTP method.";
     PathChanged => "path-changed", Breaking, "An operation (same operationId) is at another URL.";
+    OperationIdChanged => "operation-id-changed", Breaking,
+        "An operation (same method and URL) has another operationId: generated clients name their method after it.";
     PathMovedUnderServerBase => "path-moved-under-server-base", NonBreaking,
         "An operation's path changed, but with the new server base its URL is the same.";
     ParameterAdded => "parameter-added", NonBreaking, "A new optional parameter.";

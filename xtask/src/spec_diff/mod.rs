@@ -70,12 +70,33 @@ pub fn diff(old: &Value, new: &Value) -> Vec<Change> {
     d.prose("/info", old.get("info"), new.get("info"));
 
     let (old_base, new_base) = (walk::server_base_path(old), walk::server_base_path(new));
+    let url = |base: &str, op: &Op<'_>| (op.method, template(&format!("{base}{}", op.path)));
+    // An operation whose operationId changed but whose method and URL did not is the same
+    // operation renamed, not one removed and another added.
+    let renamed: BTreeMap<&str, &str> = old_ops
+        .iter()
+        .filter(|(key, _)| !new_ops.contains_key(*key))
+        .filter_map(|(key, o)| {
+            let mut same =
+                new_ops.iter().filter(|(k, n)| !old_ops.contains_key(*k) && url(&new_base, n) == url(&old_base, o));
+            match (same.next(), same.next()) {
+                (Some((k, _)), None) => Some((key.as_str(), k.as_str())),
+                _ => None,
+            }
+        })
+        .collect();
     for (key, o) in &old_ops {
         d.operation = format!("{} {}", o.method.to_uppercase(), o.path);
-        let Some(n) = new_ops.get(key) else {
+        let renamed_to = renamed.get(key.as_str());
+        let Some(n) = new_ops.get(key).or_else(|| renamed_to.and_then(|k| new_ops.get(*k))) else {
             d.push(Check::OperationRemoved, "", format!("{} is gone", o.label()));
             continue;
         };
+        if renamed_to.is_some() {
+            let id = |op: &Op<'_>| op.id.clone().unwrap_or_else(|| "(none)".into());
+            let what = format!("operationId {} -> {}", id(o), id(n));
+            d.push(Check::OperationIdChanged, "", format!("{what}: generated clients name their method after it"));
+        }
         if o.method != n.method {
             d.push(Check::MethodChanged, "", format!("{} -> {}", o.method.to_uppercase(), n.method.to_uppercase()));
         }
@@ -92,7 +113,7 @@ pub fn diff(old: &Value, new: &Value) -> Vec<Change> {
         d.operation(o, n);
     }
     for (key, n) in &new_ops {
-        if !old_ops.contains_key(key) {
+        if !old_ops.contains_key(key) && !renamed.values().any(|k| k == key) {
             d.operation = format!("{} {}", n.method.to_uppercase(), n.path);
             d.push(Check::OperationAdded, "", format!("{} is new", n.label()));
         }
