@@ -307,7 +307,8 @@ fn same_text(committed: &str, generated: &str) -> bool {
 }
 
 /// The public items of generated code (types, their public fields and variants, public
-/// functions and methods), each with what it declares: a field's type, a function's signature.
+/// functions and methods, constants), each with what it declares: a field's type, a
+/// function's signature, a constant's value.
 /// Code that does not parse has no items, which shows as every item removed.
 fn public_items(code: &str) -> std::collections::BTreeMap<String, String> {
     let mut items = std::collections::BTreeMap::new();
@@ -345,6 +346,10 @@ fn collect_items(items: &[syn::Item], out: &mut std::collections::BTreeMap<Strin
             }
             syn::Item::Fn(f) if public(&f.vis) => {
                 out.insert(format!("fn {}", f.sig.ident), text(&f.sig));
+            }
+            // The operation ids: their value is what callers log and match on.
+            syn::Item::Const(c) if public(&c.vis) => {
+                out.insert(format!("const {}", c.ident), text(&c.expr));
             }
             syn::Item::Impl(i) => {
                 let owner = text(&i.self_ty).replace(' ', "");

@@ -58,9 +58,11 @@ fn capture_cancel_and_refund_are_typed() {
 #[test]
 fn the_surface_summary_names_added_removed_and_changed_items() {
     let before = "pub mod types { pub struct Amount { pub value: i64, secret: u8 } pub enum State { A, B } }\n\
-                  impl Client { pub fn capture_payment(&self) -> X { todo!() } fn private(&self) {} }\n";
+                  impl Client { pub fn capture_payment(&self) -> X { todo!() } fn private(&self) {} }\n\
+                  pub mod operation_ids { pub const CAPTURE_PAYMENT: &str = \"capturePayment\"; }\n";
     let after = "pub mod types { pub struct Amount { pub value: u64, pub note: String } pub enum State { A, C } \
-                 pub struct Fresh {} }\nimpl Client { }\n";
+                 pub struct Fresh {} }\nimpl Client { }\n\
+                 pub mod operation_ids { pub const CAPTURE_PAYMENT: &str = \"captureThePayment\"; }\n";
     let changes = regen::surface_changes(before, after);
     assert!(changes.contains(&"changed field Amount.value: i64 -> u64".to_owned()), "{changes:?}");
     assert!(changes.contains(&"added field Amount.note".to_owned()), "{changes:?}");
@@ -68,5 +70,9 @@ fn the_surface_summary_names_added_removed_and_changed_items() {
     assert!(changes.contains(&"added variant State::C".to_owned()), "{changes:?}");
     assert!(changes.contains(&"removed variant State::B".to_owned()), "{changes:?}");
     assert!(changes.iter().any(|c| c.starts_with("removed fn Client::capture_payment")), "{changes:?}");
+    assert!(
+        changes.contains(&r#"changed const CAPTURE_PAYMENT: "capturePayment" -> "captureThePayment""#.to_owned()),
+        "{changes:?}"
+    );
     assert!(!changes.iter().any(|c| c.contains("secret") || c.contains("private")), "{changes:?}");
 }
