@@ -177,7 +177,7 @@ pub fn advise(keyword: &str, text: &str) -> (Vec<String>, Vec<(String, String)>)
             }
         }
     }
-    let abstracted = abstract_text(text);
+    let (abstracted, pieces) = abstract_text(text);
     let mut ranked: Vec<(f64, &str, &str, &str)> = STEPS
         .iter()
         .map(|(k, pattern, example)| {
@@ -195,7 +195,19 @@ pub fn advise(keyword: &str, text: &str) -> (Vec<String>, Vec<(String, String)>)
         .take(SUGGESTIONS)
         .filter(|(d, ..)| *d <= best + 0.15)
         .map(|(_, k, pattern, example)| (format!("{k} {pattern}"), example.to_owned()))
-        .collect();
+        .collect::<Vec<_>>();
+    // A step with a slip in its words as well as in a parameter (`10,00 NOK has been
+    // authorised`) has no step of its shape: the parameters of the nearest step are judged by
+    // what looks like them.
+    if hints.is_empty()
+        && let Some((nearest, _)) = suggestions.first()
+    {
+        for (name, value) in pieces.iter().filter(|(name, _)| nearest.contains(name)) {
+            if let Some(hint) = parameter_hint(name, value).filter(|h| !hints.contains(h)) {
+                hints.push(hint);
+            }
+        }
+    }
     (hints, suggestions)
 }
 
@@ -227,23 +239,28 @@ fn variants(pattern: &str) -> Vec<String> {
     out
 }
 
+/// What looks like a parameter in a step's text, in the order they are looked for (a piece
+/// taken by one is not looked at again).
+const SHAPES: [(&str, &str); 5] = [
+    (r#""[^"]*""#, "{string}"),
+    (r"\b\d+ (?:seconds?|minutes?|hours?|days?)\b", "{period}"),
+    (r"(?i)-?\d+(?:[.,]\d+)? ?(?:[a-z]{3})\b", "{money}"),
+    (r"(?i)\b[a-z]{3} -?\d+(?:[.,]\d+)?", "{money}"),
+    (r"\b\d+\b", "{int}"),
+];
+
 /// The text with what looks like a parameter replaced by its name, so that `10 NOK` and
-/// `10.00 NOK` are equally near `{money}`.
-fn abstract_text(text: &str) -> String {
-    let rules: [(&str, &str); 5] = [
-        (r#""[^"]*""#, "{string}"),
-        (r"\b\d+ (?:seconds?|minutes?|hours?|days?)\b", "{period}"),
-        (r"(?i)-?\d+(?:[.,]\d+)? ?(?:[a-z]{3})\b", "{money}"),
-        (r"(?i)\b[a-z]{3} -?\d+(?:[.,]\d+)?", "{money}"),
-        (r"\b\d+\b", "{int}"),
-    ];
+/// `10.00 NOK` are equally near `{money}`; and each piece replaced, with its name.
+fn abstract_text(text: &str) -> (String, Vec<(&'static str, String)>) {
     let mut out = text.to_owned();
-    for (pattern, name) in rules {
+    let mut pieces = Vec::new();
+    for (pattern, name) in SHAPES {
         if let Ok(re) = Regex::new(pattern) {
+            pieces.extend(re.find_iter(&out).map(|m| (name, m.as_str().to_owned())));
             out = re.replace_all(&out, name).into_owned();
         }
     }
-    out
+    (out, pieces)
 }
 
 /// The readings of a pattern for the distance: its alternatives, with `{action}` and
@@ -406,8 +423,14 @@ mod tests {
         assert!(hints.iter().any(|h| h.starts_with("`payout` is not an {action}; one of: capture")), "{hints:?}");
         let (hints, _) = advise("Then", "the paid amount is 2.50 NOK");
         assert!(hints.iter().any(|h| h.starts_with("`paid` is not a {total}")), "{hints:?}");
+        // Another word as well (authorised): the money is judged as what looks like money.
         let (hints, _) = advise("Given", "a payment of 10.00 ABC has been authorised");
-        assert!(hints.is_empty(), "the shape differs (authorised), so no parameter is blamed: {hints:?}");
+        assert_eq!(hints, ["`ABC` is not a currency the API takes (NOK, DKK, EUR, SEK, USD, GBP)"]);
+        let (hints, suggestions) = advise("Given", "a payment of 10,00 NOK has been authorised");
+        assert_eq!(hints, ["{money} is written with a decimal point, not a comma: `10.00 NOK`"]);
+        assert_eq!(suggestions[0].0, "Given a payment of {money} has been authorized");
+        let (hints, _) = advise("When", "the merchant capture 2.50 NOK");
+        assert!(hints.is_empty(), "money that is right is not blamed: {hints:?}");
         let (hints, _) = advise("Given", "a payment of 10.00 ABC has been created");
         assert_eq!(hints, ["`ABC` is not a currency the API takes (NOK, DKK, EUR, SEK, USD, GBP)"]);
         let (hints, _) = advise("Given", "ten days pass");
