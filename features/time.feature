@@ -36,6 +36,18 @@ Feature: Time
     And the merchant captures 2.50 DKK
     Then the capture is rejected with error code 6100
 
+  Scenario: A Danish sales unit with late capture may capture for 180 days
+    Given a payment of 10.00 DKK has been authorized
+    And the sales unit has late capture
+    When 179 days pass
+    And the merchant captures 2.50 DKK
+    Then the capture succeeds
+    When 1 day passes
+    And the merchant captures 2.50 DKK
+    Then the capture is rejected with error code 6100
+    When the merchant cancels the payment
+    Then the cancel is rejected with error code 6030
+
   @sim-choice
   Scenario: A refund 365 days after approval is refused
     Given a payment of 10.00 NOK has been authorized

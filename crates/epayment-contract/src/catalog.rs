@@ -6,6 +6,7 @@ pub const STEPS: &[(&str, &str, &str)] = &[
     ("Given", "a payment of {money} has been created", "Given a payment of 10.00 NOK has been created"),
     ("Given", "a payment of {money} has been authorized", "Given a payment of 10.00 NOK has been authorized"),
     ("Given", "the sales unit allows only full capture", "Given the sales unit allows only full capture"),
+    ("Given", "the sales unit has late capture", "Given the sales unit has late capture"),
     (
         "Given",
         "the API fails the next {action} with status {int}",

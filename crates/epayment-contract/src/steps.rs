@@ -32,6 +32,12 @@ async fn full_capture_only(w: &mut PaymentWorld) {
     w.sim().set_full_capture_only(&msn, true);
 }
 
+#[given(expr = "the sales unit has late capture")]
+async fn late_capture(w: &mut PaymentWorld) {
+    let msn = w.msn.clone();
+    w.sim().set_late_capture(&msn, true);
+}
+
 #[given(expr = "the API fails the next {action} with status {int}")]
 async fn api_fails_next(w: &mut PaymentWorld, action: Action, status: u16) {
     let endpoint = action.endpoint().unwrap_or_else(|| panic!("the API cannot fail a customer's {action:?}"));

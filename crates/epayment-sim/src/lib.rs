@@ -244,6 +244,11 @@ impl Simulator {
         self.with_model(|m| m.set_full_capture_only(msn, on));
     }
 
+    /// Gives a sales unit late capture (Denmark and Finland: 180 days to capture, not 14).
+    pub fn set_late_capture(&self, msn: &str, on: bool) {
+        self.with_model(|m| m.set_late_capture(msn, on));
+    }
+
     /// Queues a fault for the next `times` calls of `endpoint`, after those already queued.
     pub fn inject(&self, endpoint: Endpoint, fault: Fault, times: usize) {
         self.api.faults().push(endpoint, fault, times);

@@ -66,7 +66,7 @@ async fn a_created_payment_expires_after_ten_minutes_with_its_event_and_webhook(
 }
 
 #[tokio::test]
-async fn captures_and_cancels_end_with_the_markets_capture_period_and_refunds_after_a_year() {
+async fn captures_and_cancels_end_with_the_sales_units_capture_period_and_refunds_after_a_year() {
     let api = Api::on(virtual_sim(false).await).await;
     // Norway: 180 days.
     api.create(MSN, "NOK").await;
@@ -92,6 +92,15 @@ async fn captures_and_cancels_end_with_the_markets_capture_period_and_refunds_af
     assert_eq!(api.modify("223456", "capture", "d1", "DKK", 100).await.status, 200);
     api.sim.advance_clock(DAY);
     assert_eq!(api.modify("223456", "capture", "d2", "DKK", 100).await.code(), Some("6100"));
+
+    // Finland with late capture: 180 days, as in Norway.
+    api.sim.set_late_capture("323456", true);
+    assert_eq!(api.create("323456", "EUR").await.status, 201);
+    api.sim.approve("323456", REF).unwrap();
+    api.sim.advance_clock(179 * DAY);
+    assert_eq!(api.modify("323456", "capture", "f1", "EUR", 100).await.status, 200);
+    api.sim.advance_clock(DAY);
+    assert_eq!(api.modify("323456", "capture", "f2", "EUR", 100).await.code(), Some("6100"));
 }
 
 #[tokio::test]

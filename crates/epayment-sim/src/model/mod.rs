@@ -85,6 +85,7 @@ pub struct Model {
     sales_units: SalesUnits,
     rate_limits: rate_limits::RateLimits,
     full_capture_only: HashSet<String>,
+    late_capture: HashSet<String>,
     outbox: Vec<Notification>,
 }
 
@@ -101,6 +102,7 @@ impl Model {
             tokens: TokenIssuer::new(config.credentials, config.token_lifetime),
             sales_units: config.sales_units,
             full_capture_only: HashSet::new(),
+            late_capture: HashSet::new(),
             outbox: Vec::new(),
         }
     }
@@ -144,6 +146,21 @@ impl Model {
         } else {
             self.full_capture_only.remove(msn);
         }
+    }
+
+    /// Gives a sales unit late capture: in Denmark and Finland its payments may be captured
+    /// (and cancelled) for 180 days after approval instead of 14. Norway has 180 days anyway.
+    pub fn set_late_capture(&mut self, msn: &str, on: bool) {
+        if on {
+            self.late_capture.insert(msn.to_owned());
+        } else {
+            self.late_capture.remove(msn);
+        }
+    }
+
+    /// How long after approval a payment of this sales unit may be captured or cancelled.
+    pub fn capture_period(&self, msn: &str) -> chrono::TimeDelta {
+        self.sales_units.market(msn).capture_period(self.late_capture.contains(msn))
     }
 
     /// Takes the events to deliver as webhooks, oldest first.

@@ -13,14 +13,18 @@ pub const CUSTOMER_TIME: chrono::TimeDelta = chrono::TimeDelta::minutes(10);
 /// How long after authorization a payment may be refunded.
 pub const REFUND_PERIOD: chrono::TimeDelta = chrono::TimeDelta::days(365);
 
+/// The longest capture period there is: Norway's, and late capture's in Denmark and Finland.
+const LONGEST_CAPTURE_PERIOD: chrono::TimeDelta = chrono::TimeDelta::days(180);
+
 impl Market {
     /// How long after authorization a payment of this market may be captured or cancelled:
-    /// 180 days in Norway; 14 days in Denmark and Finland (late capture, up to 180 days, is not
-    /// modelled).
+    /// 180 days in Norway; 14 days in Denmark and Finland, or 180 where the sales unit has
+    /// late capture.
     // fidelity: capture-deadline
-    pub fn capture_period(self) -> chrono::TimeDelta {
+    pub fn capture_period(self, late_capture: bool) -> chrono::TimeDelta {
         match self {
-            Market::Norway => chrono::TimeDelta::days(180),
+            Market::Norway => LONGEST_CAPTURE_PERIOD,
+            Market::Denmark | Market::Finland if late_capture => LONGEST_CAPTURE_PERIOD,
             Market::Denmark | Market::Finland => chrono::TimeDelta::days(14),
         }
     }
@@ -392,7 +396,7 @@ impl Model {
         key: Option<&str>,
     ) -> Result<types::ModificationResponse, ApiError> {
         let full_only = self.full_capture_only.contains(msn);
-        let (now, period) = (self.now(), self.sales_units.market(msn).capture_period());
+        let (now, period) = (self.now(), self.capture_period(msn));
         let payment = self.get_mut(msn, reference)?;
         if payment.state == State::Authorized && payment.period_over(period, now) {
             return Err(ApiError::rule(6100, "the capture period is over"));
@@ -470,7 +474,7 @@ impl Model {
         transaction_only: bool,
         key: Option<&str>,
     ) -> Result<types::ModificationResponse, ApiError> {
-        let (now, period) = (self.now(), self.sales_units.market(msn).capture_period());
+        let (now, period) = (self.now(), self.capture_period(msn));
         let payment = self.get_mut(msn, reference)?;
         // fidelity: cancel-deadline
         // Within 180 days of the reservation and inside the capture period: the capture period,
