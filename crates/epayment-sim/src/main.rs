@@ -4,6 +4,7 @@ use std::net::TcpListener;
 use std::process::ExitCode;
 
 use clap::Parser;
+use epayment_api::epayment::types;
 use epayment_sim::{ModelConfig, Simulator, SimulatorBuilder};
 
 /// A local, stateful ePayment API sandbox.
@@ -32,6 +33,18 @@ struct Args {
     /// The largest request body, in bytes; a larger one gets 413 before it is read whole.
     #[arg(long, default_value_t = SimulatorBuilder::DEFAULT_BODY_LIMIT)]
     body_limit: usize,
+    /// A sales unit that allows only full capture (6140 for less); repeatable.
+    #[arg(long, value_name = "MSN", value_parser = merchant_serial_number)]
+    full_capture_only: Vec<String>,
+    /// A sales unit with late capture (Denmark and Finland: 180 days to capture, not 14);
+    /// repeatable.
+    #[arg(long, value_name = "MSN", value_parser = merchant_serial_number)]
+    late_capture: Vec<String>,
+}
+
+/// A merchant serial number as the document defines it.
+fn merchant_serial_number(text: &str) -> Result<String, String> {
+    text.parse::<types::Msn>().map(String::from).map_err(|e| format!("not a merchant serial number: {e}"))
 }
 
 // The sandbox allocates a few small JSON values per request; glibc's allocator spent a third
@@ -74,6 +87,12 @@ fn main() -> ExitCode {
                 return ExitCode::FAILURE;
             }
         };
+        for msn in &args.full_capture_only {
+            sim.set_full_capture_only(msn, true);
+        }
+        for msn in &args.late_capture {
+            sim.set_late_capture(msn, true);
+        }
         let c = sim.credentials();
         let uri = sim.uri();
         println!("epayment-sim listening on {uri}");
@@ -85,6 +104,12 @@ fn main() -> ExitCode {
         println!("  client_secret              {}", c.client_secret);
         println!("  Ocp-Apim-Subscription-Key  {}", c.subscription_key);
         println!("  Merchant-Serial-Number     any 4 to 10 digits, e.g. 123456");
+        println!("  sales units                123456 Norway, 223456 Denmark, 323456 Finland, any other Norway");
+        for (setting, units) in [("full capture only", &args.full_capture_only), ("late capture", &args.late_capture)] {
+            if !units.is_empty() {
+                println!("  {setting:<26} {}", units.join(", "));
+            }
+        }
         println!("Approve a payment as the customer with POST /epayment/v1/test/payments/{{reference}}/approve.");
         println!("Ctrl-C stops.");
         match tokio::signal::ctrl_c().await {

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 #[tokio::test]
 async fn serves_a_curl_like_session_and_stops_cleanly_on_ctrl_c() {
     let mut child = Command::new(env!("CARGO_BIN_EXE_epayment-sim"))
-        .args(["--port", "0", "--seed", "7"])
+        .args(["--port", "0", "--seed", "7", "--full-capture-only", "123456"])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -24,6 +24,7 @@ async fn serves_a_curl_like_session_and_stops_cleanly_on_ctrl_c() {
         }
     }
     assert!(banner.contains("sim-client-secret") && banner.contains("Ctrl-C"), "{banner}");
+    assert!(banner.contains("full capture only          123456"), "{banner}");
 
     let http = reqwest::Client::new();
     let token: Value = http
@@ -71,18 +72,22 @@ async fn serves_a_curl_like_session_and_stops_cleanly_on_ctrl_c() {
     .await
     .unwrap();
     assert_eq!(approved.status().as_u16(), 200);
-    let captured = call(
-        reqwest::Method::POST,
-        "/v1/payments/order-1234-abcd/capture",
-        Some("k2"),
-        Some(json!({"modificationAmount": {"currency": "NOK", "value": 250}})),
-    )
-    .await
-    .unwrap();
-    assert_eq!(captured.status().as_u16(), 200);
+    // The sales unit was started full-capture-only: a part is refused, the whole is taken.
+    let capture = |key: &'static str, value: i64| {
+        call(
+            reqwest::Method::POST,
+            "/v1/payments/order-1234-abcd/capture",
+            Some(key),
+            Some(json!({"modificationAmount": {"currency": "NOK", "value": value}})),
+        )
+    };
+    let part: Value = capture("k2", 250).await.unwrap().json().await.unwrap();
+    assert_eq!(part["status"], 400, "{part}");
+    assert_eq!(part["extraDetails"][0]["reason"], "6140", "{part}");
+    assert_eq!(capture("k3", 1000).await.unwrap().status().as_u16(), 200);
     let payment: Value =
         call(reqwest::Method::GET, "/v1/payments/order-1234-abcd", None, None).await.unwrap().json().await.unwrap();
-    assert_eq!(payment["aggregate"]["capturedAmount"]["value"], 250);
+    assert_eq!(payment["aggregate"]["capturedAmount"]["value"], 1000);
     assert_eq!(payment["state"], "AUTHORIZED");
 
     let stopped = Command::new("kill").args(["-INT", &child.id().to_string()]).status().expect("kill runs");
@@ -102,4 +107,15 @@ fn a_port_in_use_is_a_one_line_error() {
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.starts_with("error: cannot listen on 127.0.0.1:") && stderr.lines().count() == 1, "{stderr}");
+}
+
+#[test]
+fn a_sales_unit_setting_needs_a_merchant_serial_number() {
+    let out = Command::new(env!("CARGO_BIN_EXE_epayment-sim")).args(["--late-capture", "12"]).output().expect("runs");
+    assert_eq!(out.status.code(), Some(2), "a usage error");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("'12' for '--late-capture <MSN>': not a merchant serial number: shorter than 4 characters"),
+        "{stderr}"
+    );
 }
