@@ -245,23 +245,22 @@ fn contract(workspace: &Path, cargo_target: &Path) -> Result<Step> {
 /// Reads the contract runner's output: its summary line and each `FAILED <feature> /
 /// <scenario>: contract: <violation>` line.
 fn scenarios_step(stdout: &str, success: bool) -> Step {
-    let rejected: Vec<&str> =
-        stdout.lines().filter_map(|l| l.strip_prefix("FAILED ")).filter(|l| l.contains(": contract: ")).collect();
     let summary = stdout.lines().rev().find(|l| l.starts_with("contract: ")).unwrap_or("contract: no summary");
     if success {
         return Step::Passed(format!("Every scenario's exchanges fit the new document ({summary})."));
     }
-    let mut text = format!("{summary}. Scenarios whose exchanges the new document rejects:\n\n");
-    if rejected.is_empty() {
-        text.push_str("- none by schema; scenarios failed for other reasons (steps or snapshots): run the suite in `target/spec-update/workspace` to see them\n");
-    }
     // One entry per scenario, its violations under it, in the order the runner printed them.
     let mut scenarios: Vec<(&str, Vec<&str>)> = Vec::new();
-    for (scenario, violation) in rejected.iter().filter_map(|l| l.split_once(": contract: ")) {
+    let rejected = stdout.lines().filter_map(|l| l.strip_prefix("FAILED ")?.split_once(": contract: "));
+    for (scenario, violation) in rejected {
         match scenarios.iter_mut().find(|(name, _)| *name == scenario) {
             Some((_, violations)) => violations.push(violation),
             None => scenarios.push((scenario, vec![violation])),
         }
+    }
+    let mut text = format!("{summary}. Scenarios whose exchanges the new document rejects:\n\n");
+    if scenarios.is_empty() {
+        text.push_str("- none by schema; scenarios failed for other reasons (steps or snapshots): run the suite in `target/spec-update/workspace` to see them\n");
     }
     for (scenario, violations) in scenarios {
         let _ = writeln!(text, "- {scenario}");
