@@ -22,6 +22,7 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 pub struct RequestContext {
     headers: HeaderMap,
     timeout: Option<Duration>,
+    body_limit: Option<usize>,
 }
 
 tokio::task_local! {
@@ -63,9 +64,23 @@ impl RequestContext {
         self
     }
 
+    /// Reads at most `bytes` of each answer's body: a longer one fails the call with a
+    /// [`ResponseTooLarge`](crate::ResponseTooLarge) error (inside progenitor's
+    /// `ResponseBodyError`) as soon as the limit is passed, without reading the rest, so that
+    /// a hostile or broken server cannot make the caller hold gigabytes. No limit unless set.
+    pub fn with_body_limit(mut self, bytes: usize) -> Self {
+        self.body_limit = Some(bytes);
+        self
+    }
+
     /// The headers this context adds.
     pub fn headers(&self) -> &HeaderMap {
         &self.headers
+    }
+
+    /// The body limit, if one is set.
+    pub fn body_limit(&self) -> Option<usize> {
+        self.body_limit
     }
 
     /// Runs `call` (a generated operation's `send()`) and returns its output with the status

@@ -37,6 +37,7 @@
 mod context;
 mod currency;
 mod error_code;
+mod hooks;
 mod state;
 pub use context::{Answer, RequestContext};
 pub use currency::Currency;
@@ -45,6 +46,7 @@ pub use currency::Currency;
 /// crate decodes deliveries into.
 pub use epayment_webhooks::EventName;
 pub use error_code::ErrorCode;
+pub use hooks::ResponseTooLarge;
 pub use state::State;
 
 /// The ePayment API: create, read, capture, cancel and refund payments.

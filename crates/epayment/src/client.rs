@@ -6,9 +6,10 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use epayment_api::RequestContext;
+use epayment_api::ResponseTooLarge;
 use epayment_api::access_token;
 use epayment_api::epayment as api;
-use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderName, HeaderValue, RETRY_AFTER};
+use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderName, HeaderValue, LOCATION, RETRY_AFTER};
 use secrecy::{ExposeSecret as _, SecretString};
 use tracing::{Instrument as _, field};
 
@@ -37,6 +38,7 @@ struct Inner {
     msn: MerchantSerialNumber,
     system_headers: HeaderMap,
     timeout: Option<Duration>,
+    max_response_bytes: usize,
     retry: RetryPolicy,
     sleeper: Arc<dyn AsyncSleep>,
     tokens: TokenCache,
@@ -51,6 +53,7 @@ pub(crate) struct Parts {
     pub(crate) system: Option<(String, String)>,
     pub(crate) plugin: Option<(String, String)>,
     pub(crate) timeout: Option<Duration>,
+    pub(crate) max_response_bytes: usize,
     pub(crate) retry: RetryPolicy,
     pub(crate) sleeper: Arc<dyn AsyncSleep>,
 }
@@ -117,6 +120,7 @@ impl Client {
                 msn: parts.msn,
                 system_headers,
                 timeout: parts.timeout,
+                max_response_bytes: parts.max_response_bytes,
                 retry: parts.retry,
                 sleeper: parts.sleeper,
                 tokens: TokenCache::default(),
@@ -143,10 +147,10 @@ impl Client {
         self.inner.credentials.subscription_key.expose_secret()
     }
 
-    /// A fresh context for one attempt: the system headers and the timeout.
-    fn context(&self) -> RequestContext {
-        let mut context = RequestContext::new();
-        if let Some(timeout) = self.inner.timeout {
+    /// A fresh context for one attempt: the system headers, the body limit, and `timeout`.
+    fn context(&self, timeout: Option<Duration>) -> RequestContext {
+        let mut context = RequestContext::new().with_body_limit(self.inner.max_response_bytes);
+        if let Some(timeout) = timeout {
             context = context.with_timeout(timeout);
         }
         for (name, value) in &self.inner.system_headers {
@@ -181,14 +185,23 @@ impl Client {
         }
         let id = operation.id;
         async move {
-            // The retry budget is counted on the sleeper's clock.
+            // The retry budget is a deadline, counted on the sleeper's clock.
             let mut clock = Stopwatch::start(self.sleeper());
             let mut attempt = 0;
             let mut renewed_token = false;
             loop {
                 attempt += 1;
                 tracing::Span::current().record("attempt", attempt);
-                let error = match self.attempt(id, &mut call).await {
+                // Each attempt's timeout shrinks to what is left of the budget.
+                let left = self.inner.retry.time_left(clock.elapsed());
+                let timeout = match (self.inner.timeout, left) {
+                    (Some(own), Some(left)) => Some(own.min(left)),
+                    (own, left) => own.or(left),
+                };
+                if timeout.is_some_and(|t| t.is_zero()) {
+                    return Err(Error::Timeout { operation: id });
+                }
+                let error = match self.attempt(id, timeout, &mut call).await {
                     Ok(value) => return Ok(value),
                     Err(Failure::Unauthorized(token, error)) => {
                         self.inner.tokens.invalidate(&token).await;
@@ -221,17 +234,22 @@ impl Client {
         .await
     }
 
-    async fn attempt<T, E, F, Fut>(&self, id: &'static str, call: &mut F) -> Result<T, Failure>
+    async fn attempt<T, E, F, Fut>(
+        &self,
+        id: &'static str,
+        timeout: Option<Duration>,
+        call: &mut F,
+    ) -> Result<T, Failure>
     where
         F: FnMut(api::Client) -> Fut,
         Fut: Future<Output = Result<api::ResponseValue<T>, api::Error<E>>>,
         E: serde::Serialize,
     {
-        let token = self.token().await.map_err(Failure::Other)?;
+        let token = self.token(timeout).await.map_err(Failure::Other)?;
         let bearer = HeaderValue::from_str(&format!("Bearer {}", token.secret().expose_secret())).map_err(|_| {
             Failure::Other(Error::Auth { status: None, message: "the access token is not a valid header value".into() })
         })?;
-        let context = self.context().with_sensitive_header(AUTHORIZATION, bearer);
+        let context = self.context(timeout).with_sensitive_header(AUTHORIZATION, bearer);
         let client = api::Client::new_with_client(&self.inner.epayment_url, self.inner.http.clone(), context.clone());
         let span = tracing::Span::current();
         let (outcome, answered) = RequestContext::noting(call(client)).await;
@@ -257,14 +275,14 @@ impl Client {
         }
     }
 
-    async fn token(&self) -> Result<Token, Error> {
-        self.inner.tokens.get(|| self.fetch_token()).await
+    async fn token(&self, timeout: Option<Duration>) -> Result<Token, Error> {
+        self.inner.tokens.get(|| self.fetch_token(timeout)).await
     }
 
-    /// One call to the access-token API.
-    async fn fetch_token(&self) -> Result<(SecretString, Duration), Error> {
+    /// One call to the access-token API, within `timeout`.
+    async fn fetch_token(&self, timeout: Option<Duration>) -> Result<(SecretString, Duration), Error> {
         const ID: &str = epayment_api::access_token::operation_ids::FETCH_AUTHORIZATION_TOKEN_USING_POST;
-        let context = self.context();
+        let context = self.context(timeout);
         let client = access_token::Client::new_with_client(
             self.inner.environment.host(),
             self.inner.http.clone(),
@@ -325,10 +343,15 @@ async fn translate<E: serde::Serialize>(
         Body::Show => cut(&String::from_utf8_lossy(bytes), 512),
         Body::Withhold => WITHHELD.to_owned(),
     };
+    let status_of = |answered: &Option<epayment_api::Answer>| answered.as_ref().map_or(0, |a| a.status.as_u16());
     match error {
-        api::Error::CommunicationError(e) | api::Error::ResponseBodyError(e) | api::Error::InvalidUpgrade(e) => {
-            transport(id, &e)
-        }
+        api::Error::ResponseBodyError(e) => match ResponseTooLarge::find(&e) {
+            Some(too_large) => {
+                Error::ResponseTooLarge { operation: id, status: status_of(&answered), limit: too_large.limit }
+            }
+            None => transport(id, &e),
+        },
+        api::Error::CommunicationError(e) | api::Error::InvalidUpgrade(e) => transport(id, &e),
         api::Error::ErrorResponse(answer) => {
             let status = answer.status().as_u16();
             let retry_after = retry_after(answer.headers());
@@ -346,6 +369,10 @@ async fn translate<E: serde::Serialize>(
                 body: shown(&bytes),
             },
         },
+        api::Error::UnexpectedResponse(response) if response.status().is_redirection() => {
+            let location = response.headers().get(LOCATION).map(|v| cut(&String::from_utf8_lossy(v.as_bytes()), 200));
+            Error::Redirect { operation: id, status: response.status().as_u16(), location }
+        }
         api::Error::UnexpectedResponse(response) => {
             let status = response.status();
             let retry_after = retry_after(response.headers());
@@ -357,7 +384,12 @@ async fn translate<E: serde::Serialize>(
                     body: shown(&bytes),
                 },
                 Ok(bytes) => api_error(status.as_u16(), &bytes, retry_after),
-                Err(e) => transport(id, &e),
+                Err(e) => match ResponseTooLarge::find(&e) {
+                    Some(too_large) => {
+                        Error::ResponseTooLarge { operation: id, status: status.as_u16(), limit: too_large.limit }
+                    }
+                    None => transport(id, &e),
+                },
             }
         }
         api::Error::InvalidRequest(message) => Error::InvalidInput(InputError::new("request", "", &message)),

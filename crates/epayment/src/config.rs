@@ -109,6 +109,8 @@ pub struct ClientBuilder {
     system: Option<(String, String)>,
     plugin: Option<(String, String)>,
     timeout: Option<Duration>,
+    connect_timeout: Duration,
+    max_response_bytes: usize,
     retry: RetryPolicy,
     http: Option<reqwest::Client>,
     sleeper: Arc<dyn AsyncSleep>,
@@ -123,6 +125,8 @@ impl Default for ClientBuilder {
             system: None,
             plugin: None,
             timeout: Some(ClientBuilder::DEFAULT_TIMEOUT),
+            connect_timeout: ClientBuilder::DEFAULT_CONNECT_TIMEOUT,
+            max_response_bytes: ClientBuilder::DEFAULT_MAX_RESPONSE_BYTES,
             retry: RetryPolicy::default(),
             http: None,
             sleeper: Arc::new(TokioSleep),
@@ -155,6 +159,15 @@ pub mod env {
 impl ClientBuilder {
     /// The timeout of each attempt unless [`ClientBuilder::timeout`] says otherwise.
     pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(20);
+
+    /// How long a connection may take to open unless [`ClientBuilder::connect_timeout`] says
+    /// otherwise.
+    pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+    /// The longest answer body read unless [`ClientBuilder::max_response_bytes`] says
+    /// otherwise: 4 MiB. The largest documented answer, a payment's event log, is a few
+    /// hundred bytes an event.
+    pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 4 << 20;
 
     /// Where to send requests; [`Environment::Test`] unless set.
     pub fn environment(mut self, environment: Environment) -> Self {
@@ -191,16 +204,36 @@ impl ClientBuilder {
         self
     }
 
-    /// The timeout of each attempt (the token fetch included); 20 s unless set.
+    /// The timeout of each attempt (the token fetch included); 20 s unless set. An attempt
+    /// never runs past the retry policy's time budget either
+    /// ([`RetryPolicy::max_elapsed`]): its timeout shrinks to what is left of it.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
     }
 
-    /// No timeout of this client's own: for callers that put their own deadline around each
-    /// call, or whose [`http_client`](Self::http_client) has one.
+    /// No per-attempt timeout of this client's own: for callers that put their own deadline
+    /// around each call, or whose [`http_client`](Self::http_client) has one. The retry
+    /// policy's time budget still bounds every call; `RetryPolicy::default().max_elapsed(Duration::MAX)`
+    /// lifts that too.
     pub fn without_timeout(mut self) -> Self {
         self.timeout = None;
+        self
+    }
+
+    /// How long opening a connection may take; 10 s unless set. Applies to the HTTP client
+    /// this builder makes, not to one given with [`http_client`](Self::http_client).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// The longest answer body the client reads, in bytes
+    /// ([`DEFAULT_MAX_RESPONSE_BYTES`](Self::DEFAULT_MAX_RESPONSE_BYTES) unless set). A longer
+    /// answer fails the call with [`Error::ResponseTooLarge`](crate::Error::ResponseTooLarge)
+    /// as soon as the limit is passed, without reading the rest.
+    pub fn max_response_bytes(mut self, bytes: usize) -> Self {
+        self.max_response_bytes = bytes;
         self
     }
 
@@ -218,6 +251,12 @@ impl ClientBuilder {
     }
 
     /// Use this `reqwest::Client` (its connection pool, proxy and TLS settings).
+    ///
+    /// Its redirect policy and connect timeout are then yours. The client this builder makes
+    /// follows no redirect, so that the keys it sends (the client secret and subscription key
+    /// to the token endpoint, the subscription key on every call) never reach a host other
+    /// than the configured one; build yours with `reqwest::redirect::Policy::none()` to keep
+    /// that promise. The response size limit and the time budget apply either way.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -287,6 +326,12 @@ impl ClientBuilder {
         if self.timeout.is_some_and(|t| t.is_zero()) {
             return Err(InputError::new("timeout", "0s", "must be longer than zero").into());
         }
+        if self.connect_timeout.is_zero() {
+            return Err(InputError::new("connect timeout", "0s", "must be longer than zero").into());
+        }
+        if self.max_response_bytes == 0 {
+            return Err(InputError::new("max response bytes", "0", "must be more than zero").into());
+        }
         let host = self.environment.host().to_owned();
         let url = reqwest::Url::parse(&host).map_err(|e| InputError::new("environment URL", &host, &e.to_string()))?;
         match url.scheme() {
@@ -297,7 +342,13 @@ impl ClientBuilder {
         }
         let http = match self.http {
             Some(client) => client,
-            None => reqwest::Client::builder().build().map_err(|e| ConfigError::Http(e.to_string()))?,
+            // No redirect is followed: a 3xx would otherwise carry the keys to wherever it
+            // points, in clear text on an https-to-http redirect.
+            None => reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .connect_timeout(self.connect_timeout)
+                .build()
+                .map_err(|e| ConfigError::Http(e.to_string()))?,
         };
         Ok(Client::from_parts(crate::client::Parts {
             http,
@@ -307,6 +358,7 @@ impl ClientBuilder {
             system: self.system,
             plugin: self.plugin,
             timeout: self.timeout,
+            max_response_bytes: self.max_response_bytes,
             retry: self.retry,
             sleeper: self.sleeper,
         }))
@@ -342,6 +394,8 @@ mod tests {
             complete().system("x".repeat(31), "1"),
             complete().plugin("p", ""),
             complete().timeout(Duration::ZERO),
+            complete().connect_timeout(Duration::ZERO),
+            complete().max_response_bytes(0),
             complete().environment(Environment::Custom("not a url".into())),
             complete().environment(Environment::Custom("ftp://host".into())),
         ];

@@ -68,6 +68,33 @@ pub enum Error {
         /// How long was waited, on the client's sleeper's clock.
         waited: std::time::Duration,
     },
+    /// The server answered with a redirect (3xx). The client follows none: a redirect would
+    /// carry the keys it sends to a host other than the configured one. Never retried. As
+    /// with [`Error::Transport`], the operation may have been applied where it was sent.
+    #[error("{operation}: the server answered HTTP {status} redirecting to {}; no redirect is followed, so that no key reaches another host", location.as_deref().unwrap_or("nowhere"))]
+    Redirect {
+        /// The operation id.
+        operation: &'static str,
+        /// The 3xx status.
+        status: u16,
+        /// The start of the `Location` header (at most 200 characters), if there was one.
+        location: Option<String>,
+    },
+    /// An answer's body was longer than the limit
+    /// ([`ClientBuilder::max_response_bytes`](crate::ClientBuilder::max_response_bytes)); the
+    /// rest was not read. Never retried. The operation may have been applied: read the
+    /// payment back.
+    #[error(
+        "{operation}: the answer (HTTP {status}) is longer than {limit} bytes and was not read; it may have been applied: read the payment back"
+    )]
+    ResponseTooLarge {
+        /// The operation id.
+        operation: &'static str,
+        /// HTTP status of the answer, 0 if unknown.
+        status: u16,
+        /// The limit, in bytes.
+        limit: usize,
+    },
     /// An answer that does not decode as the document says.
     #[error("{operation}: could not decode the answer (HTTP {status}): {message}; body: {body}")]
     Decode {
@@ -92,6 +119,8 @@ impl Error {
             Error::InvalidInput(_)
             | Error::Auth { .. }
             | Error::Decode { .. }
+            | Error::Redirect { .. }
+            | Error::ResponseTooLarge { .. }
             | Error::NotAuthorized { .. }
             | Error::DeadlinePassed { .. } => false,
         }
@@ -115,7 +144,8 @@ impl Error {
         match self {
             Error::Api(p) => Some(p.status),
             Error::Auth { status, .. } => *status,
-            Error::Decode { status, .. } => Some(*status),
+            Error::Decode { status, .. } | Error::Redirect { status, .. } => Some(*status),
+            Error::ResponseTooLarge { status, .. } => (*status != 0).then_some(*status),
             _ => None,
         }
     }

@@ -7,8 +7,10 @@ use std::time::Duration;
 /// Every retry sends the same idempotency key and the identical body, so the API applies the
 /// operation at most once however many attempts reach it. Waits grow exponentially from
 /// `initial_backoff` up to `max_backoff`, each with random jitter (between half and all of the
-/// step), and never shorter than a `Retry-After` the API sent. No attempt starts once
-/// `max_elapsed` would be passed.
+/// step), and never shorter than a `Retry-After` the API sent. `max_elapsed` is a deadline
+/// for the whole call: no wait ends past it (a `Retry-After` that asks for longer than is
+/// left ends the call with the answer that asked for it), and each attempt's timeout shrinks
+/// to what is left of it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RetryPolicy {
     max_attempts: u32,
@@ -53,7 +55,7 @@ impl RetryPolicy {
         self
     }
 
-    /// The most time all attempts and waits together may take.
+    /// The most time all attempts and waits together may take; `Duration::MAX` for no limit.
     pub fn max_elapsed(mut self, total: Duration) -> Self {
         self.max_elapsed = total;
         self
@@ -66,7 +68,7 @@ impl RetryPolicy {
 
     /// The wait after failed attempt number `attempt` (1-based), or `None` if no further attempt
     /// may start: attempts used up, or the wait would end past `max_elapsed` counted from the
-    /// first attempt, `elapsed` ago.
+    /// first attempt, `elapsed` ago. Any `Retry-After`, however large, is safe to pass.
     pub fn next_wait(&self, attempt: u32, elapsed: Duration, retry_after: Option<Duration>) -> Option<Duration> {
         if attempt >= self.max_attempts {
             return None;
@@ -76,9 +78,17 @@ impl RetryPolicy {
             .checked_mul(1u32.checked_shl(attempt.saturating_sub(1)).unwrap_or(u32::MAX))
             .unwrap_or(self.max_backoff)
             .min(self.max_backoff);
-        let jittered = step / 2 + step.mul_f64(fastrand::f64()) / 2;
+        let half = step / 2;
+        let jittered = half.checked_add(half.mul_f64(fastrand::f64())).unwrap_or(step);
         let wait = retry_after.map_or(jittered, |asked| asked.max(jittered));
-        (elapsed + wait <= self.max_elapsed).then_some(wait)
+        let left = self.time_left(elapsed);
+        left.is_none_or(|left| wait < left).then_some(wait)
+    }
+
+    /// What is left of the time budget `elapsed` after the first attempt started, or `None`
+    /// when the budget is unlimited (`Duration::MAX`).
+    pub(crate) fn time_left(&self, elapsed: Duration) -> Option<Duration> {
+        (self.max_elapsed != Duration::MAX).then(|| self.max_elapsed.saturating_sub(elapsed))
     }
 }
 
@@ -125,6 +135,40 @@ mod tests {
         let p = RetryPolicy::default();
         assert_eq!(p.next_wait(1, Duration::ZERO, Some(Duration::from_secs(7))), Some(Duration::from_secs(7)));
         assert_eq!(p.next_wait(1, Duration::from_secs(25), Some(Duration::from_secs(7))), None);
+    }
+
+    #[test]
+    fn any_retry_after_and_any_policy_is_safe_to_compute() {
+        let huge = Some(Duration::MAX);
+        for p in [
+            RetryPolicy::default(),
+            RetryPolicy::default().max_elapsed(Duration::MAX),
+            RetryPolicy::default().max_attempts(u32::MAX).initial_backoff(Duration::MAX).max_backoff(Duration::MAX),
+        ] {
+            for attempt in [1, 2, 31, 32, 33, u32::MAX - 1] {
+                for elapsed in [Duration::ZERO, Duration::from_secs(29), Duration::MAX] {
+                    let _ = p.next_wait(attempt, elapsed, huge);
+                    let _ = p.next_wait(attempt, elapsed, None);
+                }
+            }
+        }
+        // A Retry-After longer than the budget ends the call instead of waiting past it.
+        assert_eq!(RetryPolicy::default().next_wait(1, Duration::ZERO, huge), None);
+        assert_eq!(RetryPolicy::default().next_wait(1, Duration::ZERO, Some(Duration::from_secs(31))), None);
+        let unlimited = RetryPolicy::default().max_elapsed(Duration::MAX);
+        assert_eq!(
+            unlimited.next_wait(1, Duration::ZERO, Some(Duration::from_secs(3600))),
+            Some(Duration::from_secs(3600))
+        );
+        assert_eq!(unlimited.time_left(Duration::from_secs(5)), None);
+        assert_eq!(RetryPolicy::default().time_left(Duration::from_secs(5)), Some(Duration::from_secs(25)));
+        assert_eq!(RetryPolicy::default().time_left(Duration::MAX), Some(Duration::ZERO));
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        assert_eq!(parse_retry_after("18446744073709551615", now), Some(Duration::from_secs(u64::MAX)));
+        assert_eq!(
+            parse_retry_after("Fri, 31 Dec 9999 23:59:59 GMT", now).map(|d| d > Duration::from_secs(1 << 37)),
+            Some(true)
+        );
     }
 
     #[test]

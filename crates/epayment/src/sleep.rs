@@ -52,12 +52,13 @@ impl<'s> Stopwatch<'s> {
 
     /// How long it has run, on the sleeper's clock.
     pub(crate) fn elapsed(&self) -> Duration {
-        if self.sleeper.is_real_time() { self.started.elapsed() } else { self.started.elapsed() + self.waited }
+        let worked = self.started.elapsed();
+        if self.sleeper.is_real_time() { worked } else { worked.saturating_add(self.waited) }
     }
 
     /// Waits `duration` on the sleeper, and counts it.
     pub(crate) async fn sleep(&mut self, duration: Duration) {
         self.sleeper.sleep(duration).await;
-        self.waited += duration;
+        self.waited = self.waited.saturating_add(duration);
     }
 }

@@ -22,6 +22,10 @@ impl Token {
 /// The longest a token is renewed before it runs out.
 const MAX_RENEW_AHEAD: Duration = Duration::from_secs(60);
 
+/// The longest a token is kept, whatever lifetime the answer claims: the API's longest
+/// (24 h, in production). A server that claims more is not believed.
+const MAX_LIFETIME: Duration = Duration::from_secs(24 * 3600);
+
 /// One cached token, with single-flight fetching: however many calls need a token at once,
 /// one fetch is in flight and the others wait for its result.
 #[derive(Default)]
@@ -47,6 +51,7 @@ impl TokenCache {
         let fetched_at = Instant::now();
         let (secret, lifetime) = fetch().await?;
         let token = Token(Arc::new(secret));
+        let lifetime = lifetime.min(MAX_LIFETIME);
         let ahead = (lifetime / 5).min(MAX_RENEW_AHEAD);
         *slot = Some((token.clone(), fetched_at + lifetime.saturating_sub(ahead)));
         Ok(token)
@@ -86,6 +91,20 @@ mod tests {
         let renewed = cache.get(|| fetch_counted(&count, hour)).await.unwrap();
         assert_eq!(renewed.secret().expose_secret(), "token-2");
         assert_eq!(count.load(Ordering::SeqCst), 2);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_lifetime_past_a_day_is_not_believed() {
+        let cache = TokenCache::default();
+        let count = AtomicU32::new(0);
+        let forever = Duration::from_secs(u64::MAX);
+        cache.get(|| fetch_counted(&count, forever)).await.unwrap();
+        tokio::time::advance(Duration::from_secs(23 * 3600)).await;
+        cache.get(|| fetch_counted(&count, forever)).await.unwrap();
+        assert_eq!(count.load(Ordering::SeqCst), 1, "kept within the day");
+        tokio::time::advance(Duration::from_secs(3600)).await;
+        let renewed = cache.get(|| fetch_counted(&count, forever)).await.unwrap();
+        assert_eq!(renewed.secret().expose_secret(), "token-2", "renewed after a day");
     }
 
     #[tokio::test]

@@ -93,3 +93,20 @@ pub fn problem(status: u16, code: u32) -> ResponseTemplate {
 pub async fn requests_to(server: &MockServer, at: &str) -> Vec<Request> {
     server.received_requests().await.unwrap_or_default().into_iter().filter(|r| r.url.path() == at).collect()
 }
+
+/// A sleeper on a simulated clock: it returns at once and notes how long it was asked to wait.
+#[derive(Debug, Default, Clone)]
+pub struct SimulatedSleep {
+    pub asked: std::sync::Arc<std::sync::Mutex<Vec<Duration>>>,
+}
+
+impl epayment::AsyncSleep for SimulatedSleep {
+    fn sleep(&self, duration: Duration) -> epayment::Sleep {
+        self.asked.lock().unwrap().push(duration);
+        Box::pin(std::future::ready(()))
+    }
+
+    fn is_real_time(&self) -> bool {
+        false
+    }
+}
