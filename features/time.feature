@@ -56,10 +56,10 @@ Feature: Time
     And the merchant refunds 1.00 NOK
     Then the refund is rejected with error code 6220
 
-  Scenario: A sixth modifying call within a minute waits for the rate limit
+  Scenario: A sixth capture within a minute waits for the rate limit
     Given a payment of 10.00 NOK has been authorized
-    When the merchant captures 0.10 NOK 5 times
+    When the merchant captures 0.10 NOK 6 times
     Then the capture succeeds
     And 1 call got status 429
     And at least 1 minute has passed
-    And the captured amount is 0.50 NOK
+    And the captured amount is 0.60 NOK

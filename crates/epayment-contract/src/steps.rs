@@ -29,13 +29,13 @@ async fn payment_authorized(w: &mut PaymentWorld, money: Money) {
 #[given(expr = "the sales unit allows only full capture")]
 async fn full_capture_only(w: &mut PaymentWorld) {
     let msn = w.msn.clone();
-    w.sim().set_full_capture_only(&msn, true);
+    w.sim().update_sales_unit(&msn, |unit| unit.full_capture_only(true));
 }
 
 #[given(expr = "the sales unit has late capture")]
 async fn late_capture(w: &mut PaymentWorld) {
     let msn = w.msn.clone();
-    w.sim().set_late_capture(&msn, true);
+    w.sim().update_sales_unit(&msn, |unit| unit.late_capture(true));
 }
 
 #[given(expr = "the API fails the next {action} with status {int}")]
@@ -65,18 +65,18 @@ async fn api_drops_next(w: &mut PaymentWorld, action: Action) {
 #[given(expr = "{period} pass(es)")]
 #[when(expr = "{period} pass(es)")]
 async fn time_passes(w: &mut PaymentWorld, period: Period) {
-    w.sim().advance_clock(period.0);
+    w.sim().advance_clock(period.0).unwrap_or_else(|e| panic!("{e}"));
 }
 
 #[given(expr = "the customer does nothing for {period}")]
 #[when(expr = "the customer does nothing for {period}")]
 async fn customer_idles(w: &mut PaymentWorld, period: Period) {
-    w.sim().advance_clock(period.0);
+    w.sim().advance_clock(period.0).unwrap_or_else(|e| panic!("{e}"));
 }
 
 #[given(expr = "the access token has expired")]
 async fn token_expired(w: &mut PaymentWorld) {
-    w.sim().with_model(|m| m.expire_tokens());
+    w.sim().expire_tokens();
 }
 
 // ---- When --------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use epayment::{Amount, Client, Environment, Reference, RetryPolicy};
-use epayment_sim::{ModelConfig, Simulator};
+use epayment_sim::{Scope, Simulator};
 
 use crate::params::Action;
 use crate::receiver::WebhookReceiver;
@@ -111,15 +111,14 @@ impl PaymentWorld {
 
     async fn on_simulator() -> Self {
         let start = chrono_start();
-        let sim =
-            Simulator::builder().model(ModelConfig { start: Some(start), ..ModelConfig::default() }).start().await;
+        let sim = Simulator::builder().start_at(start).start().await;
         let receiver_server =
             WebhookReceiver::start().await.unwrap_or_else(|e| panic!("the scenario's webhook receiver: {e}"));
         let path = "/webhooks/vipps".to_owned();
         let events = EVENT_TYPES.iter().map(|e| (*e).to_owned()).collect();
         let registration = sim
             .webhooks()
-            .register(None, &receiver_server.url(&path), events)
+            .register(Scope::Every, &receiver_server.url(&path), events)
             .unwrap_or_else(|e| panic!("registering the scenario's webhook receiver: {e}"));
         let client = sim_client(&sim, SIM_MSN);
         Self {
@@ -183,7 +182,7 @@ impl PaymentWorld {
     /// target keeps the merchant serial number it was given.
     pub fn use_sales_unit_for(&mut self, currency: &epayment::Currency) {
         let Some(sim) = &self.sim else { return };
-        let unit = sim.with_model(|m| m.sales_units().for_currency(currency).map(str::to_owned));
+        let unit = sim.sales_unit_for(currency);
         if let Some(msn) = unit.filter(|msn| *msn != self.msn) {
             self.client = Some(sim_client(sim, &msn));
             self.msn = msn;

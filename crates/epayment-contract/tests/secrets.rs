@@ -41,7 +41,11 @@ fn main() {
     let webhook_secret = runtime.block_on(async {
         let sim = epayment_sim::Simulator::start().await;
         sim.webhooks()
-            .register(None, "http://127.0.0.1:9/hooks", vec!["epayments.payment.captured.v1".into()])
+            .register(
+                epayment_sim::Scope::Every,
+                "http://127.0.0.1:9/hooks",
+                vec!["epayments.payment.captured.v1".into()],
+            )
             .expect("a loopback URL")
             .secret
     });

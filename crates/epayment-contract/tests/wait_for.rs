@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use epayment::{Amount, Client, Environment, Error, Reference, State, Until, UserFlow};
 use epayment_contract::sleep::ClockSleep;
-use epayment_sim::{ModelConfig, Simulator};
+use epayment_sim::Simulator;
 
 const MSN: &str = "123456";
 
@@ -14,7 +14,7 @@ fn start() -> chrono::DateTime<chrono::Utc> {
 }
 
 async fn setup() -> (Simulator, Client, Reference) {
-    let sim = Simulator::builder().model(ModelConfig { start: Some(start()), ..ModelConfig::default() }).start().await;
+    let sim = Simulator::builder().start_at(start()).start().await;
     let c = sim.credentials();
     let client = Client::builder()
         .environment(Environment::Custom(sim.uri()))

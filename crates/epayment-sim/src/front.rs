@@ -1,41 +1,120 @@
 //! The simulator's one HTTP front, for tests and for the standalone sandbox alike: hyper,
 //! HTTP/1.1, keep-alive. It reads each request (refusing a body over the limit with 413
 //! before reading it whole), hands it to [`SimulatedApi::answer`], and writes, delays or drops
-//! the answer as the outcome says. It keeps nothing of a request: what is kept is the
-//! simulator's own decision (payments, replays, the last exchanges up to the record limit).
+//! the reply as the outcome says. It keeps nothing of a request: what is kept is the
+//! simulator's own decision (payments, replays, the last exchanges up to the log's limits).
+//!
+//! A hostile client cannot hold it: headers must arrive within a time (which also ends an idle
+//! keep-alive connection), a body within another, header space is bounded, and there are at
+//! most so many connections at once; past that, new ones wait in the kernel's queue until one
+//! ends. A failed accept (out of file handles) pauses the loop instead of spinning it.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use bytes::Bytes;
 use http_body_util::{BodyExt as _, Full, Limited};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
-use hyper_util::rt::TokioIo;
-use tokio::sync::watch;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use tokio::sync::{Semaphore, watch};
 
-use crate::api::{Answer, Outcome, SimulatedApi};
+use crate::api::{Outcome, Reply, SimulatedApi};
+
+/// What the front allows a connection.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FrontLimits {
+    /// The largest request body, in bytes; a larger one gets 413.
+    pub body_bytes: usize,
+    /// How long a request's headers may take to arrive, counted from when the connection is
+    /// ready for them: a slow sender, and an idle keep-alive connection, are closed after it.
+    pub header_timeout: Duration,
+    /// How long a request's body may take to arrive; a slower one ends the connection.
+    pub body_timeout: Duration,
+    /// Connections served at once; more wait to be accepted.
+    pub max_connections: usize,
+    /// The most bytes of request line and headers (hyper's read buffer; at least 8 KiB).
+    pub header_bytes: usize,
+}
+
+impl Default for FrontLimits {
+    fn default() -> Self {
+        Self {
+            body_bytes: 1 << 20,
+            header_timeout: Duration::from_secs(30),
+            body_timeout: Duration::from_secs(30),
+            max_connections: 1_024,
+            header_bytes: 64 << 10,
+        }
+    }
+}
+
+/// How long the accept loop rests after a failed accept.
+const ACCEPT_PAUSE: Duration = Duration::from_millis(100);
+
+/// The connections being served: one permit each, so that a shutdown can wait for them all.
+pub(crate) struct Connections {
+    permits: Arc<Semaphore>,
+    max: usize,
+}
+
+impl Connections {
+    pub(crate) fn new(max: usize) -> Self {
+        let max = max.clamp(1, Semaphore::MAX_PERMITS);
+        Self { permits: Arc::new(Semaphore::new(max)), max }
+    }
+
+    /// Waits until every connection has ended, or `grace` has passed; true if they all ended.
+    pub(crate) async fn drained(&self, grace: Duration) -> bool {
+        let all = u32::try_from(self.max).unwrap_or(u32::MAX);
+        tokio::time::timeout(grace, self.permits.acquire_many(all)).await.is_ok_and(|permit| permit.is_ok())
+    }
+
+    /// How many connections are open.
+    pub(crate) fn open(&self) -> usize {
+        self.max - self.permits.available_permits()
+    }
+}
 
 /// Accepts connections on `listener` until `stop` turns true.
+// fidelity: front-limits
 pub(crate) async fn run(
     listener: tokio::net::TcpListener,
     api: Arc<SimulatedApi>,
-    body_limit: usize,
+    limits: FrontLimits,
+    connections: Arc<Connections>,
     mut stop: watch::Receiver<bool>,
 ) {
     loop {
-        let stream = tokio::select! {
-            accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => stream,
-                // A failed accept (out of file descriptors, say) loses that one connection only.
-                Err(_) => continue,
+        let permit = tokio::select! {
+            permit = connections.permits.clone().acquire_owned() => match permit {
+                Ok(permit) => permit,
+                Err(_) => return,
             },
             _ = stop.wait_for(|stopped| *stopped) => return,
+        };
+        let accepted = tokio::select! {
+            accepted = listener.accept() => accepted,
+            _ = stop.wait_for(|stopped| *stopped) => return,
+        };
+        let Ok((stream, _)) = accepted else {
+            // Out of file handles, say: rest rather than spin, then try again.
+            drop(permit);
+            tokio::time::sleep(ACCEPT_PAUSE).await;
+            continue;
         };
         let api = api.clone();
         let mut stopped = stop.clone();
         tokio::spawn(async move {
-            let service = service_fn(move |request| serve(api.clone(), body_limit, request));
-            let connection = http1::Builder::new().keep_alive(true).serve_connection(TokioIo::new(stream), service);
+            let _permit = permit;
+            let service = service_fn(move |request| serve(api.clone(), limits, request));
+            let mut builder = http1::Builder::new();
+            builder
+                .keep_alive(true)
+                .timer(TokioTimer::new())
+                .header_read_timeout(limits.header_timeout)
+                .max_buf_size(limits.header_bytes.max(8 << 10));
+            let connection = builder.serve_connection(TokioIo::new(stream), service);
             tokio::pin!(connection);
             // A connection that breaks mid-request is the client's business; one still open
             // when the simulator stops is closed after its request in flight.
@@ -52,11 +131,19 @@ pub(crate) async fn run(
 
 /// Why a connection is closed without an answer.
 #[derive(Debug)]
-struct Dropped;
+enum Dropped {
+    /// An injected fault: applied, then the connection dropped.
+    Injected,
+    /// The client went away, or was too slow, mid-body.
+    BrokenBody,
+}
 
 impl std::fmt::Display for Dropped {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("injected fault: applied, connection dropped")
+        f.write_str(match self {
+            Dropped::Injected => "injected fault: applied, connection dropped",
+            Dropped::BrokenBody => "the request body broke off or came too slowly",
+        })
     }
 }
 
@@ -64,52 +151,53 @@ impl std::error::Error for Dropped {}
 
 async fn serve(
     api: Arc<SimulatedApi>,
-    body_limit: usize,
+    limits: FrontLimits,
     request: hyper::Request<hyper::body::Incoming>,
 ) -> Result<hyper::Response<Full<Bytes>>, Dropped> {
     let (parts, body) = request.into_parts();
     let declared = parts.headers.get(http::header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
     let over_limit = |parts| {
         let request = http::Request::from_parts(parts, Bytes::new());
-        Ok(response(api.too_large(&request, body_limit)))
+        Ok(response(api.too_large(&request, limits.body_bytes)))
     };
     // fidelity: body-limit-413
     // Refused on its declared length before a byte of it is read, or as soon as what arrives
     // passes the limit (a chunked body declares nothing).
-    if declared.is_some_and(|n| n > body_limit as u64) {
+    if declared.is_some_and(|n| n > limits.body_bytes as u64) {
         return over_limit(parts);
     }
-    let body = match Limited::new(body, body_limit).collect().await {
-        Ok(collected) => collected.to_bytes(),
-        Err(e) if e.is::<http_body_util::LengthLimitError>() => return over_limit(parts),
-        // The client went away mid-body: nothing to answer.
-        Err(_) => return Err(Dropped),
+    let read = tokio::time::timeout(limits.body_timeout, Limited::new(body, limits.body_bytes).collect()).await;
+    let body = match read {
+        Ok(Ok(collected)) => collected.to_bytes(),
+        Ok(Err(e)) if e.is::<http_body_util::LengthLimitError>() => return over_limit(parts),
+        // The client went away mid-body, or sends it too slowly: nothing to answer.
+        Ok(Err(_)) | Err(_) => return Err(Dropped::BrokenBody),
     };
     let request = http::Request::from_parts(parts, body);
     match api.answer(&request) {
-        Outcome::Respond(answer) => Ok(response(answer)),
-        Outcome::RespondAfter(delay, answer) => {
+        Outcome::Respond(reply) => Ok(response(reply)),
+        Outcome::RespondAfter(delay, reply) => {
             tokio::time::sleep(delay).await;
-            Ok(response(answer))
+            Ok(response(reply))
         }
-        Outcome::DropConnection => Err(Dropped),
+        Outcome::DropConnection => Err(Dropped::Injected),
     }
 }
 
-fn response(answer: Answer) -> hyper::Response<Full<Bytes>> {
+fn response(reply: Reply) -> hyper::Response<Full<Bytes>> {
     let mut response = hyper::Response::new(Full::new(Bytes::new()));
     *response.status_mut() =
-        http::StatusCode::from_u16(answer.status).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
+        http::StatusCode::from_u16(reply.status).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
     let headers = response.headers_mut();
-    for (name, value) in &answer.headers {
+    for (name, value) in &reply.headers {
         if let Ok(value) = http::HeaderValue::from_str(value) {
             headers.insert(*name, value);
         }
     }
-    if let Some(content_type) = answer.content_type() {
+    if let Some(content_type) = reply.content_type() {
         headers.insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static(content_type));
     }
-    if let Some(body) = answer.body {
+    if let Some(body) = reply.body {
         *response.body_mut() = Full::new(body);
     }
     response

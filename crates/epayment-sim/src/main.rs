@@ -2,10 +2,11 @@
 
 use std::net::TcpListener;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::Parser;
 use epayment_api::epayment::types;
-use epayment_sim::{ModelConfig, Simulator, SimulatorBuilder};
+use epayment_sim::{FrontLimits, Market, Retention, SalesUnit, Simulator, SimulatorBuilder};
 
 /// A local, stateful ePayment API sandbox.
 #[derive(Parser)]
@@ -23,16 +24,31 @@ struct Args {
     /// Exchanges kept in memory; older ones are dropped.
     #[arg(long, default_value_t = 1_000)]
     record_limit: usize,
+    /// About how many bytes the kept exchanges may hold; older ones are dropped.
+    #[arg(long, default_value_t = 16 << 20)]
+    record_bytes: usize,
     /// Seconds an access token lives.
     #[arg(long, default_value_t = 3600)]
     token_lifetime: u64,
-    /// Turn the API's rate limits off (5 modifying calls and 120 reads a minute per payment),
-    /// for load tests.
+    /// Turn the API's rate limits off (5 calls a minute of each modifying operation and 120
+    /// reads per payment), for load tests.
     #[arg(long)]
     no_rate_limits: bool,
     /// The largest request body, in bytes; a larger one gets 413 before it is read whole.
     #[arg(long, default_value_t = SimulatorBuilder::DEFAULT_BODY_LIMIT)]
     body_limit: usize,
+    /// Connections served at once; more wait to be accepted.
+    #[arg(long, default_value_t = FrontLimits::default().max_connections)]
+    max_connections: usize,
+    /// Seconds a request's headers (or the next request on an idle connection) may take.
+    #[arg(long, default_value_t = FrontLimits::default().header_timeout.as_secs())]
+    header_timeout: u64,
+    /// Forget a payment this many days (on the sandbox's clock) after its last activity.
+    #[arg(long, default_value_t = 30)]
+    forget_after_days: u64,
+    /// Hold at most this many payments; past it, the least recently active are forgotten.
+    #[arg(long, default_value_t = 100_000)]
+    max_payments: usize,
     /// A sales unit that allows only full capture (6140 for less); repeatable.
     #[arg(long, value_name = "MSN", value_parser = merchant_serial_number)]
     full_capture_only: Vec<String>,
@@ -47,10 +63,28 @@ fn merchant_serial_number(text: &str) -> Result<String, String> {
     text.parse::<types::Msn>().map(String::from).map_err(|e| format!("not a merchant serial number: {e}"))
 }
 
+/// The sales units the flags set up, on the default ones.
+fn sales_units(args: &Args, mut builder: SimulatorBuilder) -> SimulatorBuilder {
+    let defaults = epayment_sim::SalesUnits::default();
+    let unit = |msn: &str| defaults.iter().find(|(m, _)| *m == msn).map_or(SalesUnit::new(Market::Norway), |(_, u)| *u);
+    let mut msns: Vec<&String> = args.full_capture_only.iter().chain(&args.late_capture).collect();
+    msns.dedup();
+    for msn in msns {
+        let configured = unit(msn)
+            .full_capture_only(args.full_capture_only.contains(msn))
+            .late_capture(args.late_capture.contains(msn));
+        builder = builder.sales_unit(msn, configured);
+    }
+    builder
+}
+
 // The sandbox allocates a few small JSON values per request; glibc's allocator spent a third
 // of the time in malloc and free under load (see BENCHMARKS.md), mimalloc a fraction of that.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// How long answers in flight may take to finish once the sandbox is asked to stop.
+const GRACE: Duration = Duration::from_secs(10);
 
 fn main() -> ExitCode {
     let args = Args::parse();
@@ -69,54 +103,86 @@ fn main() -> ExitCode {
         }
     };
     runtime.block_on(async move {
-        let config = ModelConfig {
-            seed: args.seed,
-            token_lifetime: std::time::Duration::from_secs(args.token_lifetime),
-            ..ModelConfig::default()
-        };
-        let sim = match Simulator::builder()
-            .model(config)
+        let builder = Simulator::builder()
+            .seed(args.seed)
+            .token_lifetime(Duration::from_secs(args.token_lifetime))
             .record_limit(args.record_limit)
+            .record_bytes(args.record_bytes)
             .body_limit(args.body_limit)
-            .rate_limits(!args.no_rate_limits)
-            .serve(listener)
-        {
+            .front_limits(FrontLimits {
+                max_connections: args.max_connections,
+                header_timeout: Duration::from_secs(args.header_timeout.max(1)),
+                ..FrontLimits::default()
+            })
+            .retention(Retention {
+                after_inactivity: Some(Duration::from_secs(args.forget_after_days.saturating_mul(86_400))),
+                max_payments: Some(args.max_payments),
+            })
+            .rate_limits(!args.no_rate_limits);
+        let sim = match sales_units(&args, builder).serve(listener) {
             Ok(sim) => sim,
             Err(e) => {
                 eprintln!("error: cannot serve: {e}");
                 return ExitCode::FAILURE;
             }
         };
-        for msn in &args.full_capture_only {
-            sim.set_full_capture_only(msn, true);
-        }
-        for msn in &args.late_capture {
-            sim.set_late_capture(msn, true);
-        }
-        let c = sim.credentials();
-        let uri = sim.uri();
-        println!("epayment-sim listening on {uri}");
-        println!("  access token   POST {uri}/accesstoken/get");
-        println!("  ePayment API   {}/v1/...", sim.epayment_url());
-        println!("  Webhooks API   {uri}/webhooks/v1/webhooks");
-        println!("  the clock      GET {uri}/sim/v1/clock, POST {uri}/sim/v1/clock/advance {{\"days\": 15}}");
-        println!("  client_id                  {}", c.client_id);
-        println!("  client_secret              {}", c.client_secret);
-        println!("  Ocp-Apim-Subscription-Key  {}", c.subscription_key);
-        println!("  Merchant-Serial-Number     any 4 to 10 digits, e.g. 123456");
-        println!("  sales units                123456 Norway, 223456 Denmark, 323456 Finland, any other Norway");
-        for (setting, units) in [("full capture only", &args.full_capture_only), ("late capture", &args.late_capture)] {
-            if !units.is_empty() {
-                println!("  {setting:<26} {}", units.join(", "));
+        banner(&sim, &args);
+        let signal = match stop_signal().await {
+            Ok(signal) => signal,
+            Err(e) => {
+                eprintln!("error: cannot wait for a signal to stop: {e}");
+                return ExitCode::FAILURE;
             }
+        };
+        let open = sim.open_connections();
+        println!("{signal}: stopping; finishing the answers in flight on {open} open connection(s)");
+        if sim.shutdown(GRACE).await {
+            println!("stopped");
+        } else {
+            println!("stopped; connections still open after {} s were closed", GRACE.as_secs());
         }
-        println!("Approve a payment as the customer with POST /epayment/v1/test/payments/{{reference}}/approve.");
-        println!("Ctrl-C stops.");
-        match tokio::signal::ctrl_c().await {
-            Ok(()) => println!("stopping"),
-            Err(e) => eprintln!("error: cannot wait for Ctrl-C: {e}"),
-        }
-        sim.stop();
         ExitCode::SUCCESS
     })
+}
+
+/// Waits for Ctrl-C (SIGINT) or SIGTERM, and says which came.
+async fn stop_signal() -> std::io::Result<&'static str> {
+    #[cfg(unix)]
+    {
+        let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+        tokio::select! {
+            interrupted = tokio::signal::ctrl_c() => interrupted.map(|()| "SIGINT"),
+            _ = terminate.recv() => Ok("SIGTERM"),
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        tokio::signal::ctrl_c().await.map(|()| "Ctrl-C")
+    }
+}
+
+fn banner(sim: &Simulator, args: &Args) {
+    let c = sim.credentials();
+    let uri = sim.uri();
+    println!("epayment-sim listening on {uri}");
+    println!("  access token   POST {uri}/accesstoken/get");
+    println!("  ePayment API   {}/v1/...", sim.epayment_url());
+    println!("  Webhooks API   {uri}/webhooks/v1/webhooks");
+    println!("  the clock      GET {uri}/sim/v1/clock, POST {uri}/sim/v1/clock/advance {{\"days\": 15}}");
+    println!("  client_id                  {}", c.client_id);
+    println!("  client_secret              {}", c.client_secret);
+    println!("  Ocp-Apim-Subscription-Key  {}", c.subscription_key);
+    println!("  Merchant-Serial-Number     any 4 to 10 digits, e.g. 123456");
+    println!("  sales units                123456 Norway, 223456 Denmark, 323456 Finland, any other Norway");
+    for (setting, units) in [("full capture only", &args.full_capture_only), ("late capture", &args.late_capture)] {
+        if !units.is_empty() {
+            println!("  {setting:<26} {}", units.join(", "));
+        }
+    }
+    println!(
+        "  payments are forgotten     {} days after their last activity, or past {} held",
+        args.forget_after_days, args.max_payments
+    );
+    println!("Approve a payment as the customer with POST /epayment/v1/test/payments/{{reference}}/approve.");
+    println!("Ctrl-C or SIGTERM stops.");
 }

@@ -5,7 +5,7 @@
 mod common;
 
 use common::{Api, MSN, Reply};
-use epayment_sim::{Endpoint, Fault, Simulator};
+use epayment_sim::{Endpoint, Fault, Scope, Simulator};
 use serde_json::{Value, json};
 
 const REF: &str = "order-1234-abcd";
@@ -207,7 +207,7 @@ async fn a_failed_capture_is_logged_and_delivered_with_success_false() {
         .await;
     let api = api().await;
     let events = ["epayments.payment.captured.v1", "epayments.payment.authorized.v1"].map(str::to_owned).to_vec();
-    api.sim.webhooks().register(Some(MSN), &format!("{}/hooks", receiver.uri()), events).unwrap();
+    api.sim.webhooks().register(Scope::SalesUnit(MSN.into()), &format!("{}/hooks", receiver.uri()), events).unwrap();
     api.create(1000).await;
     api.sim.approve(MSN, REF).unwrap();
     api.sim.inject(Endpoint::Capture, Fault::Refuse { status: 400, code: 6280 }, 1);

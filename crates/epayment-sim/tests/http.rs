@@ -183,7 +183,7 @@ async fn a_missing_wrong_or_expired_token_is_401() {
         .unwrap();
     assert_eq!(status(wrong_key), 401);
     assert_eq!(api.call(Method::GET, &format!("/v1/payments/{REF}"), None, None).await.status, 200);
-    api.sim.with_model(|m| m.expire_tokens());
+    api.sim.expire_tokens();
     assert_eq!(api.call(Method::GET, &format!("/v1/payments/{REF}"), None, None).await.status, 401);
     let bad_secret = api
         .http
@@ -225,17 +225,18 @@ async fn requests_that_break_the_document_are_400_naming_each_field() {
     assert!(no_key.fields().contains(&"Idempotency-Key".to_owned()), "{:?}", no_key.fields());
     let short_ref = api.call(Method::GET, "/v1/payments/short", None, None).await;
     assert!(short_ref.fields().contains(&"Reference".to_owned()), "{:?}", short_ref.fields());
-    let not_json = api
-        .http
-        .post(format!("{}/v1/payments/{REF}/capture", api.sim.epayment_url()))
-        .header("Authorization", format!("Bearer {}", api.token))
-        .header("Ocp-Apim-Subscription-Key", api.sim.credentials().subscription_key)
-        .header("Merchant-Serial-Number", MSN)
-        .header("Idempotency-Key", "c3")
-        .body("{not json")
-        .send()
-        .await
-        .unwrap();
+    let not_json = common::authorized(
+        &api.sim,
+        &api.token,
+        api.http.post(format!("{}/v1/payments/{REF}/capture", api.sim.epayment_url())),
+    )
+    .header("Ocp-Apim-Subscription-Key", api.sim.credentials().subscription_key)
+    .header("Merchant-Serial-Number", MSN)
+    .header("Idempotency-Key", "c3")
+    .body("{not json")
+    .send()
+    .await
+    .unwrap();
     assert_eq!(not_json.status().as_u16(), 400);
     assert_eq!(api.captured().await, 0, "nothing was applied");
 }
@@ -300,7 +301,7 @@ async fn injected_failures_apply_nothing_and_lost_answers_are_replayed() {
 async fn a_full_capture_only_sales_unit_refuses_part_captures() {
     let api = api().await;
     api.authorized(REF, 1000).await;
-    api.sim.set_full_capture_only(MSN, true);
+    api.sim.update_sales_unit(MSN, |unit| unit.full_capture_only(true));
     assert_eq!(api.capture("k1", 250).await.code().as_deref(), Some("6140"));
     assert_eq!(api.capture("k2", 1000).await.status, 200);
 }
@@ -345,10 +346,7 @@ async fn webhooks_are_signed_delivered_in_order_and_retried() {
         .await;
     let sim = Simulator::builder().rate_limits(false).webhook_retries(3, Duration::from_millis(10)).start().await;
     let api = api_with(sim).await;
-    let registered = api
-        .http
-        .post(format!("{}/webhooks/v1/webhooks", api.sim.uri()))
-        .header("Authorization", format!("Bearer {}", api.token))
+    let registered = common::authorized(&api.sim, &api.token, api.http.post(format!("{}/webhooks/v1/webhooks", api.sim.uri())))
         .json(&json!({"url": format!("{}/hooks?shop=1", receiver.uri()), "events": ["epayments.payment.captured.v1", "epayments.payment.authorized.v1"]}))
         .send()
         .await
@@ -377,26 +375,25 @@ async fn webhooks_are_signed_delivered_in_order_and_retried() {
     assert_eq!(event.amount, epayment_webhooks::EventAmount { currency: "NOK".into(), value: 250 });
     assert_eq!(event.msn, MSN);
 
-    let list: Value = api
-        .http
-        .get(format!("{}/webhooks/v1/webhooks", api.sim.uri()))
-        .header("Authorization", format!("Bearer {}", api.token))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list: Value =
+        common::authorized(&api.sim, &api.token, api.http.get(format!("{}/webhooks/v1/webhooks", api.sim.uri())))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
     assert_eq!(list["webhooks"].as_array().unwrap().len(), 1);
     assert!(list.to_string().find(&registered["secret"].as_str().unwrap()[..16]).is_none(), "the secret is shown once");
     let id = registered["id"].as_str().unwrap();
-    let deleted = api
-        .http
-        .delete(format!("{}/webhooks/v1/webhooks/{id}", api.sim.uri()))
-        .header("Authorization", format!("Bearer {}", api.token))
-        .send()
-        .await
-        .unwrap();
+    let deleted = common::authorized(
+        &api.sim,
+        &api.token,
+        api.http.delete(format!("{}/webhooks/v1/webhooks/{id}", api.sim.uri())),
+    )
+    .send()
+    .await
+    .unwrap();
     assert_eq!(deleted.status().as_u16(), 204);
 }
 

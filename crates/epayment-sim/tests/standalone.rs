@@ -1,4 +1,5 @@
-//! The standalone sandbox: serves any HTTP client, prints its URL and keys, stops on Ctrl-C.
+//! The standalone sandbox: serves any HTTP client, prints its URL and keys, stops cleanly on
+//! Ctrl-C (SIGINT) and on SIGTERM.
 
 use std::io::{BufRead, BufReader, Read};
 use std::process::{Command, Stdio};
@@ -96,7 +97,31 @@ async fn serves_a_curl_like_session_and_stops_cleanly_on_ctrl_c() {
     let mut rest = String::new();
     stdout.read_to_string(&mut rest).expect("the rest of stdout");
     assert!(status.success(), "exit status {status:?}");
-    assert!(rest.contains("stopping"), "{rest}");
+    assert!(rest.contains("SIGINT: stopping") && rest.contains("stopped"), "{rest}");
+}
+
+#[test]
+fn stops_cleanly_on_sigterm() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_epayment-sim"))
+        .args(["--port", "0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+    let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
+    let mut banner = String::new();
+    while !banner.contains("SIGTERM stops") {
+        if stdout.read_line(&mut banner).expect("the banner") == 0 {
+            break;
+        }
+    }
+    let sent = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().expect("kill runs");
+    assert!(sent.success());
+    let status = child.wait().expect("the sandbox exits");
+    let mut rest = String::new();
+    stdout.read_to_string(&mut rest).expect("the rest of stdout");
+    assert_eq!(status.code(), Some(0), "{rest}");
+    assert!(rest.contains("SIGTERM: stopping") && rest.contains("stopped"), "{rest}");
 }
 
 #[test]

@@ -7,7 +7,7 @@ mod common;
 use std::time::Duration;
 
 use common::{Api, MSN, Reply, authorized_as};
-use epayment_sim::{ModelConfig, Simulator};
+use epayment_sim::{Scope, Simulator};
 use serde_json::{Value, json};
 use wiremock::matchers::{body_string_contains, method};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -21,9 +21,7 @@ fn start() -> chrono::DateTime<chrono::Utc> {
 
 /// A simulator on a virtual clock, whose tokens outlive the months these tests skip through.
 async fn virtual_sim(rate_limits: bool) -> Simulator {
-    let token_lifetime = 1_000 * DAY;
-    let config = ModelConfig { start: Some(start()), token_lifetime, ..ModelConfig::default() };
-    Simulator::builder().model(config).rate_limits(rate_limits).start().await
+    Simulator::builder().start_at(start()).token_lifetime(1_000 * DAY).rate_limits(rate_limits).start().await
 }
 
 impl Api {
@@ -49,11 +47,11 @@ async fn a_created_payment_expires_after_ten_minutes_with_its_event_and_webhook(
     Mock::given(method("POST")).respond_with(ResponseTemplate::new(200)).mount(&receiver).await;
     let api = Api::on(virtual_sim(true).await).await;
     let events = vec!["epayments.payment.expired.v1".to_owned()];
-    api.sim.webhooks().register(None, &format!("{}/hooks", receiver.uri()), events).unwrap();
+    api.sim.webhooks().register(Scope::Every, &format!("{}/hooks", receiver.uri()), events).unwrap();
     assert_eq!(api.create(MSN, "NOK").await.status, 201);
-    api.sim.advance_clock(Duration::from_secs(599));
+    api.sim.advance_clock(Duration::from_secs(599)).unwrap();
     assert_eq!(api.get().await.body["state"], "CREATED", "a second short");
-    api.sim.advance_clock(Duration::from_secs(1));
+    api.sim.advance_clock(Duration::from_secs(1)).unwrap();
     assert_eq!(api.get().await.body["state"], "EXPIRED");
     let log = api.send(MSN, reqwest::Method::GET, &format!("/v1/payments/{REF}/events"), None, None).await;
     let expired = log.body.as_array().unwrap().iter().find(|e| e["name"] == "EXPIRED").expect("an EXPIRED event");
@@ -71,67 +69,73 @@ async fn captures_and_cancels_end_with_the_sales_units_capture_period_and_refund
     // Norway: 180 days.
     api.create(MSN, "NOK").await;
     api.sim.approve(MSN, REF).unwrap();
-    api.sim.advance_clock(179 * DAY);
+    api.sim.advance_clock(179 * DAY).unwrap();
     assert_eq!(api.modify(MSN, "capture", "c1", "NOK", 250).await.status, 200);
-    api.sim.advance_clock(DAY);
+    api.sim.advance_clock(DAY).unwrap();
     let late = api.modify(MSN, "capture", "c2", "NOK", 250).await;
     assert_eq!((late.status, late.code()), (400, Some("6100")));
     let cancel = api.send(MSN, reqwest::Method::POST, &format!("/v1/payments/{REF}/cancel"), Some("x1"), None).await;
     assert_eq!((cancel.status, cancel.code()), (400, Some("6030")));
     // Refunds go on until 365 days after approval.
-    api.sim.advance_clock(184 * DAY);
+    api.sim.advance_clock(184 * DAY).unwrap();
     assert_eq!(api.modify(MSN, "refund", "r1", "NOK", 100).await.status, 200);
-    api.sim.advance_clock(DAY);
+    api.sim.advance_clock(DAY).unwrap();
     let refund = api.modify(MSN, "refund", "r2", "NOK", 100).await;
     assert_eq!((refund.status, refund.code()), (400, Some("6220")));
 
     // Denmark: 14 days.
     assert_eq!(api.create("223456", "DKK").await.status, 201);
     api.sim.approve("223456", REF).unwrap();
-    api.sim.advance_clock(13 * DAY);
+    api.sim.advance_clock(13 * DAY).unwrap();
     assert_eq!(api.modify("223456", "capture", "d1", "DKK", 100).await.status, 200);
-    api.sim.advance_clock(DAY);
+    api.sim.advance_clock(DAY).unwrap();
     assert_eq!(api.modify("223456", "capture", "d2", "DKK", 100).await.code(), Some("6100"));
 
     // Finland with late capture: 180 days, as in Norway.
-    api.sim.set_late_capture("323456", true);
+    api.sim.update_sales_unit("323456", |unit| unit.late_capture(true));
     assert_eq!(api.create("323456", "EUR").await.status, 201);
     api.sim.approve("323456", REF).unwrap();
-    api.sim.advance_clock(179 * DAY);
+    api.sim.advance_clock(179 * DAY).unwrap();
     assert_eq!(api.modify("323456", "capture", "f1", "EUR", 100).await.status, 200);
-    api.sim.advance_clock(DAY);
+    api.sim.advance_clock(DAY).unwrap();
     assert_eq!(api.modify("323456", "capture", "f2", "EUR", 100).await.code(), Some("6100"));
 }
 
 #[tokio::test]
-async fn the_sixth_modifying_call_in_a_minute_is_429_with_retry_after() {
+async fn each_operation_has_its_own_limit_and_the_sixth_call_in_a_minute_is_429_with_retry_after() {
     let api = Api::on(virtual_sim(true).await).await;
-    assert_eq!(api.create(MSN, "NOK").await.status, 201); // the first modifying call
+    assert_eq!(api.create(MSN, "NOK").await.status, 201);
     api.sim.approve(MSN, REF).unwrap(); // the customer's: not counted
     // Refusals and replays count: a capture of too much, and a replay of the first capture.
     assert_eq!(api.modify(MSN, "capture", "c1", "NOK", 10).await.status, 200);
     assert_eq!(api.modify(MSN, "capture", "c1", "NOK", 10).await.status, 200);
     assert_eq!(api.modify(MSN, "capture", "c2", "NOK", 5000).await.code(), Some("6090"));
     assert_eq!(api.modify(MSN, "capture", "c3", "NOK", 10).await.status, 200);
-    let limited = api.modify(MSN, "capture", "c4", "NOK", 10).await;
-    assert_eq!((limited.status, limited.retry_after.as_deref()), (429, Some("60")));
-    api.sim.advance_clock(Duration::from_secs(59));
-    assert_eq!(api.modify(MSN, "capture", "c4", "NOK", 10).await.status, 429, "not yet");
-    api.sim.advance_clock(Duration::from_secs(1));
-    let done = api.modify(MSN, "capture", "c4", "NOK", 10).await;
+    assert_eq!(api.modify(MSN, "capture", "c4", "NOK", 10).await.status, 200);
+    let limited = api.modify(MSN, "capture", "c5", "NOK", 10).await;
+    assert_eq!((limited.status, limited.retry_after.as_deref()), (429, Some("60")), "{}", limited.body);
+    // Refunds have a limit of their own: two within the same minute pass.
+    for key in ["r1", "r2"] {
+        let refund = api.modify(MSN, "refund", key, "NOK", 5).await;
+        assert_eq!(refund.status, 200, "{key}: {}", refund.body);
+    }
+    api.sim.advance_clock(Duration::from_secs(59)).unwrap();
+    assert_eq!(api.modify(MSN, "capture", "c5", "NOK", 10).await.status, 429, "not yet");
+    api.sim.advance_clock(Duration::from_secs(1)).unwrap();
+    let done = api.modify(MSN, "capture", "c5", "NOK", 10).await;
     assert_eq!(done.status, 200, "the 429 was not kept for the key: {}", done.body);
     // Another payment's calls are counted apart, and force approve (test only) not at all:
-    // after its create and five force approves, four captures still fit in the minute.
+    // after its create and five force approves, five captures still fit in the minute.
     assert_eq!(api.create("223456", "DKK").await.status, 201);
     let path = format!("/v1/test/payments/{REF}/approve");
     for _ in 0..5 {
         api.send("223456", reqwest::Method::POST, &path, None, Some(json!({"token": "t"}))).await;
     }
-    for n in 0..4 {
+    for n in 0..5 {
         let capture = api.modify("223456", "capture", &format!("d{n}"), "DKK", 10).await;
         assert_eq!(capture.status, 200, "capture {n}: {}", capture.body);
     }
-    assert_eq!(api.modify("223456", "capture", "d4", "DKK", 10).await.status, 429);
+    assert_eq!(api.modify("223456", "capture", "d5", "DKK", 10).await.status, 429);
 }
 
 #[tokio::test]
@@ -197,24 +201,24 @@ async fn a_failed_delivery_holds_back_its_payments_later_events_and_is_retried_o
     let receiver = receiver_failing("\"AUTHORIZED\"").await;
     let api = Api::on(virtual_sim(false).await).await;
     let events = ["epayments.payment.authorized.v1", "epayments.payment.captured.v1"].map(str::to_owned).to_vec();
-    api.sim.webhooks().register(None, &format!("{}/hooks", receiver.uri()), events.clone()).unwrap();
+    api.sim.webhooks().register(Scope::Every, &format!("{}/hooks", receiver.uri()), events.clone()).unwrap();
     api.create(MSN, "NOK").await;
     api.sim.approve(MSN, REF).unwrap();
     api.modify(MSN, "capture", "c1", "NOK", 100).await;
     api.sim.webhooks().wait_for_attempts(1).await;
     assert!(api.sim.webhooks().deliveries().is_empty(), "AUTHORIZED failed; CAPTURED waits behind it");
     // The retry comes 2 s later on the simulator's clock, not before.
-    api.sim.advance_clock(Duration::from_secs(1));
+    api.sim.advance_clock(Duration::from_secs(1)).unwrap();
     tokio::task::yield_now().await;
     assert_eq!(api.sim.webhooks().attempts(), 1);
-    api.sim.advance_clock(Duration::from_secs(1));
+    api.sim.advance_clock(Duration::from_secs(1)).unwrap();
     api.sim.webhooks().wait_for_attempts(2).await;
     assert!(api.sim.webhooks().deliveries().is_empty(), "still failing, still held back");
 
     // The receiver recovers: AUTHORIZED goes through on its next try, then CAPTURED.
     receiver.reset().await;
     Mock::given(method("POST")).respond_with(ResponseTemplate::new(200)).mount(&receiver).await;
-    api.sim.advance_clock(Duration::from_secs(2));
+    api.sim.advance_clock(Duration::from_secs(2)).unwrap();
     let delivered = api.sim.webhooks().wait_for(2).await;
     let names: Vec<String> = delivered
         .iter()
@@ -229,7 +233,7 @@ async fn a_delivery_that_keeps_failing_is_given_up_after_seven_days() {
     let receiver = receiver_failing("").await;
     let api = Api::on(virtual_sim(false).await).await;
     let events = vec!["epayments.payment.created.v1".to_owned()];
-    api.sim.webhooks().register(None, &format!("{}/hooks", receiver.uri()), events).unwrap();
+    api.sim.webhooks().register(Scope::Every, &format!("{}/hooks", receiver.uri()), events).unwrap();
     api.create(MSN, "NOK").await;
     let mut tried = 0;
     // Step the clock through the schedule: each try, then an hour (the longest early wait is
@@ -241,7 +245,9 @@ async fn a_delivery_that_keeps_failing_is_given_up_after_seven_days() {
             break;
         }
         let elapsed = api.sim.clock().now() - start();
-        api.sim.advance_clock(if elapsed < chrono::Duration::days(1) { Duration::from_secs(3_600) } else { DAY });
+        api.sim
+            .advance_clock(if elapsed < chrono::Duration::days(1) { Duration::from_secs(3_600) } else { DAY })
+            .unwrap();
     }
     let given_up = api.sim.webhooks().deliveries();
     assert_eq!(given_up.len(), 1);
@@ -295,7 +301,7 @@ async fn a_registration_that_fails_for_two_weeks_is_deleted() {
     let receiver = receiver_failing("").await;
     let api = Api::on(virtual_sim(false).await).await;
     let events = vec!["epayments.payment.created.v1".to_owned()];
-    api.sim.webhooks().register(None, &format!("{}/hooks", receiver.uri()), events).unwrap();
+    api.sim.webhooks().register(Scope::Every, &format!("{}/hooks", receiver.uri()), events).unwrap();
     api.create(MSN, "NOK").await;
     let mut second_created = false;
     let mut tried = 0;
@@ -315,7 +321,9 @@ async fn a_registration_that_fails_for_two_weeks_is_deleted() {
             second_created = true;
             continue;
         }
-        api.sim.advance_clock(if elapsed < chrono::Duration::days(1) { Duration::from_secs(3_600) } else { DAY });
+        api.sim
+            .advance_clock(if elapsed < chrono::Duration::days(1) { Duration::from_secs(3_600) } else { DAY })
+            .unwrap();
     }
     assert!(api.sim.webhooks().registrations().is_empty(), "the failing registration was deleted");
     let elapsed = api.sim.clock().now() - start();

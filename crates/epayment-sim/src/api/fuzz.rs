@@ -1,36 +1,32 @@
 //! Arbitrary requests against the core: always an answer, never a 5xx, every refusal a
 //! problem document that fits the schema.
 
-use std::sync::Arc;
-
 use bytes::Bytes;
 use epayment_openapi::ApiDocument;
 use proptest::prelude::*;
 
 use super::{Outcome, SimulatedApi};
-use crate::model::{Model, ModelConfig};
-use crate::recording::Recorder;
-use crate::webhooks::WebhookDispatcher;
+use crate::delivery::{RetrySchedule, WebhookDispatcher};
+use crate::exchange_log::ExchangeLog;
+use crate::model::{Config, Model};
 
 fn api() -> (SimulatedApi, String, tokio::runtime::Runtime) {
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
     let webhooks = {
         let _entered = runtime.enter();
-        WebhookDispatcher::start(1, crate::webhooks::RetrySchedule::Api, crate::clock::Clock::system())
+        WebhookDispatcher::new(1, RetrySchedule::Api, crate::clock::Clock::system())
     };
     let api = SimulatedApi::new(
         ApiDocument::epayment().clone(),
-        Model::new(ModelConfig::default()),
-        Recorder::new(100),
-        Arc::clone(&webhooks),
+        Model::new(Config::default()),
+        ExchangeLog::new(100, 1 << 20),
+        webhooks,
     );
-    let c = api.model().credentials().clone();
-    let token = api
-        .model()
-        .issue_token(Some(&c.client_id), Some(&c.client_secret), Some(&c.subscription_key))
-        .expect("a token")
-        .access_token;
-    (api, token, runtime)
+    let token = api.with_model(|m| {
+        let c = m.credentials().clone();
+        m.issue_token(Some(&c.client_id), Some(&c.client_secret), Some(&c.subscription_key))
+    });
+    (api, token.expect("a token").access_token, runtime)
 }
 
 proptest! {
@@ -47,6 +43,7 @@ proptest! {
             "/[a-z/]{0,30}",
             "/accesstoken/get",
             "/webhooks/v1/webhooks(/[a-z0-9-]{0,10})?",
+            "/sim/v1/clock(/advance)?",
         ],
         authorized in any::<bool>(),
         headers in prop::collection::vec(("(merchant-serial-number|idempotency-key|ocp-apim-subscription-key|vipps-system-name|content-type)", "[ -~]{0,60}"), 0..6),
@@ -55,6 +52,8 @@ proptest! {
             Just(br#"{"modificationAmount":{"currency":"NOK","value":100}}"#.to_vec()),
             Just(br#"{"amount":{"currency":"NOK","value":1000},"paymentMethod":{"type":"WALLET"},"reference":"fuzz-order-0001","userFlow":"QR"}"#.to_vec()),
             Just(br#"{"cancelTransactionOnly":"yes"}"#.to_vec()),
+            (prop::sample::select(vec!["seconds", "minutes", "hours", "days"]), any::<u64>())
+                .prop_map(|(unit, n)| format!(r#"{{"{unit}":{n}}}"#).into_bytes()),
         ],
     ) {
         let (api, token, _runtime) = api();
@@ -62,6 +61,7 @@ proptest! {
         if authorized {
             request = request.header("authorization", format!("Bearer {token}"));
             request = request.header("ocp-apim-subscription-key", "sim-subscription-key");
+            request = request.header("merchant-serial-number", "123456");
         }
         for (name, value) in &headers {
             if let (Ok(n), Ok(v)) = (http::HeaderName::from_bytes(name.as_bytes()), http::HeaderValue::from_str(value)) {

@@ -3,14 +3,14 @@
 use epayment_api::epayment::types;
 use serde_json::Value;
 
-use super::Answer;
+use super::Reply;
 use crate::model::ApiError;
 
 /// Where the `type` of each problem points.
 const TYPE_BASE: &str = "https://developer.vippsmobilepay.com/docs/APIs/epayment-api/api-guide/errors";
 
 /// The problem document for `error` on a request to `path`.
-pub(super) fn render(error: &ApiError, path: &str, trace_id: String) -> Answer {
+pub(super) fn render(error: &ApiError, path: &str, trace_id: String) -> Reply {
     let mut extra: Vec<types::ExtraDetail> = Vec::new();
     if let Some(code) = error.code {
         extra.push(types::ExtraDetail { name: "ErrorCode".into(), reason: code.to_string() });
@@ -31,7 +31,7 @@ pub(super) fn render(error: &ApiError, path: &str, trace_id: String) -> Answer {
     if let Value::Object(map) = &mut body {
         map.insert("instance".into(), Value::String(path.to_owned()));
     }
-    Answer::json(error.status, &body)
+    Reply::json(error.status, &body)
 }
 
 #[cfg(test)]

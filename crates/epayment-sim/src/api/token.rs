@@ -1,20 +1,16 @@
 //! The access-token endpoint (`POST /accesstoken/get`).
 
-use bytes::Bytes;
-use http::Request;
 use serde_json::json;
 
-use super::{Answer, SimulatedApi, header};
+use super::{Call, Reply, SimulatedApi};
 use crate::model::ApiError;
 
 /// Issues a token for the right keys, in the access-token API's answer shape.
-pub(super) fn issue(api: &SimulatedApi, request: &Request<Bytes>) -> Result<Answer, ApiError> {
-    let issued = api.model().issue_token(
-        header(request, "client_id"),
-        header(request, "client_secret"),
-        header(request, "ocp-apim-subscription-key"),
-    )?;
-    Ok(Answer::json(
+pub(super) fn issue(api: &SimulatedApi, call: &Call<'_>) -> Result<Reply, ApiError> {
+    let issued = api.with_model(|model| {
+        model.issue_token(call.header("client_id"), call.header("client_secret"), call.subscription_key())
+    })?;
+    Ok(Reply::json(
         200,
         &json!({
             "token_type": "Bearer",

@@ -1,13 +1,18 @@
-//! The idempotency store: the answer kept for each (merchant, reference, key), so that a retry
-//! gets the first answer again and changes nothing.
+//! The idempotency store: the answer kept for each key of each payment, so that a retry gets
+//! the first answer again and changes nothing.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 
 use bytes::Bytes;
 use serde_json::Value;
 
-use super::ApiError;
+use super::{ApiError, PaymentKey};
 use crate::Endpoint;
+
+/// The most keys kept per payment; the oldest is forgotten past it. The API allows five calls
+/// of each operation a minute, so a real client's retry always finds its key; only a flood of
+/// fresh keys on one payment (with the rate limits off) reaches the bound.
+pub(crate) const MAX_KEYS_PER_PAYMENT: usize = 1_000;
 
 /// A kept answer, compact: a long-running sandbox keeps one per successful keyed call.
 #[derive(Clone, Debug)]
@@ -27,23 +32,33 @@ pub(crate) enum Seen {
     Replay(Result<Bytes, ApiError>),
 }
 
-/// Answers kept per (MSN, reference, Idempotency-Key).
+/// The keys of one payment, and their answers, in the order they were kept.
+#[derive(Debug, Default)]
+struct Keys {
+    answers: HashMap<String, Replay>,
+    order: VecDeque<String>,
+}
+
+/// Answers kept per payment and Idempotency-Key.
 #[derive(Debug, Default)]
 pub(crate) struct ReplayStore {
-    replays: HashMap<(String, String, String), Replay>,
+    payments: HashMap<PaymentKey, Keys>,
 }
 
 impl ReplayStore {
-    /// Whether `key` was used before, and if so whether for this very call: another endpoint
-    /// or another body with the same key is a 409 (4010 for capture, 4150 for refund, 4020
-    /// otherwise).
+    /// Whether `key` was used before on `payment`, and if so whether for this very call:
+    /// another endpoint or another body with the same key is a 409 (4010 for capture, 4150 for
+    /// refund, 4020 otherwise).
     pub(crate) fn check(
         &self,
-        key: &(String, String, String),
+        payment: &PaymentKey,
+        key: &str,
         endpoint: Endpoint,
         body: &str,
     ) -> Result<Seen, ApiError> {
-        let Some(replay) = self.replays.get(key) else { return Ok(Seen::New) };
+        let Some(replay) = self.payments.get(payment).and_then(|keys| keys.answers.get(key)) else {
+            return Ok(Seen::New);
+        };
         // fidelity: idempotency-conflict
         if replay.endpoint != endpoint {
             return Err(ApiError::status(409, Some(4020), "the idempotency key was used for another operation"));
@@ -63,12 +78,26 @@ impl ReplayStore {
     /// `body` is its [`canonical`] form.
     pub(crate) fn keep(
         &mut self,
-        key: (String, String, String),
+        payment: &PaymentKey,
+        key: &str,
         endpoint: Endpoint,
         body: String,
         answer: Result<Bytes, ApiError>,
     ) {
-        self.replays.insert(key, Replay { endpoint, body, answer });
+        let keys = self.payments.entry(payment.clone()).or_default();
+        if keys.answers.insert(key.to_owned(), Replay { endpoint, body, answer }).is_none() {
+            keys.order.push_back(key.to_owned());
+        }
+        while keys.order.len() > MAX_KEYS_PER_PAYMENT {
+            if let Some(oldest) = keys.order.pop_front() {
+                keys.answers.remove(&oldest);
+            }
+        }
+    }
+
+    /// Forgets every answer kept for `payment`.
+    pub(crate) fn forget(&mut self, payment: &PaymentKey) {
+        self.payments.remove(payment);
     }
 }
 

@@ -1,57 +1,76 @@
-//! The pure model of the ePayment API: payments and their rules ([`payments`]), the
-//! idempotency store ([`idempotency`]), and access tokens ([`tokens`]), on one clock and one
-//! seeded source of ids. No HTTP here: [`crate::api`] turns requests into calls of [`Model`]
-//! and its answers into responses.
+//! The pure model of the ePayment API, on one clock and one seeded source of ids. No HTTP
+//! here: [`crate::api`] turns requests into calls of [`Model`] and its answers into replies.
+//!
+//! - [`payment`]: a payment and the answers about it; [`payment_key`]: which payment.
+//! - [`create`], [`customer`], [`adjustments`]: the rules of createPayment; of the customer's
+//!   approval, abort and expiry; of capture, refund and cancel.
+//! - [`events`]: the event log and the webhook outbox.
+//! - [`sales_units`], [`idempotency`], [`rate_limits`], [`tokens`], [`retention`]: what the
+//!   rules consult: the merchant's settings, the kept answers, the calls of the last minute,
+//!   the issued tokens, what is forgotten when.
+//! - [`refusal`]: a refusal's status, code and words.
 //!
 //! The rules follow `shared/epayment-facts.md`. Where the facts leave a choice, the choice is
-//! written at the rule.
+//! written at the rule, tagged `// fidelity: <id>` with its row in FIDELITY.md.
 
+mod adjustments;
+mod create;
+mod customer;
+mod events;
 mod idempotency;
-mod markets;
-mod payments;
+mod payment;
+mod payment_key;
 mod rate_limits;
 mod refusal;
+mod retention;
+mod sales_units;
 mod tokens;
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+#[cfg(test)]
+mod tests;
+
+use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
+use bytes::Bytes;
 use chrono::{DateTime, Utc};
 use epayment_api::epayment::types;
 use serde_json::Value;
 
-pub use markets::{Market, SalesUnits};
-pub use payments::Payment;
+pub use payment::Payment;
+pub(crate) use payment_key::PaymentKey;
 pub(crate) use rate_limits::Limit;
 pub use refusal::ApiError;
+pub use retention::Retention;
+pub use sales_units::{Market, SalesUnit, SalesUnits};
 pub use tokens::{IssuedToken, TestCredentials};
 
 use crate::Endpoint;
 use crate::clock::Clock;
-use bytes::Bytes;
 use idempotency::{ReplayStore, Seen, canonical};
+use retention::Activity;
 use tokens::TokenIssuer;
 
-/// How a model starts.
+/// How a model starts; the simulator's builder fills it.
 #[derive(Clone, Debug)]
-pub struct ModelConfig {
+pub(crate) struct Config {
     /// Seeds the ids (pspReferences, tokens), so runs are repeatable.
-    pub seed: u64,
-    /// The model's clock is virtual and starts here, moving only when told
-    /// ([`Model::advance`]); `None` follows the system clock (plus what `advance` adds).
-    pub start: Option<DateTime<Utc>>,
-    /// How long issued tokens live (1 h, as in the test environment, unless set).
-    pub token_lifetime: Duration,
+    pub(crate) seed: u64,
+    /// A virtual clock starting here (moving only when told), or the system clock.
+    pub(crate) start: Option<DateTime<Utc>>,
+    /// How long issued tokens live.
+    pub(crate) token_lifetime: Duration,
     /// The keys the token endpoint accepts.
-    pub credentials: TestCredentials,
-    /// The sales units and their markets ([`SalesUnits::default`] unless set).
-    pub sales_units: SalesUnits,
-    /// Whether the API's rate limits apply (on unless set): 5 modifying calls and 120 reads a
-    /// minute per payment.
-    pub rate_limits: bool,
+    pub(crate) credentials: TestCredentials,
+    /// The sales units.
+    pub(crate) sales_units: SalesUnits,
+    /// Whether the API's rate limits apply.
+    pub(crate) rate_limits: bool,
+    /// When payments are forgotten.
+    pub(crate) retention: Retention,
 }
 
-impl Default for ModelConfig {
+impl Default for Config {
     fn default() -> Self {
         Self {
             seed: 1,
@@ -60,38 +79,38 @@ impl Default for ModelConfig {
             credentials: TestCredentials::default(),
             sales_units: SalesUnits::default(),
             rate_limits: true,
+            retention: Retention::default(),
         }
     }
 }
 
 /// An event to deliver to webhook subscribers.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Notification {
+pub(crate) struct Notification {
     /// The payload.
-    pub event: types::WebhookEvent,
+    pub(crate) event: types::WebhookEvent,
 }
 
 /// The whole simulated API state.
 #[derive(Debug)]
-pub struct Model {
+pub(crate) struct Model {
     clock: Clock,
     rng: fastrand::Rng,
-    payments: BTreeMap<(String, String), Payment>,
+    payments: BTreeMap<PaymentKey, Payment>,
     /// When each created payment expires unless the customer acts, soonest first, so that
     /// catching up costs what came due, not a scan of every payment.
-    expiries: BTreeSet<(DateTime<Utc>, String, String)>,
+    expiries: BTreeSet<(DateTime<Utc>, PaymentKey)>,
     replays: ReplayStore,
     tokens: TokenIssuer,
     sales_units: SalesUnits,
     rate_limits: rate_limits::RateLimits,
-    full_capture_only: HashSet<String>,
-    late_capture: HashSet<String>,
+    activity: Activity,
     outbox: Vec<Notification>,
 }
 
 impl Model {
     /// An empty model.
-    pub fn new(config: ModelConfig) -> Self {
+    pub(crate) fn new(config: Config) -> Self {
         Self {
             clock: config.start.map_or_else(Clock::system, Clock::virtual_at),
             rate_limits: rate_limits::RateLimits::new(config.rate_limits),
@@ -101,26 +120,36 @@ impl Model {
             replays: ReplayStore::default(),
             tokens: TokenIssuer::new(config.credentials, config.token_lifetime),
             sales_units: config.sales_units,
-            full_capture_only: HashSet::new(),
-            late_capture: HashSet::new(),
+            activity: Activity::new(config.retention),
             outbox: Vec::new(),
         }
     }
 
     /// The model's time.
-    pub fn now(&self) -> DateTime<Utc> {
+    pub(crate) fn now(&self) -> DateTime<Utc> {
         self.clock.now()
     }
 
     /// The model's clock, shared with whoever should keep its time.
-    pub fn clock(&self) -> &Clock {
+    pub(crate) fn clock(&self) -> &Clock {
         &self.clock
     }
 
-    /// Moves the clock forward, then applies what came due meanwhile (expiries).
-    pub fn advance(&mut self, by: Duration) {
-        self.clock.advance(by);
+    /// Moves the clock forward, then applies what came due meanwhile (expiries); refuses a move
+    /// past the last instant the simulator can count to.
+    pub(crate) fn advance(&mut self, by: Duration) -> Result<(), crate::clock::OutOfRange> {
+        self.clock.advance(by)?;
         self.catch_up();
+        Ok(())
+    }
+
+    /// Applies what came due on the clock since the last call: expiries of payments the
+    /// customer left alone, and forgetting what the retention setting lets go.
+    pub(crate) fn catch_up(&mut self) {
+        let now = self.now();
+        self.expire_due(now);
+        self.forget_stale(now);
+        self.rate_limits.prune(now);
     }
 
     /// Counts a call against a rate limit, or refuses it with 429 and `Retry-After`.
@@ -130,41 +159,22 @@ impl Model {
     }
 
     /// The keys the token endpoint accepts.
-    pub fn credentials(&self) -> &TestCredentials {
+    pub(crate) fn credentials(&self) -> &TestCredentials {
         &self.tokens.credentials
     }
 
-    /// The sales units and their markets.
-    pub fn sales_units(&self) -> &SalesUnits {
+    /// The sales units.
+    pub(crate) fn sales_units(&self) -> &SalesUnits {
         &self.sales_units
     }
 
-    /// Makes a sales unit full-capture-only: a capture must take all that is authorized at once.
-    pub fn set_full_capture_only(&mut self, msn: &str, on: bool) {
-        if on {
-            self.full_capture_only.insert(msn.to_owned());
-        } else {
-            self.full_capture_only.remove(msn);
-        }
-    }
-
-    /// Gives a sales unit late capture: in Denmark and Finland its payments may be captured
-    /// (and cancelled) for 180 days after approval instead of 14. Norway has 180 days anyway.
-    pub fn set_late_capture(&mut self, msn: &str, on: bool) {
-        if on {
-            self.late_capture.insert(msn.to_owned());
-        } else {
-            self.late_capture.remove(msn);
-        }
-    }
-
-    /// How long after approval a payment of this sales unit may be captured or cancelled.
-    pub fn capture_period(&self, msn: &str) -> chrono::TimeDelta {
-        self.sales_units.market(msn).capture_period(self.late_capture.contains(msn))
+    /// Changes the sales unit `msn`.
+    pub(crate) fn set_sales_unit(&mut self, msn: &str, unit: SalesUnit) {
+        self.sales_units.set(msn, unit);
     }
 
     /// Takes the events to deliver as webhooks, oldest first.
-    pub fn take_notifications(&mut self) -> Vec<Notification> {
+    pub(crate) fn take_notifications(&mut self) -> Vec<Notification> {
         std::mem::take(&mut self.outbox)
     }
 
@@ -172,10 +182,30 @@ impl Model {
         (0..digits).map(|_| char::from(b'0' + self.rng.u8(0..10))).collect()
     }
 
+    /// A payment, if there is one.
+    pub(crate) fn payment(&self, key: &PaymentKey) -> Option<&Payment> {
+        self.payments.get(key)
+    }
+
+    // fidelity: payment-not-found
+    fn get_mut(&mut self, key: &PaymentKey) -> Result<&mut Payment, ApiError> {
+        self.payments.get_mut(key).ok_or_else(|| ApiError::not_found(&key.reference))
+    }
+
+    /// getPayment.
+    pub(crate) fn get(&self, key: &PaymentKey) -> Result<types::GetPaymentResponse, ApiError> {
+        self.payment(key).map(Payment::get_response).ok_or_else(|| ApiError::not_found(&key.reference))
+    }
+
+    /// getPaymentEventLog.
+    pub(crate) fn events(&self, key: &PaymentKey) -> Result<Vec<types::PaymentEvent>, ApiError> {
+        self.payment(key).map(|p| p.events.clone()).ok_or_else(|| ApiError::not_found(&key.reference))
+    }
+
     // ---- access tokens -------------------------------------------------------------------
 
     /// The access-token endpoint: the right keys get a token; anything else is a 401.
-    pub fn issue_token(
+    pub(crate) fn issue_token(
         &mut self,
         client_id: Option<&str>,
         secret: Option<&str>,
@@ -188,52 +218,87 @@ impl Model {
 
     /// Checks an `Authorization` header: `Bearer <a token this model issued and that has not
     /// expired>`.
-    pub fn check_bearer(&self, authorization: Option<&str>) -> Result<(), ApiError> {
+    pub(crate) fn check_bearer(&self, authorization: Option<&str>) -> Result<(), ApiError> {
         self.tokens.check_bearer(authorization, self.now())
     }
 
     /// Expires every token issued so far (to test renewal).
-    pub fn expire_tokens(&mut self) {
+    pub(crate) fn expire_tokens(&mut self) {
         let now = self.now();
         self.tokens.expire_all(now);
     }
 
     /// The subscription key the API accepts.
-    pub fn check_subscription_key(&self, key: Option<&str>) -> Result<(), ApiError> {
+    pub(crate) fn check_subscription_key(&self, key: Option<&str>) -> Result<(), ApiError> {
         self.tokens.check_subscription_key(key)
     }
 
     // ---- idempotency ---------------------------------------------------------------------
 
-    /// Runs `apply` once per (MSN, reference, key): a retry with the same endpoint and body
-    /// gets the first answer again and changes nothing; another body or another endpoint
-    /// with the same key is a 409 (4010 for capture, 4150 for refund, 4020 otherwise).
-    /// A refusal that [sticks to its key](ApiError::sticks_to_key) is kept too and given
-    /// again, even after its cause went away; any other refusal is judged afresh.
+    /// Runs `apply` once per (payment, key): a retry with the same endpoint and body gets the
+    /// first answer again and changes nothing; another body or another endpoint with the same
+    /// key is a 409 (4010 for capture, 4150 for refund, 4020 otherwise). A refusal that
+    /// [sticks to its key](ApiError::sticks_to_key) is kept too and given again, even after its
+    /// cause went away; any other refusal is judged afresh.
     ///
     /// The answer is JSON, serialised once: kept as it is and sent as it is.
-    pub fn idempotent<T: serde::Serialize>(
+    pub(crate) fn idempotent<T: serde::Serialize>(
         &mut self,
-        scope: (&str, &str, &str),
+        payment: &PaymentKey,
+        key: &str,
         endpoint: Endpoint,
         body: &Value,
         apply: impl FnOnce(&mut Self) -> Result<T, ApiError>,
     ) -> Result<Bytes, ApiError> {
-        let key = (scope.0.to_owned(), scope.1.to_owned(), scope.2.to_owned());
         let body = canonical(body);
         // fidelity: idempotent-replay
-        if let Seen::Replay(answer) = self.replays.check(&key, endpoint, &body)? {
+        if let Seen::Replay(answer) = self.replays.check(payment, key, endpoint, &body)? {
             return answer;
         }
         let answer = match apply(self) {
             Ok(done) => Bytes::from(serde_json::to_vec(&done).map_err(|e| ApiError::internal(e.to_string()))?),
             Err(refused) if refused.sticks_to_key() => {
-                self.replays.keep(key, endpoint, body, Err(refused.clone()));
+                self.keep(payment, key, endpoint, body, Err(refused.clone()));
                 return Err(refused);
             }
             Err(refused) => return Err(refused),
         };
-        self.replays.keep(key, endpoint, body, Ok(answer.clone()));
+        self.keep(payment, key, endpoint, body, Ok(answer.clone()));
         Ok(answer)
+    }
+
+    fn keep(
+        &mut self,
+        payment: &PaymentKey,
+        key: &str,
+        endpoint: Endpoint,
+        body: String,
+        answer: Result<Bytes, ApiError>,
+    ) {
+        self.replays.keep(payment, key, endpoint, body, answer);
+        let now = self.now();
+        self.activity.touch(payment, now);
+    }
+
+    // ---- retention -----------------------------------------------------------------------
+
+    /// Forgets the payments (and the answers kept for them) the retention setting lets go.
+    fn forget_stale(&mut self, now: DateTime<Utc>) {
+        for key in self.activity.stale(now) {
+            self.forget(&key);
+        }
+    }
+
+    /// Forgets everything about one payment: it, its kept answers, its pending expiry.
+    fn forget(&mut self, key: &PaymentKey) {
+        if let Some(payment) = self.payments.remove(key) {
+            self.expiries.remove(&(customer::expires_at(&payment), key.clone()));
+        }
+        self.replays.forget(key);
+    }
+
+    /// How many payments (or references with kept answers) the model holds.
+    pub(crate) fn held(&self) -> usize {
+        self.activity.len()
     }
 }

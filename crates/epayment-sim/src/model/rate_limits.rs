@@ -1,28 +1,43 @@
-//! The API's rate limits: 5 create, capture, cancel and refund calls a minute per reference and
-//! merchant serial number, and 120 reads (Get payment, the event log) a minute per reference
-//! and subscription key. The next call in the minute gets 429 with `Retry-After`.
+//! The API's rate limits, one per operation, each counted on its own: 5 creates, 5 captures,
+//! 5 cancels and 5 refunds a minute per reference and merchant serial number; 120 Get payment
+//! and 120 event-log reads a minute per reference and subscription key. The next call of an
+//! operation in the minute gets 429 with `Retry-After`.
 
 use std::collections::{HashMap, VecDeque};
 
 use chrono::{DateTime, Utc};
 
 use super::ApiError;
+use crate::Endpoint;
 
-/// Which limit a call counts against.
+/// The limit a call counts against: its operation's, per reference and a scope (the merchant
+/// serial number for the operations that change a payment, the subscription key for reads).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub(crate) enum Limit {
-    /// Create, capture, cancel, refund: 5 a minute per reference and MSN.
-    Modifying,
-    /// Get payment and the event log: 120 a minute per reference and subscription key.
-    Read,
+pub(crate) struct Limit {
+    /// The operation: each has a window of its own.
+    pub(crate) endpoint: Endpoint,
+    /// Calls allowed a minute.
+    pub(crate) calls_a_minute: usize,
 }
 
 impl Limit {
-    fn calls_a_minute(self) -> usize {
-        match self {
-            Limit::Modifying => 5,
-            Limit::Read => 120,
-        }
+    /// The published limit of `endpoint`, if it has one: create, capture, cancel and refund 5 a
+    /// minute; Get payment and the event log 120. Force approve (test only), tokens and the
+    /// Webhooks API have none here.
+    // fidelity: rate-limits
+    pub(crate) fn of(endpoint: Endpoint) -> Option<Limit> {
+        let calls_a_minute = match endpoint {
+            Endpoint::Create | Endpoint::Capture | Endpoint::Cancel | Endpoint::Refund => 5,
+            Endpoint::Get | Endpoint::Events => 120,
+            _ => return None,
+        };
+        Some(Limit { endpoint, calls_a_minute })
+    }
+
+    /// Whether the limit is counted per subscription key (reads) rather than per merchant
+    /// serial number (changes).
+    pub(crate) fn per_subscription_key(self) -> bool {
+        matches!(self.endpoint, Endpoint::Get | Endpoint::Events)
     }
 }
 
@@ -42,7 +57,6 @@ impl RateLimits {
     /// Counts a call at `now` against `limit` for (`scope`, `reference`), or refuses it with 429
     /// and the seconds until the oldest call of the window leaves it. A refused call does not
     /// count.
-    // fidelity: rate-limits
     pub(crate) fn admit(
         &mut self,
         limit: Limit,
@@ -58,7 +72,7 @@ impl RateLimits {
         while window.front().is_some_and(|t| *t + minute <= now) {
             window.pop_front();
         }
-        if window.len() >= limit.calls_a_minute() {
+        if window.len() >= limit.calls_a_minute {
             let oldest = window.front().copied().unwrap_or(now);
             let wait = (oldest + minute - now).num_milliseconds().max(0);
             let seconds = u64::try_from(wait).unwrap_or(0).div_ceil(1000).max(1);
@@ -66,8 +80,9 @@ impl RateLimits {
                 429,
                 None,
                 format!(
-                    "more than {} calls a minute for this payment; retry after {seconds} s",
-                    limit.calls_a_minute()
+                    "more than {} {} calls a minute for this payment; retry after {seconds} s",
+                    limit.calls_a_minute,
+                    limit.endpoint.id()
                 ),
             );
             refusal.retry_after = Some(seconds);
@@ -94,30 +109,42 @@ impl RateLimits {
 mod tests {
     use super::*;
 
+    fn limit(endpoint: Endpoint) -> Limit {
+        Limit::of(endpoint).unwrap()
+    }
+
     #[test]
-    fn the_sixth_modifying_call_in_a_minute_waits_for_the_first_to_leave() {
+    fn the_sixth_call_of_an_operation_in_a_minute_waits_for_the_first_to_leave() {
         let t0 = DateTime::from_timestamp(1_767_268_800, 0).unwrap();
         let mut limits = RateLimits::new(true);
         for i in 0..5 {
-            limits.admit(Limit::Modifying, "123456", "r", t0 + chrono::Duration::seconds(i)).unwrap();
+            limits.admit(limit(Endpoint::Capture), "123456", "r", t0 + chrono::Duration::seconds(i)).unwrap();
         }
-        let refused = limits.admit(Limit::Modifying, "123456", "r", t0 + chrono::Duration::seconds(10)).unwrap_err();
+        let refused =
+            limits.admit(limit(Endpoint::Capture), "123456", "r", t0 + chrono::Duration::seconds(10)).unwrap_err();
         assert_eq!((refused.status, refused.retry_after), (429, Some(50)));
-        // Another reference, another MSN, or reads are counted apart.
-        limits.admit(Limit::Modifying, "123456", "other", t0).unwrap();
-        limits.admit(Limit::Modifying, "654321", "r", t0).unwrap();
-        limits.admit(Limit::Read, "key", "r", t0).unwrap();
+        // Another operation, reference or MSN, or reads, are counted apart.
+        for other in [Endpoint::Refund, Endpoint::Cancel, Endpoint::Create] {
+            for _ in 0..5 {
+                limits.admit(limit(other), "123456", "r", t0).unwrap();
+            }
+        }
+        limits.admit(limit(Endpoint::Capture), "123456", "other", t0).unwrap();
+        limits.admit(limit(Endpoint::Capture), "654321", "r", t0).unwrap();
+        limits.admit(limit(Endpoint::Get), "key", "r", t0).unwrap();
         // A minute after the first, one more may go.
-        limits.admit(Limit::Modifying, "123456", "r", t0 + chrono::Duration::seconds(60)).unwrap();
+        limits.admit(limit(Endpoint::Capture), "123456", "r", t0 + chrono::Duration::seconds(60)).unwrap();
         let off = &mut RateLimits::new(false);
         for _ in 0..100 {
-            off.admit(Limit::Modifying, "123456", "r", t0).unwrap();
+            off.admit(limit(Endpoint::Capture), "123456", "r", t0).unwrap();
         }
+        assert_eq!(Limit::of(Endpoint::ForceApprove), None);
+        assert_eq!(limit(Endpoint::Events).calls_a_minute, 120);
         limits.prune(t0 + chrono::Duration::seconds(200));
         assert!(limits.windows.is_empty());
         // At most once a minute: a stale window waits for the next prune.
         let at = |s: i64| t0 + chrono::Duration::seconds(s);
-        limits.admit(Limit::Read, "key", "r", at(300)).unwrap();
+        limits.admit(limit(Endpoint::Get), "key", "r", at(300)).unwrap();
         limits.prune(at(305));
         limits.prune(at(361));
         assert_eq!(limits.windows.len(), 1, "stale since 360 s, but the last prune was 56 s ago");

@@ -50,6 +50,11 @@ pub(crate) struct TokenIssuer {
     expiries: HashMap<String, DateTime<Utc>>,
 }
 
+/// The most tokens held at once; past it, expired ones are forgotten, or else the one that
+/// expires soonest (its holder gets a 401 and fetches another, as after an early expiry).
+/// Expired tokens are otherwise kept, so that a call with one is told it has expired.
+const MAX_TOKENS: usize = 100_000;
+
 impl TokenIssuer {
     pub(crate) fn new(credentials: TestCredentials, lifetime: Duration) -> Self {
         Self { credentials, lifetime, expiries: HashMap::new() }
@@ -73,11 +78,22 @@ impl TokenIssuer {
         if key != Some(c.subscription_key.as_str()) {
             return Err(ApiError::unauthorized("the subscription key is wrong"));
         }
-        let expires = now + chrono::Duration::from_std(self.lifetime).unwrap_or(chrono::Duration::hours(1));
+        let lifetime = chrono::Duration::from_std(self.lifetime).unwrap_or(chrono::Duration::MAX);
+        let expires = crate::clock::later(now, lifetime);
+        if self.expiries.len() >= MAX_TOKENS {
+            // A flood of token requests: expired tokens make room, or else the one that
+            // expires soonest.
+            self.expiries.retain(|_, expires| *expires > now);
+            if self.expiries.len() >= MAX_TOKENS
+                && let Some(soonest) = self.expiries.iter().min_by_key(|(_, at)| **at).map(|(t, _)| t.clone())
+            {
+                self.expiries.remove(&soonest);
+            }
+        }
         self.expiries.insert(token.clone(), expires);
         Ok(IssuedToken {
             access_token: token,
-            expires_in: self.lifetime.as_secs(),
+            expires_in: u64::try_from((expires - now).num_seconds()).unwrap_or(0),
             expires_on: expires.timestamp(),
             not_before: now.timestamp(),
         })

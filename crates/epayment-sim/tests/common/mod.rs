@@ -105,4 +105,25 @@ impl Api {
         let bytes = answer.bytes().await.expect("a body");
         Reply { status, retry_after, body: serde_json::from_slice(&bytes).unwrap_or(Value::Null) }
     }
+
+    /// Creates a payment of 10.00 NOK as sales unit `msn`, and approves it as the customer.
+    pub async fn create_authorized_as(&self, msn: &str, reference: &str) {
+        let body = serde_json::json!({"amount": {"currency": "NOK", "value": 1000},
+            "paymentMethod": {"type": "WALLET"}, "reference": reference, "userFlow": "QR"});
+        let key = format!("create-{reference}");
+        let created = self.send(msn, reqwest::Method::POST, "/v1/payments", Some(&key), Some(body)).await;
+        assert_eq!(created.status, 201, "{}", created.body);
+        self.sim.approve(msn, reference).expect("approved");
+    }
+
+    /// [`Api::create_authorized_as`] for [`MSN`].
+    pub async fn create_authorized(&self, reference: &str) {
+        self.create_authorized_as(MSN, reference).await;
+    }
+
+    /// Captures `value` øre of `reference` as sales unit `msn`, with Idempotency-Key `key`.
+    pub async fn capture_as(&self, msn: &str, reference: &str, key: &str, value: i64) -> Reply {
+        let body = serde_json::json!({"modificationAmount": {"currency": "NOK", "value": value}});
+        self.send(msn, reqwest::Method::POST, &format!("/v1/payments/{reference}/capture"), Some(key), Some(body)).await
+    }
 }

@@ -4,11 +4,25 @@
 use epayment_api::Currency;
 use epayment_api::State;
 use epayment_api::epayment::types;
-use epayment_sim::{ApiError, Model, ModelConfig};
 use serde_json::json;
+
+use crate::Endpoint;
+use crate::model::{ApiError, Config, Model, PaymentKey, SalesUnit};
+
+mod properties;
 
 const MSN: &str = "123456";
 const REF: &str = "order-1234-abcd";
+
+/// The payment `reference` of sales unit `msn`.
+fn at(msn: &str, reference: &str) -> PaymentKey {
+    PaymentKey::new(msn, reference)
+}
+
+/// The payment most tests look at.
+fn payment() -> PaymentKey {
+    at(MSN, REF)
+}
 
 fn nok(value: i64) -> types::Amount {
     types::Amount { currency: Currency::Nok, value }
@@ -27,17 +41,17 @@ fn create_request(reference: &str, value: i64) -> types::CreatePaymentRequest {
 
 /// A model with a 10.00 NOK payment brought along `steps`.
 fn payment_after(steps: &[Step]) -> Model {
-    let mut m = Model::new(ModelConfig::default());
+    let mut m = Model::new(Config::default());
     m.create(MSN, &create_request(REF, 1000), Some("k-create")).expect("create");
     for (i, step) in steps.iter().enumerate() {
         let key = format!("k-{i}");
         let done = match step {
-            Step::Approve => m.approve(MSN, REF),
-            Step::Abort => m.abort(MSN, REF),
-            Step::Expire => m.expire(MSN, REF),
-            Step::Capture(v) => m.capture(MSN, REF, &nok(*v), Some(&key)).map(drop),
-            Step::Refund(v) => m.refund(MSN, REF, &nok(*v), Some(&key)).map(drop),
-            Step::Cancel => m.cancel(MSN, REF, false, Some(&key)).map(drop),
+            Step::Approve => m.approve(&payment()),
+            Step::Abort => m.abort(&payment()),
+            Step::Expire => m.expire(&payment()),
+            Step::Capture(v) => m.capture(&payment(), &nok(*v), Some(&key)).map(drop),
+            Step::Refund(v) => m.refund(&payment(), &nok(*v), Some(&key)).map(drop),
+            Step::Cancel => m.cancel(&payment(), false, Some(&key)).map(drop),
         };
         done.unwrap_or_else(|e| panic!("step {step:?}: {e:?}"));
     }
@@ -64,10 +78,10 @@ enum Try {
 
 fn attempt(m: &mut Model, t: Try) -> Result<(), ApiError> {
     match t {
-        Try::Capture(v) => m.capture(MSN, REF, &nok(v), Some("k-try")).map(drop),
-        Try::Refund(v) => m.refund(MSN, REF, &nok(v), Some("k-try")).map(drop),
-        Try::Cancel { transaction_only } => m.cancel(MSN, REF, transaction_only, Some("k-try")).map(drop),
-        Try::Approve => m.force_approve(MSN, REF),
+        Try::Capture(v) => m.capture(&payment(), &nok(v), Some("k-try")).map(drop),
+        Try::Refund(v) => m.refund(&payment(), &nok(v), Some("k-try")).map(drop),
+        Try::Cancel { transaction_only } => m.cancel(&payment(), transaction_only, Some("k-try")).map(drop),
+        Try::Approve => m.force_approve(&payment()),
     }
 }
 
@@ -107,10 +121,10 @@ fn each_rule_refuses_with_its_status_and_code() {
     ];
     for (name, steps, t, status, code) in cases {
         let mut m = payment_after(steps);
-        let before = m.payment(MSN, REF).cloned();
+        let before = m.payment(&payment()).cloned();
         let err = attempt(&mut m, *t).expect_err(name);
         assert_eq!((err.status, err.code), (*status, *code), "{name}: {err:?}");
-        assert_eq!(m.payment(MSN, REF).cloned(), before, "{name}: a refusal changes nothing");
+        assert_eq!(m.payment(&payment()).cloned(), before, "{name}: a refusal changes nothing");
     }
 }
 
@@ -135,7 +149,7 @@ fn the_aggregate_follows_captures_refunds_and_cancels() {
     ];
     for (name, steps, state, [authorized, captured, cancelled, refunded]) in cases {
         let m = payment_after(steps);
-        let p = m.payment(MSN, REF).unwrap();
+        let p = m.payment(&payment()).unwrap();
         assert_eq!(p.state, *state, "{name}");
         assert_eq!(
             [p.authorized, p.captured, p.cancelled, p.refunded],
@@ -148,12 +162,12 @@ fn the_aggregate_follows_captures_refunds_and_cancels() {
 #[test]
 fn unknown_references_and_other_merchants_get_404_5090() {
     let mut m = payment_after(&[Step::Approve]);
-    let err = m.capture(MSN, "order-9999-zzzz", &nok(1), Some("k")).unwrap_err();
+    let err = m.capture(&at(MSN, "order-9999-zzzz"), &nok(1), Some("k")).unwrap_err();
     assert_eq!((err.status, err.code), (404, Some(5090)));
-    let err = m.capture("654321", REF, &nok(1), Some("k")).unwrap_err();
+    let err = m.capture(&at("654321", REF), &nok(1), Some("k")).unwrap_err();
     assert_eq!((err.status, err.code), (404, Some(5090)), "the right reference under another MSN");
-    assert_eq!(m.get("654321", REF).unwrap_err().status, 404);
-    assert_eq!(m.events(MSN, "order-9999-zzzz").unwrap_err().code, Some(5090));
+    assert_eq!(m.get(&at("654321", REF)).unwrap_err().status, 404);
+    assert_eq!(m.events(&at(MSN, "order-9999-zzzz")).unwrap_err().code, Some(5090));
 }
 
 #[test]
@@ -169,45 +183,45 @@ fn references_are_unique_per_merchant_and_small_amounts_refused() {
 #[test]
 fn a_full_capture_only_sales_unit_refuses_partial_captures() {
     let mut m = payment_after(&[Step::Approve]);
-    m.set_full_capture_only(MSN, true);
-    let err = m.capture(MSN, REF, &nok(250), Some("k")).unwrap_err();
+    m.set_sales_unit(MSN, SalesUnit::new(crate::Market::Norway).full_capture_only(true));
+    let err = m.capture(&payment(), &nok(250), Some("k")).unwrap_err();
     assert_eq!((err.status, err.code), (400, Some(6140)));
-    assert!(m.capture(MSN, REF, &nok(1000), Some("k2")).is_ok());
+    assert!(m.capture(&payment(), &nok(1000), Some("k2")).is_ok());
 }
 
 #[test]
 fn a_currency_other_than_the_payments_is_refused() {
     let mut m = payment_after(&[Step::Approve]);
     let eur = types::Amount { currency: Currency::Eur, value: 100 };
-    assert_eq!(m.capture(MSN, REF, &eur, Some("k")).unwrap_err().code, Some(4040));
+    assert_eq!(m.capture(&payment(), &eur, Some("k")).unwrap_err().code, Some(4040));
 }
 
 #[test]
 fn idempotent_retries_replay_and_conflicts_are_409() {
     let mut m = payment_after(&[Step::Approve]);
     let body = json!({"modificationAmount": {"currency": "NOK", "value": 250}});
-    let scope = (MSN, REF, "order-1-c1");
-    let capture = |m: &mut Model| m.capture(MSN, REF, &nok(250), Some("order-1-c1"));
-    let first = m.idempotent(scope, epayment_sim::Endpoint::Capture, &body, capture).unwrap();
-    let again = m.idempotent(scope, epayment_sim::Endpoint::Capture, &body, capture).unwrap();
+    let k = "order-1-c1";
+    let capture = |m: &mut Model| m.capture(&payment(), &nok(250), Some("order-1-c1"));
+    let first = m.idempotent(&payment(), k, Endpoint::Capture, &body, capture).unwrap();
+    let again = m.idempotent(&payment(), k, Endpoint::Capture, &body, capture).unwrap();
     assert_eq!(first, again, "the first answer, replayed");
-    assert_eq!(m.payment(MSN, REF).unwrap().captured, 250, "captured once");
+    assert_eq!(m.payment(&payment()).unwrap().captured, 250, "captured once");
     let other = json!({"modificationAmount": {"currency": "NOK", "value": 300}});
     let err = m
-        .idempotent(scope, epayment_sim::Endpoint::Capture, &other, |m| m.capture(MSN, REF, &nok(300), Some("x")))
+        .idempotent(&payment(), k, Endpoint::Capture, &other, |m| m.capture(&payment(), &nok(300), Some("x")))
         .unwrap_err();
     assert_eq!((err.status, err.code), (409, Some(4010)));
     let err = m
-        .idempotent(scope, epayment_sim::Endpoint::Refund, &body, |m| m.refund(MSN, REF, &nok(250), Some("x")))
+        .idempotent(&payment(), k, Endpoint::Refund, &body, |m| m.refund(&payment(), &nok(250), Some("x")))
         .unwrap_err();
     assert_eq!((err.status, err.code), (409, Some(4020)));
-    assert_eq!(m.payment(MSN, REF).unwrap().captured, 250);
+    assert_eq!(m.payment(&payment()).unwrap().captured, 250);
 }
 
 #[test]
 fn every_event_has_its_own_psp_reference_and_the_log_is_ordered() {
     let m = payment_after(&[Step::Approve, Step::Capture(250), Step::Refund(100), Step::Cancel]);
-    let events = m.events(MSN, REF).unwrap();
+    let events = m.events(&payment()).unwrap();
     let names: Vec<_> = events.iter().map(|e| e.name.to_string()).collect();
     assert_eq!(names, ["CREATED", "AUTHORIZED", "CAPTURED", "REFUNDED", "CANCELLED"]);
     let mut psp: Vec<_> = events.iter().map(|e| e.psp_reference.0.clone()).collect();
@@ -222,10 +236,10 @@ fn every_event_has_its_own_psp_reference_and_the_log_is_ordered() {
 #[test]
 fn the_same_seed_gives_the_same_ids() {
     let ids = |seed| {
-        let mut m = Model::new(ModelConfig { seed, ..ModelConfig::default() });
+        let mut m = Model::new(Config { seed, ..Config::default() });
         m.create(MSN, &create_request(REF, 1000), None).unwrap();
-        m.approve(MSN, REF).unwrap();
-        m.events(MSN, REF).unwrap().iter().map(|e| e.psp_reference.0.clone()).collect::<Vec<_>>()
+        m.approve(&payment()).unwrap();
+        m.events(&payment()).unwrap().iter().map(|e| e.psp_reference.0.clone()).collect::<Vec<_>>()
     };
     assert_eq!(ids(7), ids(7));
     assert_ne!(ids(7), ids(8));
@@ -234,17 +248,13 @@ fn the_same_seed_gives_the_same_ids() {
 #[test]
 fn tokens_expire_on_the_injected_clock() {
     let start = chrono::DateTime::parse_from_rfc3339("2026-11-27T10:00:00Z").unwrap().to_utc();
-    let config = ModelConfig {
-        start: Some(start),
-        token_lifetime: std::time::Duration::from_secs(60),
-        ..ModelConfig::default()
-    };
+    let config = Config { start: Some(start), token_lifetime: std::time::Duration::from_secs(60), ..Config::default() };
     let mut m = Model::new(config);
     let c = m.credentials().clone();
     let token = m.issue_token(Some(&c.client_id), Some(&c.client_secret), Some(&c.subscription_key)).unwrap();
     let bearer = format!("Bearer {}", token.access_token);
     assert!(m.check_bearer(Some(&bearer)).is_ok());
-    m.advance(std::time::Duration::from_secs(61));
+    m.advance(std::time::Duration::from_secs(61)).unwrap();
     assert_eq!(m.check_bearer(Some(&bearer)).unwrap_err().status, 401);
     assert_eq!(m.check_bearer(None).unwrap_err().status, 401);
     assert_eq!(m.check_bearer(Some("Basic abc")).unwrap_err().status, 401);
@@ -255,19 +265,19 @@ fn tokens_expire_on_the_injected_clock() {
 #[test]
 fn only_payments_still_waiting_for_the_customer_expire() {
     let start = chrono::DateTime::from_timestamp(1_767_268_800, 0).unwrap();
-    let mut m = Model::new(ModelConfig { start: Some(start), ..ModelConfig::default() });
+    let mut m = Model::new(Config { start: Some(start), ..Config::default() });
     for reference in ["order-0001-wait", "order-0002-okay", "order-0003-stop"] {
         m.create(MSN, &create_request(reference, 1000), None).expect("created");
     }
-    m.advance(std::time::Duration::from_secs(300));
-    m.approve(MSN, "order-0002-okay").unwrap();
-    m.cancel(MSN, "order-0003-stop", false, None).unwrap();
-    m.advance(std::time::Duration::from_secs(300));
-    let state = |m: &Model, r: &str| m.payment(MSN, r).unwrap().state.clone();
+    m.advance(std::time::Duration::from_secs(300)).unwrap();
+    m.approve(&at(MSN, "order-0002-okay")).unwrap();
+    m.cancel(&at(MSN, "order-0003-stop"), false, None).unwrap();
+    m.advance(std::time::Duration::from_secs(300)).unwrap();
+    let state = |m: &Model, r: &str| m.payment(&at(MSN, r)).unwrap().state.clone();
     assert_eq!(state(&m, "order-0001-wait"), State::Expired);
     assert_eq!(state(&m, "order-0002-okay"), State::Authorized);
     assert_eq!(state(&m, "order-0003-stop"), State::Terminated);
     let expired_events =
-        m.events(MSN, "order-0002-okay").unwrap().iter().filter(|e| e.name.to_string() == "EXPIRED").count();
+        m.events(&at(MSN, "order-0002-okay")).unwrap().iter().filter(|e| e.name.to_string() == "EXPIRED").count();
     assert_eq!(expired_events, 0);
 }

@@ -3,9 +3,10 @@
 
 use epayment_api::Currency;
 use epayment_api::epayment::types;
-use epayment_sim::Endpoint;
-use epayment_sim::{Model, ModelConfig};
 use proptest::prelude::*;
+
+use crate::Endpoint;
+use crate::model::{Config, Model, PaymentKey};
 use serde_json::{Value, json};
 
 const MSN: &str = "123456";
@@ -44,7 +45,7 @@ proptest! {
 
     #[test]
     fn invariants_hold_after_every_step(amount in 100i64..=5000, actions in prop::collection::vec(action(), 1..40)) {
-        let mut m = Model::new(ModelConfig::default());
+        let mut m = Model::new(Config::default());
         let request: types::CreatePaymentRequest = serde_json::from_value(json!({
             "amount": {"currency": "NOK", "value": amount}, "paymentMethod": {"type": "WALLET"},
             "reference": REF, "userFlow": "QR",
@@ -53,28 +54,28 @@ proptest! {
         let mut done: Vec<(String, Endpoint, Value, bytes::Bytes)> = Vec::new();
         for (i, action) in actions.iter().enumerate() {
             let key = format!("key-{i}");
-            let scope = (MSN, REF, key.as_str());
+            let payment = PaymentKey::new(MSN, REF);
             let nok = |v| types::Amount { currency: Currency::Nok, value: v };
             let outcome = match action {
-                Action::Approve => { let _ = m.approve(MSN, REF); None }
-                Action::Abort => { let _ = m.abort(MSN, REF); None }
-                Action::Expire => { let _ = m.expire(MSN, REF); None }
+                Action::Approve => { let _ = m.approve(&payment); None }
+                Action::Abort => { let _ = m.abort(&payment); None }
+                Action::Expire => { let _ = m.expire(&payment); None }
                 Action::Capture(v) => Some((Endpoint::Capture, amount_body(*v),
-                    m.idempotent(scope, Endpoint::Capture, &amount_body(*v), |m| m.capture(MSN, REF, &nok(*v), Some(&key))))),
+                    m.idempotent(&payment, &key, Endpoint::Capture, &amount_body(*v), |m| m.capture(&payment, &nok(*v), Some(&key))))),
                 Action::Refund(v) => Some((Endpoint::Refund, amount_body(*v),
-                    m.idempotent(scope, Endpoint::Refund, &amount_body(*v), |m| m.refund(MSN, REF, &nok(*v), Some(&key))))),
+                    m.idempotent(&payment, &key, Endpoint::Refund, &amount_body(*v), |m| m.refund(&payment, &nok(*v), Some(&key))))),
                 Action::Cancel(only) => {
                     let body = json!({"cancelTransactionOnly": only});
-                    Some((Endpoint::Cancel, body.clone(), m.idempotent(scope, Endpoint::Cancel, &body, |m| m.cancel(MSN, REF, *only, Some(&key)))))
+                    Some((Endpoint::Cancel, body.clone(), m.idempotent(&payment, &key, Endpoint::Cancel, &body, |m| m.cancel(&payment, *only, Some(&key)))))
                 }
                 Action::Replay(n) if !done.is_empty() => {
                     let (key, keyed, body, answer) = done[n % done.len()].clone();
-                    let before = m.payment(MSN, REF).cloned();
-                    let replayed = m.idempotent((MSN, REF, &key), keyed, &body, |_| -> Result<Value, _> {
+                    let before = m.payment(&payment).cloned();
+                    let replayed = m.idempotent(&payment, &key, keyed, &body, |_| -> Result<Value, _> {
                         panic!("a replay must not apply anything")
                     });
                     prop_assert_eq!(replayed.as_ref(), Ok(&answer));
-                    prop_assert_eq!(m.payment(MSN, REF).cloned(), before, "a replay changes nothing");
+                    prop_assert_eq!(m.payment(&payment).cloned(), before, "a replay changes nothing");
                     None
                 }
                 Action::Replay(_) => None,
@@ -82,7 +83,7 @@ proptest! {
             if let Some((keyed, body, Ok(answer))) = outcome {
                 done.push((key.clone(), keyed, body, answer));
             }
-            let p = m.payment(MSN, REF).unwrap();
+            let p = m.payment(&payment).unwrap();
             for v in [p.authorized, p.captured, p.cancelled, p.refunded] {
                 prop_assert!(v >= 0, "no amount is negative: {p:?}");
             }

@@ -1,0 +1,56 @@
+//! The Webhooks API's registrations: register, list, delete. Like the real API it needs the
+//! access token and the subscription key, and each registration belongs to the merchant
+//! serial number it was made with: another merchant neither sees nor deletes it.
+
+use serde_json::{Value, json};
+
+use super::{Call, Reply, SimulatedApi};
+use crate::delivery::Scope;
+use crate::endpoint::Endpoint;
+use crate::model::ApiError;
+
+/// Serves a Webhooks API call.
+pub(super) fn serve(api: &SimulatedApi, call: &Call<'_>) -> Result<Reply, ApiError> {
+    let scope = api.with_model(|model| {
+        model.check_bearer(call.authorization())?;
+        model.check_subscription_key(call.subscription_key())?;
+        // fidelity: webhook-msn-scope
+        // Our choice: the API lets partner keys register without a Merchant-Serial-Number;
+        // the simulator has no partner keys, so every registration names its sales unit.
+        match call.header("merchant-serial-number") {
+            Some(msn) if epayment_api::epayment::types::Msn::try_from(msn).is_ok() => {
+                Ok(Scope::SalesUnit(msn.to_owned()))
+            }
+            _ => Err(ApiError::validation(vec![(
+                "Merchant-Serial-Number".into(),
+                "the sales unit's merchant serial number (4 to 10 digits) is required".into(),
+            )])),
+        }
+    })?;
+    match call.endpoint {
+        Endpoint::RegisterWebhook => {
+            let body = call.json()?.ok_or_else(|| ApiError::validation(vec![("body".into(), "is required".into())]))?;
+            let url = body.get("url").and_then(Value::as_str).unwrap_or_default();
+            let events: Vec<String> = body
+                .get("events")
+                .and_then(Value::as_array)
+                .map(|e| e.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+                .unwrap_or_default();
+            let registration = api
+                .webhooks
+                .register(scope, url, events)
+                .map_err(|why| ApiError::validation(vec![("body".into(), why)]))?;
+            Ok(Reply::json(201, &json!({"id": registration.id, "secret": registration.secret})))
+        }
+        Endpoint::ListWebhooks => Ok(Reply::json(200, &json!({"webhooks": api.webhooks.registrations_of(&scope)}))),
+        Endpoint::DeleteWebhook => {
+            let id = call.params.get("id").map_or("", String::as_str);
+            if api.webhooks.delete(&scope, id) {
+                Ok(Reply::empty(204))
+            } else {
+                Err(ApiError::status(404, None, format!("no webhook {id} for this sales unit")))
+            }
+        }
+        other => Err(ApiError::internal(format!("{} is not a Webhooks API operation", other.id()))),
+    }
+}

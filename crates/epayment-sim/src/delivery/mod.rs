@@ -1,0 +1,229 @@
+//! Webhook deliveries of `epayments.payment.*.v1` events, as the Webhooks API makes them:
+//! signed, in order per registration and payment, a failed delivery holding back that
+//! payment's later events until it succeeds, retried on the simulator's clock for up to 7
+//! days. Each registration has a worker of its own ([`worker`]), so that a receiver that hangs
+//! delays no other registration's webhooks. The Webhooks API endpoints that manage
+//! registrations are in `crate::api::webhook_registrations`.
+//!
+//! - [`registrations`]: who gets which events, and the rules for registering.
+//! - [`schedule`]: when a failed delivery is tried again.
+//! - [`worker`]: one registration's deliveries.
+
+mod registrations;
+mod schedule;
+mod worker;
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use tokio::sync::{mpsc, watch};
+
+pub use registrations::{MAX_REGISTRATIONS, MAX_REGISTRATIONS_PER_EVENT, Registration, Scope};
+pub use schedule::{RETRY_PERIOD, RetrySchedule};
+pub use worker::{FAILING_REGISTRATION_LIFETIME, MAX_WAITING_EVENTS};
+
+use crate::clock::Clock;
+use crate::model::Notification;
+use worker::{Job, Worker};
+
+/// How many finished deliveries are kept for [`WebhookDispatcher::deliveries`]; older ones are
+/// dropped (and still counted by [`WebhookDispatcher::wait_for`]).
+pub const DELIVERY_LOG_LIMIT: usize = 10_000;
+
+/// One delivery, after its last attempt.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Delivery {
+    /// The registration it went to.
+    pub registration: String,
+    /// The event type.
+    pub event_type: String,
+    /// The body sent.
+    pub body: Vec<u8>,
+    /// The status of the last attempt, if it got an answer.
+    pub status: Option<u16>,
+    /// Attempts made.
+    pub attempts: u32,
+    /// Whether an attempt got a 2xx; false when it was given up.
+    pub delivered: bool,
+}
+
+/// What the dispatcher and its workers share.
+pub(crate) struct Shared {
+    registrations: Mutex<Vec<Registration>>,
+    queues: Mutex<HashMap<String, mpsc::UnboundedSender<Job>>>,
+    log: Mutex<VecDeque<Delivery>>,
+    finished: watch::Sender<usize>,
+    tried: watch::Sender<u64>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl Shared {
+    /// Logs a finished delivery.
+    fn log(&self, delivery: Delivery) {
+        {
+            let mut log = lock(&self.log);
+            if log.len() == DELIVERY_LOG_LIMIT {
+                log.pop_front();
+            }
+            log.push_back(delivery);
+        }
+        self.finished.send_modify(|n| *n += 1);
+    }
+
+    /// Removes a registration and stops its worker.
+    fn remove(&self, id: &str) -> bool {
+        lock(&self.queues).remove(id);
+        let mut list = lock(&self.registrations);
+        let before = list.len();
+        list.retain(|r| r.id != id);
+        list.len() != before
+    }
+}
+
+/// The webhook registrations, and the workers that deliver events to them.
+pub struct WebhookDispatcher {
+    shared: Arc<Shared>,
+    clock: Clock,
+    schedule: RetrySchedule,
+    runtime: tokio::runtime::Handle,
+    ids: Mutex<fastrand::Rng>,
+}
+
+impl std::fmt::Debug for WebhookDispatcher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WebhookDispatcher").finish_non_exhaustive()
+    }
+}
+
+impl WebhookDispatcher {
+    /// A dispatcher whose workers run on the current tokio runtime and wait on `clock`.
+    pub(crate) fn new(seed: u64, schedule: RetrySchedule, clock: Clock) -> Self {
+        Self {
+            shared: Arc::new(Shared {
+                registrations: Mutex::new(Vec::new()),
+                queues: Mutex::new(HashMap::new()),
+                log: Mutex::new(VecDeque::new()),
+                finished: watch::channel(0).0,
+                tried: watch::channel(0).0,
+            }),
+            clock,
+            schedule,
+            runtime: tokio::runtime::Handle::current(),
+            ids: Mutex::new(fastrand::Rng::with_seed(seed ^ 0x5eed)),
+        }
+    }
+
+    /// Registers a webhook for `scope`, as `POST /webhooks/v1/webhooks` does; returns it with
+    /// its new id and secret, or why not: the URL must be HTTPS (plain HTTP only to a loopback
+    /// address, for tests and local development), the events the ePayment API's, and a sales
+    /// unit has at most 25 registrations per event type.
+    pub fn register(&self, scope: Scope, url: &str, events: Vec<String>) -> Result<Registration, String> {
+        registrations::check(url, &events)?;
+        let mut list = lock(&self.shared.registrations);
+        registrations::check_room(&list, &scope, &events)?;
+        let (id, secret) = {
+            let mut rng = lock(&self.ids);
+            let mut bytes = [0u8; 16];
+            rng.fill(&mut bytes);
+            let id = uuid::Builder::from_random_bytes(bytes).into_uuid().to_string();
+            let secret: String = (0..64).map(|_| char::from(b"0123456789abcdef"[usize::from(rng.u8(0..16))])).collect();
+            (id, secret)
+        };
+        let msn = match scope {
+            Scope::SalesUnit(msn) => Some(msn),
+            Scope::Every => None,
+        };
+        let registration = Registration { id, url: url.to_owned(), events, msn, secret };
+        let (queue, jobs) = mpsc::unbounded_channel();
+        let worker = Worker::new(registration.clone(), self.clock.clone(), self.schedule, self.shared.clone());
+        self.runtime.spawn(worker.run(jobs));
+        lock(&self.shared.queues).insert(registration.id.clone(), queue);
+        list.push(registration.clone());
+        Ok(registration)
+    }
+
+    /// Every registration.
+    pub fn registrations(&self) -> Vec<Registration> {
+        lock(&self.shared.registrations).clone()
+    }
+
+    /// The registrations of `scope` alone.
+    pub fn registrations_of(&self, scope: &Scope) -> Vec<Registration> {
+        lock(&self.shared.registrations).iter().filter(|r| r.scope() == *scope).cloned().collect()
+    }
+
+    /// Removes the registration `id` if it belongs to `scope`; false if there is none (or it is
+    /// another's: the caller cannot tell the two apart). Events waiting for it are dropped.
+    pub fn delete(&self, scope: &Scope, id: &str) -> bool {
+        let owned = lock(&self.shared.registrations).iter().any(|r| r.id == id && r.scope() == *scope);
+        owned && self.shared.remove(id)
+    }
+
+    /// Queues deliveries of `notifications` to every registration of their sales unit that
+    /// wants them. An event nobody registered for costs nothing: it is not even serialised.
+    pub(crate) fn publish(&self, notifications: Vec<Notification>) {
+        if notifications.is_empty() {
+            return;
+        }
+        let registrations = lock(&self.shared.registrations);
+        if registrations.is_empty() {
+            return;
+        }
+        let queues = lock(&self.shared.queues);
+        for n in notifications {
+            let event_type = epayment_webhooks::event_type(&n.event.name);
+            let msn = n.event.msn.to_string();
+            // fidelity: webhook-msn-scope
+            let mut wanted =
+                registrations.iter().filter(|r| r.events.contains(&event_type) && r.scope().covers(&msn)).peekable();
+            if wanted.peek().is_none() {
+                continue;
+            }
+            let Ok(body) = serde_json::to_vec(&n.event) else { continue };
+            let payment = format!("{msn}/{}", n.event.reference.as_str());
+            for r in wanted {
+                let job = Job { payment: payment.clone(), event_type: event_type.clone(), body: body.clone() };
+                // Fails only when the worker is gone: the registration is being deleted.
+                if let Some(queue) = queues.get(&r.id) {
+                    let _ = queue.send(job);
+                }
+            }
+        }
+    }
+
+    /// Deliveries finished so far (delivered or given up), oldest first; at most the last
+    /// [`DELIVERY_LOG_LIMIT`].
+    pub fn deliveries(&self) -> Vec<Delivery> {
+        lock(&self.shared.log).iter().cloned().collect()
+    }
+
+    /// How many delivery attempts have been made, successful or not.
+    pub fn attempts(&self) -> u64 {
+        *self.shared.tried.borrow()
+    }
+
+    /// Waits until at least `count` delivery attempts have been made (to step a virtual clock
+    /// through a retry schedule in a test).
+    pub async fn wait_for_attempts(&self, count: u64) {
+        let mut tried = self.shared.tried.subscribe();
+        let _ = tried.wait_for(|n| *n >= count).await;
+    }
+
+    /// Waits until at least `count` deliveries have finished, and returns those kept.
+    pub async fn wait_for(&self, count: usize) -> Vec<Delivery> {
+        let mut finished = self.shared.finished.subscribe();
+        // Errs only if the dispatcher is gone; then no more will come.
+        let _ = finished.wait_for(|n| *n >= count).await;
+        self.deliveries()
+    }
+}
+
+impl Drop for WebhookDispatcher {
+    /// Stops every worker: their queues close.
+    fn drop(&mut self) {
+        lock(&self.shared.queues).clear();
+    }
+}

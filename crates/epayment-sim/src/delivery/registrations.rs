@@ -1,0 +1,131 @@
+//! Webhook registrations: who gets which events, and the rules a registration must meet.
+
+use serde::Serialize;
+
+/// At most this many registrations per event type and sales unit.
+pub const MAX_REGISTRATIONS_PER_EVENT: usize = 25;
+
+/// At most this many registrations in all: the sandbox's own bound, so that registrations
+/// under ever new merchant serial numbers cannot grow it without end.
+pub const MAX_REGISTRATIONS: usize = 1_000;
+
+/// Which sales units' events a registration gets.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// One sales unit's, by merchant serial number: every registration made through the
+    /// Webhooks API.
+    SalesUnit(String),
+    /// Every sales unit's: a test harness's own receiver, registered through the library.
+    Every,
+}
+
+impl Scope {
+    /// Whether events of sales unit `msn` go to a registration of this scope.
+    pub(crate) fn covers(&self, msn: &str) -> bool {
+        match self {
+            Scope::SalesUnit(own) => own == msn,
+            Scope::Every => true,
+        }
+    }
+}
+
+/// A registered webhook.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Registration {
+    /// Its id.
+    pub id: String,
+    /// Where deliveries go.
+    pub url: String,
+    /// The event types it wants, e.g. `epayments.payment.captured.v1`.
+    pub events: Vec<String>,
+    /// The sales unit it covers; `None`: every one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub msn: Option<String>,
+    /// The signing secret (shown once, at registration).
+    #[serde(skip)]
+    pub secret: String,
+}
+
+impl Registration {
+    /// Which sales units' events it gets.
+    pub fn scope(&self) -> Scope {
+        self.msn.clone().map_or(Scope::Every, Scope::SalesUnit)
+    }
+}
+
+/// The event types the simulator delivers: the ePayment API's.
+pub(crate) fn known_event_types() -> impl Iterator<Item = String> {
+    epayment_api::EventName::KNOWN.iter().map(epayment_webhooks::event_type)
+}
+
+/// Why a registration is refused: every reason the Webhooks API gives a 400 for.
+pub(crate) fn check(url: &str, events: &[String]) -> Result<(), String> {
+    check_url(url)?;
+    if events.is_empty() {
+        return Err("at least one event type is required".into());
+    }
+    // fidelity: webhook-event-names
+    if let Some(unknown) = events.iter().find(|e| !known_event_types().any(|known| known == **e)) {
+        return Err(format!("{unknown} is not an event type; the ePayment API's are epayments.payment.<name>.v1"));
+    }
+    Ok(())
+}
+
+/// HTTPS, or plain HTTP to a loopback address.
+// fidelity: webhook-https
+fn check_url(url: &str) -> Result<(), String> {
+    let parsed = reqwest::Url::parse(url).map_err(|e| format!("{url} is not an absolute URL: {e}"))?;
+    let host = parsed.host_str().unwrap_or_default();
+    let loopback = host == "localhost"
+        || host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback());
+    match parsed.scheme() {
+        "https" => Ok(()),
+        "http" if loopback => Ok(()),
+        _ => Err(format!("{url} must be an https URL (plain http only to a loopback address)")),
+    }
+}
+
+/// Whether `list` has room for one more registration of `scope` for `events`.
+// fidelity: webhook-registration-limits
+pub(crate) fn check_room(list: &[Registration], scope: &Scope, events: &[String]) -> Result<(), String> {
+    if list.len() >= MAX_REGISTRATIONS {
+        return Err(format!("the simulator holds {MAX_REGISTRATIONS} registrations, its most"));
+    }
+    for event in events {
+        let taken = list.iter().filter(|r| r.scope() == *scope && r.events.contains(event)).count();
+        if taken >= MAX_REGISTRATIONS_PER_EVENT {
+            return Err(format!("{event} has {MAX_REGISTRATIONS_PER_EVENT} registrations for this sales unit already"));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_must_be_https_or_loopback() {
+        for ok in ["https://shop.example/hooks", "http://127.0.0.1:8080/h", "http://localhost/h", "http://[::1]:9/h"] {
+            assert_eq!(check_url(ok), Ok(()), "{ok}");
+        }
+        for refused in ["http://shop.example/hooks", "http://10.0.0.1/h", "ftp://x/y", "not a url"] {
+            assert!(check_url(refused).is_err(), "{refused}");
+        }
+    }
+
+    #[test]
+    fn only_the_epayment_event_types_are_taken() {
+        let captured = vec!["epayments.payment.captured.v1".to_owned()];
+        assert_eq!(check("https://shop.example/h", &captured), Ok(()));
+        for wrong in ["epayments.payment.disputed.v1", "recurring.charge-captured.v1", "CAPTURED", ""] {
+            assert!(check("https://shop.example/h", &[wrong.to_owned()]).is_err(), "{wrong}");
+        }
+        assert!(check("https://shop.example/h", &[]).is_err());
+        assert_eq!(known_event_types().count(), 8);
+    }
+}

@@ -1,0 +1,209 @@
+//! One registration's deliveries: a task of its own, so that a receiver that hangs delays
+//! nobody else's webhooks. Within the registration, each payment's events go one at a time,
+//! in order; a failed one holds back that payment's later events until it succeeds.
+
+use std::collections::{BTreeMap, VecDeque};
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use chrono::{DateTime, Utc};
+use tokio::sync::mpsc;
+
+use super::{Delivery, Registration, RetrySchedule, Shared};
+use crate::clock::{self, Clock};
+
+/// How long a registration may fail before it is deleted.
+pub const FAILING_REGISTRATION_LIFETIME: chrono::TimeDelta = chrono::TimeDelta::days(14);
+
+/// How many events may wait for one registration; past it, a new event is given up at once,
+/// so that a receiver that never answers cannot make the simulator hold events without end.
+pub const MAX_WAITING_EVENTS: usize = 10_000;
+
+/// How long one try may take before it counts as failed.
+const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// An event to deliver: its type and body, and the payment whose order it keeps.
+pub(crate) struct Job {
+    pub(crate) payment: String,
+    pub(crate) event_type: String,
+    pub(crate) body: Vec<u8>,
+}
+
+/// The events of one payment, delivered one at a time, in order.
+struct Lane {
+    jobs: VecDeque<Job>,
+    next_try: DateTime<Utc>,
+    failures: u32,
+    first_try: Option<DateTime<Utc>>,
+    status: Option<u16>,
+}
+
+/// Delivers one registration's events until it is deleted (its queue's sender dropped).
+pub(crate) struct Worker {
+    pub(crate) registration: Registration,
+    pub(crate) clock: Clock,
+    pub(crate) schedule: RetrySchedule,
+    pub(crate) shared: Arc<Shared>,
+    lanes: BTreeMap<String, Lane>,
+    failing_since: Option<DateTime<Utc>>,
+    waiting: usize,
+}
+
+impl Worker {
+    pub(crate) fn new(registration: Registration, clock: Clock, schedule: RetrySchedule, shared: Arc<Shared>) -> Self {
+        Self { registration, clock, schedule, shared, lanes: BTreeMap::new(), failing_since: None, waiting: 0 }
+    }
+
+    pub(crate) async fn run(mut self, mut jobs: mpsc::UnboundedReceiver<Job>) {
+        loop {
+            while let Ok(job) = jobs.try_recv() {
+                self.enqueue(job);
+            }
+            let now = self.clock.now();
+            let due: Vec<String> =
+                self.lanes.iter().filter(|(_, lane)| lane.next_try <= now).map(|(key, _)| key.clone()).collect();
+            for key in due {
+                let alive = self.try_head(&key).await;
+                // Counted once the next try is scheduled, so that a test that waits for this
+                // attempt and then moves the clock moves it past that try.
+                self.shared.tried.send_modify(|n| *n += 1);
+                if !alive {
+                    return;
+                }
+            }
+            self.lanes.retain(|_, lane| !lane.jobs.is_empty());
+            let next = self.lanes.values().map(|lane| lane.next_try).min();
+            let arrived = match next {
+                Some(at) if at <= self.clock.now() => continue,
+                Some(at) => tokio::select! {
+                    job = jobs.recv() => job,
+                    _ = self.clock.sleep_until(at) => continue,
+                },
+                None => jobs.recv().await,
+            };
+            match arrived {
+                Some(job) => self.enqueue(job),
+                // The registration was deleted, or the simulator stopped: what waits is dropped.
+                None => return,
+            }
+        }
+    }
+
+    fn enqueue(&mut self, job: Job) {
+        if self.waiting >= MAX_WAITING_EVENTS {
+            self.shared.log(Delivery {
+                registration: self.registration.id.clone(),
+                event_type: job.event_type,
+                body: job.body,
+                status: None,
+                attempts: 0,
+                delivered: false,
+            });
+            return;
+        }
+        self.waiting += 1;
+        let now = self.clock.now();
+        let lane = self.lanes.entry(job.payment.clone()).or_insert_with(|| Lane {
+            jobs: VecDeque::new(),
+            next_try: now,
+            failures: 0,
+            first_try: None,
+            status: None,
+        });
+        lane.jobs.push_back(job);
+    }
+
+    /// Tries the first event of a lane; later events of the payment wait for it. False when
+    /// the registration failed for two weeks and was deleted.
+    async fn try_head(&mut self, key: &str) -> bool {
+        let Some(lane) = self.lanes.get_mut(key) else { return true };
+        let Some(job) = lane.jobs.front() else { return true };
+        let now = self.clock.now();
+        let first = *lane.first_try.get_or_insert(now);
+        let status = send(&self.registration, job, &self.clock).await;
+        let Some(lane) = self.lanes.get_mut(key) else { return true };
+        lane.status = status;
+        let delivered = status.is_some_and(|s| (200..300).contains(&s));
+        if delivered {
+            self.failing_since = None;
+            self.finish(key, true);
+            return true;
+        }
+        lane.failures += 1;
+        match self.schedule.wait(lane.failures, first, now) {
+            Some(wait) => {
+                lane.next_try = clock::later(now, chrono::Duration::from_std(wait).unwrap_or(chrono::TimeDelta::MAX));
+            }
+            None => self.finish(key, false),
+        }
+        let since = *self.failing_since.get_or_insert(now);
+        // fidelity: webhook-failing-registration
+        if now - since >= FAILING_REGISTRATION_LIFETIME {
+            self.shared.remove(&self.registration.id);
+            let keys: Vec<String> = self.lanes.keys().cloned().collect();
+            for key in keys {
+                while self.lanes.get(&key).is_some_and(|l| !l.jobs.is_empty()) {
+                    self.finish(&key, false);
+                }
+            }
+            return false;
+        }
+        true
+    }
+
+    /// Logs the lane's first event as delivered or given up, and moves on to the next.
+    fn finish(&mut self, key: &str, delivered: bool) {
+        let Some(lane) = self.lanes.get_mut(key) else { return };
+        let Some(job) = lane.jobs.pop_front() else { return };
+        self.waiting = self.waiting.saturating_sub(1);
+        let delivery = Delivery {
+            registration: self.registration.id.clone(),
+            event_type: job.event_type,
+            body: job.body,
+            status: lane.status,
+            attempts: lane.failures + u32::from(delivered),
+            delivered,
+        };
+        (lane.failures, lane.first_try, lane.status) = (0, None, None);
+        self.shared.log(delivery);
+    }
+}
+
+/// One HTTP client for the deliveries of every simulator in the process, built on the first
+/// delivery. Building one (TLS roots and all) costs about as much CPU as a whole contract
+/// scenario, and it keeps nothing of any simulator: it is a connection pool. It follows no
+/// redirect: a 3xx is a failed delivery, so a signed body never goes to a URL the
+/// registration itself would have been refused for.
+/// `None` if the client cannot be built at all; then every try fails.
+fn delivery_client() -> Option<&'static reqwest::Client> {
+    static CLIENT: std::sync::OnceLock<Option<reqwest::Client>> = std::sync::OnceLock::new();
+    CLIENT
+        .get_or_init(|| {
+            let builder = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none());
+            builder.connect_timeout(ATTEMPT_TIMEOUT).build().ok()
+        })
+        .as_ref()
+}
+
+/// One try: the signed POST, and the status it got (`None`: no answer within 10 s).
+// fidelity: webhook-signature
+async fn send(registration: &Registration, job: &Job, clock: &Clock) -> Option<u16> {
+    let url = reqwest::Url::parse(&registration.url).ok()?;
+    let host = match url.port() {
+        Some(port) => format!("{}:{port}", url.host_str().unwrap_or_default()),
+        None => url.host_str().unwrap_or_default().to_owned(),
+    };
+    let path_and_query = match url.query() {
+        Some(q) => format!("{}?{q}", url.path()),
+        None => url.path().to_owned(),
+    };
+    // Signed at the simulator's time, so that a receiver on the same clock accepts the date.
+    let at = SystemTime::from(clock.now());
+    let signature = epayment_webhooks::sign(&registration.secret, &path_and_query, &host, &job.body, at);
+    let mut request = delivery_client()?.post(url).body(job.body.clone()).timeout(ATTEMPT_TIMEOUT);
+    for (name, value) in signature.headers(&host).iter() {
+        request = request.header(name, value);
+    }
+    request = request.header("content-type", "application/json");
+    request.send().await.ok().map(|r| r.status().as_u16())
+}

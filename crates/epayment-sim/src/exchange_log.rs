@@ -1,0 +1,289 @@
+//! The exchanges the simulator served, in order, for the contract harness to snapshot: a log
+//! bounded in count and in bytes, so that what a caller sends never decides what the
+//! simulator holds.
+
+use std::collections::{BTreeMap, VecDeque};
+
+use serde::Serialize;
+use serde_json::Value;
+
+/// A request as received.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RecordedRequest {
+    /// HTTP method.
+    pub method: String,
+    /// Path and query.
+    pub path: String,
+    /// Headers, names in lower case.
+    pub headers: BTreeMap<String, String>,
+    /// The body: JSON when it parses, otherwise its text; `None` when empty.
+    pub body: Option<Value>,
+}
+
+/// An answer as sent.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RecordedResponse {
+    /// HTTP status; 0 when the connection was dropped instead.
+    pub status: u16,
+    /// Headers the simulator set, names in lower case.
+    pub headers: BTreeMap<String, String>,
+    /// The body, `None` when empty.
+    pub body: Option<Value>,
+}
+
+/// One request and its answer.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Exchange {
+    /// The operationId (`capturePayment`, ...), `fetchAuthorizationTokenUsingPost`, a
+    /// Webhooks API operation, or `unexpected` for a call no route serves.
+    pub operation: String,
+    /// What came in.
+    pub request: RecordedRequest,
+    /// What went out.
+    pub response: RecordedResponse,
+}
+
+/// Body bytes as JSON if they parse, as a string otherwise.
+pub fn body_value(bytes: &[u8]) -> Option<Value> {
+    if bytes.is_empty() {
+        return None;
+    }
+    Some(serde_json::from_slice(bytes).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(bytes).into_owned())))
+}
+
+/// How much of a request's body the log keeps.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum BodyKept {
+    /// None: the request was refused before anything read it (a path nothing serves, a body
+    /// over the limit).
+    None,
+    /// Up to [`SMALL_BODY`] bytes: the request was refused for its credentials.
+    Small,
+    /// Up to [`KEPT_BODY`] bytes: anything served.
+    UpToLimit,
+}
+
+/// The longest body kept of a request refused for its credentials: a client's real request
+/// fits, a flood of large bodies without a token does not.
+pub const SMALL_BODY: usize = 4 << 10;
+
+/// The longest body (request or reply) the log keeps; a longer one is noted by its size.
+pub const KEPT_BODY: usize = 64 << 10;
+
+/// One exchange as it is kept: the request's parts and both bodies as the bytes that went
+/// over the wire (reference-counted, so keeping them copies nothing). Headers, paths and
+/// bodies become owned text and JSON only when someone reads the log.
+#[derive(Clone, Debug)]
+pub(crate) struct RawExchange {
+    operation: &'static str,
+    method: http::Method,
+    uri: http::Uri,
+    headers: http::HeaderMap,
+    body: Kept,
+    status: u16,
+    response_headers: Vec<(&'static str, String)>,
+    response_content_type: Option<&'static str>,
+    response_body: Kept,
+}
+
+/// A body, or the size of one that was not kept.
+#[derive(Clone, Debug)]
+enum Kept {
+    Bytes(bytes::Bytes),
+    Omitted(usize),
+}
+
+impl Kept {
+    fn of(body: &bytes::Bytes, limit: usize) -> Self {
+        if body.len() <= limit { Kept::Bytes(body.clone()) } else { Kept::Omitted(body.len()) }
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Kept::Bytes(bytes) => bytes.len(),
+            Kept::Omitted(_) => 0,
+        }
+    }
+
+    fn value(&self) -> Option<Value> {
+        match self {
+            Kept::Bytes(bytes) => body_value(bytes),
+            Kept::Omitted(size) => Some(Value::String(format!("[{size} bytes, not kept]"))),
+        }
+    }
+}
+
+impl RawExchange {
+    pub(crate) fn new(
+        operation: &'static str,
+        request: &http::Request<bytes::Bytes>,
+        reply: &crate::api::Reply,
+        kept: BodyKept,
+    ) -> Self {
+        let limit = match kept {
+            BodyKept::None => 0,
+            BodyKept::Small => SMALL_BODY,
+            BodyKept::UpToLimit => KEPT_BODY,
+        };
+        let body = request.body();
+        Self {
+            operation,
+            method: request.method().clone(),
+            uri: request.uri().clone(),
+            headers: request.headers().clone(),
+            body: if body.is_empty() { Kept::Bytes(bytes::Bytes::new()) } else { Kept::of(body, limit) },
+            status: reply.status,
+            response_headers: reply.headers.clone(),
+            response_content_type: reply.content_type(),
+            response_body: Kept::of(&reply.body.clone().unwrap_or_default(), KEPT_BODY),
+        }
+    }
+
+    /// About what keeping it costs, in bytes.
+    fn weight(&self) -> usize {
+        let headers: usize = self.headers.iter().map(|(k, v)| k.as_str().len() + v.len() + 32).sum();
+        let replied: usize = self.response_headers.iter().map(|(k, v)| k.len() + v.len() + 32).sum();
+        256 + self.uri.to_string().len() + headers + replied + self.body.len() + self.response_body.len()
+    }
+
+    fn to_exchange(&self) -> Exchange {
+        let headers = self
+            .headers
+            .iter()
+            .map(|(k, v)| (k.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+            .collect();
+        let path = self.uri.path_and_query().map_or_else(|| self.uri.path().to_owned(), |p| p.to_string());
+        let mut response_headers: BTreeMap<String, String> =
+            self.response_headers.iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect();
+        if let Some(content_type) = self.response_content_type {
+            response_headers.insert("content-type".into(), content_type.into());
+        }
+        Exchange {
+            operation: self.operation.to_owned(),
+            request: RecordedRequest { method: self.method.to_string(), path, headers, body: self.body.value() },
+            response: RecordedResponse {
+                status: self.status,
+                headers: response_headers,
+                body: self.response_body.value(),
+            },
+        }
+    }
+}
+
+/// A bounded log: past `limit` exchanges, or `byte_limit` bytes kept, the oldest are dropped
+/// (and counted), so a long-running sandbox keeps its memory bounded.
+#[derive(Debug)]
+pub(crate) struct ExchangeLog {
+    limit: usize,
+    byte_limit: usize,
+    bytes: usize,
+    exchanges: VecDeque<(usize, RawExchange)>,
+    dropped: u64,
+}
+
+impl ExchangeLog {
+    /// A log keeping at most `limit` exchanges and about `byte_limit` bytes.
+    pub(crate) fn new(limit: usize, byte_limit: usize) -> Self {
+        Self { limit, byte_limit, bytes: 0, exchanges: VecDeque::new(), dropped: 0 }
+    }
+
+    /// Appends one exchange, dropping the oldest to make room.
+    pub(crate) fn push(&mut self, exchange: RawExchange) {
+        let weight = exchange.weight();
+        if self.limit == 0 || weight > self.byte_limit {
+            self.dropped += 1;
+            return;
+        }
+        while self.exchanges.len() >= self.limit || self.bytes + weight > self.byte_limit {
+            let Some((oldest, _)) = self.exchanges.pop_front() else { break };
+            self.bytes -= oldest;
+            self.dropped += 1;
+        }
+        self.bytes += weight;
+        self.exchanges.push_back((weight, exchange));
+    }
+
+    /// The kept exchanges, oldest first.
+    pub(crate) fn exchanges(&self) -> Vec<Exchange> {
+        self.exchanges.iter().map(|(_, e)| e.to_exchange()).collect()
+    }
+
+    /// Takes the kept exchanges, leaving the log empty.
+    pub(crate) fn take(&mut self) -> Vec<Exchange> {
+        self.bytes = 0;
+        self.exchanges.drain(..).map(|(_, e)| e.to_exchange()).collect()
+    }
+
+    /// How many exchanges were dropped to stay within the limits.
+    pub(crate) fn dropped(&self) -> u64 {
+        self.dropped
+    }
+
+    /// About how many bytes the kept exchanges hold.
+    pub(crate) fn bytes(&self) -> usize {
+        self.bytes
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::Reply;
+
+    fn exchange(n: u16, body: &'static [u8], kept: BodyKept) -> RawExchange {
+        let request = http::Request::builder().uri("/v1/payments/x?a=1").body(bytes::Bytes::from_static(body)).unwrap();
+        let mut reply = Reply::json_bytes(n, bytes::Bytes::from_static(b"{\"a\":1}"));
+        reply.headers.push(("retry-after", "3".into()));
+        RawExchange::new("getPayment", &request, &reply, kept)
+    }
+
+    #[test]
+    fn keeps_the_newest_within_the_limit() {
+        let mut r = ExchangeLog::new(2, 1 << 20);
+        for n in 1..=5 {
+            r.push(exchange(n, b"", BodyKept::UpToLimit));
+        }
+        let kept: Vec<u16> = r.exchanges().iter().map(|e| e.response.status).collect();
+        assert_eq!(kept, [4, 5]);
+        let read = &r.exchanges()[0];
+        assert_eq!((read.request.path.as_str(), read.request.body.as_ref()), ("/v1/payments/x?a=1", None));
+        assert_eq!(read.response.body, Some(serde_json::json!({"a": 1})));
+        assert_eq!(read.response.headers["retry-after"], "3");
+        assert_eq!(read.response.headers["content-type"], "application/json");
+        assert_eq!(r.dropped(), 3);
+        assert_eq!(r.take().len(), 2);
+        assert!(r.exchanges().is_empty());
+    }
+
+    #[test]
+    fn keeps_the_newest_within_the_byte_limit_and_no_body_it_should_not() {
+        static BIG: [u8; 100_000] = [b'x'; 100_000];
+        let mut log = ExchangeLog::new(1_000, 8 << 10);
+        for n in 1..=50 {
+            log.push(exchange(n, b"{\"small\":true}", BodyKept::UpToLimit));
+        }
+        assert!(log.bytes() <= 8 << 10, "{}", log.bytes());
+        assert!(log.exchanges().len() < 50 && log.dropped() > 0);
+        assert_eq!(log.exchanges().last().unwrap().response.status, 50, "the newest stay");
+        for (kept, shown) in [
+            (BodyKept::None, "[100000 bytes, not kept]"),
+            (BodyKept::Small, "[100000 bytes, not kept]"),
+            (BodyKept::UpToLimit, "[100000 bytes, not kept]"),
+        ] {
+            let e = exchange(200, &BIG, kept);
+            assert!(e.weight() < 2 << 10, "{kept:?}: {}", e.weight());
+            assert_eq!(e.to_exchange().request.body, Some(Value::String(shown.into())));
+        }
+        let none = exchange(401, b"{\"a\":1}", BodyKept::None).to_exchange();
+        assert_eq!(none.request.body, Some(Value::String("[7 bytes, not kept]".into())));
+        let small = exchange(401, b"{\"a\":1}", BodyKept::Small).to_exchange();
+        assert_eq!(small.request.body, Some(serde_json::json!({"a": 1})));
+    }
+
+    #[test]
+    fn bodies_are_json_when_they_parse() {
+        assert_eq!(body_value(b""), None);
+        assert_eq!(body_value(b"{\"a\":1}"), Some(serde_json::json!({"a": 1})));
+        assert_eq!(body_value(b"nope"), Some(Value::String("nope".into())));
+    }
+}

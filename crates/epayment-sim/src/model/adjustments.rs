@@ -1,0 +1,163 @@
+//! Capture, refund and cancel: the aggregate arithmetic, the deadlines, and the error code of
+//! each refusal.
+
+use epayment_api::epayment::types;
+use epayment_api::{EventName, State};
+
+use super::events::Event;
+use super::{ApiError, Model, Payment, PaymentKey};
+
+/// How long after authorization a payment may be refunded.
+pub const REFUND_PERIOD: chrono::TimeDelta = chrono::TimeDelta::days(365);
+
+// fidelity: modification-amount
+fn check_amount(payment: &Payment, amount: &types::Amount) -> Result<(), ApiError> {
+    if amount.currency != payment.currency {
+        return Err(ApiError::rule(4040, format!("the payment is in {}, not {}", payment.currency, amount.currency)));
+    }
+    if amount.value <= 0 {
+        return Err(ApiError::rule(4040, "the amount must be more than zero"));
+    }
+    Ok(())
+}
+
+impl Model {
+    /// capturePayment: while captured + this <= authorized − cancelled.
+    pub(crate) fn capture(
+        &mut self,
+        key: &PaymentKey,
+        amount: &types::Amount,
+        idempotency_key: Option<&str>,
+    ) -> Result<types::ModificationResponse, ApiError> {
+        let unit = self.sales_units.get(&key.msn);
+        let now = self.now();
+        let payment = self.get_mut(key)?;
+        if payment.state == State::Authorized && payment.period_over(unit.capture_period(), now) {
+            return Err(ApiError::rule(6100, "the capture period is over"));
+        }
+        match payment.state {
+            // fidelity: capture-before-authorization
+            State::Created => return Err(ApiError::rule(6080, "the payment is not authorized yet")),
+            // fidelity: capture-terminated
+            // Our choice: a payment cancelled before authorization is TERMINATED, and the
+            // cancel rule (6070) speaks to it better than the generic state rule.
+            State::Terminated => return Err(ApiError::rule(6070, "the payment was cancelled")),
+            // fidelity: capture-final-state
+            State::Authorized => {}
+            // Aborted, expired, and (never set here) a state the document adds later.
+            _ => return Err(ApiError::rule(6200, format!("{} payment cannot be captured", a(&payment.state)))),
+        }
+        check_amount(payment, amount)?;
+        // fidelity: capture-after-cancel
+        if payment.cancelled > 0 {
+            return Err(ApiError::rule(6070, "the payment was cancelled"));
+        }
+        // fidelity: capture-full-only
+        if unit.full_capture_only && (payment.captured > 0 || amount.value != payment.capturable()) {
+            return Err(ApiError::rule(6140, "this sales unit allows only a capture of the whole amount"));
+        }
+        // fidelity: capture-amount
+        if amount.value > payment.capturable() {
+            return Err(ApiError::rule(6090, format!("only {} is left to capture", payment.capturable())));
+        }
+        payment.captured += amount.value;
+        self.record(key, Event::done(EventName::Captured, amount.value, idempotency_key));
+        self.answer(key)
+    }
+
+    /// refundPayment: up to captured − refunded.
+    pub(crate) fn refund(
+        &mut self,
+        key: &PaymentKey,
+        amount: &types::Amount,
+        idempotency_key: Option<&str>,
+    ) -> Result<types::ModificationResponse, ApiError> {
+        let now = self.now();
+        let payment = self.get_mut(key)?;
+        // fidelity: refund-deadline
+        // Counted from authorization: our choice where the facts say "within 365 days".
+        if payment.state == State::Authorized && payment.period_over(REFUND_PERIOD, now) {
+            return Err(ApiError::rule(6220, "the refund period is over"));
+        }
+        match payment.state {
+            // fidelity: refund-before-authorization
+            State::Created => return Err(ApiError::rule(6020, "the payment is not authorized yet")),
+            // fidelity: refund-final-state
+            State::Authorized => {}
+            // Aborted, expired, terminated, and (never set here) a state the document adds later.
+            _ => return Err(ApiError::rule(6210, format!("{} payment cannot be refunded", a(&payment.state)))),
+        }
+        check_amount(payment, amount)?;
+        // fidelity: refund-amount
+        if amount.value > payment.refundable() {
+            return Err(ApiError::rule(6150, format!("only {} is left to refund", payment.refundable())));
+        }
+        payment.refunded += amount.value;
+        self.record(key, Event::done(EventName::Refunded, amount.value, idempotency_key));
+        self.answer(key)
+    }
+
+    /// cancelPayment: before authorization the payment ends (TERMINATED, the whole amount
+    /// cancelled); after, the uncaptured rest is cancelled for good and the state stays
+    /// AUTHORIZED.
+    pub(crate) fn cancel(
+        &mut self,
+        key: &PaymentKey,
+        transaction_only: bool,
+        idempotency_key: Option<&str>,
+    ) -> Result<types::ModificationResponse, ApiError> {
+        let period = self.sales_units.get(&key.msn).capture_period();
+        let now = self.now();
+        let payment = self.get_mut(key)?;
+        // fidelity: cancel-deadline
+        // Within 180 days of the reservation and inside the capture period: the capture period,
+        // which is never longer than 180 days.
+        let something_to_release = payment.cancelled == 0 && payment.captured < payment.authorized;
+        if payment.state == State::Authorized && something_to_release && payment.period_over(period, now) {
+            return Err(ApiError::rule(6030, "the cancel period is over"));
+        }
+        let (event, amount) = match payment.state {
+            // fidelity: cancel-before-authorization
+            State::Created => {
+                payment.state = State::Terminated;
+                payment.cancelled = payment.amount;
+                (EventName::Terminated, payment.amount)
+            }
+            // fidelity: cancel-transaction-only
+            State::Authorized if transaction_only => {
+                return Err(ApiError::rule(6060, "the payment is authorized and cancelTransactionOnly is set"));
+            }
+            // fidelity: cancel-fully-captured
+            State::Authorized if payment.captured >= payment.authorized => {
+                return Err(ApiError::rule(6040, "the payment is fully captured"));
+            }
+            // fidelity: cancel-twice
+            // Our choice: a second cancel finds nothing left to release.
+            State::Authorized if payment.cancelled > 0 => {
+                return Err(ApiError::rule(6190, "the payment is already cancelled"));
+            }
+            // fidelity: cancel-remainder
+            State::Authorized => {
+                let rest = payment.authorized - payment.captured;
+                payment.cancelled = rest;
+                (EventName::Cancelled, rest)
+            }
+            State::Terminated => return Err(ApiError::rule(6190, "the payment is already cancelled")),
+            // fidelity: cancel-never-reserved
+            // Aborted, expired, and (never set here) a state the document adds later.
+            _ => return Err(ApiError::rule(6050, format!("{} payment was never reserved", a(&payment.state)))),
+        };
+        self.record(key, Event::done(event, amount, idempotency_key));
+        self.answer(key)
+    }
+
+    fn answer(&self, key: &PaymentKey) -> Result<types::ModificationResponse, ApiError> {
+        self.payment(key).map(Payment::modification_response).ok_or_else(|| ApiError::not_found(&key.reference))
+    }
+}
+
+/// `an EXPIRED`, `a TERMINATED`: the state with the article its name takes.
+fn a(state: &State) -> String {
+    let vowel = state.to_string().starts_with(['A', 'E', 'I', 'O', 'U']);
+    format!("{} {state}", if vowel { "an" } else { "a" })
+}

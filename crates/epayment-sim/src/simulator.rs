@@ -1,0 +1,384 @@
+//! The simulator as its users hold it: [`SimulatorBuilder`] sets it up, [`Simulator`] serves
+//! it on a loopback port and offers what a test or a harness may do besides HTTP (act as the
+//! customer, set up a sales unit, move the clock, inject faults, read the exchanges and the
+//! webhook deliveries). The model behind it stays private: everything a caller can change goes
+//! through a method here, under the same lock the API's requests take.
+
+use std::net::{SocketAddr, TcpListener};
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use epayment_api::Currency;
+use epayment_api::epayment::types;
+use epayment_openapi::ApiDocument;
+use tokio::sync::watch;
+
+use crate::api::SimulatedApi;
+use crate::clock::{Clock, OutOfRange};
+use crate::delivery::{RetrySchedule, WebhookDispatcher};
+use crate::endpoint::Endpoint;
+use crate::exchange_log::{Exchange, ExchangeLog};
+use crate::faults::{Fault, LostAnswer};
+use crate::front::{self, Connections, FrontLimits};
+use crate::model::{self, ApiError, Model, Payment, PaymentKey, Retention, SalesUnit, TestCredentials};
+
+/// Configures a [`Simulator`].
+#[derive(Debug)]
+pub struct SimulatorBuilder {
+    model: model::Config,
+    document: Option<ApiDocument>,
+    record_limit: usize,
+    record_bytes: usize,
+    front: FrontLimits,
+    webhook_schedule: RetrySchedule,
+}
+
+impl Default for SimulatorBuilder {
+    fn default() -> Self {
+        Self {
+            model: model::Config::default(),
+            document: None,
+            record_limit: 10_000,
+            record_bytes: Self::DEFAULT_RECORD_BYTES,
+            front: FrontLimits::default(),
+            webhook_schedule: RetrySchedule::Api,
+        }
+    }
+}
+
+impl SimulatorBuilder {
+    /// The largest request body served unless [`SimulatorBuilder::body_limit`] says otherwise
+    /// (1 MiB); a larger one gets 413 before it is read whole.
+    pub const DEFAULT_BODY_LIMIT: usize = 1 << 20;
+
+    /// About how many bytes the exchange log keeps unless [`SimulatorBuilder::record_bytes`]
+    /// says otherwise (64 MiB).
+    pub const DEFAULT_RECORD_BYTES: usize = 64 << 20;
+
+    /// Seeds pspReferences, tokens, webhook ids and secrets.
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.model.seed = seed;
+        self
+    }
+
+    /// A virtual clock starting at `start`, moving only when told (runs repeat, and a wait of
+    /// days costs no real time). Without it the clock is the system's, plus what is advanced.
+    pub fn start_at(mut self, start: DateTime<Utc>) -> Self {
+        self.model.start = Some(start);
+        self
+    }
+
+    /// How long issued access tokens live (1 h, as in the test environment, unless set).
+    pub fn token_lifetime(mut self, lifetime: Duration) -> Self {
+        self.model.token_lifetime = lifetime;
+        self
+    }
+
+    /// The keys the token endpoint accepts ([`TestCredentials::default`] unless set).
+    pub fn credentials(mut self, credentials: TestCredentials) -> Self {
+        self.model.credentials = credentials;
+        self
+    }
+
+    /// Sets up the sales unit `msn` (by default 123456 sells in Norway, 223456 in Denmark,
+    /// 323456 in Finland, and any other in Norway, all with the default settings).
+    pub fn sales_unit(mut self, msn: &str, unit: SalesUnit) -> Self {
+        self.model.sales_units.set(msn, unit);
+        self
+    }
+
+    /// Whether the API's rate limits apply (on unless turned off): 5 creates, 5 captures, 5
+    /// cancels and 5 refunds a minute per payment, and 120 reads of each kind; the next gets 429
+    /// with `Retry-After`. Load tests and throughput benchmarks turn them off.
+    pub fn rate_limits(mut self, on: bool) -> Self {
+        self.model.rate_limits = on;
+        self
+    }
+
+    /// When payments are forgotten (never, unless set: a test keeps everything).
+    pub fn retention(mut self, retention: Retention) -> Self {
+        self.model.retention = retention;
+        self
+    }
+
+    /// Routes and checks requests with this document instead of the embedded effective
+    /// ePayment document (to try a newly published one).
+    pub fn document(mut self, document: ApiDocument) -> Self {
+        self.document = Some(document);
+        self
+    }
+
+    /// How many exchanges are kept; older ones are dropped (10 000 unless set).
+    pub fn record_limit(mut self, limit: usize) -> Self {
+        self.record_limit = limit;
+        self
+    }
+
+    /// About how many bytes the kept exchanges may hold; older ones are dropped
+    /// ([`Self::DEFAULT_RECORD_BYTES`] unless set).
+    pub fn record_bytes(mut self, bytes: usize) -> Self {
+        self.record_bytes = bytes;
+        self
+    }
+
+    /// The largest request body, in bytes; a larger one gets 413 ([`Self::DEFAULT_BODY_LIMIT`]
+    /// unless set).
+    pub fn body_limit(mut self, bytes: usize) -> Self {
+        self.front.body_bytes = bytes;
+        self
+    }
+
+    /// What the HTTP front allows a connection: times for headers and body, header space, and
+    /// connections at once ([`FrontLimits::default`] unless set; the body limit is
+    /// [`Self::body_limit`]'s).
+    pub fn front_limits(mut self, limits: FrontLimits) -> Self {
+        self.front = FrontLimits { body_bytes: self.front.body_bytes, ..limits };
+        self
+    }
+
+    /// Tries per webhook delivery, and the first wait between them (doubling after), instead
+    /// of the Webhooks API's schedule (2 s, ..., daily, for 7 days on the simulator's clock).
+    pub fn webhook_retries(mut self, attempts: u32, backoff: Duration) -> Self {
+        self.webhook_schedule = RetrySchedule::Custom { attempts, backoff };
+        self
+    }
+
+    /// Serves on a free loopback port. Must run inside a tokio runtime (the front and the
+    /// webhook deliveries run on it).
+    ///
+    /// # Panics
+    ///
+    /// If no loopback port can be bound, which leaves a test nothing to do; use
+    /// [`SimulatorBuilder::serve`] to handle that.
+    pub async fn start(self) -> Simulator {
+        let listener = TcpListener::bind(("127.0.0.1", 0))
+            .unwrap_or_else(|e| panic!("epayment-sim: cannot bind a loopback port: {e}"));
+        self.serve(listener).unwrap_or_else(|e| panic!("epayment-sim: cannot serve: {e}"))
+    }
+
+    /// Serves on `listener` (to choose the address and port). Must run inside a tokio
+    /// runtime.
+    pub fn serve(self, listener: TcpListener) -> std::io::Result<Simulator> {
+        let addr = listener.local_addr()?;
+        listener.set_nonblocking(true)?;
+        let listener = tokio::net::TcpListener::from_std(listener)?;
+        let seed = self.model.seed;
+        let model = Model::new(self.model);
+        let webhooks = WebhookDispatcher::new(seed, self.webhook_schedule, model.clock().clone());
+        let document = self.document.unwrap_or_else(|| ApiDocument::epayment().clone());
+        let log = ExchangeLog::new(self.record_limit, self.record_bytes);
+        let api = Arc::new(SimulatedApi::new(document, model, log, webhooks));
+        let (stop, stopped) = watch::channel(false);
+        let connections = Arc::new(Connections::new(self.front.max_connections));
+        tokio::spawn(front::run(listener, api.clone(), self.front, connections.clone(), stopped));
+        Ok(Simulator { addr, api, stop, connections })
+    }
+}
+
+/// A running simulator. [`Simulator::stop`], or dropping it, stops it without blocking;
+/// [`Simulator::shutdown`] also waits for the answers in flight.
+pub struct Simulator {
+    addr: SocketAddr,
+    api: Arc<SimulatedApi>,
+    stop: watch::Sender<bool>,
+    connections: Arc<Connections>,
+}
+
+impl std::fmt::Debug for Simulator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Simulator").field("uri", &self.uri()).finish_non_exhaustive()
+    }
+}
+
+impl Drop for Simulator {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+impl Simulator {
+    /// Configures a simulator.
+    pub fn builder() -> SimulatorBuilder {
+        SimulatorBuilder::default()
+    }
+
+    /// A simulator with default settings on a free loopback port.
+    pub async fn start() -> Simulator {
+        Self::builder().start().await
+    }
+
+    /// The address it listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The host root, e.g. `http://127.0.0.1:41234`: the token at `/accesstoken/get`, the
+    /// ePayment API under `/epayment`, the Webhooks API under `/webhooks`.
+    pub fn uri(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The ePayment API's base URL (`{uri}/epayment`, the document's server base path).
+    pub fn epayment_url(&self) -> String {
+        format!("{}{}", self.uri(), self.api.document.base_path())
+    }
+
+    /// Stops accepting connections; open ones close after their request in flight.
+    pub fn stop(&self) {
+        self.stop.send_replace(true);
+    }
+
+    /// Stops, then waits until every connection has finished its answer in flight and closed,
+    /// or `grace` has passed. True if they all finished.
+    pub async fn shutdown(self, grace: Duration) -> bool {
+        self.stop();
+        self.connections.drained(grace).await
+    }
+
+    /// How many connections are open now.
+    pub fn open_connections(&self) -> usize {
+        self.connections.open()
+    }
+
+    // ---- the clock -----------------------------------------------------------------------
+
+    /// The simulator's clock: virtual when the builder was given a start, the system's (plus
+    /// what was advanced) otherwise. Hand it to whatever should keep the same time.
+    pub fn clock(&self) -> Clock {
+        self.api.with_model(|m| m.clock().clone())
+    }
+
+    /// Moves the clock forward, then applies what came due (expiries) and delivers their
+    /// webhooks; refuses to move past the last instant it can count to ([`crate::clock::LATEST`]).
+    pub fn advance_clock(&self, by: Duration) -> Result<(), OutOfRange> {
+        self.api.with_model(|m| m.advance(by))
+    }
+
+    // ---- the customer --------------------------------------------------------------------
+
+    /// The customer approves the payment in the app.
+    pub fn approve(&self, msn: &str, reference: &str) -> Result<(), ApiError> {
+        self.api.with_model(|m| m.approve(&PaymentKey::new(msn, reference)))
+    }
+
+    /// The customer aborts the payment in the app.
+    pub fn abort(&self, msn: &str, reference: &str) -> Result<(), ApiError> {
+        self.api.with_model(|m| m.abort(&PaymentKey::new(msn, reference)))
+    }
+
+    /// The payment times out before the customer answers.
+    pub fn expire(&self, msn: &str, reference: &str) -> Result<(), ApiError> {
+        self.api.with_model(|m| m.expire(&PaymentKey::new(msn, reference)))
+    }
+
+    // ---- what the model holds ------------------------------------------------------------
+
+    /// The payment `reference` of sales unit `msn`, as the simulator keeps it.
+    pub fn payment(&self, msn: &str, reference: &str) -> Option<Payment> {
+        self.api.with_model(|m| m.payment(&PaymentKey::new(msn, reference)).cloned())
+    }
+
+    /// The payment's event log, oldest first, or 404 (5090) as the API would answer.
+    pub fn events(&self, msn: &str, reference: &str) -> Result<Vec<types::PaymentEvent>, ApiError> {
+        self.api.with_model(|m| m.events(&PaymentKey::new(msn, reference)))
+    }
+
+    /// How many payments the retention setting counts as held (0 when nothing is ever
+    /// forgotten, since nothing is counted then).
+    pub fn held_payments(&self) -> usize {
+        self.api.with_model(|m| m.held())
+    }
+
+    /// The keys the token endpoint accepts.
+    pub fn credentials(&self) -> TestCredentials {
+        self.api.with_model(|m| m.credentials().clone())
+    }
+
+    /// Expires every token issued so far, as the API may expire one early.
+    pub fn expire_tokens(&self) {
+        self.api.with_model(Model::expire_tokens);
+    }
+
+    // ---- sales units ---------------------------------------------------------------------
+
+    /// The sales unit `msn`.
+    pub fn sales_unit(&self, msn: &str) -> SalesUnit {
+        self.api.with_model(|m| m.sales_units().get(msn))
+    }
+
+    /// Changes the sales unit `msn`: `change` gets its settings and gives the new ones.
+    pub fn update_sales_unit(&self, msn: &str, change: impl FnOnce(SalesUnit) -> SalesUnit) {
+        self.api.with_model(|m| {
+            let unit = change(m.sales_units().get(msn));
+            m.set_sales_unit(msn, unit);
+        });
+    }
+
+    /// A configured sales unit whose market takes `currency` (the first by merchant serial
+    /// number), for a harness that picks the unit by the currency a scenario uses.
+    pub fn sales_unit_for(&self, currency: &Currency) -> Option<String> {
+        self.api.with_model(|m| m.sales_units().for_currency(currency).map(str::to_owned))
+    }
+
+    // ---- faults --------------------------------------------------------------------------
+
+    /// Queues a fault for the next `times` calls of `endpoint`, after those already queued.
+    pub fn inject(&self, endpoint: Endpoint, fault: Fault, times: usize) {
+        self.api.faults().push(endpoint, fault, times);
+    }
+
+    /// The next `times` calls of `endpoint` fail with `status` and apply nothing.
+    pub fn fail_next(&self, endpoint: Endpoint, times: usize, status: u16) {
+        self.inject(endpoint, Fault::Fail { status, retry_after: None }, times);
+    }
+
+    /// The next call of `endpoint` is applied, then its answer is lost.
+    pub fn lose_next(&self, endpoint: Endpoint, how: LostAnswer) {
+        self.inject(endpoint, Fault::LoseAnswer(how), 1);
+    }
+
+    /// How many faults are still queued for `endpoint`.
+    pub fn pending_faults(&self, endpoint: Endpoint) -> usize {
+        self.api.faults().pending(endpoint)
+    }
+
+    /// Forgets every queued fault.
+    pub fn clear_faults(&self) {
+        self.api.faults().clear();
+    }
+
+    // ---- the exchanges -------------------------------------------------------------------
+
+    /// The exchanges served so far, oldest first (within the log's limits).
+    pub fn exchanges(&self) -> Vec<Exchange> {
+        self.api.exchanges().exchanges()
+    }
+
+    /// Takes the logged exchanges, leaving the log empty.
+    pub fn take_exchanges(&self) -> Vec<Exchange> {
+        self.api.exchanges().take()
+    }
+
+    /// Exchanges no endpoint served.
+    pub fn unexpected(&self) -> Vec<Exchange> {
+        self.exchanges().into_iter().filter(|e| e.operation == "unexpected").collect()
+    }
+
+    /// How many exchanges were dropped to stay within the log's limits.
+    pub fn dropped_exchanges(&self) -> u64 {
+        self.api.exchanges().dropped()
+    }
+
+    /// About how many bytes the logged exchanges hold.
+    pub fn logged_bytes(&self) -> usize {
+        self.api.exchanges().bytes()
+    }
+
+    // ---- webhooks ------------------------------------------------------------------------
+
+    /// Webhook registrations and deliveries.
+    pub fn webhooks(&self) -> &WebhookDispatcher {
+        &self.api.webhooks
+    }
+}
