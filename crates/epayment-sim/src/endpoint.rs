@@ -36,6 +36,8 @@ pub enum Endpoint {
     ReadClock,
     /// The simulator's own: move its clock forward (`POST /sim/v1/clock/advance`).
     AdvanceClock,
+    /// The simulator's own: act as the customer (`POST /sim/v1/payments/{reference}/{action}`).
+    Customer,
 }
 
 /// The access-token endpoint's path, as the document spells it.
@@ -44,10 +46,13 @@ pub const TOKEN_PATH: &str = "/accesstoken/get";
 pub const WEBHOOKS_PATH: &str = "/webhooks/v1/webhooks";
 /// The simulator's own clock, outside the API's paths.
 pub const CLOCK_PATH: &str = "/sim/v1/clock";
+/// The simulator's own customer actions, outside the API's paths:
+/// `{CUSTOMER_PATH}/{reference}/{approve|abort|expire|refuse-consent}`.
+pub const CUSTOMER_PATH: &str = "/sim/v1/payments";
 
 impl Endpoint {
     /// Every endpoint.
-    pub const ALL: [Endpoint; 13] = [
+    pub const ALL: [Endpoint; 14] = [
         Endpoint::Create,
         Endpoint::Get,
         Endpoint::Events,
@@ -61,6 +66,7 @@ impl Endpoint {
         Endpoint::DeleteWebhook,
         Endpoint::ReadClock,
         Endpoint::AdvanceClock,
+        Endpoint::Customer,
     ];
 
     /// The operationId, from the generated client for the ePayment and access-token documents
@@ -80,6 +86,7 @@ impl Endpoint {
             Endpoint::DeleteWebhook => "deleteWebhook",
             Endpoint::ReadClock => "simReadClock",
             Endpoint::AdvanceClock => "simAdvanceClock",
+            Endpoint::Customer => "simCustomerAction",
         }
     }
 
@@ -98,6 +105,7 @@ impl Endpoint {
                 | Endpoint::DeleteWebhook
                 | Endpoint::ReadClock
                 | Endpoint::AdvanceClock
+                | Endpoint::Customer
         )
     }
 }
@@ -125,6 +133,17 @@ pub(crate) fn route(document: &ApiDocument, method: &str, path: &str) -> Option<
         ("GET", WEBHOOKS_PATH) => Endpoint::ListWebhooks,
         ("GET", CLOCK_PATH) => Endpoint::ReadClock,
         ("POST", p) if p.strip_prefix(CLOCK_PATH) == Some("/advance") => Endpoint::AdvanceClock,
+        ("POST", p) if p.starts_with(CUSTOMER_PATH) => {
+            let (reference, action) = p.strip_prefix(CUSTOMER_PATH)?.strip_prefix('/')?.split_once('/')?;
+            let known = ["approve", "abort", "expire", "refuse-consent"].contains(&action);
+            return (known && !reference.is_empty()).then(|| Route {
+                endpoint: Endpoint::Customer,
+                params: BTreeMap::from([
+                    ("Reference".to_owned(), reference.to_owned()),
+                    ("action".to_owned(), action.to_owned()),
+                ]),
+            });
+        }
         ("DELETE", p) => {
             let id = p.strip_prefix(WEBHOOKS_PATH)?.strip_prefix('/')?;
             return (!id.is_empty() && !id.contains('/')).then(|| Route {
@@ -161,6 +180,10 @@ mod tests {
         assert!(route(doc, "DELETE", "/webhooks/v1/webhooks/").is_none());
         assert!(route(doc, "DELETE", "/webhooks/v1/webhooksx/abc").is_none());
         assert!(route(doc, "GET", "/epaymentv1/payments/abc").is_none());
+        let customer = route(doc, "POST", "/sim/v1/payments/order-1/abort").unwrap();
+        assert_eq!((customer.endpoint, customer.params["action"].as_str()), (Endpoint::Customer, "abort"));
+        assert!(route(doc, "POST", "/sim/v1/payments/order-1/pay").is_none());
+        assert!(route(doc, "POST", "/sim/v1/payments//abort").is_none());
         assert_eq!(methods_at(doc, "/epayment/v1/payments/abc/capture"), ["POST"]);
         for endpoint in Endpoint::ALL {
             assert_eq!(Endpoint::from_id(endpoint.id()), Some(endpoint));

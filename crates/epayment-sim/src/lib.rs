@@ -45,5 +45,8 @@ pub use endpoint::Endpoint;
 pub use exchange_log::{Exchange, KEPT_BODY, RecordedRequest, RecordedResponse, SMALL_BODY};
 pub use faults::{Fault, LostAnswer};
 pub use front::FrontLimits;
-pub use model::{ApiError, IssuedToken, Market, Payment, Retention, SalesUnit, SalesUnits, TestCredentials};
+pub use model::{
+    ApiError, CardNetwork, EXPRESS_SCOPE, IssuedToken, Market, PAYMENT_AMOUNTS, Payment, REFUND_AMOUNTS, Retention,
+    SCOPES, SalesUnit, SalesUnits, TestCredentials,
+};
 pub use simulator::{Simulator, SimulatorBuilder};

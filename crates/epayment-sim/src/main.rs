@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use clap::Parser;
 use epayment_api::epayment::types;
-use epayment_sim::{FrontLimits, Market, Retention, SalesUnit, Simulator, SimulatorBuilder};
+use epayment_sim::{CardNetwork, FrontLimits, Market, Retention, SalesUnit, Simulator, SimulatorBuilder};
 
 /// A local, stateful ePayment API sandbox.
 #[derive(Parser)]
@@ -43,6 +43,18 @@ struct Args {
     /// Seconds a request's headers (or the next request on an idle connection) may take.
     #[arg(long, default_value_t = FrontLimits::default().header_timeout.as_secs())]
     header_timeout: u64,
+    /// Let the test environment's failing amounts (151, 182, ..., refunds of 123 and 124)
+    /// succeed like any other.
+    #[arg(long)]
+    no_test_amounts: bool,
+    /// The card payments are paid with: visa, mastercard or bankaxept (its network decides how
+    /// long a capture is guaranteed).
+    #[arg(long, default_value = "visa", value_parser = card_network)]
+    card_network: CardNetwork,
+    /// Issuers release a reservation when the capture guarantee ends: a capture after it
+    /// fails with 6260.
+    #[arg(long)]
+    issuer_releases_reservations: bool,
     /// Forget a payment this many days (on the sandbox's clock) after its last activity.
     #[arg(long, default_value_t = 30)]
     forget_after_days: u64,
@@ -56,6 +68,16 @@ struct Args {
     /// repeatable.
     #[arg(long, value_name = "MSN", value_parser = merchant_serial_number)]
     late_capture: Vec<String>,
+}
+
+/// A card network by name.
+fn card_network(text: &str) -> Result<CardNetwork, String> {
+    match text.to_ascii_lowercase().as_str() {
+        "visa" => Ok(CardNetwork::Visa),
+        "mastercard" => Ok(CardNetwork::Mastercard),
+        "bankaxept" => Ok(CardNetwork::BankAxept),
+        _ => Err("one of visa, mastercard, bankaxept".into()),
+    }
 }
 
 /// A merchant serial number as the document defines it.
@@ -118,7 +140,10 @@ fn main() -> ExitCode {
                 after_inactivity: Some(Duration::from_secs(args.forget_after_days.saturating_mul(86_400))),
                 max_payments: Some(args.max_payments),
             })
-            .rate_limits(!args.no_rate_limits);
+            .rate_limits(!args.no_rate_limits)
+            .test_amounts(!args.no_test_amounts)
+            .card_network(args.card_network)
+            .issuer_releases_reservations(args.issuer_releases_reservations);
         let sim = match sales_units(&args, builder).serve(listener) {
             Ok(sim) => sim,
             Err(e) => {
@@ -179,10 +204,17 @@ fn banner(sim: &Simulator, args: &Args) {
             println!("  {setting:<26} {}", units.join(", "));
         }
     }
+    if !args.no_test_amounts {
+        println!("  test amounts               on, as in the test environment (--no-test-amounts turns them off)");
+    }
+    println!("  cards                      {} (--card-network)", args.card_network.name());
     println!(
         "  payments are forgotten     {} days after their last activity, or past {} held",
         args.forget_after_days, args.max_payments
     );
-    println!("Approve a payment as the customer with POST /epayment/v1/test/payments/{{reference}}/approve.");
+    println!("Approve a payment as the customer with POST /epayment/v1/test/payments/{{reference}}/approve,");
+    println!(
+        "or act as the customer with POST {uri}/sim/v1/payments/{{reference}}/{{approve|abort|expire|refuse-consent}}."
+    );
     println!("Ctrl-C or SIGTERM stops.");
 }

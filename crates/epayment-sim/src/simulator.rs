@@ -21,7 +21,7 @@ use crate::endpoint::Endpoint;
 use crate::exchange_log::{Exchange, ExchangeLog};
 use crate::faults::{Fault, LostAnswer};
 use crate::front::{self, Connections, FrontLimits};
-use crate::model::{self, ApiError, Model, Payment, PaymentKey, Retention, SalesUnit, TestCredentials};
+use crate::model::{self, ApiError, CardNetwork, Model, Payment, PaymentKey, Retention, SalesUnit, TestCredentials};
 
 /// Configures a [`Simulator`].
 #[derive(Debug)]
@@ -93,6 +93,28 @@ impl SimulatorBuilder {
     /// with `Retry-After`. Load tests and throughput benchmarks turn them off.
     pub fn rate_limits(mut self, on: bool) -> Self {
         self.model.rate_limits = on;
+        self
+    }
+
+    /// Whether a payment or refund of one of the test environment's failing amounts fails here
+    /// as it does there (on unless turned off; see [`crate::PAYMENT_AMOUNTS`] and
+    /// [`crate::REFUND_AMOUNTS`]).
+    pub fn test_amounts(mut self, on: bool) -> Self {
+        self.model.test_amounts = on;
+        self
+    }
+
+    /// The card payments are paid with ([`CardNetwork::Visa`] unless set): its network decides
+    /// how long a capture is guaranteed.
+    pub fn card_network(mut self, card: CardNetwork) -> Self {
+        self.model.card = card;
+        self
+    }
+
+    /// Whether issuers release a reservation when the capture guarantee ends (no, unless
+    /// set): then a capture after it fails with 6260.
+    pub fn issuer_releases_reservations(mut self, on: bool) -> Self {
+        self.model.issuer_releases = on;
         self
     }
 
@@ -270,6 +292,23 @@ impl Simulator {
     /// The payment times out before the customer answers.
     pub fn expire(&self, msn: &str, reference: &str) -> Result<(), ApiError> {
         self.api.with_model(|m| m.expire(&PaymentKey::new(msn, reference)))
+    }
+
+    /// The customer will not share what the payment's profile scope asks for: the payment
+    /// ends, ABORTED.
+    pub fn refuse_consent(&self, msn: &str, reference: &str) -> Result<(), ApiError> {
+        self.api.with_model(|m| m.refuse_consent(&PaymentKey::new(msn, reference)))
+    }
+
+    /// The card the next payments are paid with.
+    pub fn set_card_network(&self, card: CardNetwork) {
+        self.api.with_model(|m| m.set_card(card));
+    }
+
+    /// Whether issuers release reservations when the capture guarantee ends (then a capture
+    /// after it fails with 6260).
+    pub fn set_issuer_releases_reservations(&self, on: bool) {
+        self.api.with_model(|m| m.set_issuer_releases(on));
     }
 
     // ---- what the model holds ------------------------------------------------------------

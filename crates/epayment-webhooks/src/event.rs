@@ -151,6 +151,10 @@ pub struct WebhookEvent {
     /// Where the goods go, for express payments (see the document's `ShippingDetails`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_details: Option<serde_json::Value>,
+    /// On the authorized event: until when the card network guarantees a capture (the API's
+    /// changelog, August 2026; a capture after it may fail with 6260).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capture_guaranteed_until: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 impl WebhookEvent {

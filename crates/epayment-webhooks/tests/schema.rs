@@ -29,6 +29,7 @@ fn full_event() -> WebhookEvent {
         shipping_details: Some(json!({"address": {"addressLine1": "Gate 1", "city": "Oslo",
             "country": "NO", "postCode": "0150"}, "shippingCost": 0,
             "shippingOptionId": "pickup", "shippingOptionName": "Pick-up point"})),
+        capture_guaranteed_until: Some("2026-12-04T10:00:00Z".parse().unwrap()),
     }
 }
 

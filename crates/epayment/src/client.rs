@@ -36,6 +36,7 @@ struct Inner {
     epayment_url: String,
     credentials: Credentials,
     msn: MerchantSerialNumber,
+    psp_id: Option<String>,
     system_headers: HeaderMap,
     timeout: Option<Duration>,
     max_response_bytes: usize,
@@ -52,6 +53,7 @@ pub(crate) struct Parts {
     pub(crate) msn: MerchantSerialNumber,
     pub(crate) system: Option<(String, String)>,
     pub(crate) plugin: Option<(String, String)>,
+    pub(crate) psp_id: Option<String>,
     pub(crate) timeout: Option<Duration>,
     pub(crate) max_response_bytes: usize,
     pub(crate) retry: RetryPolicy,
@@ -118,6 +120,7 @@ impl Client {
                 environment: parts.environment,
                 credentials: parts.credentials,
                 msn: parts.msn,
+                psp_id: parts.psp_id,
                 system_headers,
                 timeout: parts.timeout,
                 max_response_bytes: parts.max_response_bytes,
@@ -141,6 +144,11 @@ impl Client {
     /// What the client waits on between retries and polls.
     pub(crate) fn sleeper(&self) -> &dyn AsyncSleep {
         self.inner.sleeper.as_ref()
+    }
+
+    /// `Psp-Id`, if configured.
+    pub(crate) fn psp_id(&self) -> Option<&str> {
+        self.inner.psp_id.as_deref()
     }
 
     pub(crate) fn subscription_key(&self) -> &str {

@@ -108,6 +108,7 @@ pub struct ClientBuilder {
     msn: Option<String>,
     system: Option<(String, String)>,
     plugin: Option<(String, String)>,
+    psp_id: Option<String>,
     timeout: Option<Duration>,
     connect_timeout: Duration,
     max_response_bytes: usize,
@@ -124,6 +125,7 @@ impl Default for ClientBuilder {
             msn: None,
             system: None,
             plugin: None,
+            psp_id: None,
             timeout: Some(ClientBuilder::DEFAULT_TIMEOUT),
             connect_timeout: ClientBuilder::DEFAULT_CONNECT_TIMEOUT,
             max_response_bytes: ClientBuilder::DEFAULT_MAX_RESPONSE_BYTES,
@@ -154,6 +156,8 @@ pub mod env {
     pub const PLUGIN_NAME: &str = "VIPPS_PLUGIN_NAME";
     /// Optional `Vipps-System-Plugin-Version`.
     pub const PLUGIN_VERSION: &str = "VIPPS_PLUGIN_VERSION";
+    /// Optional `Psp-Id`: the payment service provider making the calls.
+    pub const PSP_ID: &str = "VIPPS_PSP_ID";
 }
 
 impl ClientBuilder {
@@ -201,6 +205,13 @@ impl ClientBuilder {
     /// `Vipps-System-Plugin-Name` and `-Version`, if a plugin makes the calls.
     pub fn plugin(mut self, name: impl Into<String>, version: impl Into<String>) -> Self {
         self.plugin = Some((name.into(), version.into()));
+        self
+    }
+
+    /// `Psp-Id`: the payment service provider that makes the calls on the merchant's behalf,
+    /// sent on every ePayment call (a header the API's changelog added after 1.8.1).
+    pub fn psp_id(mut self, id: impl Into<String>) -> Self {
+        self.psp_id = Some(id.into());
         self
     }
 
@@ -289,6 +300,9 @@ impl ClientBuilder {
         if let Some(name) = lookup(env::PLUGIN_NAME) {
             builder = builder.plugin(name, required(env::PLUGIN_VERSION)?);
         }
+        if let Some(id) = lookup(env::PSP_ID).filter(|id| !id.is_empty()) {
+            builder = builder.psp_id(id);
+        }
         Ok(builder)
     }
 
@@ -322,6 +336,9 @@ impl ClientBuilder {
                 check_header_text(fields.0, name, 30)?;
                 check_header_text(fields.1, version, 30)?;
             }
+        }
+        if let Some(id) = &self.psp_id {
+            check_header_text("PSP id", id, 100)?;
         }
         if self.timeout.is_some_and(|t| t.is_zero()) {
             return Err(InputError::new("timeout", "0s", "must be longer than zero").into());
@@ -357,6 +374,7 @@ impl ClientBuilder {
             msn,
             system: self.system,
             plugin: self.plugin,
+            psp_id: self.psp_id,
             timeout: self.timeout,
             max_response_bytes: self.max_response_bytes,
             retry: self.retry,
@@ -393,6 +411,8 @@ mod tests {
             complete().credentials("id", "s", "bad\nkey"),
             complete().system("x".repeat(31), "1"),
             complete().plugin("p", ""),
+            complete().psp_id(""),
+            complete().psp_id("psp\nid"),
             complete().timeout(Duration::ZERO),
             complete().connect_timeout(Duration::ZERO),
             complete().max_response_bytes(0),

@@ -102,6 +102,15 @@ pub struct Payment {
     pub details: types::GetPaymentResponse,
 }
 
+impl Payment {
+    /// Until when the card network guarantees a capture (`captureGuaranteedUntil`, which the
+    /// API returns since after 1.8.1); a capture later may fail with
+    /// [`ErrorCode::FundsUnavailable`](crate::ErrorCode::FundsUnavailable).
+    pub fn capture_guaranteed_until(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.details.capture_guaranteed_until
+    }
+}
+
 impl From<types::GetPaymentResponse> for Payment {
     fn from(r: types::GetPaymentResponse) -> Self {
         Self {

@@ -139,3 +139,22 @@ fn event() -> serde_json::Value {
         "idempotencyKey": null,
     })
 }
+
+#[tokio::test]
+async fn a_configured_psp_id_goes_on_every_epayment_call_and_only_then() {
+    let server = server().await;
+    Mock::given(method("POST"))
+        .and(path(CAPTURE_PATH))
+        .respond_with(ResponseTemplate::new(200).set_body_json(adjustment(100)))
+        .mount(&server)
+        .await;
+    let with = builder(&server).psp_id("acme-psp-42").build().unwrap();
+    with.capture(&reference(), epayment::Amount::nok(100)).await.unwrap();
+    let without = client(&server);
+    without.capture(&reference(), epayment::Amount::nok(100)).await.unwrap();
+    let captures = requests_to(&server, CAPTURE_PATH).await;
+    assert_eq!(captures[0].headers.get("psp-id").map(|v| v.to_str().unwrap()), Some("acme-psp-42"));
+    assert!(captures[1].headers.get("psp-id").is_none(), "not sent unless configured");
+    let token = requests_to(&server, "/accesstoken/get").await;
+    assert!(token.iter().all(|t| t.headers.get("psp-id").is_none()), "an ePayment header, not the token's");
+}

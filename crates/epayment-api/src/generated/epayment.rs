@@ -5,6 +5,7 @@
 //   openapi/overlays/epayment/10-json-content-types.yaml  d27e92eb0f1ec3ec29e092930a9ef938dce59bc088a734932d13cb309f3591b8
 //   openapi/overlays/epayment/20-drop-merchant-endpoints.yaml  47d94211210ae14063002505db9947c3f4e32ea6a3d026b552552c18cc8d3ccd
 //   openapi/overlays/epayment/30-cancel-idempotency-key.yaml  b8f1d168aaaa53dadf1e696cdd48231b974efbf1b37f04288c87d8608d4e23d3
+//   openapi/overlays/epayment/40-after-1.8.1.yaml  196963fcde17f9cf550338cbb7d61804550dddc91ade65da89a208401c30194d
 // Generator: progenitor-impl 0.15.1; builder interface, merged tags, RequestContext hook, extra derives: PartialEq
 
 #[allow(unused_imports)]
@@ -2255,6 +2256,14 @@ pub mod types {
     pub struct GetPaymentResponse {
         pub aggregate: Aggregate,
         pub amount: Amount,
+        ///Until when the card network guarantees a capture; a later capture may fail with 6260.
+        #[serde(
+            rename = "captureGuaranteedUntil",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub capture_guaranteed_until: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub metadata: ::std::option::Option<Metadata>,
         #[serde(rename = "paymentMethod")]
@@ -3342,6 +3351,13 @@ pub mod types {
     ///Shipping choices offered in an express checkout.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct Shipping {
+        ///Country codes (ISO 3166-1 alpha-2) the customer's address may be in.
+        #[serde(
+            rename = "allowedCountries",
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty"
+        )]
+        pub allowed_countries: ::std::vec::Vec<ShippingAllowedCountriesItem>,
         #[serde(
             rename = "dynamicOptions",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -3356,6 +3372,63 @@ pub mod types {
     impl Shipping {
         pub fn builder() -> builder::Shipping {
             Default::default()
+        }
+    }
+    ///`ShippingAllowedCountriesItem`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct ShippingAllowedCountriesItem(::std::string::String);
+    impl ::std::ops::Deref for ShippingAllowedCountriesItem {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ShippingAllowedCountriesItem> for ::std::string::String {
+        fn from(value: ShippingAllowedCountriesItem) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ShippingAllowedCountriesItem {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+            { ::regress::Regex::new("^[A-Z]{2}$").unwrap() });
+            if PATTERN.find(value).is_none() {
+                return Err("doesn't match pattern \"^[A-Z]{2}$\"".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ShippingAllowedCountriesItem {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ShippingAllowedCountriesItem {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ShippingAllowedCountriesItem {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
         }
     }
     ///The carrier.
@@ -3741,6 +3814,14 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct WebhookEvent {
         pub amount: Amount,
+        ///On the authorized event, until when the card network guarantees a capture.
+        #[serde(
+            rename = "captureGuaranteedUntil",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub capture_guaranteed_until: ::std::option::Option<
+            ::chrono::DateTime<::chrono::offset::Utc>,
+        >,
         ///Key of the call that caused the event, if any.
         #[serde(
             rename = "idempotencyKey",
@@ -5725,6 +5806,10 @@ pub mod types {
         pub struct GetPaymentResponse {
             aggregate: ::std::result::Result<super::Aggregate, ::std::string::String>,
             amount: ::std::result::Result<super::Amount, ::std::string::String>,
+            capture_guaranteed_until: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
             metadata: ::std::result::Result<
                 ::std::option::Option<super::Metadata>,
                 ::std::string::String,
@@ -5761,6 +5846,7 @@ pub mod types {
                 Self {
                     aggregate: Err("no value supplied for aggregate".to_string()),
                     amount: Err("no value supplied for amount".to_string()),
+                    capture_guaranteed_until: Ok(Default::default()),
                     metadata: Ok(Default::default()),
                     payment_method: Err(
                         "no value supplied for payment_method".to_string(),
@@ -5799,6 +5885,22 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for amount: {e}")
+                    });
+                self
+            }
+            pub fn capture_guaranteed_until<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.capture_guaranteed_until = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for capture_guaranteed_until: {e}"
+                        )
                     });
                 self
             }
@@ -5925,6 +6027,7 @@ pub mod types {
                 Ok(Self {
                     aggregate: value.aggregate?,
                     amount: value.amount?,
+                    capture_guaranteed_until: value.capture_guaranteed_until?,
                     metadata: value.metadata?,
                     payment_method: value.payment_method?,
                     profile: value.profile?,
@@ -5942,6 +6045,7 @@ pub mod types {
                 Self {
                     aggregate: Ok(value.aggregate),
                     amount: Ok(value.amount),
+                    capture_guaranteed_until: Ok(value.capture_guaranteed_until),
                     metadata: Ok(value.metadata),
                     payment_method: Ok(value.payment_method),
                     profile: Ok(value.profile),
@@ -7200,6 +7304,10 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct Shipping {
+            allowed_countries: ::std::result::Result<
+                ::std::vec::Vec<super::ShippingAllowedCountriesItem>,
+                ::std::string::String,
+            >,
             dynamic_options: ::std::result::Result<
                 ::std::option::Option<super::DynamicOptions>,
                 ::std::string::String,
@@ -7212,12 +7320,29 @@ pub mod types {
         impl ::std::default::Default for Shipping {
             fn default() -> Self {
                 Self {
+                    allowed_countries: Ok(Default::default()),
                     dynamic_options: Ok(Default::default()),
                     fixed_options: Ok(Default::default()),
                 }
             }
         }
         impl Shipping {
+            pub fn allowed_countries<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::ShippingAllowedCountriesItem>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.allowed_countries = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for allowed_countries: {e}"
+                        )
+                    });
+                self
+            }
             pub fn dynamic_options<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::DynamicOptions>>,
@@ -7251,6 +7376,7 @@ pub mod types {
                 value: Shipping,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
+                    allowed_countries: value.allowed_countries?,
                     dynamic_options: value.dynamic_options?,
                     fixed_options: value.fixed_options?,
                 })
@@ -7259,6 +7385,7 @@ pub mod types {
         impl ::std::convert::From<super::Shipping> for Shipping {
             fn from(value: super::Shipping) -> Self {
                 Self {
+                    allowed_countries: Ok(value.allowed_countries),
                     dynamic_options: Ok(value.dynamic_options),
                     fixed_options: Ok(value.fixed_options),
                 }
@@ -8092,6 +8219,10 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct WebhookEvent {
             amount: ::std::result::Result<super::Amount, ::std::string::String>,
+            capture_guaranteed_until: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
             idempotency_key: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -8125,6 +8256,7 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     amount: Err("no value supplied for amount".to_string()),
+                    capture_guaranteed_until: Ok(Default::default()),
                     idempotency_key: Ok(Default::default()),
                     msn: Err("no value supplied for msn".to_string()),
                     name: Err("no value supplied for name".to_string()),
@@ -8150,6 +8282,22 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for amount: {e}")
+                    });
+                self
+            }
+            pub fn capture_guaranteed_until<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.capture_guaranteed_until = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for capture_guaranteed_until: {e}"
+                        )
                     });
                 self
             }
@@ -8287,6 +8435,7 @@ pub mod types {
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     amount: value.amount?,
+                    capture_guaranteed_until: value.capture_guaranteed_until?,
                     idempotency_key: value.idempotency_key?,
                     msn: value.msn?,
                     name: value.name?,
@@ -8304,6 +8453,7 @@ pub mod types {
             fn from(value: super::WebhookEvent) -> Self {
                 Self {
                     amount: Ok(value.amount),
+                    capture_guaranteed_until: Ok(value.capture_guaranteed_until),
                     idempotency_key: Ok(value.idempotency_key),
                     msn: Ok(value.msn),
                     name: Ok(value.name),
@@ -8435,6 +8585,7 @@ Arguments:
 - `idempotency_key`: Repeat the same key with the same body to retry safely; the operation happens once.
 - `merchant_serial_number`: Which sales unit the call is for.
 - `ocp_apim_subscription_key`: The sales unit's subscription key.
+- `psp_id`: The payment service provider making the call, if one does.
 - `vipps_system_name`: Name of the merchant's system, for support and statistics.
 - `vipps_system_plugin_name`: Name of the plugin making the call, if any.
 - `vipps_system_plugin_version`: Version of that plugin.
@@ -8445,6 +8596,7 @@ let response = client.create_payment()
     .idempotency_key(idempotency_key)
     .merchant_serial_number(merchant_serial_number)
     .ocp_apim_subscription_key(ocp_apim_subscription_key)
+    .psp_id(psp_id)
     .vipps_system_name(vipps_system_name)
     .vipps_system_plugin_name(vipps_system_plugin_name)
     .vipps_system_plugin_version(vipps_system_plugin_version)
@@ -8466,11 +8618,13 @@ Arguments:
 - `reference`: The merchant's reference of the payment.
 - `merchant_serial_number`: Which sales unit the call is for.
 - `ocp_apim_subscription_key`: The sales unit's subscription key.
+- `psp_id`: The payment service provider making the call, if one does.
 ```ignore
 let response = client.get_payment()
     .reference(reference)
     .merchant_serial_number(merchant_serial_number)
     .ocp_apim_subscription_key(ocp_apim_subscription_key)
+    .psp_id(psp_id)
     .send()
     .await;
 ```*/
@@ -8487,11 +8641,13 @@ Arguments:
 - `reference`: The merchant's reference of the payment.
 - `merchant_serial_number`: Which sales unit the call is for.
 - `ocp_apim_subscription_key`: The sales unit's subscription key.
+- `psp_id`: The payment service provider making the call, if one does.
 ```ignore
 let response = client.get_payment_event_log()
     .reference(reference)
     .merchant_serial_number(merchant_serial_number)
     .ocp_apim_subscription_key(ocp_apim_subscription_key)
+    .psp_id(psp_id)
     .send()
     .await;
 ```*/
@@ -8509,6 +8665,7 @@ Arguments:
 - `idempotency_key`: Repeat the same key to retry a cancel safely.
 - `merchant_serial_number`: Which sales unit the call is for.
 - `ocp_apim_subscription_key`: The sales unit's subscription key.
+- `psp_id`: The payment service provider making the call, if one does.
 - `vipps_system_name`: Name of the merchant's system, for support and statistics.
 - `vipps_system_plugin_name`: Name of the plugin making the call, if any.
 - `vipps_system_plugin_version`: Version of that plugin.
@@ -8520,6 +8677,7 @@ let response = client.cancel_payment()
     .idempotency_key(idempotency_key)
     .merchant_serial_number(merchant_serial_number)
     .ocp_apim_subscription_key(ocp_apim_subscription_key)
+    .psp_id(psp_id)
     .vipps_system_name(vipps_system_name)
     .vipps_system_plugin_name(vipps_system_plugin_name)
     .vipps_system_plugin_version(vipps_system_plugin_version)
@@ -8542,6 +8700,7 @@ Arguments:
 - `idempotency_key`: Repeat the same key with the same body to retry safely; the operation happens once.
 - `merchant_serial_number`: Which sales unit the call is for.
 - `ocp_apim_subscription_key`: The sales unit's subscription key.
+- `psp_id`: The payment service provider making the call, if one does.
 - `vipps_system_name`: Name of the merchant's system, for support and statistics.
 - `vipps_system_plugin_name`: Name of the plugin making the call, if any.
 - `vipps_system_plugin_version`: Version of that plugin.
@@ -8553,6 +8712,7 @@ let response = client.capture_payment()
     .idempotency_key(idempotency_key)
     .merchant_serial_number(merchant_serial_number)
     .ocp_apim_subscription_key(ocp_apim_subscription_key)
+    .psp_id(psp_id)
     .vipps_system_name(vipps_system_name)
     .vipps_system_plugin_name(vipps_system_plugin_name)
     .vipps_system_plugin_version(vipps_system_plugin_version)
@@ -8575,6 +8735,7 @@ Arguments:
 - `idempotency_key`: Repeat the same key with the same body to retry safely; the operation happens once.
 - `merchant_serial_number`: Which sales unit the call is for.
 - `ocp_apim_subscription_key`: The sales unit's subscription key.
+- `psp_id`: The payment service provider making the call, if one does.
 - `vipps_system_name`: Name of the merchant's system, for support and statistics.
 - `vipps_system_plugin_name`: Name of the plugin making the call, if any.
 - `vipps_system_plugin_version`: Version of that plugin.
@@ -8586,6 +8747,7 @@ let response = client.refund_payment()
     .idempotency_key(idempotency_key)
     .merchant_serial_number(merchant_serial_number)
     .ocp_apim_subscription_key(ocp_apim_subscription_key)
+    .psp_id(psp_id)
     .vipps_system_name(vipps_system_name)
     .vipps_system_plugin_name(vipps_system_plugin_name)
     .vipps_system_plugin_version(vipps_system_plugin_version)
@@ -8607,12 +8769,14 @@ Arguments:
 - `reference`: The merchant's reference of the payment.
 - `merchant_serial_number`: Which sales unit the call is for.
 - `ocp_apim_subscription_key`: The sales unit's subscription key.
+- `psp_id`: The payment service provider making the call, if one does.
 - `body`: The test customer, by phone number or token.
 ```ignore
 let response = client.force_approve()
     .reference(reference)
     .merchant_serial_number(merchant_serial_number)
     .ocp_apim_subscription_key(ocp_apim_subscription_key)
+    .psp_id(psp_id)
     .body(body)
     .send()
     .await;
@@ -8639,6 +8803,7 @@ pub mod builder {
         idempotency_key: Result<types::CreatePaymentIdempotencyKey, String>,
         merchant_serial_number: Result<types::Msn, String>,
         ocp_apim_subscription_key: Result<::std::string::String, String>,
+        psp_id: Result<Option<::std::string::String>, String>,
         vipps_system_name: Result<Option<types::CreatePaymentVippsSystemName>, String>,
         vipps_system_plugin_name: Result<
             Option<types::CreatePaymentVippsSystemPluginName>,
@@ -8665,6 +8830,7 @@ pub mod builder {
                 ocp_apim_subscription_key: Err(
                     "ocp_apim_subscription_key was not initialized".to_string(),
                 ),
+                psp_id: Ok(None),
                 vipps_system_name: Ok(None),
                 vipps_system_plugin_name: Ok(None),
                 vipps_system_plugin_version: Ok(None),
@@ -8703,6 +8869,19 @@ pub mod builder {
                 .try_into()
                 .map_err(|_| {
                     "conversion to `:: std :: string :: String` for ocp_apim_subscription_key failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn psp_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.psp_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for psp_id failed"
                         .to_string()
                 });
             self
@@ -8794,6 +8973,7 @@ pub mod builder {
                 idempotency_key,
                 merchant_serial_number,
                 ocp_apim_subscription_key,
+                psp_id,
                 vipps_system_name,
                 vipps_system_plugin_name,
                 vipps_system_plugin_version,
@@ -8805,6 +8985,7 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let ocp_apim_subscription_key = ocp_apim_subscription_key
                 .map_err(Error::InvalidRequest)?;
+            let psp_id = psp_id.map_err(Error::InvalidRequest)?;
             let vipps_system_name = vipps_system_name.map_err(Error::InvalidRequest)?;
             let vipps_system_plugin_name = vipps_system_plugin_name
                 .map_err(Error::InvalidRequest)?;
@@ -8818,7 +8999,7 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/v1/payments", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(8usize);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(9usize);
             header_map
                 .append(
                     ::reqwest::header::HeaderName::from_static("api-version"),
@@ -8838,6 +9019,9 @@ pub mod builder {
                     "Ocp-Apim-Subscription-Key",
                     ocp_apim_subscription_key.to_string().try_into()?,
                 );
+            if let Some(value) = psp_id {
+                header_map.append("Psp-Id", value.to_string().try_into()?);
+            }
             if let Some(value) = vipps_system_name {
                 header_map.append("Vipps-System-Name", value.to_string().try_into()?);
             }
@@ -8911,6 +9095,7 @@ pub mod builder {
         reference: Result<types::Reference, String>,
         merchant_serial_number: Result<types::Msn, String>,
         ocp_apim_subscription_key: Result<::std::string::String, String>,
+        psp_id: Result<Option<::std::string::String>, String>,
     }
     impl<'a> GetPayment<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -8923,6 +9108,7 @@ pub mod builder {
                 ocp_apim_subscription_key: Err(
                     "ocp_apim_subscription_key was not initialized".to_string(),
                 ),
+                psp_id: Ok(None),
             }
         }
         pub fn reference<V>(mut self, value: V) -> Self
@@ -8959,6 +9145,19 @@ pub mod builder {
                 });
             self
         }
+        pub fn psp_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.psp_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for psp_id failed"
+                        .to_string()
+                });
+            self
+        }
         ///Sends a `GET` request to `/v1/payments/{Reference}`
         pub async fn send(
             self,
@@ -8968,17 +9167,19 @@ pub mod builder {
                 reference,
                 merchant_serial_number,
                 ocp_apim_subscription_key,
+                psp_id,
             } = self;
             let reference = reference.map_err(Error::InvalidRequest)?;
             let merchant_serial_number = merchant_serial_number
                 .map_err(Error::InvalidRequest)?;
             let ocp_apim_subscription_key = ocp_apim_subscription_key
                 .map_err(Error::InvalidRequest)?;
+            let psp_id = psp_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/v1/payments/{}", client.baseurl, encode_path(& reference
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(4usize);
             header_map
                 .append(
                     ::reqwest::header::HeaderName::from_static("api-version"),
@@ -8996,6 +9197,9 @@ pub mod builder {
                     "Ocp-Apim-Subscription-Key",
                     ocp_apim_subscription_key.to_string().try_into()?,
                 );
+            if let Some(value) = psp_id {
+                header_map.append("Psp-Id", value.to_string().try_into()?);
+            }
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -9030,6 +9234,7 @@ pub mod builder {
         reference: Result<types::Reference, String>,
         merchant_serial_number: Result<types::Msn, String>,
         ocp_apim_subscription_key: Result<::std::string::String, String>,
+        psp_id: Result<Option<::std::string::String>, String>,
     }
     impl<'a> GetPaymentEventLog<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -9042,6 +9247,7 @@ pub mod builder {
                 ocp_apim_subscription_key: Err(
                     "ocp_apim_subscription_key was not initialized".to_string(),
                 ),
+                psp_id: Ok(None),
             }
         }
         pub fn reference<V>(mut self, value: V) -> Self
@@ -9078,6 +9284,19 @@ pub mod builder {
                 });
             self
         }
+        pub fn psp_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.psp_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for psp_id failed"
+                        .to_string()
+                });
+            self
+        }
         ///Sends a `GET` request to `/v1/payments/{Reference}/events`
         pub async fn send(
             self,
@@ -9087,17 +9306,19 @@ pub mod builder {
                 reference,
                 merchant_serial_number,
                 ocp_apim_subscription_key,
+                psp_id,
             } = self;
             let reference = reference.map_err(Error::InvalidRequest)?;
             let merchant_serial_number = merchant_serial_number
                 .map_err(Error::InvalidRequest)?;
             let ocp_apim_subscription_key = ocp_apim_subscription_key
                 .map_err(Error::InvalidRequest)?;
+            let psp_id = psp_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/v1/payments/{}/events", client.baseurl, encode_path(& reference
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(4usize);
             header_map
                 .append(
                     ::reqwest::header::HeaderName::from_static("api-version"),
@@ -9115,6 +9336,9 @@ pub mod builder {
                     "Ocp-Apim-Subscription-Key",
                     ocp_apim_subscription_key.to_string().try_into()?,
                 );
+            if let Some(value) = psp_id {
+                header_map.append("Psp-Id", value.to_string().try_into()?);
+            }
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -9150,6 +9374,7 @@ pub mod builder {
         idempotency_key: Result<Option<types::CancelPaymentIdempotencyKey>, String>,
         merchant_serial_number: Result<types::Msn, String>,
         ocp_apim_subscription_key: Result<::std::string::String, String>,
+        psp_id: Result<Option<::std::string::String>, String>,
         vipps_system_name: Result<Option<types::CancelPaymentVippsSystemName>, String>,
         vipps_system_plugin_name: Result<
             Option<types::CancelPaymentVippsSystemPluginName>,
@@ -9177,6 +9402,7 @@ pub mod builder {
                 ocp_apim_subscription_key: Err(
                     "ocp_apim_subscription_key was not initialized".to_string(),
                 ),
+                psp_id: Ok(None),
                 vipps_system_name: Ok(None),
                 vipps_system_plugin_name: Ok(None),
                 vipps_system_plugin_version: Ok(None),
@@ -9227,6 +9453,19 @@ pub mod builder {
                 .try_into()
                 .map_err(|_| {
                     "conversion to `:: std :: string :: String` for ocp_apim_subscription_key failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn psp_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.psp_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for psp_id failed"
                         .to_string()
                 });
             self
@@ -9320,6 +9559,7 @@ pub mod builder {
                 idempotency_key,
                 merchant_serial_number,
                 ocp_apim_subscription_key,
+                psp_id,
                 vipps_system_name,
                 vipps_system_plugin_name,
                 vipps_system_plugin_version,
@@ -9332,6 +9572,7 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let ocp_apim_subscription_key = ocp_apim_subscription_key
                 .map_err(Error::InvalidRequest)?;
+            let psp_id = psp_id.map_err(Error::InvalidRequest)?;
             let vipps_system_name = vipps_system_name.map_err(Error::InvalidRequest)?;
             let vipps_system_plugin_name = vipps_system_plugin_name
                 .map_err(Error::InvalidRequest)?;
@@ -9349,7 +9590,7 @@ pub mod builder {
                 "{}/v1/payments/{}/cancel", client.baseurl, encode_path(& reference
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(8usize);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(9usize);
             header_map
                 .append(
                     ::reqwest::header::HeaderName::from_static("api-version"),
@@ -9370,6 +9611,9 @@ pub mod builder {
                     "Ocp-Apim-Subscription-Key",
                     ocp_apim_subscription_key.to_string().try_into()?,
                 );
+            if let Some(value) = psp_id {
+                header_map.append("Psp-Id", value.to_string().try_into()?);
+            }
             if let Some(value) = vipps_system_name {
                 header_map.append("Vipps-System-Name", value.to_string().try_into()?);
             }
@@ -9444,6 +9688,7 @@ pub mod builder {
         idempotency_key: Result<types::CapturePaymentIdempotencyKey, String>,
         merchant_serial_number: Result<types::Msn, String>,
         ocp_apim_subscription_key: Result<::std::string::String, String>,
+        psp_id: Result<Option<::std::string::String>, String>,
         vipps_system_name: Result<Option<types::CapturePaymentVippsSystemName>, String>,
         vipps_system_plugin_name: Result<
             Option<types::CapturePaymentVippsSystemPluginName>,
@@ -9471,6 +9716,7 @@ pub mod builder {
                 ocp_apim_subscription_key: Err(
                     "ocp_apim_subscription_key was not initialized".to_string(),
                 ),
+                psp_id: Ok(None),
                 vipps_system_name: Ok(None),
                 vipps_system_plugin_name: Ok(None),
                 vipps_system_plugin_version: Ok(None),
@@ -9520,6 +9766,19 @@ pub mod builder {
                 .try_into()
                 .map_err(|_| {
                     "conversion to `:: std :: string :: String` for ocp_apim_subscription_key failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn psp_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.psp_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for psp_id failed"
                         .to_string()
                 });
             self
@@ -9613,6 +9872,7 @@ pub mod builder {
                 idempotency_key,
                 merchant_serial_number,
                 ocp_apim_subscription_key,
+                psp_id,
                 vipps_system_name,
                 vipps_system_plugin_name,
                 vipps_system_plugin_version,
@@ -9625,6 +9885,7 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let ocp_apim_subscription_key = ocp_apim_subscription_key
                 .map_err(Error::InvalidRequest)?;
+            let psp_id = psp_id.map_err(Error::InvalidRequest)?;
             let vipps_system_name = vipps_system_name.map_err(Error::InvalidRequest)?;
             let vipps_system_plugin_name = vipps_system_plugin_name
                 .map_err(Error::InvalidRequest)?;
@@ -9642,7 +9903,7 @@ pub mod builder {
                 "{}/v1/payments/{}/capture", client.baseurl, encode_path(& reference
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(8usize);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(9usize);
             header_map
                 .append(
                     ::reqwest::header::HeaderName::from_static("api-version"),
@@ -9662,6 +9923,9 @@ pub mod builder {
                     "Ocp-Apim-Subscription-Key",
                     ocp_apim_subscription_key.to_string().try_into()?,
                 );
+            if let Some(value) = psp_id {
+                header_map.append("Psp-Id", value.to_string().try_into()?);
+            }
             if let Some(value) = vipps_system_name {
                 header_map.append("Vipps-System-Name", value.to_string().try_into()?);
             }
@@ -9736,6 +10000,7 @@ pub mod builder {
         idempotency_key: Result<types::RefundPaymentIdempotencyKey, String>,
         merchant_serial_number: Result<types::Msn, String>,
         ocp_apim_subscription_key: Result<::std::string::String, String>,
+        psp_id: Result<Option<::std::string::String>, String>,
         vipps_system_name: Result<Option<types::RefundPaymentVippsSystemName>, String>,
         vipps_system_plugin_name: Result<
             Option<types::RefundPaymentVippsSystemPluginName>,
@@ -9763,6 +10028,7 @@ pub mod builder {
                 ocp_apim_subscription_key: Err(
                     "ocp_apim_subscription_key was not initialized".to_string(),
                 ),
+                psp_id: Ok(None),
                 vipps_system_name: Ok(None),
                 vipps_system_plugin_name: Ok(None),
                 vipps_system_plugin_version: Ok(None),
@@ -9812,6 +10078,19 @@ pub mod builder {
                 .try_into()
                 .map_err(|_| {
                     "conversion to `:: std :: string :: String` for ocp_apim_subscription_key failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn psp_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.psp_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for psp_id failed"
                         .to_string()
                 });
             self
@@ -9905,6 +10184,7 @@ pub mod builder {
                 idempotency_key,
                 merchant_serial_number,
                 ocp_apim_subscription_key,
+                psp_id,
                 vipps_system_name,
                 vipps_system_plugin_name,
                 vipps_system_plugin_version,
@@ -9917,6 +10197,7 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let ocp_apim_subscription_key = ocp_apim_subscription_key
                 .map_err(Error::InvalidRequest)?;
+            let psp_id = psp_id.map_err(Error::InvalidRequest)?;
             let vipps_system_name = vipps_system_name.map_err(Error::InvalidRequest)?;
             let vipps_system_plugin_name = vipps_system_plugin_name
                 .map_err(Error::InvalidRequest)?;
@@ -9934,7 +10215,7 @@ pub mod builder {
                 "{}/v1/payments/{}/refund", client.baseurl, encode_path(& reference
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(8usize);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(9usize);
             header_map
                 .append(
                     ::reqwest::header::HeaderName::from_static("api-version"),
@@ -9954,6 +10235,9 @@ pub mod builder {
                     "Ocp-Apim-Subscription-Key",
                     ocp_apim_subscription_key.to_string().try_into()?,
                 );
+            if let Some(value) = psp_id {
+                header_map.append("Psp-Id", value.to_string().try_into()?);
+            }
             if let Some(value) = vipps_system_name {
                 header_map.append("Vipps-System-Name", value.to_string().try_into()?);
             }
@@ -10027,6 +10311,7 @@ pub mod builder {
         reference: Result<types::Reference, String>,
         merchant_serial_number: Result<types::Msn, String>,
         ocp_apim_subscription_key: Result<::std::string::String, String>,
+        psp_id: Result<Option<::std::string::String>, String>,
         body: Result<types::builder::ForceApprove, String>,
     }
     impl<'a> ForceApprove<'a> {
@@ -10040,6 +10325,7 @@ pub mod builder {
                 ocp_apim_subscription_key: Err(
                     "ocp_apim_subscription_key was not initialized".to_string(),
                 ),
+                psp_id: Ok(None),
                 body: Ok(::std::default::Default::default()),
             }
         }
@@ -10077,6 +10363,19 @@ pub mod builder {
                 });
             self
         }
+        pub fn psp_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.psp_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for psp_id failed"
+                        .to_string()
+                });
+            self
+        }
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::ForceApprove>,
@@ -10106,6 +10405,7 @@ pub mod builder {
                 reference,
                 merchant_serial_number,
                 ocp_apim_subscription_key,
+                psp_id,
                 body,
             } = self;
             let reference = reference.map_err(Error::InvalidRequest)?;
@@ -10113,6 +10413,7 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let ocp_apim_subscription_key = ocp_apim_subscription_key
                 .map_err(Error::InvalidRequest)?;
+            let psp_id = psp_id.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
                     types::ForceApprove::try_from(v).map_err(|e| e.to_string())
@@ -10122,7 +10423,7 @@ pub mod builder {
                 "{}/v1/test/payments/{}/approve", client.baseurl, encode_path(& reference
                 .to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(4usize);
             header_map
                 .append(
                     ::reqwest::header::HeaderName::from_static("api-version"),
@@ -10140,6 +10441,9 @@ pub mod builder {
                     "Ocp-Apim-Subscription-Key",
                     ocp_apim_subscription_key.to_string().try_into()?,
                 );
+            if let Some(value) = psp_id {
+                header_map.append("Psp-Id", value.to_string().try_into()?);
+            }
             #[allow(unused_mut)]
             let mut request = client
                 .client

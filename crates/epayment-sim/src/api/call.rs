@@ -18,7 +18,8 @@ pub(crate) struct Call<'r> {
     /// Its path parameters.
     pub(crate) params: BTreeMap<String, String>,
     request: &'r Request<Bytes>,
-    json: OnceCell<Result<Option<Value>, String>>,
+    /// The body as JSON (with the API's leniency applied), and whether that changed it.
+    json: OnceCell<Result<(Option<Value>, bool), String>>,
 }
 
 impl<'r> Call<'r> {
@@ -61,24 +62,35 @@ impl<'r> Call<'r> {
         self.request.body()
     }
 
-    /// The body as JSON, parsed once: `None` when empty, an error when it is not JSON.
+    /// The body as JSON, parsed once: `None` when empty, an error when it is not JSON. Where
+    /// the API is lenient (a number for a text field), the value is already text here.
     pub(crate) fn json(&self) -> Result<Option<&Value>, ApiError> {
-        let parsed = self.json.get_or_init(|| {
-            let bytes = self.bytes();
-            if bytes.is_empty() {
-                return Ok(None);
-            }
-            serde_json::from_slice(bytes).map(Some).map_err(|e| format!("not JSON: {e}"))
-        });
-        match parsed {
-            Ok(value) => Ok(value.as_ref()),
+        match self.parsed() {
+            Ok((value, _)) => Ok(value.as_ref()),
             Err(why) => Err(ApiError::validation(vec![("body".into(), why.clone())])),
         }
     }
 
-    /// The body's typed form, once the document has checked it.
+    fn parsed(&self) -> &Result<(Option<Value>, bool), String> {
+        self.json.get_or_init(|| {
+            let bytes = self.bytes();
+            if bytes.is_empty() {
+                return Ok((None, false));
+            }
+            let mut value: Value = serde_json::from_slice(bytes).map_err(|e| format!("not JSON: {e}"))?;
+            let relaxed = super::leniency::relax(self.endpoint, &mut value);
+            Ok((Some(value), relaxed))
+        })
+    }
+
+    /// The body's typed form, once the document has checked it: read straight from the bytes
+    /// (cheaper than through the parsed value), unless leniency changed the value.
     pub(crate) fn decode<T: serde::de::DeserializeOwned>(&self) -> Result<T, ApiError> {
-        serde_json::from_slice(self.bytes()).map_err(|e| ApiError::validation(vec![("body".into(), e.to_string())]))
+        let decoded = match self.parsed() {
+            Ok((Some(value), true)) => serde_json::from_value(value.clone()),
+            _ => serde_json::from_slice(self.bytes()),
+        };
+        decoded.map_err(|e| ApiError::validation(vec![("body".into(), e.to_string())]))
     }
 
     /// The payment's reference: in the body of a create, in the path otherwise (empty if

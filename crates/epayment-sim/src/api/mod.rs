@@ -2,15 +2,18 @@
 //!
 //! [`SimulatedApi::answer`] routes the request, reads it once into a [`Call`], takes its
 //! endpoint's next fault (one step, under one lock), hands it to the endpoint's handler
-//! ([`epayment`], [`token`], [`webhook_registrations`], [`sim_clock`]), and logs the exchange.
+//! ([`epayment`], [`token`], [`webhook_registrations`], [`sim_clock`], [`sim_customer`]), and
+//! logs the exchange.
 //! The HTTP front in `crate::front` only moves bytes: it reads the request, hands it here,
 //! and writes, delays or drops the reply as the outcome says.
 
 mod call;
 mod epayment;
+mod leniency;
 mod problem;
 mod reply;
 mod sim_clock;
+mod sim_customer;
 mod token;
 mod webhook_registrations;
 
@@ -141,6 +144,7 @@ impl SimulatedApi {
         let served = match call.endpoint {
             Endpoint::Token => token::issue(self, call),
             Endpoint::ReadClock | Endpoint::AdvanceClock => sim_clock::serve(self, call),
+            Endpoint::Customer => sim_customer::serve(self, call),
             Endpoint::RegisterWebhook | Endpoint::ListWebhooks | Endpoint::DeleteWebhook => {
                 webhook_registrations::serve(self, call)
             }

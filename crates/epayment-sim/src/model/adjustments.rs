@@ -5,7 +5,7 @@ use epayment_api::epayment::types;
 use epayment_api::{EventName, State};
 
 use super::events::Event;
-use super::{ApiError, Model, Payment, PaymentKey};
+use super::{ApiError, Model, Payment, PaymentKey, test_amounts};
 
 /// How long after authorization a payment may be refunded.
 pub const REFUND_PERIOD: chrono::TimeDelta = chrono::TimeDelta::days(365);
@@ -30,10 +30,21 @@ impl Model {
         idempotency_key: Option<&str>,
     ) -> Result<types::ModificationResponse, ApiError> {
         let unit = self.sales_units.get(&key.msn);
-        let now = self.now();
+        let (now, issuer_releases) = (self.now(), self.issuer_releases);
         let payment = self.get_mut(key)?;
         if payment.state == State::Authorized && payment.period_over(unit.capture_period(), now) {
             return Err(ApiError::rule(6100, "the capture period is over"));
+        }
+        // fidelity: capture-after-guarantee
+        // Past the card network's guarantee a capture is a new charge; it fails when the
+        // issuer released the reservation (a setting: the default keeps it).
+        let past_guarantee = payment.capture_guaranteed_until.is_some_and(|until| until <= now);
+        if payment.state == State::Authorized && past_guarantee && issuer_releases {
+            let card = payment.card.name();
+            return Err(ApiError::rule(
+                6260,
+                format!("the issuer released the reservation when the {card} guarantee ended"),
+            ));
         }
         match payment.state {
             // fidelity: capture-before-authorization
@@ -72,7 +83,7 @@ impl Model {
         amount: &types::Amount,
         idempotency_key: Option<&str>,
     ) -> Result<types::ModificationResponse, ApiError> {
-        let now = self.now();
+        let (now, test_amounts) = (self.now(), self.test_amounts);
         let payment = self.get_mut(key)?;
         // fidelity: refund-deadline
         // Counted from authorization: our choice where the facts say "within 365 days".
@@ -88,6 +99,9 @@ impl Model {
             _ => return Err(ApiError::rule(6210, format!("{} payment cannot be refunded", a(&payment.state)))),
         }
         check_amount(payment, amount)?;
+        if test_amounts && let Some(refused) = test_amounts::refuse_refund(amount.value) {
+            return Err(refused);
+        }
         // fidelity: refund-amount
         if amount.value > payment.refundable() {
             return Err(ApiError::rule(6150, format!("only {} is left to refund", payment.refundable())));

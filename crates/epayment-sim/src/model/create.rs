@@ -5,7 +5,7 @@ use epayment_api::{Currency, EventName, State};
 
 use super::customer::expires_at;
 use super::events::Event;
-use super::{ApiError, Model, Payment, PaymentKey};
+use super::{ApiError, Model, Payment, PaymentKey, profile};
 
 impl Model {
     /// createPayment for sales unit `msn`: a new payment in CREATED.
@@ -33,6 +33,10 @@ impl Model {
         }
         check_urls(request)?;
         self.check_currency(msn, request)?;
+        let scopes = profile::scopes(request)?;
+        if let Some(shipping) = &request.shipping {
+            profile::check_express(shipping, &scopes)?;
+        }
         let reference = &key.reference;
         let redirect_url = match request.user_flow {
             Flow::PushMessage => None,
@@ -55,6 +59,13 @@ impl Model {
             redirect_url: redirect_url.clone(),
             created_at: self.now(),
             authorized_at: None,
+            card: self.card,
+            capture_guaranteed_until: None,
+            decided_at: None,
+            scopes,
+            shipping: request.shipping.clone(),
+            sub: None,
+            consent: None,
             events: Vec::new(),
         };
         self.expiries.insert((expires_at(&payment), key.clone()));

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use epayment_api::{EventName, State};
 
 use super::events::Event;
-use super::{ApiError, Model, Payment, PaymentKey};
+use super::{ApiError, Model, Payment, PaymentKey, cards, profile, test_amounts};
 use crate::clock;
 
 /// How long a customer has to act on a created payment before it expires.
@@ -17,27 +17,75 @@ pub(crate) fn expires_at(payment: &Payment) -> DateTime<Utc> {
 }
 
 impl Model {
-    /// The customer approves in the app: CREATED -> AUTHORIZED, the whole amount reserved.
+    /// The customer approves in the app: CREATED -> AUTHORIZED, the whole amount reserved and
+    /// what the profile scope asked for shared. With the test environment's amounts on, a
+    /// payment of one of them is declined (it stays CREATED), or, for 201, left pending for an
+    /// hour and then authorized.
     pub(crate) fn approve(&mut self, key: &PaymentKey) -> Result<(), ApiError> {
         let now = self.now();
+        let market = self.sales_units.get(&key.msn).market;
+        let test_amounts = self.test_amounts;
         let payment = self.get_mut(key)?;
         // fidelity: approve-only-created
         // Our choice of code among the documented 10010..10070: 10010, "approve failed".
         if payment.state != State::Created {
             return Err(ApiError::rule(10010, format!("the payment is {}, not CREATED", payment.state)));
         }
+        if payment.decided_at.is_some() {
+            return Err(ApiError::rule(10010, "the payment's result is not known yet"));
+        }
+        if test_amounts {
+            if let Some(declined) = test_amounts::refuse_approval(payment.amount, market) {
+                return Err(declined);
+            }
+            if payment.amount == test_amounts::UNKNOWN_RESULT {
+                let at = clock::later(now, test_amounts::UNKNOWN_FOR);
+                payment.decided_at = Some(at);
+                self.decisions.insert((at, key.clone()));
+                return Ok(());
+            }
+        }
+        self.authorize(key, now)
+    }
+
+    /// CREATED -> AUTHORIZED at `at`: the reservation, the capture guarantee, the consent.
+    fn authorize(&mut self, key: &PaymentKey, at: DateTime<Utc>) -> Result<(), ApiError> {
+        let unit = self.sales_units.get(&key.msn);
+        let sub = self.uuid();
+        let payment = self.get_mut(key)?;
+        let consent = profile::consent(&payment.scopes, payment.shipping.as_ref())?;
         payment.state = State::Authorized;
         payment.authorized = payment.amount;
-        payment.authorized_at = Some(now);
+        payment.authorized_at = Some(at);
+        payment.decided_at = None;
+        // fidelity: capture-guarantee
+        payment.capture_guaranteed_until = Some(cards::guaranteed_until(payment.card, &unit, at));
+        payment.sub = (!payment.scopes.is_empty()).then_some(sub);
+        payment.consent = Some(consent);
         let (amount, create_key) = (payment.amount, payment.create_key.clone());
         // fidelity: authorized-event-create-key
-        self.record(key, Event::done(EventName::Authorized, amount, create_key.as_deref()));
+        self.record_at(key, Event::done(EventName::Authorized, amount, create_key.as_deref()), at);
         Ok(())
     }
 
-    /// forceApprove (test environment): as [`Model::approve`].
+    /// forceApprove (test environment): as [`Model::approve`], but not for Express payments,
+    /// which the test environment refuses to force approve.
     pub(crate) fn force_approve(&mut self, key: &PaymentKey) -> Result<(), ApiError> {
+        // fidelity: express-no-force-approve
+        if self.payment(key).is_some_and(Payment::is_express) {
+            return Err(ApiError::rule(10060, "an express payment cannot be force approved; approve it in the app"));
+        }
         self.approve(key)
+    }
+
+    /// The customer will not share what the profile scope asks for: the app ends the payment
+    /// (ABORTED), as it cannot go on without the consent.
+    // fidelity: profile-refused
+    pub(crate) fn refuse_consent(&mut self, key: &PaymentKey) -> Result<(), ApiError> {
+        if self.payment(key).is_some_and(|p| p.scopes.is_empty()) {
+            return Err(ApiError::rule(10010, "the payment asks for no profile data to refuse"));
+        }
+        self.abort(key)
     }
 
     /// The customer aborts: CREATED -> ABORTED.
@@ -69,14 +117,30 @@ impl Model {
         while let Some(first) = self.expiries.first().filter(|(at, _)| *at <= now).cloned() {
             self.expiries.remove(&first);
             let (at, key) = first;
-            // The customer may have acted, or the merchant cancelled, meanwhile.
+            // The customer may have acted, or the merchant cancelled, meanwhile; a payment whose
+            // result is pending waits for it.
             let Some(payment) = self.payments.get_mut(&key) else { continue };
-            if payment.state != State::Created {
+            if payment.state != State::Created || payment.decided_at.is_some() {
                 continue;
             }
             payment.state = State::Expired;
             let amount = payment.amount;
             self.record_at(&key, Event::done(EventName::Expired, amount, None), at);
+        }
+    }
+
+    /// Decides the payments whose result was unknown (test amount 201) and is due by `now`:
+    /// they are authorized, at the moment they were due.
+    // fidelity: test-amounts
+    pub(crate) fn decide_due(&mut self, now: DateTime<Utc>) {
+        while let Some(first) = self.decisions.first().filter(|(at, _)| *at <= now).cloned() {
+            self.decisions.remove(&first);
+            let (at, key) = first;
+            if self.payment(&key).is_some_and(|p| p.state == State::Created && p.decided_at == Some(at)) {
+                // An Express customer with no allowed address cannot be authorized: it stays
+                // CREATED and expires with the customer's time.
+                let _ = self.authorize(&key, at);
+            }
         }
     }
 }

@@ -37,6 +37,11 @@ impl Model {
         self.activity.touch(key, at.max(self.now()));
         let Some(payment) = self.payments.get_mut(key) else { return psp };
         let amount = types::Amount { currency: payment.currency.clone(), value: event.amount };
+        // The authorized event carries what the customer shared and the capture guarantee.
+        let authorized = event.name == EventName::Authorized;
+        let consent = payment.consent.as_ref().filter(|_| authorized);
+        let (sub, capture_guaranteed_until) =
+            if authorized { (payment.sub.clone(), payment.capture_guaranteed_until) } else { (None, None) };
         let reference = payment.reference.clone();
         let idempotency_key = event.key.and_then(|k| types::PaymentEventIdempotencyKey::try_from(k).ok());
         payment.events.push(types::PaymentEvent {
@@ -52,16 +57,17 @@ impl Model {
             self.outbox.push(Notification {
                 event: types::WebhookEvent {
                     amount,
+                    capture_guaranteed_until,
                     idempotency_key: event.key.map(str::to_owned),
                     msn,
                     name: event.name,
                     psp_reference: types::PspReference(psp.clone()),
                     reference,
-                    shipping_details: None,
-                    sub: None,
+                    shipping_details: consent.and_then(|c| c.shipping_details.clone()),
+                    sub,
                     success: event.success,
                     timestamp: at,
-                    user_details: None,
+                    user_details: consent.and_then(|c| c.user_details.clone()),
                 },
             });
         }

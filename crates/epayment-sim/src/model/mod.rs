@@ -4,6 +4,8 @@
 //! - [`payment`]: a payment and the answers about it; [`payment_key`]: which payment.
 //! - [`create`], [`customer`], [`adjustments`]: the rules of createPayment; of the customer's
 //!   approval, abort and expiry; of capture, refund and cancel.
+//! - [`profile`], [`cards`], [`test_amounts`]: profile sharing and Express; the card network's
+//!   capture guarantee; the test environment's failing amounts.
 //! - [`events`]: the event log and the webhook outbox.
 //! - [`sales_units`], [`idempotency`], [`rate_limits`], [`tokens`], [`retention`]: what the
 //!   rules consult: the merchant's settings, the kept answers, the calls of the last minute,
@@ -14,16 +16,19 @@
 //! written at the rule, tagged `// fidelity: <id>` with its row in FIDELITY.md.
 
 mod adjustments;
+mod cards;
 mod create;
 mod customer;
 mod events;
 mod idempotency;
 mod payment;
 mod payment_key;
+mod profile;
 mod rate_limits;
 mod refusal;
 mod retention;
 mod sales_units;
+mod test_amounts;
 mod tokens;
 
 #[cfg(test)]
@@ -37,12 +42,15 @@ use chrono::{DateTime, Utc};
 use epayment_api::epayment::types;
 use serde_json::Value;
 
+pub use cards::CardNetwork;
 pub use payment::Payment;
 pub(crate) use payment_key::PaymentKey;
+pub use profile::{EXPRESS_SCOPE, SCOPES};
 pub(crate) use rate_limits::Limit;
 pub use refusal::ApiError;
 pub use retention::Retention;
 pub use sales_units::{Market, SalesUnit, SalesUnits};
+pub use test_amounts::{PAYMENT_AMOUNTS, REFUND_AMOUNTS};
 pub use tokens::{IssuedToken, TestCredentials};
 
 use crate::Endpoint;
@@ -68,6 +76,12 @@ pub(crate) struct Config {
     pub(crate) rate_limits: bool,
     /// When payments are forgotten.
     pub(crate) retention: Retention,
+    /// Whether the test environment's failing amounts fail here too.
+    pub(crate) test_amounts: bool,
+    /// The card new payments are paid with.
+    pub(crate) card: CardNetwork,
+    /// Whether issuers release reservations when the capture guarantee ends.
+    pub(crate) issuer_releases: bool,
 }
 
 impl Default for Config {
@@ -80,6 +94,9 @@ impl Default for Config {
             sales_units: SalesUnits::default(),
             rate_limits: true,
             retention: Retention::default(),
+            test_amounts: true,
+            card: CardNetwork::default(),
+            issuer_releases: false,
         }
     }
 }
@@ -100,12 +117,17 @@ pub(crate) struct Model {
     /// When each created payment expires unless the customer acts, soonest first, so that
     /// catching up costs what came due, not a scan of every payment.
     expiries: BTreeSet<(DateTime<Utc>, PaymentKey)>,
+    /// When each payment whose result is unknown (test amount 201) is decided.
+    decisions: BTreeSet<(DateTime<Utc>, PaymentKey)>,
     replays: ReplayStore,
     tokens: TokenIssuer,
     sales_units: SalesUnits,
     rate_limits: rate_limits::RateLimits,
     activity: Activity,
     outbox: Vec<Notification>,
+    test_amounts: bool,
+    card: CardNetwork,
+    issuer_releases: bool,
 }
 
 impl Model {
@@ -117,11 +139,15 @@ impl Model {
             rng: fastrand::Rng::with_seed(config.seed),
             payments: BTreeMap::new(),
             expiries: BTreeSet::new(),
+            decisions: BTreeSet::new(),
             replays: ReplayStore::default(),
             tokens: TokenIssuer::new(config.credentials, config.token_lifetime),
             sales_units: config.sales_units,
             activity: Activity::new(config.retention),
             outbox: Vec::new(),
+            test_amounts: config.test_amounts,
+            card: config.card,
+            issuer_releases: config.issuer_releases,
         }
     }
 
@@ -147,6 +173,7 @@ impl Model {
     /// customer left alone, and forgetting what the retention setting lets go.
     pub(crate) fn catch_up(&mut self) {
         let now = self.now();
+        self.decide_due(now);
         self.expire_due(now);
         self.forget_stale(now);
         self.rate_limits.prune(now);
@@ -180,6 +207,23 @@ impl Model {
 
     fn next_id(&mut self, digits: usize) -> String {
         (0..digits).map(|_| char::from(b'0' + self.rng.u8(0..10))).collect()
+    }
+
+    /// A UUID from the seeded source of ids (a profile's `sub`).
+    fn uuid(&mut self) -> String {
+        let mut bytes = [0u8; 16];
+        self.rng.fill(&mut bytes);
+        uuid::Builder::from_random_bytes(bytes).into_uuid().to_string()
+    }
+
+    /// Sets the card the next payments are paid with.
+    pub(crate) fn set_card(&mut self, card: CardNetwork) {
+        self.card = card;
+    }
+
+    /// Sets whether issuers release reservations when the capture guarantee ends.
+    pub(crate) fn set_issuer_releases(&mut self, on: bool) {
+        self.issuer_releases = on;
     }
 
     /// A payment, if there is one.
@@ -293,6 +337,9 @@ impl Model {
     fn forget(&mut self, key: &PaymentKey) {
         if let Some(payment) = self.payments.remove(key) {
             self.expiries.remove(&(customer::expires_at(&payment), key.clone()));
+            if let Some(at) = payment.decided_at {
+                self.decisions.remove(&(at, key.clone()));
+            }
         }
         self.replays.forget(key);
     }

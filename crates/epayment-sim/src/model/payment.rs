@@ -5,6 +5,8 @@ use epayment_api::Currency;
 use epayment_api::State;
 use epayment_api::epayment::types;
 
+use super::cards::CardNetwork;
+use super::profile::Consent;
 use crate::clock;
 
 /// A payment as the simulator keeps it. Amounts are minor units in the payment's currency.
@@ -38,6 +40,20 @@ pub struct Payment {
     pub created_at: DateTime<Utc>,
     /// When the customer approved it.
     pub authorized_at: Option<DateTime<Utc>>,
+    /// The card behind it: its network decides how long a capture is guaranteed.
+    pub card: CardNetwork,
+    /// Until when a capture is guaranteed (set at authorization).
+    pub capture_guaranteed_until: Option<DateTime<Utc>>,
+    /// When a payment whose result is unknown (test amount 201) is decided, if it is pending.
+    pub decided_at: Option<DateTime<Utc>>,
+    /// The profile scopes the merchant asked for.
+    pub scopes: std::collections::BTreeSet<String>,
+    /// The shipping options of an Express payment.
+    pub shipping: Option<types::Shipping>,
+    /// The key to the customer's profile, once they consented (`profile.sub`).
+    pub sub: Option<String>,
+    /// What the customer shared at approval.
+    pub(crate) consent: Option<Consent>,
     /// Every event, oldest first.
     pub events: Vec<types::PaymentEvent>,
 }
@@ -75,15 +91,21 @@ impl Payment {
             aggregate: self.aggregate(),
             amount: self.money(self.amount),
             metadata: None,
+            capture_guaranteed_until: self.capture_guaranteed_until,
             payment_method: types::PaymentMethodResponse { card_bin: None, type_: types::PaymentMethodType::Wallet },
-            profile: types::ProfileResponse { sub: None },
+            profile: types::ProfileResponse { sub: self.sub.clone() },
             psp_reference: types::PspReference(self.psp_reference.clone()),
             redirect_url: self.redirect_url.clone(),
             reference: self.reference.clone(),
-            shipping_details: None,
+            shipping_details: self.consent.as_ref().and_then(|c| c.shipping_details.clone()),
             state: self.state.clone(),
-            user_details: None,
+            user_details: self.consent.as_ref().and_then(|c| c.user_details.clone()),
         }
+    }
+
+    /// Whether it is an Express payment (shipping options chosen in the app).
+    pub fn is_express(&self) -> bool {
+        self.shipping.is_some()
     }
 
     /// Whether `period` after approval has passed at `now` (never, for a payment not approved).

@@ -1,0 +1,30 @@
+//! The simulator's own customer actions, outside the API's paths, so that a harness can play
+//! the customer against a sandbox in another process as it does against an embedded one:
+//! `POST /sim/v1/payments/{reference}/approve` (in the app, Express included), `abort`,
+//! `expire` (the customer's time runs out now) and `refuse-consent`. Like an API call they need
+//! the bearer token, the subscription key and the merchant serial number.
+
+use serde_json::json;
+
+use super::{Call, Reply, SimulatedApi};
+use crate::model::{ApiError, Model, PaymentKey};
+
+// fidelity: sandbox-customer
+pub(super) fn serve(api: &SimulatedApi, call: &Call<'_>) -> Result<Reply, ApiError> {
+    let action: fn(&mut Model, &PaymentKey) -> Result<(), ApiError> =
+        match call.params.get("action").map(String::as_str) {
+            Some("approve") => Model::approve,
+            Some("abort") => Model::abort,
+            Some("expire") => Model::expire,
+            Some("refuse-consent") => Model::refuse_consent,
+            _ => return Err(ApiError::status(404, None, "no such customer action")),
+        };
+    let payment = call.payment();
+    api.with_model(|model| {
+        model.check_bearer(call.authorization())?;
+        model.check_subscription_key(call.subscription_key())?;
+        action(model, &payment)?;
+        let state = model.payment(&payment).map(|p| p.state.to_string()).unwrap_or_default();
+        Ok(Reply::json(200, &json!({"reference": payment.reference, "state": state})))
+    })
+}

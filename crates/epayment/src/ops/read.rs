@@ -1,0 +1,57 @@
+//! Reading a payment and its event log, and force approve (the test customer's approval).
+
+use epayment_api::epayment::{operation_ids, types};
+
+use super::{SalesUnitHeaders as _, check_phone, generated};
+use crate::client::Client;
+use crate::config::Environment;
+use crate::error::{Error, InputError};
+use crate::ids::Reference;
+use crate::model::{Payment, PaymentEvent};
+
+impl Client {
+    /// Reads a payment: state, amount and aggregate.
+    pub async fn payment(&self, reference: &Reference) -> Result<Payment, Error> {
+        let answer = self
+            .send_operation(operation_ids::GET_PAYMENT, reference, None, (), |api, r, call, ()| async move {
+                api.get_payment().reference(r).sales_unit(&call).send().await
+            })
+            .await?;
+        Ok(answer.into())
+    }
+
+    /// Reads a payment's event log, oldest first.
+    pub async fn events(&self, reference: &Reference) -> Result<Vec<PaymentEvent>, Error> {
+        let events = self
+            .send_operation(operation_ids::GET_PAYMENT_EVENT_LOG, reference, None, (), |api, r, call, ()| async move {
+                api.get_payment_event_log().reference(r).sales_unit(&call).send().await
+            })
+            .await?;
+        Ok(events.into_iter().map(PaymentEvent::from).collect())
+    }
+
+    /// Approves a CREATED payment as the test customer with `phone_number`, as if they had
+    /// accepted it in the app. Test environment only: refused before sending in
+    /// [`Environment::Production`].
+    pub async fn force_approve(&self, reference: &Reference, phone_number: &str) -> Result<(), Error> {
+        if *self.environment() == Environment::Production {
+            return Err(InputError::new(
+                "environment",
+                "production",
+                "force approve exists only in the test environment; the customer approves in the app",
+            )
+            .into());
+        }
+        let phone: types::CustomerPhoneNumberPhoneNumber = generated("phone number", check_phone(phone_number)?)?;
+        let body = types::ForceApprove {
+            customer: Some(types::Customer::CustomerPhoneNumber(types::CustomerPhoneNumber {
+                phone_number: Some(phone),
+            })),
+            token: None,
+        };
+        self.send_operation(operation_ids::FORCE_APPROVE, reference, None, body, |api, r, call, body| async move {
+            api.force_approve().reference(r).body(body).sales_unit(&call).send().await
+        })
+        .await
+    }
+}
