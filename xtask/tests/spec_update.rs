@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use xtask::regen;
+use xtask::project;
 
 const SECTIONS: [&str; 5] = ["## Changes", "## Overlays", "## Public surface", "## Compile", "## Scenarios"];
 
@@ -32,7 +32,7 @@ fn order_management(history: &Path, tag: &str) -> String {
 
 #[test]
 fn spec_update_reports_each_step_and_exits_by_what_breaks() {
-    let root = regen::workspace_root().expect("run in the workspace");
+    let root = project::workspace_root().expect("run in the workspace");
     let dir = tempfile::tempdir().expect("tempdir");
 
     // Nothing breaks: our document with only its description changed.
