@@ -101,7 +101,13 @@ fn spec_diff_sees_only_doc_changes_against_upstream() {
     let root = workspace_root().expect("run in the workspace");
     for (ours, theirs) in PAIRS {
         let changes = xtask::spec_diff::diff(&load(&upstream.join(theirs)), &load(&root.join(ours)));
-        let structural: Vec<_> = changes.iter().filter(|c| c.severity != xtask::spec_diff::Severity::Doc).collect();
+        // Ours says the version it follows, in its own words: the same version is right here.
+        let structural: Vec<_> = changes
+            .iter()
+            .filter(|c| {
+                c.severity != xtask::spec_diff::Severity::Doc && c.kind != xtask::spec_diff::Check::VersionNotBumped
+            })
+            .collect();
         assert!(structural.is_empty(), "{ours} vs upstream {theirs}: {structural:#?}");
         assert!(!changes.is_empty(), "our descriptions are our own, so spec-diff sees doc changes");
     }

@@ -33,6 +33,7 @@ pub fn walk(old: &Value, new: &Value) -> Vec<Change> {
     let kept: Vec<document::KeptOperation<'_>> =
         old_ops.iter().filter_map(|(key, o)| new_ops.get(key).map(|n| (key.as_str(), o.path, n.path))).collect();
     w.found("", |out| {
+        document::version(old, new, out);
         document::servers(old, new, &kept, out);
         document::security("/security", old.get("security"), new.get("security"), out);
         document::security_schemes(old, new, out);

@@ -1,6 +1,8 @@
-//! Servers and security: where clients call and how they authenticate.
+//! The document as a whole: its version, its servers (where clients call) and its security
+//! (how they authenticate).
 //!
-//! Emits `server-changed`, `server-added`, `server-base-moved` and `security-changed`.
+//! Emits `version-not-bumped`, `server-changed`, `server-added`, `server-base-moved` and
+//! `security-changed`.
 
 use std::collections::BTreeSet;
 
@@ -9,6 +11,33 @@ use serde_json::Value;
 use super::super::checks::Check;
 use super::super::schema::show;
 use super::{Finding, finding, template};
+
+/// Two documents that differ in anything but `info.version` while they say the same version:
+/// the change a team that compares version numbers never sees.
+pub fn version(old: &Value, new: &Value, out: &mut Vec<Finding>) {
+    let (was, is) = (old.pointer("/info/version"), new.pointer("/info/version"));
+    if was != is || equal_but_version(old, new) {
+        return;
+    }
+    out.push(finding(
+        Check::VersionNotBumped,
+        "/info/version",
+        format!("both documents say {} but differ: whoever compares version numbers misses this change", show(is)),
+    ));
+}
+
+/// Whether two documents are equal once `info.version` is left out of both.
+fn equal_but_version(old: &Value, new: &Value) -> bool {
+    let (Some(o), Some(n)) = (old.as_object(), new.as_object()) else { return old == new };
+    let keys: BTreeSet<&String> = o.keys().chain(n.keys()).collect();
+    keys.into_iter().all(|key| match (o.get(key), n.get(key)) {
+        (Some(Value::Object(oi)), Some(Value::Object(ni))) if key == "info" => {
+            let others = |info: &serde_json::Map<String, Value>| info.keys().filter(|k| *k != "version").count();
+            others(oi) == others(ni) && oi.iter().filter(|(k, _)| *k != "version").all(|(k, v)| ni.get(k) == Some(v))
+        }
+        (a, b) => a == b,
+    })
+}
 
 /// An operation both documents have under the same key: (key, old path, new path).
 pub type KeptOperation<'a> = (&'a str, &'a str, &'a str);
