@@ -13,14 +13,18 @@
 //!   for the project, in one report).
 
 pub mod commands;
+pub mod digest;
 pub mod document;
 pub mod external;
+pub mod fetch;
 pub mod generate;
+pub mod lock;
 pub mod overlay;
 pub mod preview;
 pub mod project;
 pub mod regen;
 pub mod spec_diff;
 pub mod spec_update;
+pub mod spec_watch;
 pub mod structure;
 pub mod surface;

@@ -36,6 +36,12 @@ enum Command {
     /// against it. Changes no committed file. Exit 0: nothing breaks; 1: something does;
     /// 2: it could not run.
     SpecUpdate(commands::spec_update::Args),
+    /// Has a document openapi/ follows been published anew? Compares the published documents
+    /// (and what their $refs name) with openapi/upstream.lock: unchanged, changed with the same
+    /// info.version, or changed with a new one. On a change, runs spec-update on the fetched
+    /// copy and writes target/spec-watch/pr.md and the lock it proposes. Exit 0: unchanged;
+    /// 1: changed; 2: could not fetch or read.
+    SpecWatch(commands::spec_watch::Args),
     /// Tell what changed between two OpenAPI documents and whether it breaks clients.
     /// Exit 0: nothing that --fail-on names; 1: something it names; 2: usage or read error.
     SpecDiff(commands::spec_diff::Args),
@@ -45,7 +51,7 @@ impl Command {
     /// The exit code of a command that could not run: 2 where 1 means "found something".
     fn could_not_run(&self) -> ExitCode {
         match self {
-            Command::SpecUpdate(_) | Command::SpecDiff(_) => ExitCode::from(2),
+            Command::SpecUpdate(_) | Command::SpecDiff(_) | Command::SpecWatch(_) => ExitCode::from(2),
             _ => ExitCode::FAILURE,
         }
     }
@@ -74,6 +80,7 @@ fn main() -> ExitCode {
         Command::Steps => commands::contract::write_steps(),
         Command::TestDocument(args) => commands::test_document::run(args),
         Command::SpecUpdate(args) => commands::spec_update::run(args),
+        Command::SpecWatch(args) => commands::spec_watch::run(args),
         Command::SpecDiff(args) => commands::spec_diff::run(args),
     };
     result.unwrap_or_else(|e| {

@@ -21,7 +21,7 @@ use anyhow::{Context, Result, anyhow};
 
 use crate::external::{ExternalRefs, Unmapped, UnmappedRef};
 use crate::overlay::{ActionReport, ActionStatus};
-use crate::project::{CRATE_DIR, EFFECTIVE_DOCUMENT, Rendered, TARGETS, cargo, target_dir};
+use crate::project::{CRATE_DIR, EFFECTIVE_DOCUMENT, Rendered, TARGETS, cargo, display, target_dir};
 use crate::regen::{self, Options};
 use crate::spec_diff::{self, Severity, report};
 use crate::surface::surface_changes;
@@ -79,9 +79,7 @@ impl Outcome {
 /// unmapped external reference, no cargo): exit 2.
 pub fn run(root: &Path, request: &Request) -> Result<Outcome> {
     let base = request.base.clone().unwrap_or_else(|| root.join(TARGETS[0].spec));
-    let config_path = root.join(spec_diff::config::DEFAULT_PATH);
-    let config =
-        if config_path.exists() { spec_diff::Config::load(&config_path)? } else { spec_diff::Config::default() };
+    let config = spec_diff::Config::for_project(root)?;
     let load = |path: &Path| request.external.load(path, Unmapped::Keep);
     let changes = spec_diff::diff_with(&load(&base)?, &load(&request.new)?, &config);
 
@@ -135,6 +133,18 @@ pub fn run(root: &Path, request: &Request) -> Result<Outcome> {
         _ => contract(&workspace, &cargo_target)?,
     };
     Ok(Outcome { changes, overlays, surface, compile, scenarios })
+}
+
+/// Runs every step and writes the report to `<target>/spec-update/report.md`; returns the
+/// outcome, where the report is, and its text.
+pub fn write_report(root: &Path, request: &Request) -> Result<(Outcome, PathBuf, String)> {
+    let outcome = run(root, request)?;
+    let shown = |p: &Path| display(root, p);
+    let base_name = request.base.as_deref().map_or_else(|| TARGETS[0].spec.to_owned(), shown);
+    let text = markdown(&outcome, &base_name, &shown(&request.new));
+    let path = target_dir(root).join("spec-update/report.md");
+    std::fs::write(&path, &text).with_context(|| format!("cannot write {}", path.display()))?;
+    Ok((outcome, path, text))
 }
 
 /// Copies the workspace's sources (not `target/` nor `.git/`) to `to`, replacing what was there.

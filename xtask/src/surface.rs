@@ -1,5 +1,5 @@
 //! What a regeneration changed, for a reader: the public surface of generated code compared
-//! item by item (types, fields, variants, functions, constants), and a unified diff of a file.
+//! item by item (types, fields, variants, functions, constants), and unified diffs of text.
 
 use std::collections::BTreeMap;
 
@@ -20,11 +20,12 @@ pub fn surface_changes(before: &str, after: &str) -> Vec<String> {
 
 /// A unified diff from the committed text to the fresh one.
 pub fn unified_diff(name: &str, old: &str, new: &str) -> String {
-    similar::TextDiff::from_lines(old, new)
-        .unified_diff()
-        .context_radius(3)
-        .header(&format!("{name} (committed)"), &format!("{name} (regenerated)"))
-        .to_string()
+    text_diff(&format!("{name} (committed)"), &format!("{name} (regenerated)"), old, new)
+}
+
+/// A unified diff between two texts, each side named.
+pub fn text_diff(old_name: &str, new_name: &str, old: &str, new: &str) -> String {
+    similar::TextDiff::from_lines(old, new).unified_diff().context_radius(3).header(old_name, new_name).to_string()
 }
 
 /// The public items of generated code (types, their public fields and variants, public

@@ -5,6 +5,7 @@ pub mod contract;
 pub mod regen;
 pub mod spec_diff;
 pub mod spec_update;
+pub mod spec_watch;
 pub mod test_document;
 
 use std::path::PathBuf;

@@ -1,11 +1,13 @@
 //! `cargo xtask regen [--check] [--spec FILE] [--out DIR]`: writes or checks the generated
 //! client (the work is [`crate::regen`]'s), printing what it wrote and how the public surface
-//! changed, or the diff of what is stale.
+//! changed, or the diff of what is stale; `--check` also holds our documents' structure to
+//! `openapi/upstream.lock` ([`crate::lock::check_ours`]).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use super::ExternalArgs;
+use crate::lock::{self, Lock};
 use crate::overlay::ActionStatus;
 use crate::project::{display, workspace_root};
 use crate::regen::{self, Options};
@@ -39,9 +41,19 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         for (_, diff) in &report.stale {
             print!("{diff}");
         }
+        // Our documents against the published ones the lock names (not for another --spec).
+        let unfollowed = match options.spec {
+            None => lock::check_ours(&root, &Lock::load(&root.join(lock::DEFAULT_PATH))?)?,
+            Some(_) => Vec::new(),
+        };
+        for problem in &unfollowed {
+            eprintln!("error: {problem}");
+        }
         if !report.stale.is_empty() {
             let names: Vec<_> = report.stale.iter().map(|(p, _)| display(&root, p)).collect();
             eprintln!("error: stale generated code: {}; run `cargo xtask regen`", names.join(", "));
+        }
+        if !(report.stale.is_empty() && unfollowed.is_empty()) {
             return Ok(ExitCode::FAILURE);
         }
         eprintln!("generated code is current ({} files)", report.current.len());

@@ -82,10 +82,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let config = match (&args.config, args.no_config) {
         (_, true) => Config::default(),
         (Some(path), false) => Config::load(path)?,
-        (None, false) => {
-            let path = root.join(spec_diff::config::DEFAULT_PATH);
-            if path.exists() { Config::load(&path)? } else { Config::default() }
-        }
+        (None, false) => Config::for_project(&root)?,
     };
     let changes = spec_diff::diff_with(&load(&args.old)?, &load(&args.new)?, &config);
     let shown = report::visible(&changes, args.all);

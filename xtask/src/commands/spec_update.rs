@@ -1,14 +1,12 @@
 //! `cargo xtask spec-update NEW [--base OLD] [--no-contract]`: runs [`crate::spec_update`] and
 //! writes its report to `<target>/spec-update/report.md`, printing the path.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
-
-use anyhow::anyhow;
 
 use super::ExternalArgs;
 use crate::overlay::ActionStatus;
-use crate::project::{TARGETS, display, target_dir, workspace_root};
+use crate::project::workspace_root;
 use crate::spec_update::{self, Outcome, Request};
 
 /// `spec-update`'s flags.
@@ -31,21 +29,15 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let root = workspace_root()?;
     let request =
         Request { new: args.new, base: args.base, external: args.external.refs()?, no_contract: args.no_contract };
-    let (outcome, path) = write_report(&root, &request)?;
+    let (outcome, path, _) = spec_update::write_report(&root, &request)?;
+    warn_about_overlays(&outcome);
     println!("{}", path.display());
     Ok(if outcome.breaking() { ExitCode::FAILURE } else { ExitCode::SUCCESS })
 }
 
-/// Runs every step and writes the report; returns the outcome and where the report is.
-pub fn write_report(root: &Path, request: &Request) -> anyhow::Result<(Outcome, PathBuf)> {
-    let outcome = spec_update::run(root, request)?;
+/// A warning for each overlay action that did not apply to the new document.
+pub fn warn_about_overlays(outcome: &Outcome) {
     for status in outcome.overlays.iter().filter(|s| s.status != ActionStatus::Applied) {
         eprintln!("warning: overlay {status}");
     }
-    let shown = |p: &Path| display(root, p);
-    let base_name = request.base.as_deref().map_or_else(|| TARGETS[0].spec.to_owned(), shown);
-    let text = spec_update::markdown(&outcome, &base_name, &shown(&request.new));
-    let path = target_dir(root).join("spec-update/report.md");
-    std::fs::write(&path, text).map_err(|e| anyhow!("{}: {e}", path.display()))?;
-    Ok((outcome, path))
 }
