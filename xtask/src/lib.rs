@@ -10,7 +10,10 @@
 //!   [`surface`] says how the public surface changed;
 //! - comparing documents: [`spec_diff`] (what changed and whether it breaks clients),
 //!   [`structure`] (a document without its prose), [`spec_update`] (what a new document means
-//!   for the project, in one report).
+//!   for the project, in one report);
+//! - following the published documents: [`lock`] (`openapi/upstream.lock`), [`digest`] (its
+//!   content and structure digests), [`fetch`] (HTTP with limits), [`spec_watch`] (has a
+//!   document been published anew, and the pull request that says so).
 
 pub mod commands;
 pub mod digest;
