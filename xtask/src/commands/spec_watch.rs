@@ -23,11 +23,11 @@ pub struct Args {
     /// for the document at the lock's URL. Repeatable.
     #[arg(long, value_name = "FILE")]
     pub file: Vec<PathBuf>,
-    /// The lock to compare with.
-    #[arg(long, value_name = "FILE", default_value = lock::DEFAULT_PATH)]
-    pub lock: PathBuf,
+    /// The lock to compare with [default: openapi/upstream.lock].
+    #[arg(long, value_name = "FILE")]
+    pub lock: Option<PathBuf>,
     /// Give up on a fetch after this many seconds.
-    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+    #[arg(long, value_name = "SECONDS", default_value_t = Limits::default().timeout.as_secs())]
     pub timeout: u64,
     /// Refuse a document larger than this many bytes.
     #[arg(long, value_name = "BYTES", default_value_t = Limits::default().max_bytes)]
@@ -42,7 +42,7 @@ pub struct Args {
 /// Runs `spec-watch`.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let root = workspace_root()?;
-    let lock_path = if args.lock.is_absolute() { args.lock } else { root.join(args.lock) };
+    let lock_path = args.lock.unwrap_or_else(|| root.join(lock::DEFAULT_PATH));
     let lock = Lock::load(&lock_path)?;
     let limits = Limits { timeout: Duration::from_secs(args.timeout), max_bytes: args.max_bytes };
     let reader = Reader::new(args.external.refs()?, limits);
