@@ -6,12 +6,13 @@
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
 use xtask::document::{self, Document};
-use xtask::regen::{self, Options, TARGETS};
+use xtask::project::{self, TARGETS};
+use xtask::regen::{self, Options};
 
 fn stages(c: &mut Criterion) {
-    let root = regen::workspace_root().expect("run in the workspace");
+    let root = project::workspace_root().expect("run in the workspace");
     let spec_path = root.join(TARGETS[0].spec);
-    let overlays = regen::load_overlays(&root.join(TARGETS[0].overlays)).expect("overlays");
+    let overlays = project::load_overlays(&root.join(TARGETS[0].overlays)).expect("overlays");
     let doc = Document::load(&spec_path).expect("spec");
     let mut patched = doc.value.clone();
     for o in &overlays {

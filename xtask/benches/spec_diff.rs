@@ -8,7 +8,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use serde_json::{Value, json};
 use std::hint::black_box;
 use xtask::document::Document;
-use xtask::regen;
+use xtask::project;
 use xtask::spec_diff;
 
 /// `doc` with its paths and schemas repeated `times` times under new names.
@@ -54,7 +54,7 @@ fn tree(max_length: u64) -> Value {
 }
 
 fn spec_diff(c: &mut Criterion) {
-    let root = regen::workspace_root().expect("run in the workspace");
+    let root = project::workspace_root().expect("run in the workspace");
     let mut group = c.benchmark_group("spec-diff");
     group.sample_size(20);
 

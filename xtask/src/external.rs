@@ -100,7 +100,7 @@ impl ExternalRefs {
     }
 
     /// The local file for a URL: an exact mapping, else the longest prefix mapping.
-    fn file_for(&self, url: &str) -> Option<PathBuf> {
+    pub fn file_for(&self, url: &str) -> Option<PathBuf> {
         if let Some((_, file)) = self.entries.iter().find(|(u, _)| u == url) {
             return Some(file.clone());
         }
@@ -276,6 +276,31 @@ impl Bundler<'_> {
     }
 }
 
+/// The other documents `doc`'s `$ref`s name, as absolute URLs without their fragment; `base`
+/// is the URL of `doc` (relative references are read against it).
+pub fn referenced_documents(doc: &Value, base: Option<&str>) -> std::collections::BTreeSet<String> {
+    let mut found = std::collections::BTreeSet::new();
+    let mut stack = vec![doc];
+    while let Some(node) = stack.pop() {
+        match node {
+            Value::Object(map) => {
+                if let Some(Value::String(r)) = map.get("$ref")
+                    && let Some(absolute) = absolute(r, base)
+                {
+                    let url = absolute.split_once('#').map_or(absolute.as_str(), |(url, _)| url);
+                    if Some(url) != base && !url.is_empty() {
+                        found.insert(url.to_owned());
+                    }
+                }
+                stack.extend(map.values());
+            }
+            Value::Array(items) => stack.extend(items),
+            _ => {}
+        }
+    }
+    found
+}
+
 /// `reference` as an absolute `URL#pointer`, read from the document at `base`; `None` for a
 /// local reference of the main document.
 fn absolute(reference: &str, base: Option<&str>) -> Option<String> {
@@ -309,6 +334,16 @@ mod tests {
             Some("https://x/a/other.yaml#/B")
         );
         assert_eq!(absolute("https://y/z.yaml#/C", None).as_deref(), Some("https://y/z.yaml#/C"));
+    }
+
+    #[test]
+    fn the_documents_a_document_refers_to() {
+        let doc = json!({"a": {"$ref": "#/components/schemas/A"},
+            "b": [{"$ref": "https://x/om/2.3.24/swagger.yaml#/components/schemas/Receipt"}],
+            "c": {"$ref": "./common.yaml#/C"}, "d": {"$ref": "https://x/main.yaml#/D"}});
+        let found: Vec<String> = referenced_documents(&doc, Some("https://x/main.yaml")).into_iter().collect();
+        assert_eq!(found, ["https://x/common.yaml", "https://x/om/2.3.24/swagger.yaml"]);
+        assert!(referenced_documents(&json!({"$ref": "#/x"}), None).is_empty());
     }
 
     #[test]

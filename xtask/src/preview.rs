@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Result, anyhow};
 use toml::{Table, Value};
 
-use crate::regen::{CRATE_DIR, Rendered};
+use crate::project::{CRATE_DIR, Rendered};
 
 /// The files of the crate besides the generated modules: a manifest whose workspace-inherited
 /// entries are resolved, every hand-written source file, and the workspace's lock file so that
@@ -27,7 +27,6 @@ pub fn crate_files(root: &Path) -> Result<Vec<Rendered>> {
     Ok(files)
 }
 
-/// The `.rs` files under `dir` (relative to `crate_dir`), leaving out the generated folder.
 /// Crates that generated code may name (by the formats a document uses) and the committed
 /// crate may not depend on yet: (path prefix in the code, dependency name, TOML spec).
 const FORMAT_CRATES: &[(&str, &str, &str)] = &[("::uuid::", "uuid", r#"{ version = "1", features = ["serde"] }"#)];
@@ -63,6 +62,7 @@ pub fn add_format_dependencies(files: &mut [Rendered]) -> Result<Vec<String>> {
     Ok(added)
 }
 
+/// The `.rs` files under `dir` (relative to `crate_dir`), leaving out the generated folder.
 fn hand_written_sources(crate_dir: &Path, dir: &Path) -> Result<Vec<PathBuf>> {
     let full = crate_dir.join(dir);
     let entries = std::fs::read_dir(&full).map_err(|e| anyhow!("{}: cannot list: {e}", full.display()))?;
@@ -153,7 +153,7 @@ mod tests {
 
     #[test]
     fn the_standalone_manifest_inherits_nothing_from_the_workspace() {
-        let root = crate::regen::workspace_root().expect("run in the workspace");
+        let root = crate::project::workspace_root().expect("run in the workspace");
         let files = crate_files(&root).unwrap();
         let manifest = &files.iter().find(|f| f.relative == Path::new("Cargo.toml")).unwrap().contents;
         let parsed: Table = manifest.parse().unwrap();
@@ -170,7 +170,7 @@ mod tests {
 
     #[test]
     fn every_hand_written_source_is_copied_and_no_generated_one() {
-        let root = crate::regen::workspace_root().expect("run in the workspace");
+        let root = crate::project::workspace_root().expect("run in the workspace");
         let files = crate_files(&root).unwrap();
         let names: Vec<_> = files.iter().map(|f| f.relative.to_string_lossy().replace('\\', "/")).collect();
         for expected in ["Cargo.toml", "Cargo.lock", "src/lib.rs", "src/context.rs"] {

@@ -3,40 +3,17 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context as _, Result, anyhow, bail};
+use anyhow::{Context as _, Result, anyhow};
 
 use crate::document::{self, Document};
-use crate::external::Unmapped;
+use crate::external::{ExternalRefs, Unmapped};
 use crate::generate;
 use crate::overlay::{ActionReport, Overlay};
-
-/// One generated module: which document it comes from and where its overlays live.
-#[derive(Debug, Clone, Copy)]
-pub struct Target {
-    /// Module name under `epayment_api`, and the file stem of the output.
-    pub module: &'static str,
-    /// The document, relative to the workspace root.
-    pub spec: &'static str,
-    /// Folder of overlays applied in file-name order, relative to the root. May be absent.
-    pub overlays: &'static str,
-}
-
-/// Everything `regen` generates. The first target is the ePayment API, which `--spec` replaces.
-pub const TARGETS: &[Target] = &[
-    Target { module: "epayment", spec: "openapi/epayment.yaml", overlays: "openapi/overlays/epayment" },
-    Target { module: "access_token", spec: "openapi/access-token.yaml", overlays: "openapi/overlays/access-token" },
-];
-
-/// The generated crate, relative to the workspace root.
-pub const CRATE_DIR: &str = "crates/epayment-api";
-
-/// The effective ePayment document (ours with its overlays), relative to the workspace root:
-/// the crate that routes and validates with it embeds it, so nothing reads `openapi/` at
-/// build time.
-pub const EFFECTIVE_DOCUMENT: &str = "crates/epayment-openapi/epayment.json";
-
-/// Where `--out` puts the effective document of the other ePayment document, in its crate.
-pub const OUT_EFFECTIVE_DOCUMENT: &str = "epayment.effective.json";
+use crate::preview;
+use crate::project::{
+    CRATE_DIR, EFFECTIVE_DOCUMENT, OUT_EFFECTIVE_DOCUMENT, Rendered, TARGETS, Target, display, load_overlays,
+};
+use crate::surface::{surface_changes, unified_diff};
 
 /// What to generate and what to do with it.
 #[derive(Debug, Clone, Default)]
@@ -48,16 +25,7 @@ pub struct Options {
     /// Compare with what is on disk instead of writing.
     pub check: bool,
     /// Where external `$ref`s are read from (an unmapped one is an error naming the flag).
-    pub external: crate::external::ExternalRefs,
-}
-
-/// A generated file, not yet written.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Rendered {
-    /// Path relative to the crate folder.
-    pub relative: PathBuf,
-    /// Full text.
-    pub contents: String,
+    pub external: ExternalRefs,
 }
 
 /// The outcome of a run, for the caller to print.
@@ -71,28 +39,6 @@ pub struct Report {
     pub surface: Vec<String>,
     /// Each overlay action's status on a document given with `--spec`.
     pub overlays: Vec<ActionReport>,
-}
-
-/// The workspace this command runs in, found at run time from the current directory (see
-/// [`find_workspace`]): a binary built in one checkout and run in another (a shared target
-/// folder, a copied `target/`) works on the checkout it is run in.
-pub fn workspace_root() -> Result<PathBuf> {
-    let here = std::env::current_dir().map_err(|e| anyhow!("cannot read the current directory: {e}"))?;
-    find_workspace(&here)
-}
-
-/// The nearest folder at or above `from` whose `Cargo.toml` declares a workspace with an
-/// `xtask` member: this project's workspace.
-pub fn find_workspace(from: &Path) -> Result<PathBuf> {
-    for dir in from.ancestors() {
-        let Ok(text) = std::fs::read_to_string(dir.join("Cargo.toml")) else { continue };
-        let Ok(manifest) = text.parse::<toml::Table>() else { continue };
-        let members = manifest.get("workspace").and_then(|w| w.get("members")).and_then(toml::Value::as_array);
-        if members.is_some_and(|m| m.iter().any(|member| member.as_str() == Some("xtask"))) {
-            return Ok(dir.to_owned());
-        }
-    }
-    bail!("{} is not inside the ePayment toolkit's workspace: run cargo xtask in the checkout", from.display())
 }
 
 /// Renders every target's module for the given options, and (last) the effective ePayment
@@ -136,7 +82,7 @@ pub fn render_all_reporting(root: &Path, options: &Options) -> Result<(Vec<Rende
 #[derive(Clone, Copy, Debug)]
 pub struct Inputs<'a> {
     /// Where external `$ref`s are read from.
-    pub external: &'a crate::external::ExternalRefs,
+    pub external: &'a ExternalRefs,
     /// Whether an overlay action that matches nothing is an error (the committed documents)
     /// or a status (another document).
     pub strict: bool,
@@ -201,22 +147,6 @@ fn effective_json(root: &Path, doc: &Document, overlays: &[Overlay], value: serd
     Ok(text)
 }
 
-/// The overlays in `dir`, in file-name order; none if the folder does not exist.
-pub fn load_overlays(dir: &Path) -> Result<Vec<Overlay>> {
-    let entries = match std::fs::read_dir(dir) {
-        Ok(entries) => entries,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) => bail!("{}: cannot list overlays: {e}", dir.display()),
-    };
-    let mut paths = entries
-        .map(|e| e.map(|e| e.path()))
-        .collect::<std::io::Result<Vec<_>>>()
-        .map_err(|e| anyhow!("{}: cannot list overlays: {e}", dir.display()))?;
-    paths.retain(|p| p.extension().is_some_and(|e| e == "yaml" || e == "yml" || e == "json"));
-    paths.sort();
-    paths.iter().map(|p| Overlay::load(p)).collect()
-}
-
 fn header(root: &Path, doc: &Document, overlays: &[Overlay], generator: &str) -> String {
     let mut h = String::new();
     h.push_str("// @generated by `cargo xtask regen`. Do not edit: change the inputs and run it again.\n");
@@ -231,14 +161,6 @@ fn header(root: &Path, doc: &Document, overlays: &[Overlay], generator: &str) ->
         generate::EXTRA_DERIVES.join(", ")
     );
     h
-}
-
-/// `path` relative to the root with `/` separators when it lies inside, as given otherwise.
-pub fn display(root: &Path, path: &Path) -> String {
-    match path.strip_prefix(root) {
-        Ok(inside) => inside.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/"),
-        Err(_) => path.display().to_string(),
-    }
 }
 
 /// The progenitor-impl version in `Cargo.lock`; the generated code depends on it as much as on
@@ -259,13 +181,13 @@ fn generator_version(root: &Path) -> String {
 /// Runs `regen` as the options say.
 pub fn run(root: &Path, options: &Options) -> Result<Report> {
     let (crate_dir, mut files) = match &options.out {
-        Some(dir) => (dir.clone(), crate::preview::crate_files(root)?),
+        Some(dir) => (dir.clone(), preview::crate_files(root)?),
         None => (root.join(CRATE_DIR), Vec::new()),
     };
     let (rendered, overlays) = render_all_reporting(root, options)?;
     files.extend(rendered);
     if options.out.is_some() {
-        crate::preview::add_format_dependencies(&mut files)?;
+        preview::add_format_dependencies(&mut files)?;
     }
     let mut report = Report { overlays, ..Report::default() };
     for file in &files {
@@ -304,89 +226,6 @@ pub fn run(root: &Path, options: &Options) -> Result<Report> {
 /// that turns LF into CRLF (git's `core.autocrlf` on Windows) holds current code too.
 fn same_text(committed: &str, generated: &str) -> bool {
     committed == generated || committed.replace("\r\n", "\n") == generated
-}
-
-/// The public items of generated code (types, their public fields and variants, public
-/// functions and methods, constants), each with what it declares: a field's type, a
-/// function's signature, a constant's value.
-/// Code that does not parse has no items, which shows as every item removed.
-fn public_items(code: &str) -> std::collections::BTreeMap<String, String> {
-    let mut items = std::collections::BTreeMap::new();
-    if let Ok(file) = syn::parse_file(code) {
-        collect_items(&file.items, &mut items);
-    }
-    items
-}
-
-fn collect_items(items: &[syn::Item], out: &mut std::collections::BTreeMap<String, String>) {
-    let public = |v: &syn::Visibility| matches!(v, syn::Visibility::Public(_));
-    let text = |t: &dyn quote::ToTokens| t.to_token_stream().to_string();
-    for item in items {
-        match item {
-            syn::Item::Mod(m) if public(&m.vis) => {
-                if let Some((_, inner)) = &m.content {
-                    collect_items(inner, out);
-                }
-            }
-            syn::Item::Struct(s) if public(&s.vis) => {
-                let name = s.ident.to_string();
-                out.insert(format!("type {name}"), format!("struct {}", text(&s.generics)));
-                for field in s.fields.iter().filter(|f| public(&f.vis)) {
-                    if let Some(field_name) = &field.ident {
-                        out.insert(format!("field {name}.{field_name}"), text(&field.ty));
-                    }
-                }
-            }
-            syn::Item::Enum(e) if public(&e.vis) => {
-                let name = e.ident.to_string();
-                out.insert(format!("type {name}"), format!("enum {}", text(&e.generics)));
-                for variant in &e.variants {
-                    out.insert(format!("variant {name}::{}", variant.ident), text(&variant.fields));
-                }
-            }
-            syn::Item::Fn(f) if public(&f.vis) => {
-                out.insert(format!("fn {}", f.sig.ident), text(&f.sig));
-            }
-            // The operation ids: their value is what callers log and match on.
-            syn::Item::Const(c) if public(&c.vis) => {
-                out.insert(format!("const {}", c.ident), text(&c.expr));
-            }
-            syn::Item::Impl(i) => {
-                let owner = text(&i.self_ty).replace(' ', "");
-                for f in i.items.iter().filter_map(|m| match m {
-                    syn::ImplItem::Fn(f) if public(&f.vis) => Some(f),
-                    _ => None,
-                }) {
-                    out.insert(format!("fn {owner}::{}", f.sig.ident), text(&f.sig));
-                }
-            }
-            _ => {}
-        }
-    }
-}
-
-/// What a regeneration changed in the public surface: items added, removed, changed.
-pub fn surface_changes(before: &str, after: &str) -> Vec<String> {
-    let (old, new) = (public_items(before), public_items(after));
-    let mut out = Vec::new();
-    for (name, line) in &new {
-        match old.get(name) {
-            None => out.push(format!("added {name}")),
-            Some(was) if was != line => out.push(format!("changed {name}: {was} -> {line}")),
-            Some(_) => {}
-        }
-    }
-    out.extend(old.keys().filter(|k| !new.contains_key(*k)).map(|k| format!("removed {k}")));
-    out
-}
-
-/// A unified diff from the committed text to the fresh one.
-pub fn unified_diff(name: &str, old: &str, new: &str) -> String {
-    similar::TextDiff::from_lines(old, new)
-        .unified_diff()
-        .context_radius(3)
-        .header(&format!("{name} (committed)"), &format!("{name} (regenerated)"))
-        .to_string()
 }
 
 #[cfg(test)]

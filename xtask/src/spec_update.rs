@@ -16,14 +16,15 @@
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use anyhow::{Context, Result, anyhow};
 
 use crate::external::{ExternalRefs, Unmapped, UnmappedRef};
 use crate::overlay::{ActionReport, ActionStatus};
-use crate::regen::{self, Options, Rendered};
+use crate::project::{CRATE_DIR, EFFECTIVE_DOCUMENT, Rendered, TARGETS, cargo, display, target_dir};
+use crate::regen::{self, Options};
 use crate::spec_diff::{self, Severity, report};
+use crate::surface::surface_changes;
 
 /// What to compare and which steps to run.
 #[derive(Debug, Default)]
@@ -74,24 +75,11 @@ impl Outcome {
     }
 }
 
-/// The target directory cargo uses for this workspace: `CARGO_TARGET_DIR`, else `target/`.
-pub fn target_dir(root: &Path) -> PathBuf {
-    match std::env::var_os("CARGO_TARGET_DIR") {
-        Some(dir) if !dir.is_empty() => {
-            let dir = PathBuf::from(dir);
-            if dir.is_absolute() { dir } else { root.join(dir) }
-        }
-        _ => root.join("target"),
-    }
-}
-
 /// Runs every step. An error means the run could not be made (an unreadable document, an
 /// unmapped external reference, no cargo): exit 2.
 pub fn run(root: &Path, request: &Request) -> Result<Outcome> {
-    let base = request.base.clone().unwrap_or_else(|| root.join(regen::TARGETS[0].spec));
-    let config_path = root.join(spec_diff::config::DEFAULT_PATH);
-    let config =
-        if config_path.exists() { spec_diff::Config::load(&config_path)? } else { spec_diff::Config::default() };
+    let base = request.base.clone().unwrap_or_else(|| root.join(TARGETS[0].spec));
+    let config = spec_diff::Config::for_project(root)?;
     let load = |path: &Path| request.external.load(path, Unmapped::Keep);
     let changes = spec_diff::diff_with(&load(&base)?, &load(&request.new)?, &config);
 
@@ -126,7 +114,7 @@ pub fn run(root: &Path, request: &Request) -> Result<Outcome> {
     let surface = match base_files {
         Ok(base_files) => {
             let (before, after) = (module(&base_files).unwrap_or_default(), module(&new_files).unwrap_or_default());
-            regen::surface_changes(&before, &after)
+            surface_changes(&before, &after)
         }
         // Without the base's client there is nothing to compare with; say so rather than
         // list every type as added.
@@ -145,6 +133,18 @@ pub fn run(root: &Path, request: &Request) -> Result<Outcome> {
         _ => contract(&workspace, &cargo_target)?,
     };
     Ok(Outcome { changes, overlays, surface, compile, scenarios })
+}
+
+/// Runs every step and writes the report to `<target>/spec-update/report.md`; returns the
+/// outcome, where the report is, and its text.
+pub fn write_report(root: &Path, request: &Request) -> Result<(Outcome, PathBuf, String)> {
+    let outcome = run(root, request)?;
+    let shown = |p: &Path| display(root, p);
+    let base_name = request.base.as_deref().map_or_else(|| TARGETS[0].spec.to_owned(), shown);
+    let text = markdown(&outcome, &base_name, &shown(&request.new));
+    let path = target_dir(root).join("spec-update/report.md");
+    std::fs::write(&path, &text).with_context(|| format!("cannot write {}", path.display()))?;
+    Ok((outcome, path, text))
 }
 
 /// Copies the workspace's sources (not `target/` nor `.git/`) to `to`, replacing what was there.
@@ -179,16 +179,16 @@ fn copy_dir(from: &Path, to: &Path, root: &Path) -> Result<()> {
 /// the simulator embeds NEW), and the crates generated code names into its manifest.
 fn write_generated(workspace: &Path, files: &[Rendered]) -> Result<()> {
     for file in files {
-        let path = if file.relative == Path::new(regen::EFFECTIVE_DOCUMENT) {
+        let path = if file.relative == Path::new(EFFECTIVE_DOCUMENT) {
             workspace.join(&file.relative)
         } else {
-            workspace.join(regen::CRATE_DIR).join(&file.relative)
+            workspace.join(CRATE_DIR).join(&file.relative)
         };
         std::fs::write(&path, &file.contents).with_context(|| format!("cannot write {}", path.display()))?;
     }
     let code: String = files.iter().map(|f| f.contents.as_str()).collect();
     if code.contains("::uuid::") {
-        let manifest = workspace.join(regen::CRATE_DIR).join("Cargo.toml");
+        let manifest = workspace.join(CRATE_DIR).join("Cargo.toml");
         let mut table: toml::Table = std::fs::read_to_string(&manifest)?.parse()?;
         if let Some(toml::Value::Table(deps)) = table.get_mut("dependencies") {
             let spec: toml::Table = r#"uuid = { workspace = true, features = ["serde"] }"#.parse()?;
@@ -197,10 +197,6 @@ fn write_generated(workspace: &Path, files: &[Rendered]) -> Result<()> {
         std::fs::write(&manifest, toml::to_string(&table)?)?;
     }
     Ok(())
-}
-
-fn cargo() -> Command {
-    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
 }
 
 /// The first compiler errors, as cargo prints them with `--message-format short`.

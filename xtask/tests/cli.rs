@@ -4,7 +4,7 @@ use std::path::Path;
 use std::process::Command;
 
 use xtask::document::Document;
-use xtask::regen;
+use xtask::{project, regen};
 
 /// Runs `xtask regen --spec SPEC --check` and returns (exit code, stderr).
 fn regen_with(spec: &Path) -> (Option<i32>, String) {
@@ -35,9 +35,10 @@ fn write(dir: &Path, name: &str, text: &str) -> std::path::PathBuf {
 
 /// Our own ePayment document with `edit` applied, written as JSON.
 fn edited_spec(dir: &Path, edit: impl FnOnce(&mut serde_json::Value)) -> std::path::PathBuf {
-    let mut doc = Document::load(&regen::workspace_root().expect("run in the workspace").join("openapi/epayment.yaml"))
-        .expect("spec")
-        .value;
+    let mut doc =
+        Document::load(&project::workspace_root().expect("run in the workspace").join("openapi/epayment.yaml"))
+            .expect("spec")
+            .value;
     edit(&mut doc);
     write(dir, "edited.json", &serde_json::to_string_pretty(&doc).expect("json"))
 }
@@ -80,10 +81,10 @@ fn overlay_target_matching_nothing() {
         d["paths"].as_object_mut().expect("paths").shift_remove("/merchant-dynamic-shipping-callback");
     });
     // On the committed documents such an action is an error ...
-    let root = regen::workspace_root().expect("run in the workspace");
+    let root = project::workspace_root().expect("run in the workspace");
     let external = xtask::external::ExternalRefs::new();
     let strict = regen::Inputs { external: &external, strict: true };
-    let err = regen::render(&root, &regen::TARGETS[0], &spec, "test", strict).expect_err("strict");
+    let err = regen::render(&root, &project::TARGETS[0], &spec, "test", strict).expect_err("strict");
     let target = "$.paths[?@.post.operationId == 'getMerchantDynamicExpressGroupsPOST']";
     assert!(format!("{err:#}").contains(&format!("targets `{target}`, which matches nothing")), "{err:#}");
     // ... on another document (`--spec`) it is a warning with a status, and generation goes on.
@@ -164,7 +165,7 @@ fn outside_the_workspace_it_refuses_in_one_line() {
 
 #[test]
 fn the_workspace_is_found_from_any_folder_inside_it() {
-    let root = xtask::regen::workspace_root().unwrap();
-    assert_eq!(xtask::regen::find_workspace(&root.join("xtask/src")).unwrap(), root);
-    assert!(xtask::regen::find_workspace(std::path::Path::new("/")).is_err());
+    let root = xtask::project::workspace_root().unwrap();
+    assert_eq!(xtask::project::find_workspace(&root.join("xtask/src")).unwrap(), root);
+    assert!(xtask::project::find_workspace(std::path::Path::new("/")).is_err());
 }

@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use xtask::regen::workspace_root;
+use xtask::project::workspace_root;
 
 struct Row {
     rule: String,

@@ -1,23 +1,25 @@
 //! The committed client is what the committed documents give, and regeneration is repeatable.
 
+use xtask::project::{self, workspace_root};
 use xtask::regen::{self, Options};
+use xtask::surface;
 
 #[test]
 fn committed_client_is_current() {
-    let root = regen::workspace_root().expect("run in the workspace");
+    let root = workspace_root().expect("run in the workspace");
     let report = regen::run(&root, &Options { check: true, ..Options::default() }).expect("regen --check runs");
     for (_, diff) in &report.stale {
         eprintln!("{diff}");
     }
-    let stale: Vec<_> = report.stale.iter().map(|(p, _)| regen::display(&root, p)).collect();
+    let stale: Vec<_> = report.stale.iter().map(|(p, _)| project::display(&root, p)).collect();
     assert!(stale.is_empty(), "stale generated code: {stale:?}; run `cargo xtask regen`");
     // Each module, and the effective document.
-    assert_eq!(report.current.len(), regen::TARGETS.len() + 1);
+    assert_eq!(report.current.len(), project::TARGETS.len() + 1);
 }
 
 #[test]
 fn two_renders_give_identical_bytes() {
-    let root = regen::workspace_root().expect("run in the workspace");
+    let root = workspace_root().expect("run in the workspace");
     let first = regen::render_all(&root, &Options::default()).expect("first render");
     let second = regen::render_all(&root, &Options::default()).expect("second render");
     assert_eq!(first, second);
@@ -25,7 +27,7 @@ fn two_renders_give_identical_bytes() {
 
 #[test]
 fn header_names_the_command_inputs_and_digests() {
-    let root = regen::workspace_root().expect("run in the workspace");
+    let root = workspace_root().expect("run in the workspace");
     let rendered = regen::render_all(&root, &Options::default()).expect("render");
     let epayment = &rendered[0].contents;
     let header: Vec<&str> = epayment.lines().take_while(|l| l.starts_with("//")).collect();
@@ -40,7 +42,7 @@ fn header_names_the_command_inputs_and_digests() {
 
 #[test]
 fn capture_cancel_and_refund_are_typed() {
-    let root = regen::workspace_root().expect("run in the workspace");
+    let root = workspace_root().expect("run in the workspace");
     let rendered = regen::render_all(&root, &Options::default()).expect("render");
     let code = &rendered[0].contents;
     for op in ["CapturePayment", "CancelPayment", "RefundPayment"] {
@@ -64,7 +66,7 @@ fn the_surface_summary_names_added_removed_and_changed_items() {
     let after = "pub mod types { pub struct Amount { pub value: u64, pub note: String } pub enum State { A, C } \
                  pub struct Fresh {} }\nimpl Client { }\n\
                  pub mod operation_ids { pub const CAPTURE_PAYMENT: &str = \"captureThePayment\"; }\n";
-    let changes = regen::surface_changes(before, after);
+    let changes = surface::surface_changes(before, after);
     assert!(changes.contains(&"changed field Amount.value: i64 -> u64".to_owned()), "{changes:?}");
     assert!(changes.contains(&"added field Amount.note".to_owned()), "{changes:?}");
     assert!(changes.contains(&"added type Fresh".to_owned()), "{changes:?}");

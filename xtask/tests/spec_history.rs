@@ -7,11 +7,11 @@ use std::path::PathBuf;
 
 use xtask::document::Document;
 use xtask::external::{ExternalRefs, Unmapped};
-use xtask::regen;
+use xtask::project;
 use xtask::spec_diff::{self, Change, Severity};
 
 fn history() -> Option<PathBuf> {
-    let dir = regen::workspace_root().expect("run in the workspace").join("../shared/spec-history");
+    let dir = project::workspace_root().expect("run in the workspace").join("../shared/spec-history");
     if dir.is_dir() {
         Some(dir)
     } else {

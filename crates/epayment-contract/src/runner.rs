@@ -161,13 +161,7 @@ pub fn workspace_root() -> PathBuf {
 
 /// Where cargo builds: `CARGO_TARGET_DIR` if set, else the workspace's `target/`.
 pub fn target_dir() -> PathBuf {
-    match std::env::var_os("CARGO_TARGET_DIR").filter(|d| !d.is_empty()) {
-        Some(dir) => {
-            let dir = PathBuf::from(dir);
-            if dir.is_absolute() { dir } else { workspace_root().join(dir) }
-        }
-        None => workspace_root().join("target"),
-    }
+    epayment_devkit::target_dir(&workspace_root())
 }
 
 impl Options {

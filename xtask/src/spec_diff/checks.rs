@@ -72,6 +72,8 @@ checks! {
         "The servers' base path moved into the paths: every operation keeps its URL.";
     SecurityChanged => "security-changed", Breaking,
         "The security requirements or schemes changed.";
+    VersionNotBumped => "version-not-bumped", NonBreaking,
+        "The documents differ but say the same info.version: whoever watches version numbers misses the change.";
     OperationAdded => "operation-added", NonBreaking, "A new operation.";
     OperationRemoved => "operation-removed", Breaking, "An operation is gone.";
     OperationDeprecated => "operation-deprecated", NonBreaking, "An operation is now deprecated.";

@@ -64,6 +64,13 @@ impl Config {
         Self::parse(&text).with_context(|| format!("{}", path.display()))
     }
 
+    /// The project's configuration: `openapi/spec-diff.toml` under `root` when it exists, else
+    /// every check at its default severity.
+    pub fn for_project(root: &Path) -> anyhow::Result<Self> {
+        let path = root.join(DEFAULT_PATH);
+        if path.exists() { Self::load(&path) } else { Ok(Self::default()) }
+    }
+
     /// Parses the text of a configuration file. Unknown check ids and severities, and an
     /// ignore entry without a reason, are errors: a typo must not silently change a report.
     pub fn parse(text: &str) -> anyhow::Result<Self> {

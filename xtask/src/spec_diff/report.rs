@@ -5,6 +5,8 @@
 
 use std::fmt::Write as _;
 
+use epayment_devkit::xml_escape as xml;
+
 use super::Change;
 use super::checks::{Check, Severity};
 
@@ -186,10 +188,6 @@ fn summary(changes: &[&Change]) -> String {
         let _ = write!(line, ", {ignored} ignored");
     }
     line
-}
-
-fn xml(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 /// Escapes a workflow command's message.
