@@ -58,8 +58,9 @@ struct Args {
     /// Forget a payment this many days (on the sandbox's clock) after its last activity.
     #[arg(long, default_value_t = 30)]
     forget_after_days: u64,
-    /// Hold at most this many payments; past it, the least recently active are forgotten.
-    #[arg(long, default_value_t = 100_000)]
+    /// Hold at most this many payments; past it, the least recently active are forgotten
+    /// (about 7 KiB each: see BENCHMARKS.md).
+    #[arg(long, default_value_t = 50_000)]
     max_payments: usize,
     /// A sales unit that allows only full capture (6140 for less); repeatable.
     #[arg(long, value_name = "MSN", value_parser = merchant_serial_number)]
