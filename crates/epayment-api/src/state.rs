@@ -1,96 +1,46 @@
 //! A payment's state, open to states the document does not list yet.
 
-use std::fmt;
-use std::str::FromStr;
-
-use serde::{Deserialize, Serialize};
-
-/// Where a payment is.
-///
-/// The generated types use this in place of the document's closed `State` enum (see the
-/// replacement in `xtask/src/generate.rs`): when the API starts answering with a state this
-/// client does not know (say `PENDING_REVIEW`), `payment()` still decodes and the text is kept
-/// in [`State::Unknown`], rather than the whole answer failing. Non-exhaustive, so that a later
-/// version may know more states without breaking anyone's `match`: a `match` needs a `_` arm.
-///
-/// ```compile_fail
-/// # use epayment_api::State;
-/// fn every_arm_but_the_wildcard(state: State) -> bool {
-///     match state {
-///         State::Created | State::Authorized => false,
-///         State::Aborted | State::Expired | State::Terminated | State::Unknown(_) => true,
-///     }
-/// }
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(from = "String", into = "String")]
-#[non_exhaustive]
-pub enum State {
-    /// Created; the customer has not acted yet.
-    Created,
-    /// The customer aborted it.
-    Aborted,
-    /// The customer did not act in time.
-    Expired,
-    /// The customer approved: the amount is reserved. It stays here through captures,
-    /// refunds and cancels.
-    Authorized,
-    /// Cancelled before the customer approved, or by the merchant.
-    Terminated,
+epayment_webhooks::open_enum! {
+    /// Where a payment is.
+    ///
+    /// The generated types use this in place of the document's closed `State` enum (see the
+    /// replacement in `xtask/src/generate.rs`): when the API starts answering with a state this
+    /// client does not know (say `PENDING_REVIEW`), `payment()` still decodes and the text is kept
+    /// in [`State::Unknown`], rather than the whole answer failing. Non-exhaustive, so that a later
+    /// version may know more states without breaking anyone's `match`: a `match` needs a `_` arm.
+    ///
+    /// ```compile_fail
+    /// # use epayment_api::State;
+    /// fn every_arm_but_the_wildcard(state: State) -> bool {
+    ///     match state {
+    ///         State::Created | State::Authorized => false,
+    ///         State::Aborted | State::Expired | State::Terminated | State::Unknown(_) => true,
+    ///     }
+    /// }
+    /// ```
+    #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+    pub enum State {
+        /// Created; the customer has not acted yet.
+        Created = "CREATED",
+        /// The customer aborted it.
+        Aborted = "ABORTED",
+        /// The customer did not act in time.
+        Expired = "EXPIRED",
+        /// The customer approved: the amount is reserved. It stays here through captures,
+        /// refunds and cancels.
+        Authorized = "AUTHORIZED",
+        /// Cancelled before the customer approved, or by the merchant.
+        Terminated = "TERMINATED",
+    }
     /// A state this version does not know, as the API sent it.
-    Unknown(String),
+    else Unknown(String);
 }
 
 impl State {
-    /// Every state this version knows, in the document's order.
-    pub const KNOWN: [State; 5] =
-        [State::Created, State::Aborted, State::Expired, State::Authorized, State::Terminated];
-
-    /// The state as the API spells it, e.g. `AUTHORIZED`.
-    pub fn as_str(&self) -> &str {
-        match self {
-            State::Created => "CREATED",
-            State::Aborted => "ABORTED",
-            State::Expired => "EXPIRED",
-            State::Authorized => "AUTHORIZED",
-            State::Terminated => "TERMINATED",
-            State::Unknown(text) => text,
-        }
-    }
-
     /// Whether nothing more can happen to the payment before approval: aborted, expired or
     /// terminated. An unknown state is not taken to be final.
     pub fn is_final(&self) -> bool {
         matches!(self, State::Aborted | State::Expired | State::Terminated)
-    }
-}
-
-impl From<String> for State {
-    fn from(text: String) -> Self {
-        State::KNOWN.into_iter().find(|known| known.as_str() == text).unwrap_or(State::Unknown(text))
-    }
-}
-
-impl From<State> for String {
-    fn from(state: State) -> Self {
-        match state {
-            State::Unknown(text) => text,
-            known => known.as_str().to_owned(),
-        }
-    }
-}
-
-impl FromStr for State {
-    type Err = std::convert::Infallible;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(State::from(s.to_owned()))
-    }
-}
-
-impl fmt::Display for State {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 

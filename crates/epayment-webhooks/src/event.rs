@@ -4,107 +4,46 @@
 //! reqwest); `tests/schema.rs` holds them to the document's `WebhookEvent` schema, field by
 //! field.
 
-use std::fmt;
-use std::str::FromStr;
-
 use serde::{Deserialize, Serialize};
 
-/// What happened to the payment.
-///
-/// Open: a name the API adds later decodes as [`EventName::Unknown`] instead of failing the
-/// whole delivery, and keeps its text. Non-exhaustive, so that a later version
-/// may know more names without breaking anyone's `match`: a `match` needs a `_` arm.
-///
-/// ```compile_fail
-/// # use epayment_webhooks::EventName;
-/// fn every_arm_but_the_wildcard(name: EventName) -> bool {
-///     match name {
-///         EventName::Created | EventName::Aborted | EventName::Expired | EventName::Cancelled => false,
-///         EventName::Captured | EventName::Refunded | EventName::Authorized => true,
-///         EventName::Terminated | EventName::Unknown(_) => false,
-///     }
-/// }
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(from = "String", into = "String")]
-#[non_exhaustive]
-pub enum EventName {
-    /// The payment was created.
-    Created,
-    /// The customer aborted it.
-    Aborted,
-    /// The customer did not act in time.
-    Expired,
-    /// What was left of the reservation was released.
-    Cancelled,
-    /// Money was taken.
-    Captured,
-    /// Money was given back.
-    Refunded,
-    /// The customer approved: the amount is reserved.
-    Authorized,
-    /// It was cancelled before the customer approved.
-    Terminated,
+crate::open_enum! {
+    /// What happened to the payment.
+    ///
+    /// Open: a name the API adds later decodes as [`EventName::Unknown`] instead of failing the
+    /// whole delivery, and keeps its text. Non-exhaustive, so that a later version
+    /// may know more names without breaking anyone's `match`: a `match` needs a `_` arm.
+    ///
+    /// ```compile_fail
+    /// # use epayment_webhooks::EventName;
+    /// fn every_arm_but_the_wildcard(name: EventName) -> bool {
+    ///     match name {
+    ///         EventName::Created | EventName::Aborted | EventName::Expired | EventName::Cancelled => false,
+    ///         EventName::Captured | EventName::Refunded | EventName::Authorized => true,
+    ///         EventName::Terminated | EventName::Unknown(_) => false,
+    ///     }
+    /// }
+    /// ```
+    #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+    pub enum EventName {
+        /// The payment was created.
+        Created = "CREATED",
+        /// The customer aborted it.
+        Aborted = "ABORTED",
+        /// The customer did not act in time.
+        Expired = "EXPIRED",
+        /// What was left of the reservation was released.
+        Cancelled = "CANCELLED",
+        /// Money was taken.
+        Captured = "CAPTURED",
+        /// Money was given back.
+        Refunded = "REFUNDED",
+        /// The customer approved: the amount is reserved.
+        Authorized = "AUTHORIZED",
+        /// It was cancelled before the customer approved.
+        Terminated = "TERMINATED",
+    }
     /// A name this version does not know, as the API sent it.
-    Unknown(String),
-}
-
-impl EventName {
-    /// Every name this version knows.
-    pub const KNOWN: [EventName; 8] = [
-        EventName::Created,
-        EventName::Aborted,
-        EventName::Expired,
-        EventName::Cancelled,
-        EventName::Captured,
-        EventName::Refunded,
-        EventName::Authorized,
-        EventName::Terminated,
-    ];
-
-    /// The name as the API spells it, e.g. `CAPTURED`.
-    pub fn as_str(&self) -> &str {
-        match self {
-            EventName::Created => "CREATED",
-            EventName::Aborted => "ABORTED",
-            EventName::Expired => "EXPIRED",
-            EventName::Cancelled => "CANCELLED",
-            EventName::Captured => "CAPTURED",
-            EventName::Refunded => "REFUNDED",
-            EventName::Authorized => "AUTHORIZED",
-            EventName::Terminated => "TERMINATED",
-            EventName::Unknown(name) => name,
-        }
-    }
-}
-
-impl From<String> for EventName {
-    fn from(name: String) -> Self {
-        EventName::KNOWN.into_iter().find(|known| known.as_str() == name).unwrap_or(EventName::Unknown(name))
-    }
-}
-
-impl From<EventName> for String {
-    fn from(name: EventName) -> Self {
-        match name {
-            EventName::Unknown(name) => name,
-            known => known.as_str().to_owned(),
-        }
-    }
-}
-
-impl FromStr for EventName {
-    type Err = std::convert::Infallible;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(EventName::from(s.to_owned()))
-    }
-}
-
-impl fmt::Display for EventName {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
+    else Unknown(String);
 }
 
 /// The Webhooks API event type of an event name, e.g. `epayments.payment.captured.v1`.

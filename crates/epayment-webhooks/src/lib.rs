@@ -25,8 +25,13 @@
 #![deny(missing_docs)]
 
 mod event;
+mod open_enum;
 mod signature;
 mod verify;
+
+/// For `open_enum!` in this workspace's crates: the serde its impls name.
+#[doc(hidden)]
+pub use serde as __serde;
 
 pub use event::{EventAmount, EventName, WebhookEvent, event_type};
 pub use signature::{Signature, sign};
