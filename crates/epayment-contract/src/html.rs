@@ -9,8 +9,8 @@ use std::fmt::Write as _;
 
 use serde_json::{Value, json};
 
-use crate::junit::xml as escape;
 use crate::record::{ProblemKind, ScenarioRecord, StepStatus};
+use crate::xml::xml as escape;
 
 const STYLE: &str = r#"
 body { font: 14px/1.45 system-ui, sans-serif; margin: 2em auto; max-width: 70em; color: #222; }

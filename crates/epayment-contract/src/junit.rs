@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use crate::record::{ProblemKind, ScenarioRecord, StepStatus};
+use crate::xml::xml;
 
 /// The report for `records`.
 pub fn junit(records: &[ScenarioRecord]) -> String {
@@ -72,25 +73,6 @@ fn details(r: &ScenarioRecord) -> String {
         let _ = writeln!(out, "{}", p.message);
         if let Some(diff) = &p.diff {
             let _ = writeln!(out, "{diff}");
-        }
-    }
-    out
-}
-
-/// Text escaped for XML, control characters other than tab and newline dropped (they are not
-/// allowed in XML 1.0).
-pub fn xml(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if c.is_control() => {}
-            c => out.push(c),
         }
     }
     out

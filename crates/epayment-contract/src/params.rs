@@ -1,8 +1,64 @@
-//! The words steps are built from: money as QA writes it, and the operations.
+//! The words steps are built from: money as QA writes it, periods of time, the operations and
+//! the totals; with [`PARAMETERS`], what each `{name}` in a step pattern reads and how to write
+//! it (the one source for step matching, `features/STEPS.md` and the hints).
 
 use std::str::FromStr;
 
+use cucumber::Parameter as _;
 use epayment::{Amount, Currency};
+
+/// A `{name}` a step pattern may hold.
+#[derive(Clone, Copy, Debug)]
+pub struct ParameterDoc {
+    /// The name between the braces.
+    pub name: &'static str,
+    /// The harness's own regex for it; `None` for cucumber's built-in ones (`{int}`,
+    /// `{string}`, `{word}`).
+    pub regex: Option<&'static str>,
+    /// What to write, for STEPS.md.
+    pub what: &'static str,
+}
+
+/// Every parameter the steps use.
+pub const PARAMETERS: &[ParameterDoc] = &[
+    ParameterDoc {
+        name: Money::NAME,
+        regex: Some(Money::REGEX),
+        what: "an amount with two decimals and a currency code: `10.00 NOK`, `0.50 DKK`",
+    },
+    ParameterDoc {
+        name: Action::NAME,
+        regex: Some(Action::REGEX),
+        what: "`capture`, `refund`, `cancel`, `create` (or `payment creation`), `get`, `approval`, `abort`",
+    },
+    ParameterDoc {
+        name: Total::NAME,
+        regex: Some(Total::REGEX),
+        what: "`authorized`, `captured`, `cancelled`, `refunded`",
+    },
+    ParameterDoc { name: "int", regex: None, what: "a whole number: `6090`, `503`" },
+    ParameterDoc { name: "string", regex: None, what: "text in double quotes: `\"order-1-c1\"`" },
+    ParameterDoc {
+        name: "word",
+        regex: None,
+        what: "one word: `AUTHORIZED`, `CAPTURED`, `epayments.payment.captured.v1`",
+    },
+    ParameterDoc {
+        name: Period::NAME,
+        regex: Some(Period::REGEX),
+        what: "a whole number and a unit: `30 seconds`, `10 minutes`, `2 hours`, `15 days` (or `1 day`)",
+    },
+];
+
+/// The words an `{action}` may be, as its regex lists them.
+pub fn action_words() -> impl Iterator<Item = &'static str> {
+    Action::REGEX.split('|')
+}
+
+/// The words a `{total}` may be, as its regex lists them.
+pub fn total_words() -> impl Iterator<Item = &'static str> {
+    Total::REGEX.split('|')
+}
 
 /// An amount as written in a step: `10.00 NOK` (two decimals, a space, a currency code).
 /// Read without the API's bounds, so that a step can try an amount the client must refuse.

@@ -152,7 +152,7 @@ impl Recorder {
                 text: "(setting up the scenario)".into(),
                 line,
                 status: StepStatus::Failed,
-                error: Some(crate::runner::panic_message(info.as_ref())),
+                error: Some(panic_message(info.as_ref())),
             }),
             _ => None,
         };
@@ -160,6 +160,15 @@ impl Recorder {
             self.records.update(&file, line, |r| r.steps.push(record));
         }
     }
+}
+
+/// The text of a panic's payload.
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+        .unwrap_or_else(|| "a panic without a message".to_owned())
 }
 
 /// The feature's file name, as records are keyed.

@@ -48,25 +48,11 @@ impl std::fmt::Debug for Remote {
 /// The merchant serial number scenarios run as on the simulator.
 pub const SIM_MSN: &str = "123456";
 
-/// Every event type, registered for on the simulator so that any may be awaited.
-const EVENT_TYPES: [&str; 8] = [
-    "epayments.payment.created.v1",
-    "epayments.payment.aborted.v1",
-    "epayments.payment.expired.v1",
-    "epayments.payment.cancelled.v1",
-    "epayments.payment.captured.v1",
-    "epayments.payment.refunded.v1",
-    "epayments.payment.authorized.v1",
-    "epayments.payment.terminated.v1",
-];
-
 /// Where the simulator delivers this scenario's webhooks.
 #[derive(Debug)]
 pub struct Receiver {
     /// The receiving server.
     pub server: WebhookReceiver,
-    /// The path deliveries go to.
-    pub path: String,
     /// The signing secret of the registration.
     pub secret: String,
 }
@@ -114,11 +100,12 @@ impl PaymentWorld {
         let sim = Simulator::builder().start_at(start).start().await;
         let receiver_server =
             WebhookReceiver::start().await.unwrap_or_else(|e| panic!("the scenario's webhook receiver: {e}"));
-        let path = "/webhooks/vipps".to_owned();
-        let events = EVENT_TYPES.iter().map(|e| (*e).to_owned()).collect();
+        let path = "/webhooks/vipps";
+        // Every event type there is, so that a scenario may await any.
+        let events = epayment::EventName::KNOWN.iter().map(epayment::webhooks::event_type).collect();
         let registration = sim
             .webhooks()
-            .register(Scope::Every, &receiver_server.url(&path), events)
+            .register(Scope::Every, &receiver_server.url(path), events)
             .unwrap_or_else(|e| panic!("registering the scenario's webhook receiver: {e}"));
         let client = sim_client(&sim, SIM_MSN);
         Self {
@@ -129,7 +116,7 @@ impl PaymentWorld {
             amount: None,
             outcomes: HashMap::new(),
             written_keys: Vec::new(),
-            receiver: Some(Receiver { server: receiver_server, path, secret: registration.secret }),
+            receiver: Some(Receiver { server: receiver_server, secret: registration.secret }),
             payments_made: 0,
         }
     }

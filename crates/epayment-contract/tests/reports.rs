@@ -8,8 +8,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use epayment_contract::record::StepStatus;
-use epayment_contract::{Options, Target, runner};
+use epayment_contract::{Options, StepStatus, Target};
 
 const PASSING: &str = "Capture the whole authorized amount";
 const DIFFERING: &str = "Nothing is left to capture after a full capture";
@@ -18,7 +17,7 @@ const FAILING: &str = "A capture that does not add up";
 /// A features folder with capture.feature's two scenarios (one snapshot tampered with) and a
 /// third whose last step fails.
 fn features(dir: &Path) -> (PathBuf, PathBuf) {
-    let root = runner::workspace_root();
+    let root = epayment_contract::workspace_root();
     let (features, snapshots) = (dir.join("features"), dir.join("snapshots"));
     std::fs::create_dir_all(&snapshots).expect("dirs");
     let mut text = std::fs::read_to_string(root.join("features/capture.feature")).expect("capture.feature");
@@ -105,7 +104,7 @@ async fn a_failed_run_is_told_truthfully_in_junit_and_drawn_in_html() {
     assert!(exchanges >= 3, "token, create, approve, capture, get: {exchanges}");
     assert_eq!(svg.matches("class=\"arrow").count(), 2 * (exchanges + deliveries), "{svg}");
 
-    let shot = runner::target_dir().join("contract/report-failed-run.png");
+    let shot = epayment_contract::target_dir().join("contract/report-failed-run.png");
     if let Some(parent) = shot.parent() {
         std::fs::create_dir_all(parent).expect("dir");
     }
