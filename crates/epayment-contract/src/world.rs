@@ -189,7 +189,7 @@ fn sim_client(sim: &Simulator, msn: &str) -> Client {
     static POOL: std::sync::OnceLock<reqwest::Client> = std::sync::OnceLock::new();
     let c = sim.credentials();
     Client::builder()
-        .http_client(POOL.get_or_init(reqwest::Client::new).clone())
+        .http_client(POOL.get_or_init(shared_pool).clone())
         .environment(Environment::Custom(sim.uri()))
         .credentials(c.client_id, c.client_secret, c.subscription_key)
         .merchant_serial_number(msn)
@@ -199,6 +199,16 @@ fn sim_client(sim: &Simulator, msn: &str) -> Client {
         .sleeper(ClockSleep(sim.clock()))
         .build()
         .unwrap_or_else(|e| panic!("the simulator's client: {e}"))
+}
+
+/// The pool the scenarios' clients share. A pool given to `epayment` brings its own redirect
+/// policy, so it follows none, as the client's own does: a redirect would carry the keys to
+/// wherever it points.
+fn shared_pool() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap_or_else(|e| panic!("the scenarios' connection pool: {e}"))
 }
 
 /// Quick backoff, and room for a rate limit's `Retry-After` (a minute) in the time budget.
@@ -212,4 +222,29 @@ fn fast_retries() -> RetryPolicy {
 /// A fixed start for the simulator's clock (2026-01-01 12:00 UTC), so that runs repeat.
 pub fn chrono_start() -> chrono::DateTime<chrono::Utc> {
     chrono::DateTime::from_timestamp(1_767_268_800, 0).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+
+    #[tokio::test]
+    async fn the_shared_pool_follows_no_redirect() {
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await.expect("a port");
+        let url = format!("http://{}/epayment/v1/payments/x", listener.local_addr().expect("its address"));
+        // Where the redirect points: a port nothing listens on, so that following it would
+        // fail rather than answer.
+        let closed = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await.expect("a port");
+        let elsewhere = format!("http://{}/stolen", closed.local_addr().expect("its address"));
+        drop(closed);
+        tokio::spawn(async move {
+            let (mut stream, _) = listener.accept().await.expect("the request");
+            let mut request = [0u8; 1024];
+            let _ = stream.read(&mut request).await;
+            let answer = format!("HTTP/1.1 302 Found\r\nLocation: {elsewhere}\r\ncontent-length: 0\r\n\r\n");
+            stream.write_all(answer.as_bytes()).await.expect("the answer");
+        });
+        let answer = super::shared_pool().get(&url).send().await.expect("the 302 itself comes back");
+        assert_eq!(answer.status(), 302);
+    }
 }
