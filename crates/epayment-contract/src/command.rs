@@ -1,10 +1,12 @@
-//! The harness as a command: `--write-steps`, `--check-steps`, or a run whose end is printed.
+//! The harness as a command: `--write-steps`, `--check-steps`, or a run that ends with one block
+//! naming every failed scenario. Exit codes: 0 all passed, 1 something failed, 2 the run could
+//! not run (a usage error, a file it cannot read, a filter that selects nothing).
 //! The `contract` test binary (and so `cargo xtask contract`) is this and nothing else.
 
 use std::process::ExitCode;
 
 use crate::options::{Options, parse_args};
-use crate::{catalog, hints, paths};
+use crate::{catalog, hints, paths, selection, steps};
 
 /// Runs the command line `args` (the program name first) and says how it went.
 pub fn main(args: impl IntoIterator<Item = String>) -> ExitCode {
@@ -35,23 +37,16 @@ pub fn main(args: impl IntoIterator<Item = String>) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let summary = match runtime.block_on(crate::run(&options)) {
-        Ok(summary) => summary,
+    match runtime.block_on(crate::run(&options)) {
+        Ok(summary) => {
+            print!("{}", summary.ending(&options.junit, &options.report));
+            if summary.failed() { ExitCode::FAILURE } else { ExitCode::SUCCESS }
+        }
         Err(e) => {
             eprintln!("error: {e}");
-            return ExitCode::FAILURE;
+            ExitCode::from(2)
         }
-    };
-    for problem in &summary.problems {
-        println!("FAILED {problem}");
     }
-    if summary.skipped_sim_only > 0 {
-        println!("skipped {} @sim-only scenarios: the target is not the embedded simulator", summary.skipped_sim_only);
-    }
-    println!("JUnit report: {}", options.junit.display());
-    println!("HTML report: {}", options.report.display());
-    println!("contract: {} passed, {} failed", summary.passed, summary.failed);
-    if summary.failed() { ExitCode::FAILURE } else { ExitCode::SUCCESS }
 }
 
 /// `--write-steps`: features/STEPS.md from the step tables.
@@ -69,21 +64,40 @@ fn write_steps() -> ExitCode {
     }
 }
 
-/// `--check-steps`: every step of every feature against the library, starting nothing.
+/// `--check-steps`: every step of every feature against the library, and the tags (in the
+/// features and in `--tags`) against those in use and documented; starts nothing.
 fn check_steps(options: &Options) -> ExitCode {
-    match hints::check_features(&options.features) {
-        Ok(problems) if problems.is_empty() => {
-            println!("every step of {} matches exactly one step of the library", options.features.display());
-            ExitCode::SUCCESS
-        }
-        Ok(problems) => {
-            print!("{}", hints::render(&problems));
-            println!("{} step(s) the library cannot run as written", problems.len());
-            ExitCode::FAILURE
-        }
+    let features = match selection::load(&options.features) {
+        Ok(features) => features,
         Err(e) => {
             eprintln!("error: {e}");
-            ExitCode::FAILURE
+            return ExitCode::from(2);
         }
+    };
+    let steps = match steps::collection() {
+        Ok(steps) => steps,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let problems = hints::check(&features, &steps);
+    let tags = selection::check_tags(&features, options.tags.as_ref());
+    if problems.is_empty() && tags.is_empty() {
+        println!(
+            "every step of {} matches exactly one step of the library, and every tag is one in use or documented",
+            options.features.display()
+        );
+        return ExitCode::SUCCESS;
     }
+    print!("{}", hints::render(&problems));
+    for tag in &tags {
+        println!("{tag}");
+    }
+    println!(
+        "{} step(s) the library cannot run as written, {} tag(s) that look like slips",
+        problems.len(),
+        tags.len()
+    );
+    ExitCode::FAILURE
 }

@@ -8,15 +8,18 @@
 //!   `params` (the words inside them), `catalog` (STEPS.md from both);
 //! - what a scenario has: `world` (its simulator, client and payment), `receiver` (its
 //!   webhook receiver), `sleep` (the client waiting on the scenario's clock);
-//! - how a run goes: `options` (the command line), `runner` (cucumber, hooks, reports),
+//! - how a run goes: `options` (the command line), `selection` (the files read, the filter,
+//!   the tags), `runner` (cucumber, hooks, reports), `trail` (which step made which exchange),
 //!   `verdict` (what is found after the steps: `exchanges` for the document and redaction,
 //!   `snapshots` for the snapshots), `command` (the `contract` binary);
-//! - what a run tells: `record` (each scenario as it ran), `junit`, `html`, `xml`;
+//! - what a run tells: `record` (each scenario as it ran), `recorder` and `console` (the
+//!   output as it goes), `summary` (the block it ends with), `junit`, `html`, `xml`;
 //! - help for a step that does not match: `hints`.
 #![deny(missing_docs)]
 
 mod catalog;
 mod command;
+mod console;
 mod exchanges;
 mod hints;
 mod html;
@@ -26,10 +29,14 @@ mod params;
 mod paths;
 mod receiver;
 mod record;
+mod recorder;
 mod runner;
+mod selection;
 mod sleep;
 mod snapshots;
 mod steps;
+mod summary;
+mod trail;
 mod verdict;
 mod world;
 mod xml;
@@ -38,6 +45,8 @@ pub use command::main;
 pub use options::{Args, Cli, Options, parse_args};
 pub use paths::{target_dir, workspace_root};
 pub use record::{ScenarioRecord, StepStatus};
-pub use runner::{Summary, run};
+pub use runner::{RunError, run};
 pub use sleep::ClockSleep;
+pub use snapshots::Policy as SnapshotPolicy;
+pub use summary::Summary;
 pub use world::{Remote, Target};

@@ -8,6 +8,7 @@ use cucumber::gherkin::tagexpr::TagOperation;
 use cucumber::{cli, writer};
 
 use crate::paths::{target_dir, workspace_root};
+use crate::snapshots::Policy;
 use crate::world::{Remote, Target};
 
 /// The harness's own options, beside cucumber's.
@@ -32,10 +33,15 @@ pub struct Args {
     /// beside the JUnit report].
     #[arg(long, value_name = "FILE")]
     pub report: Option<PathBuf>,
-    /// Check that every step of every feature matches exactly one step of the library, with
-    /// hints for those that do not, and exit; starts no simulator.
+    /// Check that every step of every feature matches exactly one step of the library, and
+    /// that the tags are ones in use or documented, with hints for those that are not, and
+    /// exit; starts no simulator.
     #[arg(long)]
     pub check_steps: bool,
+    /// Let a filter that selects no scenario pass (by default that is an error, exit code 2:
+    /// a run that tests nothing should not look green).
+    #[arg(long)]
+    pub allow_no_scenarios: bool,
     /// Write features/STEPS.md and exit.
     #[arg(long)]
     pub write_steps: bool,
@@ -142,8 +148,12 @@ pub struct Options {
     pub snapshots: PathBuf,
     /// Cucumber's runner options: concurrency, fail-fast, retries.
     pub runner: cucumber::runner::basic::Cli,
-    /// Cucumber's console options: colour, verbosity.
+    /// Cucumber's console options: colour, and `-v` for every step.
     pub console: writer::basic::Cli,
+    /// What happens to a snapshot that is new or changed (from `CI` and `INSTA_UPDATE`).
+    pub snapshot_policy: Policy,
+    /// Whether a filter may select no scenario.
+    pub allow_no_scenarios: bool,
 }
 
 impl Options {
@@ -161,6 +171,8 @@ impl Options {
             snapshots: root.join("features/snapshots"),
             runner: cucumber::runner::basic::Cli::default(),
             console: writer::basic::Cli::default(),
+            snapshot_policy: Policy::from_env(),
+            allow_no_scenarios: false,
         }
     }
 
@@ -190,7 +202,22 @@ impl Options {
         options.name = cli.re_filter;
         options.runner = cli.runner;
         options.console = cli.writer.left;
+        options.allow_no_scenarios = cli.custom.allow_no_scenarios;
         Ok(options)
+    }
+}
+
+/// A tag expression as written: `@qa-3 and not (@sim-only or @slow)`.
+pub fn tag_expression(op: &TagOperation) -> String {
+    let inner = |op: &TagOperation| match op {
+        TagOperation::Tag(_) | TagOperation::Not(_) => tag_expression(op),
+        _ => format!("({})", tag_expression(op)),
+    };
+    match op {
+        TagOperation::Tag(t) => format!("@{}", t.trim_start_matches('@')),
+        TagOperation::Not(a) => format!("not {}", inner(a)),
+        TagOperation::And(a, b) => format!("{} and {}", inner(a), inner(b)),
+        TagOperation::Or(a, b) => format!("{} or {}", inner(a), inner(b)),
     }
 }
 
@@ -244,6 +271,7 @@ mod tests {
         assert!(cli.tags_filter.is_some());
         assert_eq!(cli.runner.concurrency, Some(4));
         assert!(cli.custom.check_steps);
+        assert_eq!(cli.tags_filter.as_ref().map(tag_expression).as_deref(), Some("@sim-only and not @slow"));
         let options = Options::from_cli(cli).expect("options");
         assert_eq!(options.target, Target::Sim);
         assert_eq!(options.junit, workspace_root().join("out/j.xml"), "relative to the workspace, not the crate");

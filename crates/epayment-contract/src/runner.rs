@@ -1,78 +1,81 @@
-//! Running the features: cucumber with the step library, a fresh world per scenario on the
-//! run's target, each scenario judged after its steps ([`crate::verdict`]), then the JUnit
-//! and HTML reports.
+//! Running the features: the files read and checked first (a step the library cannot run, a
+//! filter that selects nothing), then cucumber with the step library and a fresh world per
+//! scenario on the run's target, each scenario judged after its steps ([`crate::verdict`]),
+//! then the JUnit and HTML reports.
 
-use std::io;
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use cucumber::tag::Ext as _;
-use cucumber::{World as _, WriterExt as _, cli, writer};
+use cucumber::{World as _, WriterExt as _, cli};
 
+use crate::console::{Console, shown};
 use crate::hints::{self, StepProblem};
-use crate::options::{Args, Cli, Options};
-use crate::record::{Recorder, Records, ScenarioRecord};
-use crate::world::{PaymentWorld, Target};
+use crate::options::Options;
+use crate::record::{Records, ScenarioRecord, StepRecord, StepStatus, file_name};
+use crate::recorder::Recorder;
+use crate::selection::{self, Choice, Filter};
+use crate::summary::Summary;
+use crate::verdict::{Place, judge};
+use crate::world::PaymentWorld;
 
-/// How a run went.
-#[derive(Debug, Default)]
-pub struct Summary {
-    /// Scenarios that passed their steps, snapshot and contract check.
-    pub passed: usize,
-    /// Scenarios that failed any of them.
-    pub failed: usize,
-    /// `@sim-only` scenarios left out of a remote run.
-    pub skipped_sim_only: usize,
-    /// Snapshot and contract failures, one line each.
-    pub problems: Vec<String>,
-    /// Steps that match no step of the library, or more than one, with hints.
-    pub step_problems: Vec<StepProblem>,
-    /// Whether cucumber itself reported a failure (a step, a parse error, a skipped step).
-    pub steps_failed: bool,
-    /// Every scenario as it ran.
-    pub records: Vec<ScenarioRecord>,
+/// Why a run could not run.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RunError {
+    /// The filter selects no scenario (and the options do not allow that): one line naming
+    /// the filter.
+    NothingSelected(String),
+    /// The features, or the reports' folders, could not be read or written.
+    Setup(String),
 }
 
-impl Summary {
-    /// Whether the run failed.
-    pub fn failed(&self) -> bool {
-        self.failed > 0 || self.steps_failed || !self.problems.is_empty() || !self.step_problems.is_empty()
+impl std::fmt::Display for RunError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RunError::NothingSelected(why) | RunError::Setup(why) => f.write_str(why),
+        }
     }
 }
 
+impl std::error::Error for RunError {}
+
 /// Runs the features, then writes the JUnit and HTML reports.
-pub async fn run(options: &Options) -> Result<Summary, String> {
-    // Steps that cannot run are explained before the run, where cucumber only says that they
-    // match nothing.
-    let step_problems = hints::check_features(&options.features)?;
-    if !step_problems.is_empty() {
-        println!("Steps the library cannot run as written:\n{}", hints::render(&step_problems));
+pub async fn run(options: &Options) -> Result<Summary, RunError> {
+    let features = selection::load(&options.features).map_err(RunError::Setup)?;
+    let steps = crate::steps::collection().map_err(RunError::Setup)?;
+    let step_problems = hints::check(&features, &steps);
+    let filter = filter(options);
+    let console = Console::new(&options.console);
+    for problem in selection::check_tags(&features, None) {
+        console.print(&format!("warning: {problem}\n"));
+    }
+    if !options.allow_no_scenarios
+        && let Some(why) = selection::nothing_selected(&features, &filter, &options.features)
+    {
+        return Err(RunError::NothingSelected(why));
     }
     for path in [&options.junit, &options.report] {
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+            std::fs::create_dir_all(dir).map_err(|e| RunError::Setup(format!("{}: {e}", dir.display())))?;
         }
     }
 
     let records = Records::default();
-    let writer = writer::Basic::raw(io::stdout(), writer::Coloring::Auto, 0)
-        .summarized()
-        .tee::<PaymentWorld, _>(Recorder::new(records.clone()).discard_stats_writes().discard_arbitrary_writes())
-        .normalized();
-    let cli = Cli {
+    let recorder = Recorder::new(records.clone(), console, &step_problems);
+    // The options were read already: cucumber gets its runner's, and filters nothing itself.
+    let cli = cli::Opts {
         re_filter: None,
         tags_filter: None,
         parser: cucumber::parser::basic::Cli::default(),
         runner: options.runner.clone(),
-        writer: cli::Compose { left: options.console, right: cli::Empty },
-        custom: Args::default(),
+        writer: cli::Empty,
+        custom: cli::Empty,
     };
     let target = options.target.clone();
-    let (judged, snapshots) = (records.clone(), options.snapshots.clone());
+    let (judged, snapshots, policy) = (records.clone(), options.snapshots.clone(), options.snapshot_policy);
     let cucumber = PaymentWorld::cucumber()
-        .steps(crate::steps::collection()?)
-        .with_writer(writer)
+        .steps(steps)
+        .with_writer(recorder.clone().normalized())
         .fail_on_skipped()
         .with_cli(cli)
         .before(move |_, _, _, world| {
@@ -80,8 +83,8 @@ pub async fn run(options: &Options) -> Result<Summary, String> {
             Box::pin(async move { world.start(&target).await })
         })
         .after(move |feature, _rule, scenario, finished, world| {
-            let verdict = crate::verdict::judge(&snapshots, feature, scenario, finished, world.as_deref());
-            if let Some(verdict) = verdict {
+            let place = Place { feature, scenario };
+            if let Some(verdict) = judge(&snapshots, policy, place, finished, world) {
                 judged.update(&verdict.file.clone(), verdict.line, |record| verdict.apply(record));
             }
             Box::pin(std::future::ready(()))
@@ -89,55 +92,69 @@ pub async fn run(options: &Options) -> Result<Summary, String> {
 
     let skipped_sim_only = Arc::new(AtomicUsize::new(0));
     let skipped = skipped_sim_only.clone();
-    let (tags, name) = (options.tags.clone(), options.name.clone());
-    let remote = matches!(options.target, Target::Remote(_));
-    let written = cucumber
+    let chosen = filter.clone();
+    cucumber
         .filter_run(options.features.clone(), move |feature, rule, scenario| {
-            // Tags are inherited: a feature's and a rule's apply to each of their scenarios.
-            let scenario_tags = || {
-                feature
-                    .tags
-                    .iter()
-                    .chain(rule.into_iter().flat_map(|r| r.tags.iter()))
-                    .chain(scenario.tags.iter())
-                    .map(|t| t.trim_start_matches('@').to_owned())
-            };
-            if remote && scenario_tags().any(|t| t == "sim-only") {
-                skipped.fetch_add(1, Ordering::Relaxed);
-                return false;
+            match chosen.choose(feature, rule, scenario) {
+                Choice::Run => true,
+                Choice::SimOnly => {
+                    skipped.fetch_add(1, Ordering::Relaxed);
+                    false
+                }
+                Choice::Out => false,
             }
-            name.as_ref().is_none_or(|re| re.is_match(&scenario.name))
-                && tags.as_ref().is_none_or(|expr| expr.eval(scenario_tags().collect::<Vec<_>>()))
         })
         .await;
-    use cucumber::writer::Stats as _;
-    let steps_failed = written.execution_has_failed();
 
     let mut all = records.all();
     for problem in &step_problems {
-        attach_hint(&mut all, problem);
+        explain(&mut all, &features, problem);
     }
-    let write = |path: &Path, text: String| std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()));
+    all.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+    let write = |path: &Path, text: String| {
+        std::fs::write(path, text).map_err(|e| RunError::Setup(format!("{}: {e}", path.display())))
+    };
     write(&options.junit, crate::junit::junit(&all))?;
     write(&options.report, crate::html::report(&all))?;
-    let problems = all.iter().flat_map(|r| r.problems.iter().map(|p| p.message.clone())).collect();
-    Ok(Summary {
-        passed: all.iter().filter(|r| r.passed()).count(),
-        failed: all.iter().filter(|r| !r.passed()).count(),
-        skipped_sim_only: skipped_sim_only.load(Ordering::Relaxed),
-        problems,
-        step_problems,
-        steps_failed,
-        records: all,
-    })
+    Ok(Summary::of(all, skipped_sim_only.load(Ordering::Relaxed), recorder.read_errors()))
 }
 
-/// Puts a step's hints where the reports show that step.
-fn attach_hint(records: &mut [ScenarioRecord], problem: &StepProblem) {
-    let file = problem.feature.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    for record in records.iter_mut().filter(|r| r.file == file) {
-        for step in record.steps.iter_mut().filter(|s| s.line == problem.line) {
-            step.error = Some(problem.to_string());
+/// The filter the options ask for.
+fn filter(options: &Options) -> Filter {
+    Filter {
+        tags: options.tags.clone(),
+        tags_text: options.tags.as_ref().map(crate::options::tag_expression),
+        name: options.name.clone(),
+        remote: matches!(options.target, crate::world::Target::Remote(_)),
+    }
+}
+
+/// A scenario the run left out (it was not selected) that has a step the library cannot run
+/// gets a record of its own, failed: it cannot run as written. (Those that ran have the
+/// explanation on their step already.)
+fn explain(records: &mut Vec<ScenarioRecord>, features: &[cucumber::gherkin::Feature], problem: &StepProblem) {
+    let file = problem.file_name();
+    for &line in &problem.scenarios {
+        if records.iter().any(|r| r.file == file && r.line == line) {
+            continue;
         }
+        let found = selection::scenarios(features).find(|(f, _, s)| file_name(f) == file && s.position.line == line);
+        let Some((feature, rule, scenario)) = found else { continue };
+        records.push(ScenarioRecord {
+            feature: feature.name.clone(),
+            file: file.clone(),
+            path: shown(&problem.feature),
+            rule: rule.map(|r| r.name.clone()),
+            scenario: scenario.name.clone(),
+            line,
+            steps: vec![StepRecord {
+                text: problem.step.clone(),
+                line: problem.line,
+                status: StepStatus::Skipped,
+                error: Some(problem.explanation()),
+            }],
+            not_run: true,
+            ..ScenarioRecord::default()
+        });
     }
 }

@@ -1,5 +1,5 @@
 //! What the harness finds once a scenario's steps have run: its exchanges checked against the
-//! document and compared with its snapshot, and the webhooks its receiver got.
+//! document and compared with its snapshot, the webhooks its receiver got, and its timeline.
 
 use std::path::{Path, PathBuf};
 
@@ -7,9 +7,11 @@ use cucumber::event::ScenarioFinished;
 use cucumber::gherkin;
 use serde_json::Value;
 
+use crate::console::shown;
 use crate::exchanges::{contract_violations, redacted};
 use crate::record::{Problem, ProblemKind, ScenarioRecord, file_name};
-use crate::snapshots::{check_snapshot, snapshot_diff, snapshot_name};
+use crate::snapshots::{Outcome, Policy, Snapshot, snapshot_name};
+use crate::trail::Timeline;
 use crate::world::PaymentWorld;
 
 /// A scenario's verdict, to be added to its record.
@@ -19,62 +21,103 @@ pub struct Verdict {
     pub file: String,
     /// The scenario's line, as records are keyed.
     pub line: usize,
-    /// Snapshot and contract failures.
-    pub problems: Vec<Problem>,
-    /// The exchanges as the snapshot shows them.
-    pub exchanges: Value,
-    /// The webhooks the receiver got: (event name, the status it answered).
-    pub deliveries: Vec<(String, u16)>,
+    problems: Vec<Problem>,
+    snapshot_written: Option<String>,
+    exchanges: Value,
+    deliveries: Vec<(String, u16)>,
+    timeline: Timeline,
 }
 
 impl Verdict {
     /// Adds the verdict to the scenario's record.
     pub fn apply(self, record: &mut ScenarioRecord) {
         record.problems.extend(self.problems);
+        record.snapshot_written = self.snapshot_written;
         record.exchanges = self.exchanges;
         record.deliveries = self.deliveries;
+        record.timeline = self.timeline;
     }
 }
 
-/// Judges a scenario that ran on the simulator (`None` for one that ran elsewhere, or whose
-/// world could not be made): its exchanges against the document, and, when its steps passed,
-/// against its snapshot in `snapshots`.
+/// Where the scenario is.
+pub struct Place<'a> {
+    /// Its feature.
+    pub feature: &'a gherkin::Feature,
+    /// The scenario.
+    pub scenario: &'a gherkin::Scenario,
+}
+
+/// Judges a scenario once its steps have run (`None` when its world could not be made): on
+/// the simulator its exchanges against the document and, when its steps passed, against its
+/// snapshot in `snapshots` as `policy` says.
 pub fn judge(
     snapshots: &Path,
-    feature: &gherkin::Feature,
-    scenario: &gherkin::Scenario,
+    policy: Policy,
+    place: Place<'_>,
     finished: &ScenarioFinished,
-    world: Option<&PaymentWorld>,
+    world: Option<&mut PaymentWorld>,
 ) -> Option<Verdict> {
     let world = world?;
-    let sim = world.sim.as_ref()?;
-    let exchanges = sim.take_exchanges();
-    let file = file_name(feature);
-    let place = format!("{file} / {}", scenario.name);
-    let mut problems: Vec<Problem> = contract_violations(&exchanges)
+    let (exchanges, timeline) = world.trail.finish(world.sim.as_ref());
+    let file = file_name(place.feature);
+    let mut verdict = Verdict {
+        file,
+        line: place.scenario.position.line,
+        problems: Vec::new(),
+        snapshot_written: None,
+        exchanges: Value::Null,
+        deliveries: deliveries(world),
+        timeline,
+    };
+    if world.sim.is_none() {
+        return Some(verdict);
+    }
+    verdict.problems = contract_violations(&exchanges)
         .into_iter()
         .map(|v| Problem {
             kind: ProblemKind::Contract,
-            message: format!("{place}: contract: {v}"),
+            message: format!("contract: {v}"),
+            changes: Vec::new(),
             diff: None,
             exchange: Some(v.exchange),
         })
         .collect();
-    let value = redacted(&exchanges, &world.written_keys);
+    verdict.exchanges = redacted(&exchanges, &world.written_keys);
     if matches!(finished, ScenarioFinished::StepPassed) {
-        let outline = (!scenario.examples.is_empty()).then_some(scenario.position.line);
-        let path = feature.path.clone().unwrap_or_else(|| PathBuf::from("feature"));
-        let name = snapshot_name(&path, &scenario.name, outline);
-        if let Err(why) = check_snapshot(snapshots, &name, &value, &place) {
-            problems.push(Problem {
+        let outline = (!place.scenario.examples.is_empty()).then_some(place.scenario.position.line);
+        let path = place.feature.path.clone().unwrap_or_else(|| PathBuf::from("feature"));
+        let name = snapshot_name(&path, &place.scenario.name, outline);
+        let description = format!("{} / {}", verdict.file, place.scenario.name);
+        let snapshot = Snapshot { dir: snapshots, name: &name, description: &description };
+        match snapshot.check(&verdict.exchanges, policy) {
+            Outcome::Matches | Outcome::Accepted(_) | Outcome::New(None) => {}
+            Outcome::New(Some(written)) => verdict.snapshot_written = Some(shown(&written)),
+            Outcome::Missing(committed) => verdict.problems.push(Problem {
                 kind: ProblemKind::Snapshot,
-                message: format!("{place}: snapshot {name}: {why}"),
-                diff: snapshot_diff(snapshots, &name, &value),
+                message: format!(
+                    "it has no committed snapshot {} (with CI set, a snapshot nobody reviewed fails: run it \
+                     locally, review the .snap.new and commit it)",
+                    shown(&committed)
+                ),
+                changes: Vec::new(),
+                diff: None,
                 exchange: None,
-            });
+            }),
+            Outcome::Changed { count, changes, diff, written } => {
+                let review = written.map(|w| format!("; review {}", shown(&w))).unwrap_or_default();
+                let committed = snapshots.join(format!("{name}.snap"));
+                let count = if count == 1 { "1 change".to_owned() } else { format!("{count} changes") };
+                verdict.problems.push(Problem {
+                    kind: ProblemKind::Snapshot,
+                    message: format!("its exchanges differ from the snapshot {} ({count}{review})", shown(&committed)),
+                    changes,
+                    diff: Some(diff),
+                    exchange: None,
+                });
+            }
         }
     }
-    Some(Verdict { file, line: scenario.position.line, problems, exchanges: value, deliveries: deliveries(world) })
+    Some(verdict)
 }
 
 /// The webhooks the scenario's receiver got, by event name, with the status it answered.

@@ -10,6 +10,7 @@ use epayment_sim::{Scope, Simulator};
 use crate::params::Action;
 use crate::receiver::WebhookReceiver;
 use crate::sleep::ClockSleep;
+use crate::trail::{NoteKind, Trail};
 
 /// Where scenarios run.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -72,12 +73,23 @@ pub struct PaymentWorld {
     /// Its amount.
     pub amount: Option<Amount>,
     /// The last outcome of each action.
-    pub outcomes: HashMap<Action, Result<(), epayment::Error>>,
+    pub outcomes: HashMap<Action, Outcome>,
     /// Idempotency keys written in the scenario (kept as they are in snapshots).
     pub written_keys: Vec<String>,
     /// The webhook receiver (simulator only).
     pub receiver: Option<Receiver>,
+    /// What the scenario did, for its report.
+    pub trail: Trail,
     payments_made: u32,
+}
+
+/// How an action ended, and the exchanges (numbered from 1) it made.
+#[derive(Debug)]
+pub struct Outcome {
+    /// Success, or the error the client gave.
+    pub result: Result<(), epayment::Error>,
+    /// The exchanges the action made (a retried call makes several).
+    pub exchanges: Vec<usize>,
 }
 
 impl PaymentWorld {
@@ -117,6 +129,7 @@ impl PaymentWorld {
             outcomes: HashMap::new(),
             written_keys: Vec::new(),
             receiver: Some(Receiver { server: receiver_server, secret: registration.secret }),
+            trail: Trail::new(),
             payments_made: 0,
         }
     }
@@ -140,6 +153,7 @@ impl PaymentWorld {
             outcomes: HashMap::new(),
             written_keys: Vec::new(),
             receiver: None,
+            trail: Trail::new(),
             payments_made: 0,
         }
     }
@@ -179,6 +193,44 @@ impl PaymentWorld {
     /// The simulator, for steps that need one.
     pub fn sim(&self) -> &Simulator {
         self.sim.as_ref().unwrap_or_else(|| panic!("this step needs the simulator: tag the scenario @sim-only"))
+    }
+
+    /// A step starts (every step of the library says so first).
+    pub fn step_started(&mut self) {
+        self.trail.step_started(self.sim.as_ref());
+    }
+
+    /// The exchanges made since the last look, as the running step's; their numbers.
+    pub fn collect_exchanges(&mut self) -> std::ops::Range<usize> {
+        self.trail.collect(self.sim.as_ref())
+    }
+
+    /// Every exchange of the scenario so far, oldest first (exchange `n` is at `n - 1`).
+    pub fn exchanges(&mut self) -> &[epayment_sim::Exchange] {
+        self.collect_exchanges();
+        self.trail.exchanges()
+    }
+
+    /// Keeps how `action` ended, with the exchanges the running step made for it.
+    pub fn keep_outcome(&mut self, action: Action, result: Result<(), epayment::Error>) {
+        let exchanges = self.collect_exchanges().collect();
+        self.outcomes.insert(action, Outcome { result, exchanges });
+    }
+
+    /// Marks what the running step made since the last look as what it looked at.
+    pub fn look_at_new_exchanges(&mut self) {
+        let made = self.collect_exchanges();
+        self.trail.look_at(made);
+    }
+
+    /// Notes a moment that is not an exchange, with the scenario's time (simulator only).
+    pub fn note(&mut self, kind: NoteKind, what: &str) {
+        self.collect_exchanges();
+        let text = match &self.sim {
+            Some(sim) => format!("{what} (now {})", sim.clock().now().format("%Y-%m-%d %H:%M:%S UTC")),
+            None => what.to_owned(),
+        };
+        self.trail.note(kind, text);
     }
 }
 

@@ -5,7 +5,7 @@
 use cucumber::Parameter as _;
 use regex::Regex;
 
-use crate::params::{Period, action_words, total_words};
+use crate::params::{EventNames, Period, action_words, total_words};
 use crate::steps::{self, Keyword};
 
 /// How many nearest steps are suggested.
@@ -182,8 +182,18 @@ fn parameter_hint(name: &str, value: &str) -> Option<String> {
             Some(format!("`{value}` is not a {{total}}; one of: {}", total_words().collect::<Vec<_>>().join(", ")))
         }
         "{word}" if value.contains(' ') => Some(format!("{{word}} is one word without spaces: `{value}` is more")),
+        "{events}" => events_hint(value),
         _ => None,
     }
+}
+
+fn events_hint(value: &str) -> Option<String> {
+    if Regex::new(&format!("^(?:{})$", EventNames::REGEX)).is_ok_and(|r| r.is_match(value)) {
+        return value.parse::<EventNames>().err();
+    }
+    let written: Vec<String> =
+        value.split(|c: char| c == ',' || c.is_whitespace()).filter(|w| !w.is_empty()).map(str::to_uppercase).collect();
+    Some(format!("{{events}} is event names in capitals, separated by a comma and a space: `{}`", written.join(", ")))
 }
 
 fn money_hint(value: &str) -> Option<String> {

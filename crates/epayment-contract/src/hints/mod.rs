@@ -3,15 +3,16 @@
 //! example from STEPS.md), and a hint where a parameter almost parsed (`10,00 NOK`, `10 NOK`,
 //! `NOK 10.00`, a string without quotes, a word that is not an `{action}`).
 //!
-//! Used before a run (every unmatched step is explained next to cucumber's own "Step doesn't
-//! match any function") and by the lint mode, `cargo xtask contract --check-steps`.
+//! Used by every run (each scenario with such a step fails with its hint, whether the filter
+//! selected it or not) and by the lint mode, `cargo xtask contract --check-steps`.
 
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use cucumber::gherkin::{self, GherkinEnv};
+use cucumber::gherkin;
 
-use crate::steps::{self, Keyword};
+use crate::selection::scenarios;
+use crate::steps::Keyword;
 
 mod advice;
 
@@ -32,6 +33,54 @@ pub struct StepProblem {
     pub hints: Vec<String>,
     /// The nearest steps of the catalogue: (pattern with keyword, example).
     pub suggestions: Vec<(String, String)>,
+    /// The lines of the scenarios that have it (each row of an outline has its own line).
+    pub scenarios: Vec<usize>,
+}
+
+impl StepProblem {
+    /// The feature's file name, as records are keyed.
+    pub fn file_name(&self) -> String {
+        self.feature.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+    }
+
+    /// The sentence, then the whole explanation with its hints and the nearest steps.
+    pub fn explanation(&self) -> String {
+        format!("{}\n{}", self.sentence(), self.details())
+    }
+
+    /// The candidates of an ambiguous step, the hints, and the nearest steps with examples.
+    fn details(&self) -> String {
+        let mut out = String::new();
+        if let ProblemKind::Ambiguous(candidates) = &self.kind {
+            for c in candidates {
+                let _ = writeln!(out, "    {c}");
+            }
+        }
+        for hint in &self.hints {
+            let _ = writeln!(out, "  hint: {hint}");
+        }
+        if !self.suggestions.is_empty() {
+            out.push_str("  did you mean:\n");
+            for (pattern, example) in &self.suggestions {
+                let _ = writeln!(out, "    {pattern}\n        e.g. {example}");
+            }
+        }
+        out
+    }
+
+    /// What is wrong in one sentence, after the step: `matches no step of the library
+    /// ({money} is written with a decimal point, not a comma: `10.00 NOK`)`.
+    pub fn sentence(&self) -> String {
+        let what = match self.kind {
+            ProblemKind::Unmatched => "matches no step of the library",
+            ProblemKind::Ambiguous(_) => "matches more than one step of the library",
+        };
+        match (self.hints.first(), self.suggestions.first()) {
+            (Some(hint), _) => format!("{what} ({hint})"),
+            (None, Some((pattern, _))) => format!("{what} (did you mean `{pattern}`?)"),
+            (None, None) => what.to_owned(),
+        }
+    }
 }
 
 /// Why a step cannot run.
@@ -45,61 +94,27 @@ pub enum ProblemKind {
 
 impl std::fmt::Display for StepProblem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let place = format!("{}:{}", self.feature.display(), self.line);
+        let place = format!("{}:{}", crate::console::shown(&self.feature), self.line);
         match &self.kind {
             ProblemKind::Unmatched => writeln!(f, "{place}: `{}` matches no step", self.step)?,
-            ProblemKind::Ambiguous(candidates) => {
-                writeln!(f, "{place}: `{}` matches more than one step:", self.step)?;
-                for c in candidates {
-                    writeln!(f, "    {c}")?;
-                }
-            }
+            ProblemKind::Ambiguous(_) => writeln!(f, "{place}: `{}` matches more than one step:", self.step)?,
         }
-        for hint in &self.hints {
-            writeln!(f, "  hint: {hint}")?;
-        }
-        if !self.suggestions.is_empty() {
-            writeln!(f, "  did you mean:")?;
-            for (pattern, example) in &self.suggestions {
-                writeln!(f, "    {pattern}")?;
-                writeln!(f, "        e.g. {example}")?;
-            }
-        }
-        Ok(())
+        f.write_str(&self.details())
     }
 }
 
-/// Every step of every `.feature` file under `dir` that matches no step or more than one.
-/// Starts nothing: no simulator, no client.
-pub fn check_features(dir: &Path) -> Result<Vec<StepProblem>, String> {
-    check_features_against(dir, &steps::collection()?)
-}
-
-/// [`check_features`] against another step library (tests use a small one).
-pub fn check_features_against<W>(
-    dir: &Path,
-    steps: &cucumber::step::Collection<W>,
-) -> Result<Vec<StepProblem>, String> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(|e| format!("{}: {e}", dir.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "feature"))
-        .collect();
-    files.sort();
-    let mut problems = Vec::new();
-    for file in files {
-        let feature = gherkin::Feature::parse_path(&file, GherkinEnv::default())
-            .map_err(|e| format!("{}: {e}", file.display()))?;
-        let scenarios: Vec<&gherkin::Scenario> =
-            feature.scenarios.iter().chain(feature.rules.iter().flat_map(|r| r.scenarios.iter())).collect();
-        let backgrounds = feature.background.iter().chain(feature.rules.iter().filter_map(|r| r.background.as_ref()));
-        let mut all_steps: Vec<gherkin::Step> = backgrounds.flat_map(|b| b.steps.iter().cloned()).collect();
-        for scenario in scenarios {
-            all_steps.extend(expanded_steps(scenario));
-        }
-        let mut seen = std::collections::BTreeSet::new();
-        for step in &all_steps {
-            if !seen.insert((step.position.line, step.value.clone())) {
+/// The steps of `features` that match no step of `steps`, or more than one.
+pub fn check<W>(features: &[gherkin::Feature], steps: &cucumber::step::Collection<W>) -> Vec<StepProblem> {
+    let mut problems: Vec<StepProblem> = Vec::new();
+    for (feature, rule, scenario) in scenarios(features) {
+        let backgrounds = feature.background.iter().chain(rule.and_then(|r| r.background.as_ref()));
+        for step in backgrounds.flat_map(|b| b.steps.iter()).chain(&scenario.steps) {
+            let file = feature.path.clone().unwrap_or_else(|| PathBuf::from(&feature.name));
+            let known = problems
+                .iter_mut()
+                .find(|p| p.feature == file && p.line == step.position.line && p.step.ends_with(&step.value));
+            if let Some(problem) = known {
+                problem.scenarios.push(scenario.position.line);
                 continue;
             }
             let kind = match steps.find(step) {
@@ -111,38 +126,18 @@ pub fn check_features_against<W>(
             };
             let (hints, suggestions) = advise(Keyword::of(step.ty), &step.value);
             problems.push(StepProblem {
-                feature: file.clone(),
+                feature: file,
                 line: step.position.line,
                 step: format!("{} {}", step.keyword.trim(), step.value),
                 kind,
                 hints,
                 suggestions,
+                scenarios: vec![scenario.position.line],
             });
         }
     }
-    Ok(problems)
-}
-
-/// A scenario's steps; an outline's once per row of its examples, `<name>` filled in.
-fn expanded_steps(scenario: &gherkin::Scenario) -> Vec<gherkin::Step> {
-    if scenario.examples.is_empty() {
-        return scenario.steps.clone();
-    }
-    let mut out = Vec::new();
-    for examples in &scenario.examples {
-        let Some(table) = &examples.table else { continue };
-        let Some((header, rows)) = table.rows.split_first() else { continue };
-        for row in rows {
-            for step in &scenario.steps {
-                let mut step = step.clone();
-                for (name, value) in header.iter().zip(row) {
-                    step.value = step.value.replace(&format!("<{name}>"), value);
-                }
-                out.push(step);
-            }
-        }
-    }
-    out
+    problems.sort_by(|a, b| (&a.feature, a.line).cmp(&(&b.feature, b.line)));
+    problems
 }
 
 /// The problems as one block of text, for a run's output and the lint mode.

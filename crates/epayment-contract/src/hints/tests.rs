@@ -1,8 +1,16 @@
 //! Hints as a newcomer meets them: slips in money, spelling and parameters.
 
+use std::path::Path;
+
 use super::*;
+use crate::selection::load;
 use Keyword::{Given, Then, When};
 use cucumber::World as _;
+
+/// Every step of the features under `dir` that the library cannot run.
+fn check_features(dir: &Path) -> Result<Vec<StepProblem>, String> {
+    Ok(check(&load(dir)?, &crate::steps::collection()?))
+}
 
 fn first_suggestion(keyword: Keyword, text: &str) -> String {
     advise(keyword, text).1.first().map(|s| s.0.clone()).unwrap_or_default()
@@ -50,6 +58,15 @@ fn other_parameters_get_hints_too() {
     assert!(hints.is_empty(), "money that is right is not blamed: {hints:?}");
     let (hints, _) = advise(Given, "a payment of 10.00 ABC has been created");
     assert_eq!(hints, ["`ABC` is not a currency the API takes (NOK, DKK, EUR, SEK, USD, GBP)"]);
+    let (hints, suggestions) = advise(Then, "the webhooks arrive in the order created authorized captured");
+    assert_eq!(
+        hints,
+        ["{events} is event names in capitals, separated by a comma and a space: `CREATED, AUTHORIZED, CAPTURED`"]
+    );
+    assert_eq!(suggestions[0].0, "Then the webhooks arrive in the order {events}");
+    let (hints, _) = advise(Then, "the event log is in the order CREATED, DISPUTED");
+    assert_eq!(hints.len(), 1, "{hints:?}");
+    assert!(hints[0].starts_with("DISPUTED is not an event name; one of: CREATED,"), "{hints:?}");
     let (hints, _) = advise(Given, "ten days pass");
     assert!(hints.iter().any(|h| h.starts_with("{period} is a whole number and a unit")), "{hints:?}");
 }
@@ -84,7 +101,7 @@ fn an_ambiguous_step_names_both_candidates() {
     let dir = std::env::temp_dir().join(format!("epayment-hints-ambiguous-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("dir");
     std::fs::write(dir.join("a.feature"), "Feature: a\n  Scenario: s\n    Given a payment of 5 øre\n").expect("write");
-    let problems = check_features_against(&dir, &Overlapping::collection());
+    let problems = load(&dir).map(|features| check(&features, &Overlapping::collection()));
     std::fs::remove_dir_all(&dir).ok();
     let problems = problems.expect("parses");
     assert_eq!(problems.len(), 1);

@@ -2,11 +2,11 @@
 //! payment, its aggregate and its event log say.
 
 use cucumber::gherkin::Table;
-use epayment::{Amount, Error, EventName, State};
+use epayment::{Amount, Error, EventName, PaymentEvent, State};
 
 use super::{StepDef, THEN, step};
-use crate::params::{Action, Money, Total};
-use crate::world::PaymentWorld;
+use crate::params::{Action, EventNames, Money, Total};
+use crate::world::{Outcome, PaymentWorld};
 
 pub(super) const STEPS: &[StepDef] = &[
     StepDef {
@@ -32,6 +32,12 @@ pub(super) const STEPS: &[StepDef] = &[
         pattern: "the {action} is refused before sending",
         example: "the capture is refused before sending",
         run: step!(refused_before_sending(Action)),
+    },
+    StepDef {
+        keywords: THEN,
+        pattern: "the {action} is answered with status {int}",
+        example: "the refund is answered with status 429",
+        run: step!(answered_with_status(Action, u16)),
     },
     StepDef {
         keywords: THEN,
@@ -69,37 +75,59 @@ pub(super) const STEPS: &[StepDef] = &[
         example: "the event log shows a failed CAPTURED of 2.50 NOK",
         run: step!(failed_event_logged(String, Money)),
     },
+    StepDef {
+        keywords: THEN,
+        pattern: "the event log is in the order {events}",
+        example: "the event log is in the order CREATED, AUTHORIZED, CAPTURED",
+        run: step!(event_log_order(EventNames)),
+    },
 ];
 
 async fn succeeds(w: &mut PaymentWorld, action: Action) {
-    match outcome(w, action) {
-        Ok(()) => {}
-        Err(e) => panic!("the {action:?} failed: {e}"),
+    let outcome = outcome(w, action);
+    if outcome.result.is_err() {
+        panic!("expected the {} to succeed; {}", action.noun(), what_happened(outcome));
     }
 }
 
 async fn rejected_with_code(w: &mut PaymentWorld, action: Action, code: u32) {
-    match outcome(w, action) {
-        Err(e) if e.code().map(|c| c.code()) == Some(code) => {}
-        Err(e) => panic!("the {action:?} was rejected, but not with error code {code}: {e}"),
-        Ok(()) => panic!("the {action:?} succeeded; expected error code {code}"),
+    let outcome = outcome(w, action);
+    if !matches!(&outcome.result, Err(e) if e.code().map(|c| c.code()) == Some(code)) {
+        panic!("expected the {} to be rejected with error code {code}; {}", action.noun(), what_happened(outcome));
     }
 }
 
 async fn rejected_with_status(w: &mut PaymentWorld, action: Action, status: u16) {
-    match outcome(w, action) {
-        Err(e) if e.status() == Some(status) => {}
-        Err(e) => panic!("the {action:?} was rejected, but not with status {status}: {e}"),
-        Ok(()) => panic!("the {action:?} succeeded; expected status {status}"),
+    let outcome = outcome(w, action);
+    if !matches!(&outcome.result, Err(e) if e.status() == Some(status)) {
+        panic!("expected the {} to be rejected with status {status}; {}", action.noun(), what_happened(outcome));
     }
 }
 
 async fn refused_before_sending(w: &mut PaymentWorld, action: Action) {
-    match outcome(w, action) {
-        Err(Error::InvalidInput(_)) => {}
-        Err(e) => panic!("the {action:?} was sent and refused by the API, not refused before sending: {e}"),
-        Ok(()) => panic!("the {action:?} succeeded; expected it to be refused before sending"),
+    let outcome = outcome(w, action);
+    if !matches!(&outcome.result, Err(Error::InvalidInput(_))) {
+        panic!("expected the {} to be refused before sending; {}", action.noun(), what_happened(outcome));
     }
+}
+
+async fn answered_with_status(w: &mut PaymentWorld, action: Action, status: u16) {
+    let numbers = outcome(w, action).exchanges.clone();
+    let answers: Vec<(usize, u16)> = {
+        let exchanges = w.exchanges();
+        numbers.iter().filter_map(|n| exchanges.get(n - 1).map(|e| (*n, e.response.status))).collect()
+    };
+    if answers.iter().any(|(_, s)| *s == status) {
+        w.trail.look_at(answers.iter().filter(|(_, s)| *s == status).map(|(n, _)| *n));
+        return;
+    }
+    w.trail.look_at(numbers.iter().copied());
+    let seen: Vec<String> = answers.iter().map(|(n, s)| format!("{s} (exchange {n})")).collect();
+    let seen = if seen.is_empty() { "it made no call the simulator saw".to_owned() } else { seen.join(", ") };
+    panic!(
+        "expected a call of the {} to be answered with status {status}; its calls were answered {seen}",
+        action.noun()
+    );
 }
 
 async fn aggregate_is(w: &mut PaymentWorld, table: Option<&Table>) {
@@ -107,29 +135,55 @@ async fn aggregate_is(w: &mut PaymentWorld, table: Option<&Table>) {
     let [header, row] = table.rows.as_slice() else {
         panic!("the aggregate table has a header row and one row of money")
     };
-    let payment = w.client().payment(&w.reference()).await.unwrap_or_else(|e| panic!("reading the payment: {e}"));
+    let payment = read_payment(w).await;
+    let mut wrong = Vec::new();
     for (name, cell) in header.iter().zip(row) {
         let total: Total = name.trim().parse().unwrap_or_else(|e| panic!("column {name}: {e}"));
         let expected: Money = cell.trim().parse().unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(total.of(&payment.aggregate), &expected.0, "{name} amount");
+        let actual = total.of(&payment.aggregate);
+        if *actual != expected.0 {
+            wrong.push(format!("the {} amount to be {}, it is {actual}", name.trim(), expected.0));
+        }
     }
+    assert!(wrong.is_empty(), "expected {}", wrong.join("; and "));
 }
 
 async fn total_is(w: &mut PaymentWorld, total: Total, money: Money) {
-    let payment = w.client().payment(&w.reference()).await.unwrap_or_else(|e| panic!("reading the payment: {e}"));
-    assert_eq!(total.of(&payment.aggregate), &money.0, "{total:?} amount");
+    let payment = read_payment(w).await;
+    let actual = total.of(&payment.aggregate);
+    assert!(*actual == money.0, "expected the {} amount to be {}, it is {actual}", total.word(), money.0);
 }
 
 async fn state_is(w: &mut PaymentWorld, state: String) {
-    let payment = w.client().payment(&w.reference()).await.unwrap_or_else(|e| panic!("reading the payment: {e}"));
     let expected: State = state.parse().unwrap_or_else(|_| panic!("{state} is not a state"));
-    assert_eq!(payment.state, expected);
+    let payment = read_payment(w).await;
+    assert!(payment.state == expected, "expected the payment state to be {expected}, it is {}", payment.state);
 }
 
 async fn calls_got_status(w: &mut PaymentWorld, count: usize, status: u16) {
-    let statuses: Vec<u16> = w.sim().exchanges().iter().map(|e| e.response.status).collect();
-    let got = statuses.iter().filter(|s| **s == status).count();
-    assert_eq!(got, count, "calls with status {status}; the statuses were {statuses:?}");
+    let got: Vec<(usize, String)> = w
+        .exchanges()
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.response.status == status)
+        .map(|(i, e)| (i + 1, e.operation.clone()))
+        .collect();
+    w.trail.look_at(got.iter().map(|(n, _)| *n));
+    if got.len() == count {
+        return;
+    }
+    let calls = |n: usize| if n == 1 { "call".to_owned() } else { format!("{n} calls") };
+    let how = if status >= 400 { "refused with" } else { "answered" };
+    let expected = match count {
+        0 => format!("expected no call to be {how} {status}"),
+        n => format!("expected {} to be {how} {status}", if n == 1 { "1 call".to_owned() } else { calls(n) }),
+    };
+    let which: Vec<String> = got.iter().map(|(n, op)| format!("{op} (exchange {n})")).collect();
+    match got.len() {
+        0 => panic!("{expected}; none was"),
+        1 => panic!("{expected}; {} was", which.join("")),
+        _ => panic!("{expected}; {} were: {}", got.len(), which.join(", ")),
+    }
 }
 
 async fn event_logged(w: &mut PaymentWorld, name: String, money: Money) {
@@ -140,19 +194,74 @@ async fn failed_event_logged(w: &mut PaymentWorld, name: String, money: Money) {
     assert_event_logged(w, &name, &money.0, false).await;
 }
 
-/// An event of that name, amount and outcome in the payment's event log.
-async fn assert_event_logged(w: &PaymentWorld, name: &str, amount: &Amount, success: bool) {
-    let expected: EventName = name.parse().unwrap_or_else(|_| panic!("{name} is not an event name"));
-    let events = w.client().events(&w.reference()).await.unwrap_or_else(|e| panic!("reading the event log: {e}"));
-    let found = events.iter().any(|e| e.name == expected && e.amount == *amount && e.success == success);
-    let seen: Vec<String> = events
-        .iter()
-        .map(|e| format!("{}{} of {}", if e.success { "" } else { "failed " }, e.name, e.amount))
-        .collect();
-    let what = if success { "" } else { "failed " };
-    assert!(found, "no {what}{name} of {amount} in the event log: {seen:?}");
+async fn event_log_order(w: &mut PaymentWorld, names: EventNames) {
+    let events = read_events(w).await;
+    let logged: Vec<&EventName> = events.iter().map(|e| &e.name).collect();
+    if logged.iter().copied().eq(names.0.iter()) {
+        return;
+    }
+    panic!("expected the event log in the order {names}; it is {}", logged_list(&events));
 }
 
-fn outcome(w: &PaymentWorld, action: Action) -> &Result<(), Error> {
-    w.outcomes.get(&action).unwrap_or_else(|| panic!("no {action:?} happened in this scenario"))
+/// An event of that name, amount and outcome in the payment's event log.
+async fn assert_event_logged(w: &mut PaymentWorld, name: &str, amount: &Amount, success: bool) {
+    let expected: EventName = name.parse().unwrap_or_else(|_| panic!("{name} is not an event name"));
+    let events = read_events(w).await;
+    let found = events.iter().any(|e| e.name == expected && e.amount == *amount && e.success == success);
+    let what = if success { "" } else { "failed " };
+    assert!(found, "expected {what}{name} of {amount} in the event log; it has {}", logged_list(&events));
+}
+
+/// The event log as a sentence lists it: `CREATED of 10.00 NOK, failed CAPTURED of 2.50 NOK`.
+fn logged_list(events: &[PaymentEvent]) -> String {
+    if events.is_empty() {
+        return "no event".to_owned();
+    }
+    let each = events.iter().map(|e| format!("{}{} of {}", if e.success { "" } else { "failed " }, e.name, e.amount));
+    each.collect::<Vec<_>>().join(", ")
+}
+
+/// The payment as the API tells it now (the exchange that read it is what the step looked at).
+async fn read_payment(w: &mut PaymentWorld) -> epayment::Payment {
+    let payment = w.client().payment(&w.reference()).await.unwrap_or_else(|e| panic!("reading the payment: {e}"));
+    w.look_at_new_exchanges();
+    payment
+}
+
+/// The payment's event log as the API tells it now.
+async fn read_events(w: &mut PaymentWorld) -> Vec<PaymentEvent> {
+    let events = w.client().events(&w.reference()).await.unwrap_or_else(|e| panic!("reading the event log: {e}"));
+    w.look_at_new_exchanges();
+    events
+}
+
+/// How the action ended, marking its last exchange as what the step looked at.
+fn outcome(w: &mut PaymentWorld, action: Action) -> &Outcome {
+    let last = w.outcomes.get(&action).and_then(|o| o.exchanges.last().copied());
+    w.trail.look_at(last);
+    w.outcomes.get(&action).unwrap_or_else(|| panic!("no {} happened in this scenario", action.noun()))
+}
+
+/// How an outcome ended, as the second half of a sentence: `it succeeded`, `it was rejected
+/// with status 400 and error code 6090 (only 0.00 NOK is left to capture)`.
+fn what_happened(outcome: &Outcome) -> String {
+    let mut text = match &outcome.result {
+        Ok(()) => "it succeeded".to_owned(),
+        Err(Error::InvalidInput(why)) => format!("it was refused before sending ({why})"),
+        Err(Error::Api(problem)) => {
+            let mut text = format!("it was rejected with status {}", problem.status);
+            if let Some(code) = problem.code {
+                text.push_str(&format!(" and error code {}", code.code()));
+            }
+            if let Some(detail) = &problem.detail {
+                text.push_str(&format!(" ({detail})"));
+            }
+            text
+        }
+        Err(other) => format!("it failed: {other}"),
+    };
+    if let Some(last) = outcome.exchanges.last() {
+        text.push_str(&format!(" (exchange {last})"));
+    }
+    text
 }

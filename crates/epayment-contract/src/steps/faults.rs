@@ -5,6 +5,7 @@ use epayment_sim::{Fault, LostAnswer};
 
 use super::{GIVEN, StepDef, step};
 use crate::params::Action;
+use crate::trail::NoteKind;
 use crate::world::PaymentWorld;
 
 pub(super) const STEPS: &[StepDef] = &[
@@ -47,30 +48,37 @@ pub(super) const STEPS: &[StepDef] = &[
 ];
 
 async fn api_fails_next(w: &mut PaymentWorld, action: Action, status: u16) {
-    let endpoint = action.endpoint().unwrap_or_else(|| panic!("the API cannot fail a customer's {action:?}"));
-    w.sim().fail_next(endpoint, 1, status);
+    w.sim().fail_next(endpoint(action, "fail"), 1, status);
+    w.note(NoteKind::Fault, &format!("the API fails the next {} with status {status}", action.noun()));
 }
 
 async fn api_refuses_next(w: &mut PaymentWorld, action: Action, code: u32) {
-    let endpoint = action.endpoint().unwrap_or_else(|| panic!("the API cannot refuse a customer's {action:?}"));
-    w.sim().inject(endpoint, Fault::Refuse { status: 400, code }, 1);
+    w.sim().inject(endpoint(action, "refuse"), Fault::Refuse { status: 400, code }, 1);
+    w.note(NoteKind::Fault, &format!("the API refuses the next {} with error code {code}", action.noun()));
 }
 
 async fn api_loses_next(w: &mut PaymentWorld, action: Action) {
-    let endpoint = action.endpoint().unwrap_or_else(|| panic!("the API cannot lose a customer's {action:?}"));
-    w.sim().lose_next(endpoint, LostAnswer::ServerError);
+    w.sim().lose_next(endpoint(action, "lose the answer to"), LostAnswer::ServerError);
+    w.note(NoteKind::Fault, &format!("the API loses the answer to the next {}", action.noun()));
 }
 
 async fn api_drops_next(w: &mut PaymentWorld, action: Action) {
-    let endpoint = action.endpoint().unwrap_or_else(|| panic!("the API cannot drop a customer's {action:?}"));
-    w.sim().lose_next(endpoint, LostAnswer::DroppedConnection);
+    w.sim().lose_next(endpoint(action, "drop"), LostAnswer::DroppedConnection);
+    w.note(NoteKind::Fault, &format!("the API drops the connection of the next {}", action.noun()));
 }
 
 async fn token_expired(w: &mut PaymentWorld) {
     w.sim().expire_tokens();
+    w.note(NoteKind::Fault, "the access token expires");
 }
 
 async fn receiver_fails(w: &mut PaymentWorld, n: usize) {
     let receiver = w.receiver.as_ref().unwrap_or_else(|| panic!("webhooks need the simulator"));
     receiver.server.fail_next(n);
+    w.note(NoteKind::Fault, &format!("the webhook receiver fails the next {n} deliveries"));
+}
+
+/// The simulator's endpoint for an action of the merchant's; the customer's happen in the app.
+fn endpoint(action: Action, verb: &str) -> epayment_sim::Endpoint {
+    action.endpoint().unwrap_or_else(|| panic!("the API cannot {verb} the customer's {}", action.noun()))
 }

@@ -105,11 +105,14 @@ impl std::fmt::Debug for Glue {
 
 /// The glue of a step function: `step!(capture(Money))` reads one `{money}` and calls
 /// `capture(world, money)`; `step!(aggregate_is(table))` passes the step's data table.
+/// Every step first tells the world that it started (the report lists each exchange under
+/// the step that made it).
 macro_rules! step {
     ($function:ident) => {
         $crate::steps::Glue {
             call: |world, _context| {
                 Box::pin(async move {
+                    world.step_started();
                     $function(world).await
                 })
             },
@@ -120,6 +123,7 @@ macro_rules! step {
         $crate::steps::Glue {
             call: |world, context| {
                 Box::pin(async move {
+                    world.step_started();
                     $function(world, context.step.table.as_ref()).await
                 })
             },
@@ -131,6 +135,7 @@ macro_rules! step {
             call: |world, context| {
                 Box::pin(async move {
                     let mut args = $crate::steps::Args::new(&context);
+                    world.step_started();
                     $function(world, $(args.next::<$param>()),+).await
                 })
             },

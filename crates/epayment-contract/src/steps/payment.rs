@@ -4,6 +4,7 @@ use epayment::{Amount, Error, UserFlow};
 
 use super::{GIVEN, StepDef, WHEN, step};
 use crate::params::{Action, Money};
+use crate::trail::NoteKind;
 use crate::world::PaymentWorld;
 
 /// The phone number a remote target's force approve uses.
@@ -75,18 +76,19 @@ async fn late_capture(w: &mut PaymentWorld) {
 
 async fn merchant_creates(w: &mut PaymentWorld, money: Money) {
     let result = create(w, money.0).await;
-    w.outcomes.insert(Action::Create, result);
+    w.keep_outcome(Action::Create, result);
 }
 
 async fn customer_approves(w: &mut PaymentWorld) {
     let result = approve(w).await;
-    w.outcomes.insert(Action::Approve, result);
+    w.keep_outcome(Action::Approve, result);
 }
 
 async fn customer_aborts(w: &mut PaymentWorld) {
     let (msn, reference) = (w.msn.clone(), w.reference());
     let result = w.sim().abort(&msn, reference.as_str()).map_err(sim_refusal);
-    w.outcomes.insert(Action::Abort, result);
+    w.note(NoteKind::Customer, "the customer aborts the payment");
+    w.keep_outcome(Action::Abort, result);
 }
 
 /// Creates the scenario's payment, on a sales unit whose market takes its currency.
@@ -108,10 +110,12 @@ async fn create(w: &mut PaymentWorld, amount: Amount) -> Result<(), Error> {
 /// The customer approves: in the app on the simulator, by force approve on a remote target.
 async fn approve(w: &mut PaymentWorld) -> Result<(), Error> {
     let reference = w.reference();
-    match &w.sim {
+    let result = match &w.sim {
         Some(sim) => sim.approve(&w.msn, reference.as_str()).map_err(sim_refusal),
         None => w.client().force_approve(&reference, TEST_PHONE).await,
-    }
+    };
+    w.note(NoteKind::Customer, "the customer approves the payment");
+    result
 }
 
 /// A refusal of the simulator's customer-side actions, as an API error.

@@ -18,6 +18,7 @@ fn types_of(parameter: &str) -> &'static [&'static str] {
         "total" => &["Total"],
         "int" => &["u16", "u32", "usize"],
         "string" | "word" => &["String"],
+        "events" => &["EventNames"],
         _ => &[],
     }
 }

@@ -3,6 +3,7 @@
 
 use super::{GIVEN_OR_WHEN, StepDef, THEN, step};
 use crate::params::Period;
+use crate::trail::NoteKind;
 use crate::world::PaymentWorld;
 
 pub(super) const STEPS: &[StepDef] = &[
@@ -27,14 +28,22 @@ pub(super) const STEPS: &[StepDef] = &[
 ];
 
 async fn time_passes(w: &mut PaymentWorld, period: Period) {
-    w.sim().advance_clock(period.0).unwrap_or_else(|e| panic!("{e}"));
+    let verb = if period.to_string().starts_with("1 ") { "passes" } else { "pass" };
+    advance(w, period, &format!("{period} {verb}"));
 }
 
 async fn customer_idles(w: &mut PaymentWorld, period: Period) {
-    w.sim().advance_clock(period.0).unwrap_or_else(|e| panic!("{e}"));
+    advance(w, period, &format!("the customer does nothing for {period}"));
 }
 
 async fn time_has_passed(w: &mut PaymentWorld, period: Period) {
     let passed = (w.sim().clock().now() - crate::world::chrono_start()).to_std().unwrap_or_default();
-    assert!(passed >= period.0, "only {passed:?} passed on the scenario's clock");
+    let passed = Period(std::time::Duration::from_secs(passed.as_secs()));
+    assert!(passed.0 >= period.0, "expected at least {period} to have passed on the scenario's clock; {passed} have");
+}
+
+/// Moves the scenario's clock, and notes it on the timeline.
+fn advance(w: &mut PaymentWorld, period: Period, what: &str) {
+    w.sim().advance_clock(period.0).unwrap_or_else(|e| panic!("the clock cannot move by {period}: {e}"));
+    w.note(NoteKind::Clock, what);
 }

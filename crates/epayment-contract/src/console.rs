@@ -1,0 +1,114 @@
+//! What a run prints as it goes: each feature, then one line per scenario when it ends (with
+//! its failure under it, the step's place in the file and the exchange it looked at), and at
+//! the end one block with every failed scenario and the counts ([`ending`]).
+
+use std::fmt::Write as _;
+use std::io::{IsTerminal as _, Write as _};
+use std::path::Path;
+
+use cucumber::writer::Coloring;
+
+use crate::record::{ScenarioRecord, StepStatus};
+
+/// The console, as `-v` and `--color` set it.
+#[derive(Clone, Copy, Debug)]
+pub struct Console {
+    /// `-v`: every step of every scenario, not only a failed one's.
+    pub every_step: bool,
+    /// Whether to colour the marks.
+    pub colour: bool,
+}
+
+impl Console {
+    /// A console as cucumber's own options (`-v`, `--color`) ask.
+    pub fn new(options: &cucumber::writer::basic::Cli) -> Self {
+        let colour = match options.color {
+            Coloring::Always => true,
+            Coloring::Never => false,
+            Coloring::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        };
+        Self { every_step: options.verbose > 0, colour }
+    }
+
+    /// Prints `text` as it is.
+    pub fn print(&self, text: &str) {
+        let mut out = std::io::stdout().lock();
+        let _ = out.write_all(text.as_bytes());
+        let _ = out.flush();
+    }
+
+    /// A feature starts.
+    pub fn feature(&self, name: &str, path: Option<&Path>) {
+        let place = path.map(|p| format!("  {}", shown(p))).unwrap_or_default();
+        self.print(&format!("Feature: {name}{place}\n"));
+    }
+
+    /// A scenario ended.
+    pub fn scenario(&self, r: &ScenarioRecord) {
+        self.print(&self.scenario_text(r));
+    }
+
+    fn scenario_text(&self, r: &ScenarioRecord) -> String {
+        let (mark, colour) = if r.passed() { ("✔", "32") } else { ("✘", "31") };
+        let rule = r.rule.as_deref().map(|rule| format!(", rule: {rule}")).unwrap_or_default();
+        let mut out = format!("  {} {}  (line {}{rule})", self.paint(mark, colour), r.scenario, r.line);
+        if let Some(path) = &r.snapshot_written {
+            let _ = write!(out, ": {} {path}", self.paint("new snapshot written for review:", "33"));
+        }
+        out.push('\n');
+        for (i, step) in r.steps.iter().enumerate() {
+            if step.status == StepStatus::Passed && !self.every_step {
+                continue;
+            }
+            let mark = match step.status {
+                StepStatus::Passed => self.paint("✔", "32"),
+                StepStatus::Failed => self.paint("✘", "31"),
+                StepStatus::Skipped => self.paint("-", "2"),
+            };
+            let _ = writeln!(out, "      {mark} {}  ({}:{})", step.text, r.path, step.line);
+            if step.status == StepStatus::Passed {
+                continue;
+            }
+            for line in step.error.iter().flat_map(|e| e.lines()) {
+                let _ = writeln!(out, "          {line}");
+            }
+            for n in r.looked_at(i) {
+                let _ = writeln!(out, "          it looked at exchange {}", exchange_line(r, *n));
+            }
+            if step.status == StepStatus::Failed {
+                break;
+            }
+        }
+        for p in &r.problems {
+            let _ = writeln!(out, "      {} {}", self.paint("✘", "31"), p.message);
+            for change in &p.changes {
+                let _ = writeln!(out, "          {change}");
+            }
+        }
+        out
+    }
+
+    fn paint(&self, text: &str, code: &str) -> String {
+        if self.colour { format!("\u{1b}[{code}m{text}\u{1b}[0m") } else { text.to_owned() }
+    }
+}
+
+/// Exchange `n` in one line: `8 refundPayment POST /epayment/v1/payments/x/refund → 429`.
+pub fn exchange_line(r: &ScenarioRecord, n: usize) -> String {
+    let e = &r.exchanges[n - 1];
+    let text = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_owned();
+    format!(
+        "{n}: {} {} {} → {}",
+        text(&e["operation"]),
+        text(&e["request"]["method"]),
+        text(&e["request"]["path"]),
+        e["response"]["status"]
+    )
+}
+
+/// A path as the console shows it: from the workspace root when it is under it, else whole
+/// (`/tmp/qa/capture.feature`, its leading slash kept).
+pub fn shown(path: &Path) -> String {
+    let root = crate::paths::workspace_root();
+    path.strip_prefix(&root).unwrap_or(path).display().to_string()
+}
