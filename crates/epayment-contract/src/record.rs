@@ -163,9 +163,11 @@ impl Records {
         change(map.entry((file.to_owned(), line)).or_default());
     }
 
-    /// A copy of one scenario's record.
-    pub fn get(&self, file: &str, line: usize) -> Option<ScenarioRecord> {
-        self.0.lock().unwrap_or_else(PoisonError::into_inner).get(&(file.to_owned(), line)).cloned()
+    /// Looks at one scenario's record, if there is one.
+    pub fn with(&self, file: &str, line: usize, look: impl FnOnce(&ScenarioRecord)) {
+        if let Some(record) = self.0.lock().unwrap_or_else(PoisonError::into_inner).get(&(file.to_owned(), line)) {
+            look(record);
+        }
     }
 
     /// Every record, by file then line.

@@ -62,9 +62,7 @@ impl Recorder {
                 return;
             }
             Scenario::Finished => {
-                if let Some(record) = self.records.get(&file, line) {
-                    self.console.scenario(&record);
-                }
+                self.records.with(&file, line, |record| self.console.scenario(record));
                 return;
             }
             Scenario::Step(s, ev) | Scenario::Background(s, ev) => step_record(s, ev).map(|mut step| {

@@ -126,7 +126,8 @@ pub fn nothing_selected(features: &[Feature], filter: &Filter, dir: &Path) -> Op
             filter.describe()
         ));
     }
-    let mut line = format!("no scenario matches {} ({total} scenarios in {shown})", filter.describe());
+    let scenarios = if total == 1 { "1 scenario".to_owned() } else { format!("{total} scenarios") };
+    let mut line = format!("no scenario matches {} ({scenarios} in {shown})", filter.describe());
     let (used, known) = (in_use(features), known_tags(features));
     for tag in filter_tags(filter.tags.as_ref()).into_iter().filter(|t| !used.contains_key(t)) {
         if let Some(meant) = nearest(&tag, known.iter().map(String::as_str)) {

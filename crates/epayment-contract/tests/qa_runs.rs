@@ -70,7 +70,7 @@ async fn a_filter_that_selects_nothing_is_an_error_naming_it_unless_asked_for() 
     assert_eq!(
         line,
         &format!(
-            "no scenario matches --tags \"@qa3\" (1 scenarios in {}); did you mean @qa-3 for @qa3?",
+            "no scenario matches --tags \"@qa3\" (1 scenario in {}); did you mean @qa-3 for @qa3?",
             options.features.display()
         )
     );
