@@ -42,7 +42,7 @@ mod world;
 mod xml;
 
 pub use command::main;
-pub use options::{Args, Cli, Options, parse_args};
+pub use options::Options;
 pub use paths::{target_dir, workspace_root};
 pub use record::{ScenarioRecord, StepStatus};
 pub use runner::{RunError, run};

@@ -13,7 +13,7 @@ use crate::world::{Remote, Target};
 
 /// The harness's own options, beside cucumber's.
 #[derive(clap::Args, Clone, Debug, Default)]
-pub struct Args {
+pub(crate) struct Args {
     /// `sim` (a fresh embedded simulator per scenario) or a host root URL such as
     /// http://127.0.0.1:8085; a URL takes its keys from VIPPS_CLIENT_ID, VIPPS_CLIENT_SECRET,
     /// VIPPS_SUBSCRIPTION_KEY and VIPPS_MERCHANT_SERIAL_NUMBER.
@@ -48,7 +48,7 @@ pub struct Args {
 }
 
 /// The whole command line: cucumber's options and the harness's.
-pub type Cli = cli::Opts<
+pub(crate) type Cli = cli::Opts<
     cucumber::parser::basic::Cli,
     cucumber::runner::basic::Cli,
     cli::Compose<writer::basic::Cli, cli::Empty>,
@@ -78,7 +78,7 @@ const LIBTEST_FLAGS: &[(&str, bool)] = &[
 
 /// Parses a command line (the program name first), leaving out libtest's flags and test-name
 /// filters. A usage error comes back as clap renders it.
-pub fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Cli, String> {
+pub(crate) fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Cli, String> {
     use cli::Parser as _;
     let mut kept = Vec::new();
     let mut args = args.into_iter();
@@ -177,7 +177,7 @@ impl Options {
     }
 
     /// The options a command line gives.
-    pub fn from_cli(cli: Cli) -> Result<Self, String> {
+    pub(crate) fn from_cli(cli: Cli) -> Result<Self, String> {
         let target = parse_target(&cli.custom.target, |name| std::env::var(name).ok())?;
         let mut options = Self::new(target);
         // cargo runs the binary in its crate's folder, which no one means: a relative path is
@@ -222,7 +222,7 @@ pub fn tag_expression(op: &TagOperation) -> String {
 }
 
 /// `sim` (or nothing) or a URL, whose keys `env` gives.
-pub fn parse_target(text: &str, env: impl Fn(&str) -> Option<String>) -> Result<Target, String> {
+pub(crate) fn parse_target(text: &str, env: impl Fn(&str) -> Option<String>) -> Result<Target, String> {
     match text {
         "" | "sim" => Ok(Target::Sim),
         url if url.starts_with("http://") || url.starts_with("https://") => {
