@@ -112,3 +112,49 @@ pub fn shown(path: &Path) -> String {
     let root = crate::paths::workspace_root();
     path.strip_prefix(&root).unwrap_or(path).display().to_string()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record::StepRecord;
+
+    #[test]
+    fn a_failed_scenario_shows_its_step_at_its_whole_place_and_what_it_looked_at() {
+        let mut record = ScenarioRecord {
+            file: "capture.feature".into(),
+            path: "/tmp/nc/capture.feature".into(),
+            rule: Some("Captures add up".into()),
+            scenario: "A capture that does not add up".into(),
+            line: 24,
+            steps: vec![
+                StepRecord {
+                    text: "When the merchant captures 2.50 NOK".into(),
+                    line: 26,
+                    status: StepStatus::Passed,
+                    error: None,
+                },
+                StepRecord {
+                    text: "Then the captured amount is 3.00 NOK".into(),
+                    line: 27,
+                    status: StepStatus::Failed,
+                    error: Some("expected the captured amount to be 3.00 NOK, it is 2.50 NOK".into()),
+                },
+            ],
+            exchanges: serde_json::json!([{"operation": "getPayment", "request": {"method": "GET", "path": "/epayment/v1/payments/x"}, "response": {"status": 200}}]),
+            ..ScenarioRecord::default()
+        };
+        record.timeline.made_by = vec![1];
+        record.timeline.looked_at = vec![1];
+        record.timeline.last_step = Some(1);
+        let console = Console { every_step: false, colour: false };
+        assert_eq!(
+            console.scenario_text(&record),
+            "  ✘ A capture that does not add up  (line 24, rule: Captures add up)\n      \
+             ✘ Then the captured amount is 3.00 NOK  (/tmp/nc/capture.feature:27)\n          \
+             expected the captured amount to be 3.00 NOK, it is 2.50 NOK\n          \
+             it looked at exchange 1: getPayment GET /epayment/v1/payments/x → 200\n"
+        );
+        assert_eq!(shown(Path::new("/tmp/nc/capture.feature")), "/tmp/nc/capture.feature", "its slash kept");
+        assert_eq!(shown(&crate::paths::workspace_root().join("features/capture.feature")), "features/capture.feature");
+    }
+}

@@ -75,3 +75,37 @@ impl Summary {
         out
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record::Problem;
+
+    #[test]
+    fn a_contract_failure_gives_a_line_a_violation_as_spec_update_reads_them() {
+        let violation = |n: usize| Problem {
+            kind: ProblemKind::Contract,
+            message: format!("contract: exchange {n} getPayment response 200 /state: not one of"),
+            changes: Vec::new(),
+            diff: None,
+            exchange: Some(n),
+        };
+        let record = ScenarioRecord {
+            file: "capture.feature".into(),
+            scenario: "A full capture".into(),
+            line: 5,
+            problems: vec![violation(4), violation(6)],
+            ..ScenarioRecord::default()
+        };
+        let summary = Summary::of(vec![record, ScenarioRecord::default()], 2, Vec::new());
+        assert_eq!((summary.passed, summary.failed), (1, 1));
+        let ending = summary.ending(Path::new("j.xml"), Path::new("r.html"));
+        assert_eq!(
+            ending,
+            "\nFAILED capture.feature:5 A full capture: contract: exchange 4 getPayment response 200 /state: not one of\n\
+             FAILED capture.feature:5 A full capture: contract: exchange 6 getPayment response 200 /state: not one of\n\
+             skipped 2 @sim-only scenarios: the target is not the embedded simulator\n\
+             JUnit report: j.xml\nHTML report: r.html\ncontract: 1 passed, 1 failed\n"
+        );
+    }
+}
