@@ -73,7 +73,7 @@ impl Console {
                 let _ = writeln!(out, "          {line}");
             }
             for n in r.looked_at(i) {
-                let _ = writeln!(out, "          it looked at exchange {}", exchange_line(r, *n));
+                let _ = writeln!(out, "          it looked at exchange {}", r.exchange_line(*n));
             }
             if step.status == StepStatus::Failed {
                 break;
@@ -91,19 +91,6 @@ impl Console {
     fn paint(&self, text: &str, code: &str) -> String {
         if self.colour { format!("\u{1b}[{code}m{text}\u{1b}[0m") } else { text.to_owned() }
     }
-}
-
-/// Exchange `n` in one line: `8 refundPayment POST /epayment/v1/payments/x/refund → 429`.
-pub fn exchange_line(r: &ScenarioRecord, n: usize) -> String {
-    let e = &r.exchanges[n - 1];
-    let text = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_owned();
-    format!(
-        "{n}: {} {} {} → {}",
-        text(&e["operation"]),
-        text(&e["request"]["method"]),
-        text(&e["request"]["path"]),
-        e["response"]["status"]
-    )
 }
 
 /// A path as the console shows it: from the workspace root when it is under it, else whole

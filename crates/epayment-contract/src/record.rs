@@ -146,6 +146,19 @@ impl ScenarioRecord {
         if failed && self.timeline.last_step == Some(index) { &self.timeline.looked_at } else { &[] }
     }
 
+    /// Exchange `n` in one line: `8: refundPayment POST /epayment/v1/payments/x/refund → 429`.
+    pub fn exchange_line(&self, n: usize) -> String {
+        let e = &self.exchanges[n - 1];
+        let text = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_owned();
+        format!(
+            "{n}: {} {} {} → {}",
+            text(&e["operation"]),
+            text(&e["request"]["method"]),
+            text(&e["request"]["path"]),
+            e["response"]["status"]
+        )
+    }
+
     /// The number of exchanges.
     pub fn exchange_count(&self) -> usize {
         self.exchanges.as_array().map_or(0, Vec::len)

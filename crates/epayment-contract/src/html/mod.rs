@@ -10,7 +10,6 @@ use std::fmt::Write as _;
 
 use serde_json::{Value, json};
 
-use crate::console::exchange_line;
 use crate::record::{ProblemKind, ScenarioRecord, StepStatus};
 use crate::xml::xml as escape;
 
@@ -118,7 +117,7 @@ fn failure(out: &mut String, i: usize, r: &ScenarioRecord) {
             let _ = write!(
                 out,
                 "<p>The step looked at <a href=\"#s{i}-x{n}\">exchange {}</a>.</p>",
-                escape(&exchange_line(r, *n))
+                escape(&r.exchange_line(*n))
             );
         }
     }
@@ -144,7 +143,7 @@ fn exchange(out: &mut String, i: usize, n: usize, r: &ScenarioRecord) {
     let _ = writeln!(
         out,
         "<details class=\"exchange{class}\"{open} id=\"s{i}-x{n}\"><summary>{}</summary>",
-        escape(&exchange_line(r, n))
+        escape(&r.exchange_line(n))
     );
     for v in violations {
         let _ = writeln!(out, "<div class=\"problem contract\">{}</div>", escape(v));
