@@ -37,7 +37,7 @@ pub fn main(args: impl IntoIterator<Item = String>) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(crate::run(&options)) {
+    match runtime.block_on(crate::runner::run(&options)) {
         Ok(summary) => {
             print!("{}", summary.ending(&options.junit, &options.report));
             if summary.failed() { ExitCode::FAILURE } else { ExitCode::SUCCESS }
