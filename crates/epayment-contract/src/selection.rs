@@ -11,7 +11,7 @@ use cucumber::gherkin::tagexpr::TagOperation;
 use cucumber::gherkin::{Feature, GherkinEnv, Rule, Scenario};
 use cucumber::tag::Ext as _;
 
-/// Every `.feature` file under `path` (or `path` itself), by path, parsed, its outlines
+/// Every `.feature` file under `path` at any depth, as cucumber finds them (or `path` itself), by path, parsed, its outlines
 /// expanded one scenario per example row.
 pub fn load(path: &Path) -> Result<Vec<Feature>, String> {
     let mut files = Vec::new();
@@ -36,7 +36,7 @@ fn collect(path: &Path, files: &mut Vec<PathBuf>) -> std::io::Result<()> {
         let path = entry?.path();
         if path.is_dir() {
             collect(&path, files)?;
-        } else if path.extension().is_some_and(|e| e == "feature") {
+        } else if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("feature")) {
             files.push(path);
         }
     }
