@@ -11,8 +11,8 @@ use cucumber::gherkin::tagexpr::TagOperation;
 use cucumber::gherkin::{Feature, GherkinEnv, Rule, Scenario};
 use cucumber::tag::Ext as _;
 
-/// Every `.feature` file under `path` at any depth, as cucumber finds them (or `path` itself), by path, parsed, its outlines
-/// expanded one scenario per example row.
+/// Every `.feature` file under `path` at any depth, as cucumber finds them (or `path`
+/// itself), by path, parsed, its outlines expanded one scenario per example row.
 pub fn load(path: &Path) -> Result<Vec<Feature>, String> {
     let mut files = Vec::new();
     collect(path, &mut files).map_err(|e| format!("{}: {e}", path.display()))?;
