@@ -238,7 +238,7 @@ fn contract(workspace: &Path, cargo_target: &Path) -> Result<Step> {
     Ok(scenarios_step(&String::from_utf8_lossy(&out.stdout), out.status.success()))
 }
 
-/// Reads the contract runner's output: its summary line and each `FAILED <feature> /
+/// Reads the contract runner's output: its summary line and each `FAILED <feature>:<line>
 /// <scenario>: contract: <violation>` line.
 fn scenarios_step(stdout: &str, success: bool) -> Step {
     let summary = stdout.lines().rev().find(|l| l.starts_with("contract: ")).unwrap_or("contract: no summary");

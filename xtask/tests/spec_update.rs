@@ -103,7 +103,7 @@ fn spec_update_reports_each_step_and_exits_by_what_breaks() {
     let scenarios = section(&report, "## Scenarios");
     assert!(scenarios.contains("**Failed.** contract: "), "{report}");
     assert!(
-        scenarios.contains("- refund.feature / Refund part of a capture, then the rest\n")
+        scenarios.contains("- refund.feature:4 Refund part of a capture, then the rest\n")
             && scenarios.contains("getPaymentEventLog response 200 /3/name: \"REFUNDED\" is not one of"),
         "{report}"
     );

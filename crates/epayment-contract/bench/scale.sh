@@ -3,6 +3,8 @@
 # snapshots) copied x1, x10 and x30 under new names, run side by side by hyperfine with the
 # test binary `cargo test` and `cargo xtask contract` build (dev profile), warm.
 # Usage: bash crates/epayment-contract/bench/scale.sh [runs]   (needs hyperfine)
+# With BASELINE=<another build of the contract binary>, that build runs side by side too
+# (x10 and x30), for a before-and-after on the same machine at the same time.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../../.." && pwd)
 runs=${1:-3}
@@ -27,7 +29,11 @@ done
 scenarios=$("$binary" --features "$work/x1/features" --snapshots "$work/x1/snapshots" --junit "$work/j.xml" \
   | grep -o 'contract: [0-9]* passed' | grep -o '[0-9]*')
 echo "scenarios per copy: $scenarios"
-hyperfine -w 1 -r "$runs" -N \
-  -n x1 "$binary --features $work/x1/features --snapshots $work/x1/snapshots --junit $work/j1.xml" \
-  -n x10 "$binary --features $work/x10/features --snapshots $work/x10/snapshots --junit $work/j10.xml" \
-  -n x30 "$binary --features $work/x30/features --snapshots $work/x30/snapshots --junit $work/j30.xml"
+commands=()
+for times in 1 10 30; do
+  commands+=(-n "x$times" "$binary --features $work/x$times/features --snapshots $work/x$times/snapshots --junit $work/j$times.xml")
+  if [ -n "${BASELINE:-}" ] && [ "$times" != 1 ]; then
+    commands+=(-n "x$times baseline" "$BASELINE --features $work/x$times/features --snapshots $work/x$times/snapshots --junit $work/jb$times.xml")
+  fi
+done
+hyperfine -w 1 -r "$runs" -N "${commands[@]}"

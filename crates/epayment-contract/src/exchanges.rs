@@ -1,8 +1,7 @@
-//! What happens to a scenario's exchanges once it has run: checked against the document, then
-//! redacted and compared with its snapshot.
+//! What happens to a scenario's exchanges once it has run: checked against the document, and
+//! redacted for its snapshot (secrets and random values replaced by stable placeholders).
 
 use std::collections::{BTreeMap, HashMap};
-use std::path::Path;
 
 use epayment_openapi::ApiDocument;
 use epayment_sim::Exchange;
@@ -71,25 +70,6 @@ pub fn contract_violations(exchanges: &[Exchange]) -> Vec<Violation> {
         }
     }
     out
-}
-
-/// The value the committed snapshot `name` holds, read back from its YAML; `None` when there
-/// is none or it cannot be read.
-pub fn committed_snapshot(dir: &Path, name: &str) -> Option<Value> {
-    let text = std::fs::read_to_string(dir.join(format!("{name}.snap"))).ok()?;
-    // An insta snapshot is a `---` metadata block, then the YAML.
-    let body = text.splitn(3, "---\n").nth(2)?;
-    serde_norway::from_str(body).ok()
-}
-
-/// The difference between the committed snapshot `name` and `value`, as a unified diff of
-/// both written the same way (so that only what changed shows, not how insta formats YAML).
-/// `None` when there is no committed snapshot to compare with.
-pub fn snapshot_diff(dir: &Path, name: &str, value: &Value) -> Option<String> {
-    let committed = committed_snapshot(dir, name)?;
-    let (old, new) = (serde_norway::to_string(&committed).ok()?, serde_norway::to_string(value).ok()?);
-    let diff = similar::TextDiff::from_lines(&old, &new);
-    Some(diff.unified_diff().context_radius(3).header("committed", "this run").to_string())
 }
 
 /// The exchanges as a snapshot shows them: the headers that matter, secrets and volatile
@@ -171,32 +151,6 @@ fn scrub(value: &Value, keys: &mut Placeholders, psp: &mut Placeholders, written
     }
 }
 
-/// A snapshot name from the feature file and the scenario: `capture__full_capture`, with the
-/// example's line for the rows of a Scenario Outline.
-pub fn snapshot_name(feature_file: &Path, scenario: &str, outline_line: Option<usize>) -> String {
-    let stem = feature_file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "feature".into());
-    let mut name = format!("{}__{}", slug(&stem), slug(scenario));
-    if let Some(line) = outline_line {
-        name.push_str(&format!("__line_{line}"));
-    }
-    name
-}
-
-/// The words of `text` in lower case, joined by `_`: letters and digits of any script are kept
-/// (`øre` stays `øre`), everything else (spaces, punctuation, and the characters Windows, macOS
-/// or Linux refuse in file names) becomes one `_`.
-fn slug(text: &str) -> String {
-    let mut out = String::new();
-    for c in text.chars() {
-        if c.is_alphanumeric() {
-            out.extend(c.to_lowercase());
-        } else if !out.ends_with('_') && !out.is_empty() {
-            out.push('_');
-        }
-    }
-    out.trim_end_matches('_').to_owned()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -237,17 +191,6 @@ mod tests {
         assert_eq!(shown[2]["request"]["headers"]["idempotency-key"], "[key-1]");
         assert_eq!(shown[1]["response"]["body"]["pspReference"], "[psp-2]");
         assert_eq!(shown[0]["request"]["body"]["modificationAmount"]["value"], 250);
-    }
-
-    #[test]
-    fn names_follow_the_feature_file_and_scenario() {
-        let name = snapshot_name(Path::new("features/partial_capture.feature"), "Capture 2.50 NOK, then more!", None);
-        assert_eq!(name, "partial_capture__capture_2_50_nok_then_more");
-        assert!(snapshot_name(Path::new("a.feature"), "x", Some(12)).ends_with("__line_12"));
-        // Letters outside ASCII stay as written; what no file system takes does not.
-        let name = snapshot_name(Path::new("refund.feature"), "Refunding one øre more: <refused>? \"Æ/Å\"|*", None);
-        assert_eq!(name, "refund__refunding_one_øre_more_refused_æ_å");
-        assert!(!name.contains(['<', '>', ':', '"', '/', '\\', '|', '?', '*']));
     }
 
     #[test]

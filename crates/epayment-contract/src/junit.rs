@@ -5,7 +5,8 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use crate::record::{ProblemKind, ScenarioRecord, StepStatus};
+use crate::record::{ScenarioRecord, StepStatus};
+use crate::xml::xml;
 
 /// The report for `records`.
 pub fn junit(records: &[ScenarioRecord]) -> String {
@@ -15,33 +16,39 @@ pub fn junit(records: &[ScenarioRecord]) -> String {
     }
     let failures = records.iter().filter(|r| !r.passed()).count();
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    let _ = writeln!(out, "<testsuites name=\"contract\" tests=\"{}\" failures=\"{failures}\">", records.len());
+    let _ = writeln!(
+        out,
+        "<testsuites name=\"contract\" tests=\"{}\" failures=\"{failures}\" time=\"{}\">",
+        records.len(),
+        seconds(records)
+    );
     for ((file, feature), scenarios) in features {
         let failed = scenarios.iter().filter(|r| !r.passed()).count();
         let _ = writeln!(
             out,
-            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{failed}\">",
+            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{failed}\" time=\"{}\">",
             xml(&format!("{feature} ({file})")),
-            scenarios.len()
+            scenarios.len(),
+            seconds(scenarios.iter().copied())
         );
         for r in scenarios {
             let _ = write!(
                 out,
-                "    <testcase classname=\"{}\" name=\"{}\"",
+                "    <testcase classname=\"{}\" name=\"{}\" time=\"{}\"",
                 xml(file),
-                xml(&format!("{} (line {})", r.scenario, r.line))
+                xml(&format!("{} (line {})", r.scenario, r.line)),
+                seconds([r])
             );
             if r.passed() {
                 out.push_str("/>\n");
                 continue;
             }
             out.push_str(">\n");
-            let message = r.failure().unwrap_or_default();
             let _ = writeln!(
                 out,
                 "      <failure message=\"{}\" type=\"{}\">{}</failure>",
-                xml(&message),
-                kind(r),
+                xml(&r.failure().unwrap_or_default()),
+                r.failure_kind().unwrap_or("step"),
                 xml(&details(r))
             );
             out.push_str("    </testcase>\n");
@@ -52,24 +59,23 @@ pub fn junit(records: &[ScenarioRecord]) -> String {
     out
 }
 
-fn kind(r: &ScenarioRecord) -> &'static str {
-    if r.steps.iter().any(|s| s.status != StepStatus::Passed) {
-        return "step";
-    }
-    match r.problems.first().map(|p| p.kind) {
-        Some(ProblemKind::Snapshot) => "snapshot",
-        _ => "contract",
-    }
+/// The scenarios' time together, in seconds, as JUnit writes it.
+fn seconds<'a>(records: impl IntoIterator<Item = &'a ScenarioRecord>) -> String {
+    let total: std::time::Duration = records.into_iter().map(|r| r.timeline.duration).sum();
+    format!("{:.3}", total.as_secs_f64())
 }
 
-/// Everything that went wrong, with the snapshot diffs.
+/// Everything that went wrong, with the values that changed and the snapshot diffs.
 fn details(r: &ScenarioRecord) -> String {
     let mut out = String::new();
     for s in r.steps.iter().filter(|s| s.status != StepStatus::Passed) {
-        let _ = writeln!(out, "{}: {}", s.text, s.error.as_deref().unwrap_or("skipped"));
+        let _ = writeln!(out, "{} (line {}): {}", s.text, s.line, s.error.as_deref().unwrap_or("did not run"));
     }
     for p in &r.problems {
         let _ = writeln!(out, "{}", p.message);
+        for change in &p.changes {
+            let _ = writeln!(out, "  {change}");
+        }
         if let Some(diff) = &p.diff {
             let _ = writeln!(out, "{diff}");
         }
@@ -77,19 +83,15 @@ fn details(r: &ScenarioRecord) -> String {
     out
 }
 
-/// Text escaped for XML, control characters other than tab and newline dropped (they are not
-/// allowed in XML 1.0).
-pub fn xml(text: &str) -> String {
-    epayment_devkit::xml_escape(text)
-}
-
 #[cfg(test)]
 mod tests {
-    use super::*;
-    use crate::record::{Problem, StepRecord};
+    use std::time::Duration;
 
-    fn record(name: &str, problems: Vec<Problem>) -> ScenarioRecord {
-        ScenarioRecord {
+    use super::*;
+    use crate::record::{Problem, ProblemKind, StepRecord};
+
+    fn record(name: &str, problems: Vec<Problem>, millis: u64) -> ScenarioRecord {
+        let mut r = ScenarioRecord {
             feature: "Refund".into(),
             file: "refund.feature".into(),
             scenario: name.into(),
@@ -102,47 +104,56 @@ mod tests {
             }],
             problems,
             ..ScenarioRecord::default()
-        }
+        };
+        r.timeline.duration = Duration::from_millis(millis);
+        r
+    }
+
+    fn problem(kind: ProblemKind, message: &str) -> Problem {
+        Problem { kind, message: message.into(), changes: Vec::new(), diff: None, exchange: None }
     }
 
     #[test]
-    fn snapshot_and_contract_failures_are_failed_test_cases_with_their_diff() {
+    fn every_failure_is_a_failed_test_case_with_its_sentence_and_each_case_has_its_time() {
+        let mut changed = problem(ProblemKind::Snapshot, "its exchanges differ from the snapshot x.snap in 1 value");
+        changed.changes =
+            vec!["exchange 2 (createPayment) request.body.amount.value: 100 in the snapshot, 101 now".into()];
+        changed.diff = Some("-  value: 100\n+  value: <101>".into());
+        let broken = problem(
+            ProblemKind::Contract,
+            "contract: exchange 2 refundPayment response 200 /amount/value: not an integer",
+        );
+        let mut failed_step = record("A step that fails", Vec::new(), 5);
+        failed_step.steps[0].status = StepStatus::Failed;
+        failed_step.steps[0].error = Some("expected the refunded amount to be 1.00 NOK, it is 0.00 NOK".into());
         let records = [
-            record("Refunding one øre more", Vec::new()),
-            record(
-                "A changed answer",
-                vec![Problem {
-                    kind: ProblemKind::Snapshot,
-                    message: "snapshot refund__a_changed_answer differs".into(),
-                    diff: Some("-  value: 100\n+  value: <101>".into()),
-                    exchange: None,
-                }],
-            ),
-            record(
-                "A broken answer",
-                vec![Problem {
-                    kind: ProblemKind::Contract,
-                    message: "exchange 2 refundPayment response 200 /amount/value: not an integer".into(),
-                    diff: None,
-                    exchange: Some(2),
-                }],
-            ),
+            record("Refunding one øre more", Vec::new(), 12),
+            record("A changed answer", vec![changed], 20),
+            record("A broken answer", vec![broken], 1000),
+            failed_step,
         ];
         let xml = junit(&records);
-        assert!(xml.contains("<testsuites name=\"contract\" tests=\"3\" failures=\"2\">"), "{xml}");
-        assert!(
-            xml.contains("<testcase classname=\"refund.feature\" name=\"Refunding one øre more (line 4)\"/>"),
-            "{xml}"
-        );
+        assert!(xml.contains("<testsuites name=\"contract\" tests=\"4\" failures=\"3\" time=\"1.037\">"), "{xml}");
         assert!(
             xml.contains(
-                "type=\"snapshot\">snapshot refund__a_changed_answer differs\n-  value: 100\n+  value: &lt;101&gt;"
+                "<testcase classname=\"refund.feature\" name=\"Refunding one øre more (line 4)\" time=\"0.012\"/>"
             ),
             "{xml}"
         );
         assert!(
             xml.contains(
-                "message=\"exchange 2 refundPayment response 200 /amount/value: not an integer\" type=\"contract\""
+                "type=\"snapshot\">its exchanges differ from the snapshot x.snap in 1 value\n  exchange 2 (createPayment) \
+                 request.body.amount.value: 100 in the snapshot, 101 now\n-  value: 100\n+  value: &lt;101&gt;"
+            ),
+            "{xml}"
+        );
+        assert!(
+            xml.contains("message=\"contract: exchange 2 refundPayment response 200 /amount/value: not an integer\" type=\"contract\""),
+            "{xml}"
+        );
+        assert!(
+            xml.contains(
+                "message=\"`When the merchant refunds 1.00 NOK` failed: expected the refunded amount to be 1.00 NOK, it is 0.00 NOK\" type=\"step\""
             ),
             "{xml}"
         );

@@ -1,24 +1,52 @@
 //! The contract harness: Gherkin scenarios under `features/`, run by cucumber through the
-//! `epayment` client against a fresh `epayment-sim` per scenario (or a remote target).
+//! `epayment` client against a fresh `epayment-sim` per scenario (or a remote target). After
+//! each scenario every exchange it caused is checked against the effective document of
+//! `epayment-openapi` and compared with its snapshot in `features/snapshots/`.
 //!
-//! After each scenario every exchange it caused is checked against `openapi/epayment.yaml`
-//! (the effective document of `epayment-openapi`; a violation names the operation and the JSON pointer) and compared with its snapshot in
-//! `features/snapshots/`, redacted of secrets and random values. The step vocabulary is in
-//! [`catalog`] and `features/STEPS.md`.
+//! Where to look, by question:
+//! - what a scenario may say: `steps/` (one file per concept, each step beside its example),
+//!   `params` (the words inside them), `catalog` (STEPS.md from both);
+//! - what a scenario has: `world` (its simulator, client and payment), `receiver` (its
+//!   webhook receiver), `sleep` (the client waiting on the scenario's clock);
+//! - how a run goes: `options` (the command line), `selection` (the files read, the filter,
+//!   the tags), `runner` (cucumber, hooks, reports), `trail` (which step made which exchange),
+//!   `verdict` (what is found after the steps: `exchanges` for the document and redaction,
+//!   `snapshots` for the snapshots), `command` (the `contract` binary);
+//! - what a run tells: `record` (each scenario as it ran), `recorder` and `console` (the
+//!   output as it goes), `summary` (the block it ends with), `junit`, `html`, `xml`;
+//! - help for a step that does not match: `hints`.
 #![deny(missing_docs)]
 
-pub mod catalog;
-pub mod exchanges;
-pub mod hints;
-pub mod html;
-pub mod junit;
-pub mod params;
-pub mod receiver;
-pub mod record;
-pub mod runner;
-pub mod sleep;
+mod catalog;
+mod command;
+mod console;
+mod exchanges;
+mod hints;
+mod html;
+mod junit;
+mod options;
+mod params;
+mod paths;
+mod receiver;
+mod record;
+mod recorder;
+mod runner;
+mod selection;
+mod sleep;
+mod snapshots;
 mod steps;
-pub mod world;
+mod summary;
+mod trail;
+mod verdict;
+mod world;
+mod xml;
 
-pub use runner::{Args, Cli, Options, Summary, parse_args, run};
-pub use world::{PaymentWorld, Remote, Target};
+pub use command::main;
+pub use options::Options;
+pub use paths::{target_dir, workspace_root};
+pub use record::{ScenarioRecord, StepStatus};
+pub use runner::{RunError, run};
+pub use sleep::ClockSleep;
+pub use snapshots::Policy as SnapshotPolicy;
+pub use summary::Summary;
+pub use world::{Remote, Target};

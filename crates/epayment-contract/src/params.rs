@@ -1,8 +1,69 @@
-//! The words steps are built from: money as QA writes it, and the operations.
+//! The words steps are built from: money as QA writes it, periods of time, the operations and
+//! the totals; with [`PARAMETERS`], what each `{name}` in a step pattern reads and how to write
+//! it (the one source for step matching, `features/STEPS.md` and the hints).
 
 use std::str::FromStr;
 
+use cucumber::Parameter as _;
 use epayment::{Amount, Currency};
+
+/// A `{name}` a step pattern may hold.
+#[derive(Clone, Copy, Debug)]
+pub struct ParameterDoc {
+    /// The name between the braces.
+    pub name: &'static str,
+    /// The harness's own regex for it; `None` for cucumber's built-in ones (`{int}`,
+    /// `{string}`, `{word}`).
+    pub regex: Option<&'static str>,
+    /// What to write, for STEPS.md.
+    pub what: &'static str,
+}
+
+/// Every parameter the steps use.
+pub const PARAMETERS: &[ParameterDoc] = &[
+    ParameterDoc {
+        name: Money::NAME,
+        regex: Some(Money::REGEX),
+        what: "an amount with two decimals and a currency code: `10.00 NOK`, `0.50 DKK`",
+    },
+    ParameterDoc {
+        name: Action::NAME,
+        regex: Some(Action::REGEX),
+        what: "`capture`, `refund`, `cancel`, `create` (or `payment creation`), `get`, `approval`, `abort`",
+    },
+    ParameterDoc {
+        name: Total::NAME,
+        regex: Some(Total::REGEX),
+        what: "`authorized`, `captured`, `cancelled`, `refunded`",
+    },
+    ParameterDoc { name: "int", regex: None, what: "a whole number: `6090`, `503`" },
+    ParameterDoc { name: "string", regex: None, what: "text in double quotes: `\"order-1-c1\"`" },
+    ParameterDoc {
+        name: "word",
+        regex: None,
+        what: "one word: `AUTHORIZED`, `CAPTURED`, `epayments.payment.captured.v1`",
+    },
+    ParameterDoc {
+        name: Period::NAME,
+        regex: Some(Period::REGEX),
+        what: "a whole number and a unit: `30 seconds`, `10 minutes`, `2 hours`, `15 days` (or `1 day`)",
+    },
+    ParameterDoc {
+        name: EventNames::NAME,
+        regex: Some(EventNames::REGEX),
+        what: "event names separated by a comma and a space: `CREATED, AUTHORIZED, CAPTURED`",
+    },
+];
+
+/// The words an `{action}` may be, as its regex lists them.
+pub fn action_words() -> impl Iterator<Item = &'static str> {
+    Action::REGEX.split('|')
+}
+
+/// The words a `{total}` may be, as its regex lists them.
+pub fn total_words() -> impl Iterator<Item = &'static str> {
+    Total::REGEX.split('|')
+}
 
 /// An amount as written in a step: `10.00 NOK` (two decimals, a space, a currency code).
 /// Read without the API's bounds, so that a step can try an amount the client must refuse.
@@ -51,6 +112,18 @@ impl FromStr for Period {
     }
 }
 
+impl std::fmt::Display for Period {
+    /// In the largest unit that divides it: `15 days`, `1 minute`, `90 seconds`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let seconds = self.0.as_secs();
+        let (count, unit) = [(86_400, "day"), (3_600, "hour"), (60, "minute")]
+            .into_iter()
+            .find(|(size, _)| seconds >= *size && seconds.is_multiple_of(*size))
+            .map_or((seconds, "second"), |(size, unit)| (seconds / size, unit));
+        write!(f, "{count} {unit}{}", if count == 1 { "" } else { "s" })
+    }
+}
+
 /// What the merchant does, as named in `Then the capture succeeds` and fault steps.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, cucumber::Parameter)]
 #[param(name = "action", regex = "capture|refund|cancel|create|get|payment creation|approval|abort")]
@@ -89,6 +162,19 @@ impl FromStr for Action {
 }
 
 impl Action {
+    /// The action as a sentence names it: `capture`, `payment creation`, `approval`.
+    pub fn noun(self) -> &'static str {
+        match self {
+            Action::Capture => "capture",
+            Action::Refund => "refund",
+            Action::Cancel => "cancel",
+            Action::Create => "payment creation",
+            Action::Get => "get",
+            Action::Approve => "approval",
+            Action::Abort => "abort",
+        }
+    }
+
     /// The simulator's endpoint, for fault injection.
     pub fn endpoint(self) -> Option<epayment_sim::Endpoint> {
         use epayment_sim::Endpoint;
@@ -121,17 +207,24 @@ impl FromStr for Total {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(match s {
-            "authorized" => Total::Authorized,
-            "captured" => Total::Captured,
-            "cancelled" => Total::Cancelled,
-            "refunded" => Total::Refunded,
-            other => return Err(format!("unknown total {other:?}")),
-        })
+        Total::ALL.into_iter().find(|t| t.word() == s).ok_or_else(|| format!("unknown total {s:?}"))
     }
 }
 
 impl Total {
+    /// The four totals, in the aggregate's order.
+    pub const ALL: [Total; 4] = [Total::Authorized, Total::Captured, Total::Cancelled, Total::Refunded];
+
+    /// The total as a sentence names it: `captured`.
+    pub fn word(self) -> &'static str {
+        match self {
+            Total::Authorized => "authorized",
+            Total::Captured => "captured",
+            Total::Cancelled => "cancelled",
+            Total::Refunded => "refunded",
+        }
+    }
+
     /// This total of `aggregate`.
     pub fn of(self, aggregate: &epayment::Aggregate) -> &Amount {
         match self {
@@ -140,6 +233,33 @@ impl Total {
             Total::Cancelled => &aggregate.cancelled,
             Total::Refunded => &aggregate.refunded,
         }
+    }
+}
+
+/// Event names in order, as written in a step: `CREATED, AUTHORIZED, CAPTURED`.
+#[derive(Clone, Debug, PartialEq, Eq, cucumber::Parameter)]
+#[param(name = "events", regex = r"[A-Z]+(?:_[A-Z]+)*(?:, [A-Z]+(?:_[A-Z]+)*)*")]
+pub struct EventNames(pub Vec<epayment::EventName>);
+
+impl FromStr for EventNames {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let known = || epayment::EventName::KNOWN.iter().map(|n| n.as_str()).collect::<Vec<_>>().join(", ");
+        let names = s.split(", ").map(|name| {
+            epayment::EventName::KNOWN
+                .into_iter()
+                .find(|known| known.as_str() == name)
+                .ok_or_else(|| format!("{name} is not an event name; one of: {}", known()))
+        });
+        names.collect::<Result<_, _>>().map(EventNames)
+    }
+}
+
+impl std::fmt::Display for EventNames {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let names: Vec<&str> = self.0.iter().map(|n| n.as_str()).collect();
+        f.write_str(&names.join(", "))
     }
 }
 
@@ -155,6 +275,23 @@ mod tests {
         assert_eq!("-1.00 NOK".parse::<Money>().unwrap().0.minor_units(), -100);
         assert!("ten NOK".parse::<Money>().is_err());
     }
+
+    #[test]
+    fn the_totals_regex_lists_their_words() {
+        assert_eq!(total_words().collect::<Vec<_>>(), Total::ALL.map(Total::word));
+    }
+
+    #[test]
+    fn event_names_read_in_order_and_only_known_ones() {
+        let names: EventNames = "CREATED, AUTHORIZED, CAPTURED".parse().unwrap();
+        assert_eq!(
+            names.0,
+            [epayment::EventName::Created, epayment::EventName::Authorized, epayment::EventName::Captured]
+        );
+        assert_eq!(names.to_string(), "CREATED, AUTHORIZED, CAPTURED");
+        let err = "CREATED, DISPUTED".parse::<EventNames>().unwrap_err();
+        assert!(err.starts_with("DISPUTED is not an event name; one of: CREATED, ABORTED"), "{err}");
+    }
 }
 
 #[cfg(test)]
@@ -167,5 +304,8 @@ mod period_tests {
         assert_eq!("1 day".parse::<Period>().unwrap().0.as_secs(), 86_400);
         assert_eq!("30 seconds".parse::<Period>().unwrap().0.as_secs(), 30);
         assert!("10 fortnights".parse::<Period>().is_err());
+        for written in ["15 days", "1 day", "1 minute", "90 seconds", "2 hours", "0 seconds"] {
+            assert_eq!(written.parse::<Period>().unwrap().to_string(), written);
+        }
     }
 }

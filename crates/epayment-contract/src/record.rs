@@ -1,13 +1,13 @@
-//! What each scenario did, kept for the JUnit and HTML reports: its steps and how each ended
-//! (from cucumber's events, through [`Recorder`]), and what the harness found after it ran
-//! (snapshot and contract failures, its redacted exchanges and webhook deliveries).
+//! What each scenario did, as the console, the JUnit report and the HTML report tell it: its
+//! steps and how each ended (from cucumber's events, through `crate::recorder`), and what the
+//! harness found after it ran (`crate::verdict`).
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use cucumber::event::{self, Cucumber, Feature, RetryableScenario, Rule, Scenario, Step};
-use cucumber::{Event, World, cli, gherkin, parser};
 use serde::Serialize;
+
+use crate::trail::Timeline;
 
 /// How a step ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -30,7 +30,7 @@ pub struct StepRecord {
     pub line: usize,
     /// How it ended.
     pub status: StepStatus,
-    /// Why it failed, or why no step matched it.
+    /// Why it failed, or why no step matched it: a sentence, then any details.
     pub error: Option<String>,
 }
 
@@ -38,7 +38,7 @@ pub struct StepRecord {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ProblemKind {
-    /// The exchanges differ from the committed snapshot.
+    /// The exchanges differ from the committed snapshot, or there is none (under `CI`).
     Snapshot,
     /// An exchange breaks the document.
     Contract,
@@ -49,8 +49,10 @@ pub enum ProblemKind {
 pub struct Problem {
     /// Snapshot or contract.
     pub kind: ProblemKind,
-    /// One line.
+    /// One sentence. A contract violation's starts `contract: ` (spec-update reads it so).
     pub message: String,
+    /// For a snapshot: the values that changed, one line each.
+    pub changes: Vec<String>,
     /// For a snapshot: the unified diff of committed and new.
     pub diff: Option<String>,
     /// For a contract violation: the number (from 1) of the exchange it concerns.
@@ -64,33 +66,102 @@ pub struct ScenarioRecord {
     pub feature: String,
     /// The feature's file name.
     pub file: String,
+    /// The feature file as given (for places such as `/tmp/qa/capture.feature:7`).
+    pub path: String,
+    /// The rule the scenario is under, if any.
+    pub rule: Option<String>,
     /// The scenario's name.
     pub scenario: String,
     /// Its line in the file (an outline's example row for outlines).
     pub line: usize,
+    /// An outline's row: the header and this row's values.
+    pub example: Option<(Vec<String>, Vec<String>)>,
     /// Its steps (background first) in order.
     pub steps: Vec<StepRecord>,
     /// Snapshot and contract failures.
     pub problems: Vec<Problem>,
+    /// A snapshot written for review rather than compared (a local run's new scenario).
+    pub snapshot_written: Option<String>,
     /// The exchanges as the snapshot shows them (redacted of secrets).
     pub exchanges: serde_json::Value,
     /// Webhook deliveries the scenario's receiver got: (event name, status it answered).
     pub deliveries: Vec<(String, u16)>,
+    /// Which step made each exchange, the moments between them, what the last step looked
+    /// at, and how long the scenario took.
+    pub timeline: Timeline,
+    /// Whether it was left out of the run (not selected) although it cannot run as written.
+    pub not_run: bool,
 }
 
 impl ScenarioRecord {
     /// Whether it passed its steps, snapshot and contract check.
     pub fn passed(&self) -> bool {
-        self.problems.is_empty() && self.steps.iter().all(|s| s.status == StepStatus::Passed)
+        !self.not_run && self.problems.is_empty() && self.steps.iter().all(|s| s.status == StepStatus::Passed)
     }
 
-    /// The first failure, in one line: the failed step, else the first problem.
+    /// The first failure, in one sentence: the failed step, else the first problem.
     pub fn failure(&self) -> Option<String> {
         if let Some(step) = self.steps.iter().find(|s| s.status != StepStatus::Passed) {
-            let why = step.error.clone().unwrap_or_else(|| "skipped".into());
-            return Some(format!("{}: {why}", step.text));
+            let why = step.error.as_deref().and_then(|e| e.lines().next()).unwrap_or("did not run");
+            let not_run = if self.not_run { " (the scenario was not selected, so it did not run)" } else { "" };
+            return Some(match self.failure_kind() {
+                Some("unrunnable") => format!("`{}` {why}{not_run}", step.text),
+                _ => format!("`{}` failed: {why}", step.text),
+            });
         }
-        self.problems.first().map(|p| p.message.clone())
+        let first = self.problems.first()?;
+        Some(match first.changes.first() {
+            Some(change) => format!("{}: {change}", first.message),
+            None => first.message.clone(),
+        })
+    }
+
+    /// What kind its first failure is, as the JUnit report's `type` names it: `step`,
+    /// `unrunnable` (a step the library cannot run), `snapshot` or `contract`.
+    pub fn failure_kind(&self) -> Option<&'static str> {
+        if let Some(step) = self.steps.iter().find(|s| s.status != StepStatus::Passed) {
+            let unmatched = step.error.as_deref().is_some_and(|e| e.starts_with("matches "));
+            return Some(if self.not_run || unmatched { "unrunnable" } else { "step" });
+        }
+        self.problems.first().map(|p| match p.kind {
+            ProblemKind::Snapshot => "snapshot",
+            ProblemKind::Contract => "contract",
+        })
+    }
+
+    /// Where it is: `capture.feature:7`.
+    pub fn place(&self) -> String {
+        format!("{}:{}", self.file, self.line)
+    }
+
+    /// The exchanges (numbered from 1) the step at `index` of [`Self::steps`] made.
+    pub fn exchanges_of(&self, index: usize) -> impl Iterator<Item = usize> + '_ {
+        let made_by = &self.timeline.made_by;
+        made_by.iter().enumerate().filter(move |(_, step)| **step == index).map(|(i, _)| i + 1)
+    }
+
+    /// The exchanges the failed step looked at (none when no step failed).
+    pub fn looked_at(&self, index: usize) -> &[usize] {
+        let failed = self.steps.get(index).is_some_and(|s| s.status == StepStatus::Failed);
+        if failed && self.timeline.last_step == Some(index) { &self.timeline.looked_at } else { &[] }
+    }
+
+    /// Exchange `n` in one line: `8: refundPayment POST /epayment/v1/payments/x/refund → 429`.
+    pub fn exchange_line(&self, n: usize) -> String {
+        let e = &self.exchanges[n - 1];
+        let text = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_owned();
+        format!(
+            "{n}: {} {} {} → {}",
+            text(&e["operation"]),
+            text(&e["request"]["method"]),
+            text(&e["request"]["path"]),
+            e["response"]["status"]
+        )
+    }
+
+    /// The number of exchanges.
+    pub fn exchange_count(&self) -> usize {
+        self.exchanges.as_array().map_or(0, Vec::len)
     }
 }
 
@@ -105,87 +176,34 @@ impl Records {
         change(map.entry((file.to_owned(), line)).or_default());
     }
 
+    /// Looks at one scenario's record, if there is one.
+    pub fn with(&self, file: &str, line: usize, look: impl FnOnce(&ScenarioRecord)) {
+        if let Some(record) = self.0.lock().unwrap_or_else(PoisonError::into_inner).get(&(file.to_owned(), line)) {
+            look(record);
+        }
+    }
+
     /// Every record, by file then line.
     pub fn all(&self) -> Vec<ScenarioRecord> {
         self.0.lock().unwrap_or_else(PoisonError::into_inner).values().cloned().collect()
     }
 }
 
-/// A cucumber writer that keeps each step's outcome in [`Records`] (tee'd beside the console
-/// writer).
-#[derive(Debug, Clone)]
-pub struct Recorder {
-    records: Records,
-}
-
-impl Recorder {
-    /// A recorder writing into `records`.
-    pub fn new(records: Records) -> Self {
-        Self { records }
-    }
-
-    fn scenario(&self, feature: &gherkin::Feature, scenario: &gherkin::Scenario, event: &Scenario<impl World>) {
-        let file = file_name(feature);
-        let line = scenario.position.line;
-        let step = |s: &gherkin::Step, ev: &Step<_>| -> Option<StepRecord> {
-            let text = format!("{} {}", s.keyword.trim(), s.value);
-            let (status, error) = match ev {
-                Step::Started => return None,
-                Step::Passed(..) => (StepStatus::Passed, None),
-                Step::Skipped => (StepStatus::Skipped, Some("matches no step, or an earlier step failed".to_owned())),
-                Step::Failed(_, _, _, err) => (StepStatus::Failed, Some(err.to_string())),
-            };
-            Some(StepRecord { text, line: s.position.line, status, error })
-        };
-        let record = match event {
-            Scenario::Started => {
-                self.records.update(&file, line, |r| {
-                    r.feature = feature.name.clone();
-                    r.file = file.clone();
-                    r.scenario = scenario.name.clone();
-                    r.line = line;
-                });
-                return;
-            }
-            Scenario::Step(s, ev) | Scenario::Background(s, ev) => step(s, ev),
-            Scenario::Hook(_, event::Hook::Failed(_, info)) => Some(StepRecord {
-                text: "(setting up the scenario)".into(),
-                line,
-                status: StepStatus::Failed,
-                error: Some(crate::runner::panic_message(info.as_ref())),
-            }),
-            _ => None,
-        };
-        if let Some(record) = record {
-            self.records.update(&file, line, |r| r.steps.push(record));
-        }
-    }
+/// The text of a panic's payload.
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+        .unwrap_or_else(|| "a panic without a message".to_owned())
 }
 
 /// The feature's file name, as records are keyed.
-pub fn file_name(feature: &gherkin::Feature) -> String {
+pub fn file_name(feature: &cucumber::gherkin::Feature) -> String {
     feature
         .path
         .as_deref()
         .and_then(std::path::Path::file_name)
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| feature.name.clone())
-}
-
-impl<W: World> cucumber::Writer<W> for Recorder {
-    type Cli = cli::Empty;
-
-    async fn handle_event(&mut self, event: parser::Result<Event<Cucumber<W>>>, _: &Self::Cli) {
-        let Ok(event) = event else { return };
-        if let Cucumber::Feature(feature, ev) = &event.value {
-            let scenario = match ev {
-                Feature::Scenario(s, RetryableScenario { event, .. }) => Some((s, event)),
-                Feature::Rule(_, Rule::Scenario(s, RetryableScenario { event, .. })) => Some((s, event)),
-                _ => None,
-            };
-            if let Some((scenario, event)) = scenario {
-                self.scenario(feature, scenario, event);
-            }
-        }
-    }
 }

@@ -10,6 +10,7 @@ use epayment_sim::{Scope, Simulator};
 use crate::params::Action;
 use crate::receiver::WebhookReceiver;
 use crate::sleep::ClockSleep;
+use crate::trail::{NoteKind, Trail};
 
 /// Where scenarios run.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -48,25 +49,11 @@ impl std::fmt::Debug for Remote {
 /// The merchant serial number scenarios run as on the simulator.
 pub const SIM_MSN: &str = "123456";
 
-/// Every event type, registered for on the simulator so that any may be awaited.
-const EVENT_TYPES: [&str; 8] = [
-    "epayments.payment.created.v1",
-    "epayments.payment.aborted.v1",
-    "epayments.payment.expired.v1",
-    "epayments.payment.cancelled.v1",
-    "epayments.payment.captured.v1",
-    "epayments.payment.refunded.v1",
-    "epayments.payment.authorized.v1",
-    "epayments.payment.terminated.v1",
-];
-
 /// Where the simulator delivers this scenario's webhooks.
 #[derive(Debug)]
 pub struct Receiver {
     /// The receiving server.
     pub server: WebhookReceiver,
-    /// The path deliveries go to.
-    pub path: String,
     /// The signing secret of the registration.
     pub secret: String,
 }
@@ -86,12 +73,23 @@ pub struct PaymentWorld {
     /// Its amount.
     pub amount: Option<Amount>,
     /// The last outcome of each action.
-    pub outcomes: HashMap<Action, Result<(), epayment::Error>>,
+    pub outcomes: HashMap<Action, Outcome>,
     /// Idempotency keys written in the scenario (kept as they are in snapshots).
     pub written_keys: Vec<String>,
     /// The webhook receiver (simulator only).
     pub receiver: Option<Receiver>,
+    /// What the scenario did, for its report.
+    pub trail: Trail,
     payments_made: u32,
+}
+
+/// How an action ended, and the exchanges (numbered from 1) it made.
+#[derive(Debug)]
+pub struct Outcome {
+    /// Success, or the error the client gave.
+    pub result: Result<(), epayment::Error>,
+    /// The exchanges the action made (a retried call makes several).
+    pub exchanges: Vec<usize>,
 }
 
 impl PaymentWorld {
@@ -114,11 +112,12 @@ impl PaymentWorld {
         let sim = Simulator::builder().start_at(start).start().await;
         let receiver_server =
             WebhookReceiver::start().await.unwrap_or_else(|e| panic!("the scenario's webhook receiver: {e}"));
-        let path = "/webhooks/vipps".to_owned();
-        let events = EVENT_TYPES.iter().map(|e| (*e).to_owned()).collect();
+        let path = "/webhooks/vipps";
+        // Every event type there is, so that a scenario may await any.
+        let events = epayment::EventName::KNOWN.iter().map(epayment::webhooks::event_type).collect();
         let registration = sim
             .webhooks()
-            .register(Scope::Every, &receiver_server.url(&path), events)
+            .register(Scope::Every, &receiver_server.url(path), events)
             .unwrap_or_else(|e| panic!("registering the scenario's webhook receiver: {e}"));
         let client = sim_client(&sim, SIM_MSN);
         Self {
@@ -129,7 +128,8 @@ impl PaymentWorld {
             amount: None,
             outcomes: HashMap::new(),
             written_keys: Vec::new(),
-            receiver: Some(Receiver { server: receiver_server, path, secret: registration.secret }),
+            receiver: Some(Receiver { server: receiver_server, secret: registration.secret }),
+            trail: Trail::new(),
             payments_made: 0,
         }
     }
@@ -153,6 +153,7 @@ impl PaymentWorld {
             outcomes: HashMap::new(),
             written_keys: Vec::new(),
             receiver: None,
+            trail: Trail::new(),
             payments_made: 0,
         }
     }
@@ -193,6 +194,44 @@ impl PaymentWorld {
     pub fn sim(&self) -> &Simulator {
         self.sim.as_ref().unwrap_or_else(|| panic!("this step needs the simulator: tag the scenario @sim-only"))
     }
+
+    /// A step starts (every step of the library says so first).
+    pub fn step_started(&mut self) {
+        self.trail.step_started(self.sim.as_ref());
+    }
+
+    /// The exchanges made since the last look, as the running step's; their numbers.
+    pub fn collect_exchanges(&mut self) -> std::ops::Range<usize> {
+        self.trail.collect(self.sim.as_ref())
+    }
+
+    /// Every exchange of the scenario so far, oldest first (exchange `n` is at `n - 1`).
+    pub fn exchanges(&mut self) -> &[epayment_sim::Exchange] {
+        self.collect_exchanges();
+        self.trail.exchanges()
+    }
+
+    /// Keeps how `action` ended, with the exchanges the running step made for it.
+    pub fn keep_outcome(&mut self, action: Action, result: Result<(), epayment::Error>) {
+        let exchanges = self.collect_exchanges().collect();
+        self.outcomes.insert(action, Outcome { result, exchanges });
+    }
+
+    /// Marks what the running step made since the last look as what it looked at.
+    pub fn look_at_new_exchanges(&mut self) {
+        let made = self.collect_exchanges();
+        self.trail.look_at(made);
+    }
+
+    /// Notes a moment that is not an exchange, with the scenario's time (simulator only).
+    pub fn note(&mut self, kind: NoteKind, what: &str) {
+        self.collect_exchanges();
+        let text = match &self.sim {
+            Some(sim) => format!("{what} (now {})", sim.clock().now().format("%Y-%m-%d %H:%M:%S UTC")),
+            None => what.to_owned(),
+        };
+        self.trail.note(kind, text);
+    }
 }
 
 /// A client of the simulator, acting as sales unit `msn`. The scenarios' clients share one
@@ -202,7 +241,7 @@ fn sim_client(sim: &Simulator, msn: &str) -> Client {
     static POOL: std::sync::OnceLock<reqwest::Client> = std::sync::OnceLock::new();
     let c = sim.credentials();
     Client::builder()
-        .http_client(POOL.get_or_init(reqwest::Client::new).clone())
+        .http_client(POOL.get_or_init(shared_pool).clone())
         .environment(Environment::Custom(sim.uri()))
         .credentials(c.client_id, c.client_secret, c.subscription_key)
         .merchant_serial_number(msn)
@@ -212,6 +251,16 @@ fn sim_client(sim: &Simulator, msn: &str) -> Client {
         .sleeper(ClockSleep(sim.clock()))
         .build()
         .unwrap_or_else(|e| panic!("the simulator's client: {e}"))
+}
+
+/// The pool the scenarios' clients share. A pool given to `epayment` brings its own redirect
+/// policy, so it follows none, as the client's own does: a redirect would carry the keys to
+/// wherever it points.
+fn shared_pool() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap_or_else(|e| panic!("the scenarios' connection pool: {e}"))
 }
 
 /// Quick backoff, and room for a rate limit's `Retry-After` (a minute) in the time budget.
@@ -225,4 +274,29 @@ fn fast_retries() -> RetryPolicy {
 /// A fixed start for the simulator's clock (2026-01-01 12:00 UTC), so that runs repeat.
 pub fn chrono_start() -> chrono::DateTime<chrono::Utc> {
     chrono::DateTime::from_timestamp(1_767_268_800, 0).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+
+    #[tokio::test]
+    async fn the_shared_pool_follows_no_redirect() {
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await.expect("a port");
+        let url = format!("http://{}/epayment/v1/payments/x", listener.local_addr().expect("its address"));
+        // Where the redirect points: a port nothing listens on, so that following it would
+        // fail rather than answer.
+        let closed = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await.expect("a port");
+        let elsewhere = format!("http://{}/stolen", closed.local_addr().expect("its address"));
+        drop(closed);
+        tokio::spawn(async move {
+            let (mut stream, _) = listener.accept().await.expect("the request");
+            let mut request = [0u8; 1024];
+            let _ = stream.read(&mut request).await;
+            let answer = format!("HTTP/1.1 302 Found\r\nLocation: {elsewhere}\r\ncontent-length: 0\r\n\r\n");
+            stream.write_all(answer.as_bytes()).await.expect("the answer");
+        });
+        let answer = super::shared_pool().get(&url).send().await.expect("the 302 itself comes back");
+        assert_eq!(answer.status(), 302);
+    }
 }

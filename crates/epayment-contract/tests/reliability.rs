@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use epayment::{Amount, Client, Environment, Error, ErrorCode, Reference, RetryPolicy, UserFlow};
-use epayment_contract::sleep::ClockSleep;
+use epayment_contract::ClockSleep;
 use epayment_sim::{Endpoint, Fault, LostAnswer, Simulator, SimulatorBuilder};
 
 const MSN: &str = "123456";

@@ -19,7 +19,7 @@ impl Drop for Sandbox {
 /// Starts `target/<profile>/epayment-sim --port 0`, building it first if needed, and returns
 /// it with its base URL.
 fn start_sandbox() -> (Sandbox, String) {
-    let root = epayment_contract::runner::workspace_root();
+    let root = epayment_contract::workspace_root();
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let built = Command::new(cargo)
         .args(["build", "--quiet", "-p", "epayment-sim", "--bin", "epayment-sim"])

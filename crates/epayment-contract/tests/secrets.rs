@@ -1,5 +1,6 @@
 //! The whole contract suite with tracing at TRACE: no client secret, subscription key, access
-//! token or webhook secret shows in the logs, the snapshots, the JUnit report or the HTML report.
+//! token or webhook secret shows in the logs, the snapshots, the run's ending, the JUnit report
+//! or the HTML report.
 
 use std::io::Write;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -54,6 +55,8 @@ fn main() {
     let logs = String::from_utf8_lossy(&logs.0.lock().unwrap_or_else(PoisonError::into_inner)).into_owned();
     assert!(logs.contains("capturePayment"), "TRACE logs were captured");
     let mut places = vec![("the TRACE logs".to_owned(), logs)];
+    // The console's lines are made from the records the reports are; its ending is checked too.
+    places.push(("the run's ending".to_owned(), summary.ending(&options.junit, &options.report)));
     places.push(("the JUnit report".to_owned(), std::fs::read_to_string(&options.junit).unwrap_or_default()));
     let html = std::fs::read_to_string(&options.report).unwrap_or_default();
     assert!(html.contains("capturePayment"), "the HTML report shows the exchanges");

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use epayment::{Amount, Client, Environment, Error, Reference, State, Until, UserFlow};
-use epayment_contract::sleep::ClockSleep;
+use epayment_contract::ClockSleep;
 use epayment_sim::Simulator;
 
 const MSN: &str = "123456";

@@ -129,8 +129,8 @@ mod tests {
     /// The harness's `Args` fields of type `Option<PathBuf>`, as flags, read from its source.
     fn harness_path_options() -> Vec<String> {
         let root = workspace_root().expect("run in the workspace");
-        let source = std::fs::read_to_string(root.join("crates/epayment-contract/src/runner.rs")).expect("runner.rs");
-        let file = syn::parse_file(&source).expect("runner.rs parses");
+        let source = std::fs::read_to_string(root.join("crates/epayment-contract/src/options.rs")).expect("options.rs");
+        let file = syn::parse_file(&source).expect("options.rs parses");
         let args = file
             .items
             .iter()
@@ -138,7 +138,7 @@ mod tests {
                 syn::Item::Struct(s) if s.ident == "Args" => Some(s),
                 _ => None,
             })
-            .expect("runner.rs defines Args");
+            .expect("options.rs defines Args");
         let text = |t: &dyn quote::ToTokens| t.to_token_stream().to_string().replace(' ', "");
         args.fields
             .iter()

@@ -1,0 +1,103 @@
+//! The harness as a command: `--write-steps`, `--check-steps`, or a run that ends with one block
+//! naming every failed scenario. Exit codes: 0 all passed, 1 something failed, 2 the run could
+//! not run (a usage error, a file it cannot read, a filter that selects nothing).
+//! The `contract` test binary (and so `cargo xtask contract`) is this and nothing else.
+
+use std::process::ExitCode;
+
+use crate::options::{Options, parse_args};
+use crate::{catalog, hints, paths, selection, steps};
+
+/// Runs the command line `args` (the program name first) and says how it went.
+pub fn main(args: impl IntoIterator<Item = String>) -> ExitCode {
+    let cli = match parse_args(args) {
+        Ok(cli) => cli,
+        Err(usage) => {
+            eprint!("{usage}");
+            return ExitCode::from(2);
+        }
+    };
+    if cli.custom.write_steps {
+        return write_steps();
+    }
+    let options = match Options::from_cli(cli.clone()) {
+        Ok(options) => options,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    if cli.custom.check_steps {
+        return check_steps(&options);
+    }
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(crate::runner::run(&options)) {
+        Ok(summary) => {
+            print!("{}", summary.ending(&options.junit, &options.report));
+            if summary.failed() { ExitCode::FAILURE } else { ExitCode::SUCCESS }
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// `--write-steps`: features/STEPS.md from the step tables.
+fn write_steps() -> ExitCode {
+    let path = paths::workspace_root().join("features/STEPS.md");
+    match std::fs::write(&path, catalog::steps_markdown()) {
+        Ok(()) => {
+            println!("wrote {}", path.display());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {}: {e}", path.display());
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `--check-steps`: every step of every feature against the library, and the tags (in the
+/// features and in `--tags`) against those in use and documented; starts nothing.
+fn check_steps(options: &Options) -> ExitCode {
+    let features = match selection::load(&options.features) {
+        Ok(features) => features,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let steps = match steps::collection() {
+        Ok(steps) => steps,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let problems = hints::check(&features, &steps);
+    let tags = selection::check_tags(&features, options.tags.as_ref());
+    if problems.is_empty() && tags.is_empty() {
+        println!(
+            "every step of {} matches exactly one step of the library, and every tag is one in use or documented",
+            options.features.display()
+        );
+        return ExitCode::SUCCESS;
+    }
+    print!("{}", hints::render(&problems));
+    for tag in &tags {
+        println!("{tag}");
+    }
+    println!(
+        "{} step(s) the library cannot run as written, {} tag(s) that look like slips",
+        problems.len(),
+        tags.len()
+    );
+    ExitCode::FAILURE
+}

@@ -1,0 +1,303 @@
+//! What to run: the command line (cucumber's options and the harness's) read into [`Options`],
+//! or options built in code ([`Options::new`]). Nothing about a run is process-wide: the target
+//! reaches each scenario's world through the run's `before` hook.
+
+use std::path::PathBuf;
+
+use cucumber::gherkin::tagexpr::TagOperation;
+use cucumber::{cli, writer};
+
+use crate::paths::{target_dir, workspace_root};
+use crate::snapshots::Policy;
+use crate::world::{Remote, Target};
+
+/// The harness's own options, beside cucumber's.
+#[derive(clap::Args, Clone, Debug, Default)]
+pub(crate) struct Args {
+    /// `sim` (a fresh embedded simulator per scenario) or a host root URL such as
+    /// http://127.0.0.1:8085; a URL takes its keys from VIPPS_CLIENT_ID, VIPPS_CLIENT_SECRET,
+    /// VIPPS_SUBSCRIPTION_KEY and VIPPS_MERCHANT_SERIAL_NUMBER.
+    #[arg(long, value_name = "sim|URL", default_value = "sim")]
+    pub target: String,
+    /// The folder of .feature files, relative to the workspace root [default: features/].
+    #[arg(long, value_name = "DIR")]
+    pub features: Option<PathBuf>,
+    /// The folder of snapshots, relative to the workspace root [default: features/snapshots/].
+    #[arg(long, value_name = "DIR")]
+    pub snapshots: Option<PathBuf>,
+    /// Where the JUnit report goes, relative to the workspace root [default:
+    /// `contract/junit.xml` under the target directory].
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+    /// Where the HTML report goes, relative to the workspace root [default: report.html
+    /// beside the JUnit report].
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
+    /// Check that every step of every feature matches exactly one step of the library, and
+    /// that the tags are ones in use or documented, with hints for those that are not, and
+    /// exit; starts no simulator.
+    #[arg(long)]
+    pub check_steps: bool,
+    /// Let a filter that selects no scenario pass (by default that is an error, exit code 2:
+    /// a run that tests nothing should not look green).
+    #[arg(long)]
+    pub allow_no_scenarios: bool,
+    /// Write features/STEPS.md and exit.
+    #[arg(long)]
+    pub write_steps: bool,
+}
+
+/// The whole command line: cucumber's options and the harness's.
+pub(crate) type Cli = cli::Opts<
+    cucumber::parser::basic::Cli,
+    cucumber::runner::basic::Cli,
+    cli::Compose<writer::basic::Cli, cli::Empty>,
+    Args,
+>;
+
+/// libtest's flags, which `cargo test` may pass to every test binary (`cargo test --workspace
+/// -- --nocapture`): the harness accepts and ignores them. Those that take a value, with it.
+const LIBTEST_FLAGS: &[(&str, bool)] = &[
+    ("--nocapture", false),
+    ("--no-capture", false),
+    ("--show-output", false),
+    ("--quiet", false),
+    ("-q", false),
+    ("--ignored", false),
+    ("--include-ignored", false),
+    ("--exact", false),
+    ("--list", false),
+    ("--test", false),
+    ("--bench", false),
+    ("--test-threads", true),
+    ("--format", true),
+    ("--logfile", true),
+    ("--skip", true),
+    ("-Z", true),
+];
+
+/// Parses a command line (the program name first), leaving out libtest's flags and test-name
+/// filters. A usage error comes back as clap renders it.
+pub(crate) fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Cli, String> {
+    use cli::Parser as _;
+    let mut kept = Vec::new();
+    let mut args = args.into_iter();
+    kept.extend(args.next());
+    while let Some(arg) = args.next() {
+        let (flag, inline_value) = match arg.split_once('=') {
+            Some((flag, _)) => (flag, true),
+            None => (arg.as_str(), false),
+        };
+        if let Some((_, takes_value)) = LIBTEST_FLAGS.iter().find(|(f, _)| *f == flag) {
+            if *takes_value && !inline_value {
+                args.next();
+            }
+            continue;
+        }
+        // A bare word is a libtest name filter; the harness takes none.
+        if !arg.starts_with('-') && kept.last().is_none_or(|prev: &String| !takes_a_value(prev)) {
+            continue;
+        }
+        kept.push(arg);
+    }
+    Cli::try_parse_from(kept).map_err(|e| e.render().to_string())
+}
+
+/// Whether a harness or cucumber flag reads the next argument as its value.
+fn takes_a_value(flag: &str) -> bool {
+    !flag.contains('=')
+        && matches!(
+            flag,
+            "--target"
+                | "--features"
+                | "--snapshots"
+                | "--junit"
+                | "--report"
+                | "--tags"
+                | "-t"
+                | "--name"
+                | "-n"
+                | "--scenario-name"
+                | "--concurrency"
+                | "-c"
+                | "--retry"
+                | "--retry-after"
+                | "--retry-tag-filter"
+                | "--color"
+                | "--input"
+                | "-i"
+        )
+}
+
+/// What to run.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// The folder of `.feature` files.
+    pub features: PathBuf,
+    /// Only scenarios whose tags (a feature's and a rule's included) match.
+    pub tags: Option<TagOperation>,
+    /// Only scenarios whose name matches.
+    pub name: Option<regex::Regex>,
+    /// Where to run.
+    pub target: Target,
+    /// The JUnit report.
+    pub junit: PathBuf,
+    /// The HTML report.
+    pub report: PathBuf,
+    /// Where snapshots live.
+    pub snapshots: PathBuf,
+    /// Cucumber's runner options: concurrency, fail-fast, retries.
+    pub runner: cucumber::runner::basic::Cli,
+    /// Cucumber's console options: colour, and `-v` for every step.
+    pub console: writer::basic::Cli,
+    /// What happens to a snapshot that is new or changed (from `CI` and `INSTA_UPDATE`).
+    pub snapshot_policy: Policy,
+    /// Whether a filter may select no scenario.
+    pub allow_no_scenarios: bool,
+}
+
+impl Options {
+    /// Every feature under `features/`, on `target`, reports under `<target dir>/contract/`.
+    pub fn new(target: Target) -> Self {
+        let root = workspace_root();
+        let reports = target_dir().join("contract");
+        Self {
+            features: root.join("features"),
+            tags: None,
+            name: None,
+            target,
+            junit: reports.join("junit.xml"),
+            report: reports.join("report.html"),
+            snapshots: root.join("features/snapshots"),
+            runner: cucumber::runner::basic::Cli::default(),
+            console: writer::basic::Cli::default(),
+            snapshot_policy: Policy::from_env(),
+            allow_no_scenarios: false,
+        }
+    }
+
+    /// The options a command line gives.
+    pub(crate) fn from_cli(cli: Cli) -> Result<Self, String> {
+        let target = parse_target(&cli.custom.target, |name| std::env::var(name).ok())?;
+        let mut options = Self::new(target);
+        // cargo runs the binary in its crate's folder, which no one means: a relative path is
+        // taken from the workspace root, like the defaults (`cargo xtask contract` passes
+        // paths absolute, taken from where it was run).
+        let root = workspace_root();
+        let from_root = |path: PathBuf| if path.is_relative() { root.join(path) } else { path };
+        if let Some(features) = cli.custom.features {
+            options.features = from_root(features);
+        }
+        if let Some(snapshots) = cli.custom.snapshots {
+            options.snapshots = from_root(snapshots);
+        }
+        if let Some(junit) = cli.custom.junit.map(from_root) {
+            options.report = junit.with_file_name("report.html");
+            options.junit = junit;
+        }
+        if let Some(report) = cli.custom.report {
+            options.report = from_root(report);
+        }
+        options.tags = cli.tags_filter;
+        options.name = cli.re_filter;
+        options.runner = cli.runner;
+        options.console = cli.writer.left;
+        options.allow_no_scenarios = cli.custom.allow_no_scenarios;
+        Ok(options)
+    }
+}
+
+/// A tag expression as written: `@qa-3 and not (@sim-only or @slow)`.
+pub fn tag_expression(op: &TagOperation) -> String {
+    let inner = |op: &TagOperation| match op {
+        TagOperation::Tag(_) | TagOperation::Not(_) => tag_expression(op),
+        _ => format!("({})", tag_expression(op)),
+    };
+    match op {
+        TagOperation::Tag(t) => format!("@{}", t.trim_start_matches('@')),
+        TagOperation::Not(a) => format!("not {}", inner(a)),
+        TagOperation::And(a, b) => format!("{} and {}", inner(a), inner(b)),
+        TagOperation::Or(a, b) => format!("{} or {}", inner(a), inner(b)),
+    }
+}
+
+/// `sim` (or nothing) or a URL, whose keys `env` gives.
+pub(crate) fn parse_target(text: &str, env: impl Fn(&str) -> Option<String>) -> Result<Target, String> {
+    match text {
+        "" | "sim" => Ok(Target::Sim),
+        url if url.starts_with("http://") || url.starts_with("https://") => {
+            let need = |name: &str| {
+                env(name).filter(|v| !v.is_empty()).ok_or_else(|| format!("--target is a URL, so {name} must be set"))
+            };
+            Ok(Target::Remote(Remote {
+                url: url.to_owned(),
+                client_id: need("VIPPS_CLIENT_ID")?,
+                client_secret: need("VIPPS_CLIENT_SECRET")?,
+                subscription_key: need("VIPPS_SUBSCRIPTION_KEY")?,
+                msn: need("VIPPS_MERCHANT_SERIAL_NUMBER")?,
+            }))
+        }
+        other => Err(format!("--target {other:?}: use `sim` or a URL such as http://127.0.0.1:8085")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<Cli, String> {
+        parse_args(std::iter::once("contract").chain(args.iter().copied()).map(str::to_owned))
+    }
+
+    #[test]
+    fn cucumber_and_harness_options_parse_and_libtest_flags_are_ignored() {
+        let cli = parse(&[
+            "--nocapture",
+            "--test-threads",
+            "2",
+            "--format=terse",
+            "some_test_name",
+            "--tags",
+            "@sim-only and not @slow",
+            "--concurrency",
+            "4",
+            "--target",
+            "sim",
+            "--junit",
+            "out/j.xml",
+            "--check-steps",
+        ])
+        .expect("parses");
+        assert!(cli.tags_filter.is_some());
+        assert_eq!(cli.runner.concurrency, Some(4));
+        assert!(cli.custom.check_steps);
+        assert_eq!(cli.tags_filter.as_ref().map(tag_expression).as_deref(), Some("@sim-only and not @slow"));
+        let options = Options::from_cli(cli).expect("options");
+        assert_eq!(options.target, Target::Sim);
+        assert_eq!(options.junit, workspace_root().join("out/j.xml"), "relative to the workspace, not the crate");
+        assert_eq!(
+            options.report,
+            workspace_root().join("out/report.html"),
+            "the HTML report goes beside the JUnit one"
+        );
+        let absolute = Options::from_cli(parse(&["--features", "/tmp/qa", "--report", "r.html"]).expect("parses"))
+            .expect("options");
+        assert_eq!(absolute.features, PathBuf::from("/tmp/qa"));
+        assert_eq!(absolute.report, workspace_root().join("r.html"));
+        let by_name = Options::from_cli(parse(&["--name", "øre"]).expect("parses")).expect("options");
+        assert!(by_name.name.is_some_and(|re| re.is_match("Refunding one øre more")));
+        assert!(parse(&["--no-such-flag"]).is_err_and(|e| e.contains("--no-such-flag")));
+    }
+
+    #[test]
+    fn a_remote_target_needs_its_keys() {
+        let none = |_: &str| None;
+        let err = parse_target("http://127.0.0.1:8085", none).expect_err("keys missing");
+        assert!(err.contains("VIPPS_CLIENT_ID"), "{err}");
+        let all = |name: &str| Some(format!("{name}-value"));
+        let Ok(Target::Remote(remote)) = parse_target("https://apitest.vipps.no", all) else { panic!("remote") };
+        assert_eq!(remote.msn, "VIPPS_MERCHANT_SERIAL_NUMBER-value");
+        assert!(parse_target("ftp://x", none).is_err());
+        assert_eq!(parse_target("sim", none), Ok(Target::Sim));
+    }
+}

@@ -1,0 +1,55 @@
+//! Selection as a QA engineer meets it: a filter that matches nothing, and tags with a slip.
+
+use super::*;
+
+fn features(text: &str) -> Vec<Feature> {
+    let feature = Feature::parse(text, GherkinEnv::default()).expect("parses");
+    vec![feature.expand_examples().expect("expands")]
+}
+
+const QA: &str = "@qa-3\nFeature: QA\n  Scenario: one\n    Given the access token has expired\n\n  @sim_only\n  Scenario: two\n    Given the access token has expired\n";
+
+fn filter(tags: &str) -> Filter {
+    Filter {
+        tags: Some(tags.parse().expect("a tag expression")),
+        tags_text: Some(tags.to_owned()),
+        ..Filter::default()
+    }
+}
+
+#[test]
+fn a_filter_that_selects_nothing_says_so_in_one_line_with_the_tag_meant() {
+    let features = features(QA);
+    let line = nothing_selected(&features, &filter("@qa3"), Path::new("/tmp/qa")).expect("nothing selected");
+    assert_eq!(line, "no scenario matches --tags \"@qa3\" (2 scenarios in /tmp/qa); did you mean @qa-3 for @qa3?");
+    assert_eq!(nothing_selected(&features, &filter("@qa-3"), Path::new("/tmp/qa")), None);
+    let remote = Filter { remote: true, ..filter("@sim-only") };
+    let features = self::features("@sim-only\nFeature: S\n  Scenario: s\n    Given the access token has expired\n");
+    let line = nothing_selected(&features, &remote, Path::new("f")).expect("nothing runs");
+    assert!(line.starts_with("every scenario that --tags \"@sim-only\" selects is @sim-only"), "{line}");
+}
+
+#[test]
+fn near_misses_of_documented_tags_and_unknown_filter_tags_are_named() {
+    let features = features(QA);
+    let problems = check_tags(&features, filter("@qa3 or @sim-choice").tags.as_ref());
+    let text: Vec<String> = problems.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        text,
+        [
+            // A feature read from text has no file: its name stands for it. Line 7 is the scenario's.
+            "QA:7: @sim_only is not a tag the harness knows; did you mean @sim-only?",
+            "--tags: no scenario is tagged @qa3; did you mean @qa-3?",
+            "--tags: no scenario is tagged @sim-choice",
+        ]
+    );
+}
+
+#[test]
+fn tags_are_inherited_from_the_feature_and_rule() {
+    let features = features("@a\nFeature: F\n  Rule: R\n    @b\n    Scenario: s\n      Given x\n");
+    let (f, r, s) = scenarios(&features).next().expect("a scenario");
+    assert_eq!(tags_of(f, r, s).collect::<Vec<_>>(), ["a", "b"]);
+    assert_eq!(filter("@a and @b").choose(f, r, s), Choice::Run);
+    assert_eq!(filter("@a and not @b").choose(f, r, s), Choice::Out);
+}

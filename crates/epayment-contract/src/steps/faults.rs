@@ -1,0 +1,84 @@
+//! What goes wrong on the way, injected into the simulator: an answer refused, lost or cut
+//! off, an expired token, a webhook receiver that fails.
+
+use epayment_sim::{Fault, LostAnswer};
+
+use super::{GIVEN, StepDef, step};
+use crate::params::Action;
+use crate::trail::NoteKind;
+use crate::world::PaymentWorld;
+
+pub(super) const STEPS: &[StepDef] = &[
+    StepDef {
+        keywords: GIVEN,
+        pattern: "the API fails the next {action} with status {int}",
+        example: "the API fails the next capture with status 503",
+        run: step!(api_fails_next(Action, u16)),
+    },
+    StepDef {
+        keywords: GIVEN,
+        pattern: "the API refuses the next {action} with error code {int}",
+        example: "the API refuses the next capture with error code 6280",
+        run: step!(api_refuses_next(Action, u32)),
+    },
+    StepDef {
+        keywords: GIVEN,
+        pattern: "the API loses the answer to the next {action}",
+        example: "the API loses the answer to the next capture",
+        run: step!(api_loses_next(Action)),
+    },
+    StepDef {
+        keywords: GIVEN,
+        pattern: "the API drops the connection of the next {action}",
+        example: "the API drops the connection of the next refund",
+        run: step!(api_drops_next(Action)),
+    },
+    StepDef {
+        keywords: GIVEN,
+        pattern: "the access token has expired",
+        example: "the access token has expired",
+        run: step!(token_expired),
+    },
+    StepDef {
+        keywords: GIVEN,
+        pattern: "the webhook receiver fails the next {int} delivery/deliveries",
+        example: "the webhook receiver fails the next 1 delivery",
+        run: step!(receiver_fails(usize)),
+    },
+];
+
+async fn api_fails_next(w: &mut PaymentWorld, action: Action, status: u16) {
+    w.sim().fail_next(endpoint(action, "fail"), 1, status);
+    w.note(NoteKind::Fault, &format!("the API fails the next {} with status {status}", action.noun()));
+}
+
+async fn api_refuses_next(w: &mut PaymentWorld, action: Action, code: u32) {
+    w.sim().inject(endpoint(action, "refuse"), Fault::Refuse { status: 400, code }, 1);
+    w.note(NoteKind::Fault, &format!("the API refuses the next {} with error code {code}", action.noun()));
+}
+
+async fn api_loses_next(w: &mut PaymentWorld, action: Action) {
+    w.sim().lose_next(endpoint(action, "lose the answer to"), LostAnswer::ServerError);
+    w.note(NoteKind::Fault, &format!("the API loses the answer to the next {}", action.noun()));
+}
+
+async fn api_drops_next(w: &mut PaymentWorld, action: Action) {
+    w.sim().lose_next(endpoint(action, "drop"), LostAnswer::DroppedConnection);
+    w.note(NoteKind::Fault, &format!("the API drops the connection of the next {}", action.noun()));
+}
+
+async fn token_expired(w: &mut PaymentWorld) {
+    w.sim().expire_tokens();
+    w.note(NoteKind::Fault, "the access token expires");
+}
+
+async fn receiver_fails(w: &mut PaymentWorld, n: usize) {
+    let receiver = w.receiver.as_ref().unwrap_or_else(|| panic!("webhooks need the simulator"));
+    receiver.server.fail_next(n);
+    w.note(NoteKind::Fault, &format!("the webhook receiver fails the next {n} deliveries"));
+}
+
+/// The simulator's endpoint for an action of the merchant's; the customer's happen in the app.
+fn endpoint(action: Action, verb: &str) -> epayment_sim::Endpoint {
+    action.endpoint().unwrap_or_else(|| panic!("the API cannot {verb} the customer's {}", action.noun()))
+}

@@ -1,0 +1,127 @@
+//! The payment a scenario is about, the sales unit it is made on, and its customer.
+
+use epayment::{Amount, Error, UserFlow};
+
+use super::{GIVEN, StepDef, WHEN, step};
+use crate::params::{Action, Money};
+use crate::trail::NoteKind;
+use crate::world::PaymentWorld;
+
+/// The phone number a remote target's force approve uses.
+const TEST_PHONE: &str = "4712345678";
+
+pub(super) const STEPS: &[StepDef] = &[
+    StepDef {
+        keywords: GIVEN,
+        pattern: "a payment of {money} has been created",
+        example: "a payment of 10.00 NOK has been created",
+        run: step!(payment_created(Money)),
+    },
+    StepDef {
+        keywords: GIVEN,
+        pattern: "a payment of {money} has been authorized",
+        example: "a payment of 10.00 NOK has been authorized",
+        run: step!(payment_authorized(Money)),
+    },
+    StepDef {
+        keywords: GIVEN,
+        pattern: "the sales unit allows only full capture",
+        example: "the sales unit allows only full capture",
+        run: step!(full_capture_only),
+    },
+    StepDef {
+        keywords: GIVEN,
+        pattern: "the sales unit has late capture",
+        example: "the sales unit has late capture",
+        run: step!(late_capture),
+    },
+    StepDef {
+        keywords: WHEN,
+        pattern: "the merchant creates a payment of {money}",
+        example: "the merchant creates a payment of 10.00 SEK",
+        run: step!(merchant_creates(Money)),
+    },
+    StepDef {
+        keywords: WHEN,
+        pattern: "the customer approves the payment",
+        example: "the customer approves the payment",
+        run: step!(customer_approves),
+    },
+    StepDef {
+        keywords: WHEN,
+        pattern: "the customer aborts the payment",
+        example: "the customer aborts the payment",
+        run: step!(customer_aborts),
+    },
+];
+
+async fn payment_created(w: &mut PaymentWorld, money: Money) {
+    create(w, money.0).await.unwrap_or_else(|e| panic!("creating the payment: {e}"));
+}
+
+async fn payment_authorized(w: &mut PaymentWorld, money: Money) {
+    create(w, money.0).await.unwrap_or_else(|e| panic!("creating the payment: {e}"));
+    approve(w).await.unwrap_or_else(|e| panic!("approving the payment: {e}"));
+}
+
+async fn full_capture_only(w: &mut PaymentWorld) {
+    let msn = w.msn.clone();
+    w.sim().update_sales_unit(&msn, |unit| unit.full_capture_only(true));
+}
+
+async fn late_capture(w: &mut PaymentWorld) {
+    let msn = w.msn.clone();
+    w.sim().update_sales_unit(&msn, |unit| unit.late_capture(true));
+}
+
+async fn merchant_creates(w: &mut PaymentWorld, money: Money) {
+    let result = create(w, money.0).await;
+    w.keep_outcome(Action::Create, result);
+}
+
+async fn customer_approves(w: &mut PaymentWorld) {
+    let result = approve(w).await;
+    w.keep_outcome(Action::Approve, result);
+}
+
+async fn customer_aborts(w: &mut PaymentWorld) {
+    let (msn, reference) = (w.msn.clone(), w.reference());
+    let result = w.sim().abort(&msn, reference.as_str()).map_err(sim_refusal);
+    w.note(NoteKind::Customer, "the customer aborts the payment");
+    w.keep_outcome(Action::Abort, result);
+}
+
+/// Creates the scenario's payment, on a sales unit whose market takes its currency.
+async fn create(w: &mut PaymentWorld, amount: Amount) -> Result<(), Error> {
+    w.use_sales_unit_for(amount.currency());
+    let reference = w.next_reference();
+    w.reference = Some(reference.clone());
+    w.amount = Some(amount.clone());
+    w.client()
+        .create_payment(&reference, amount)
+        .user_flow(UserFlow::WebRedirect)
+        .return_url("https://shop.example/return")
+        .description("Contract test payment")
+        .send()
+        .await
+        .map(drop)
+}
+
+/// The customer approves: in the app on the simulator, by force approve on a remote target.
+async fn approve(w: &mut PaymentWorld) -> Result<(), Error> {
+    let reference = w.reference();
+    let result = match &w.sim {
+        Some(sim) => sim.approve(&w.msn, reference.as_str()).map_err(sim_refusal),
+        None => w.client().force_approve(&reference, TEST_PHONE).await,
+    };
+    w.note(NoteKind::Customer, "the customer approves the payment");
+    result
+}
+
+/// A refusal of the simulator's customer-side actions, as an API error.
+fn sim_refusal(e: epayment_sim::ApiError) -> Error {
+    let mut problem = epayment::Problem::bare(e.status);
+    problem.detail = Some(e.detail);
+    problem.code = e.code.map(epayment::ErrorCode::from_code);
+    Error::Api(Box::new(problem))
+}

@@ -1,0 +1,117 @@
+//! What a scenario did, in order, for its report: each exchange with the step that made it, the
+//! moments its clock moved, its customer acted or a fault was set up, and the exchanges the
+//! step now running looked at (a failing step's are marked in the report).
+//!
+//! The simulator's exchange log is taken at each step's start, so an exchange belongs to the
+//! step during which it was made; taking it costs what reading it once at the end did.
+
+use std::ops::Range;
+use std::time::{Duration, Instant};
+
+use epayment_sim::{Exchange, Simulator};
+use serde::Serialize;
+
+/// What kind of moment a [`Note`] is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum NoteKind {
+    /// The scenario's clock moved.
+    Clock,
+    /// The customer acted (in the app, which makes no exchange of the merchant's).
+    Customer,
+    /// A fault was set up for what comes next.
+    Fault,
+}
+
+/// A moment on the scenario's timeline that is not an exchange.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Note {
+    /// How many exchanges came before it.
+    pub after: usize,
+    /// Clock, customer or fault.
+    pub kind: NoteKind,
+    /// What happened: `10 minutes pass (now 2026-01-01 12:10 UTC)`.
+    pub text: String,
+}
+
+/// The trail a scenario leaves as it runs.
+#[derive(Debug, Default)]
+pub struct Trail {
+    exchanges: Vec<Exchange>,
+    /// For each exchange, the index (from 0) of the step that made it.
+    made_by: Vec<usize>,
+    steps_started: usize,
+    notes: Vec<Note>,
+    looked_at: Vec<usize>,
+    started: Option<Instant>,
+}
+
+/// A finished scenario's trail, as the reports read it.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Timeline {
+    /// For each exchange (numbered from 1), the index (from 0) of the step that made it.
+    pub made_by: Vec<usize>,
+    /// The moments that are not exchanges.
+    pub notes: Vec<Note>,
+    /// The exchanges the last step that ran looked at (the failing one, if one failed).
+    pub looked_at: Vec<usize>,
+    /// The index (from 0) of the last step that ran.
+    pub last_step: Option<usize>,
+    /// How long the scenario took, from the start of its world to its last step's end.
+    pub duration: Duration,
+}
+
+impl Trail {
+    /// A trail starting now.
+    pub fn new() -> Self {
+        Self { started: Some(Instant::now()), ..Self::default() }
+    }
+
+    /// A step starts: what the one before it made is collected first.
+    pub fn step_started(&mut self, sim: Option<&Simulator>) {
+        self.collect(sim);
+        self.steps_started += 1;
+        self.looked_at.clear();
+    }
+
+    /// Takes the simulator's new exchanges into the trail, as the running step's; their
+    /// numbers (from 1).
+    pub fn collect(&mut self, sim: Option<&Simulator>) -> Range<usize> {
+        let from = self.exchanges.len() + 1;
+        if let Some(sim) = sim {
+            let new = sim.take_exchanges();
+            let step = self.steps_started.saturating_sub(1);
+            self.made_by.extend(std::iter::repeat_n(step, new.len()));
+            self.exchanges.extend(new);
+        }
+        from..self.exchanges.len() + 1
+    }
+
+    /// Every exchange so far (collected), oldest first.
+    pub fn exchanges(&self) -> &[Exchange] {
+        &self.exchanges
+    }
+
+    /// Notes a moment that is not an exchange, after the exchanges so far.
+    pub fn note(&mut self, kind: NoteKind, text: String) {
+        self.notes.push(Note { after: self.exchanges.len(), kind, text });
+    }
+
+    /// Marks exchanges the running step looked at.
+    pub fn look_at(&mut self, numbers: impl IntoIterator<Item = usize>) {
+        self.looked_at.extend(numbers);
+    }
+
+    /// Ends the trail: every exchange, and the timeline for the reports.
+    pub fn finish(&mut self, sim: Option<&Simulator>) -> (Vec<Exchange>, Timeline) {
+        self.collect(sim);
+        let timeline = Timeline {
+            made_by: std::mem::take(&mut self.made_by),
+            notes: std::mem::take(&mut self.notes),
+            looked_at: std::mem::take(&mut self.looked_at),
+            last_step: self.steps_started.checked_sub(1),
+            duration: self.started.map(|s| s.elapsed()).unwrap_or_default(),
+        };
+        (std::mem::take(&mut self.exchanges), timeline)
+    }
+}
