@@ -36,7 +36,7 @@ Feature: Errors
     Then the capture succeeds
     And the captured amount is 2.50 NOK
 
-  @sim-only
+  @sandbox
   Scenario: A customer who aborts leaves nothing to capture
     Given a payment of 10.00 NOK has been created
     When the customer aborts the payment

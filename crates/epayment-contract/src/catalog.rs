@@ -9,8 +9,14 @@ use crate::steps::{CONCEPTS, StepDef};
 pub const TAGS: &[(&str, &str)] = &[
     (
         "@sim-only",
-        "the scenario needs the simulator (faults, the customer aborting, an expired token, webhooks, time \
-         passing, a second sales unit); runs against a remote target skip it and say so",
+        "the scenario needs the embedded simulator (faults, an expired token, webhooks, a sales unit's settings, \
+         the card network); runs against any remote target skip it and say so",
+    ),
+    (
+        "@sandbox",
+        "the scenario needs a target that can act as the customer (abort) or move its clock by more than a \
+         quarter of an hour: the simulator or a standalone epayment-sim; runs against a real environment skip \
+         it and say so",
     ),
     (
         "@sim-choice",

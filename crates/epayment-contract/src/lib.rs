@@ -7,7 +7,8 @@
 //! - what a scenario may say: `steps/` (one file per concept, each step beside its example),
 //!   `params` (the words inside them), `catalog` (STEPS.md from both);
 //! - what a scenario has: `world` (its simulator, client and payment), `receiver` (its
-//!   webhook receiver), `sleep` (the client waiting on the scenario's clock);
+//!   webhook receiver), `sleep` (the client waiting on the scenario's clock), `controls`
+//!   (the customer and the clock on a remote target);
 //! - how a run goes: `options` (the command line), `selection` (the files read, the filter,
 //!   the tags), `runner` (cucumber, hooks, reports), `trail` (which step made which exchange),
 //!   `verdict` (what is found after the steps: `exchanges` for the document and redaction,
@@ -20,13 +21,16 @@
 mod catalog;
 mod command;
 mod console;
+mod controls;
 mod exchanges;
 mod hints;
 mod html;
 mod junit;
+mod loopback;
 mod options;
 mod params;
 mod paths;
+mod proxy;
 mod receiver;
 mod record;
 mod recorder;
@@ -42,6 +46,7 @@ mod world;
 mod xml;
 
 pub use command::main;
+pub use controls::TargetKind;
 pub use options::Options;
 pub use paths::{target_dir, workspace_root};
 pub use record::{ScenarioRecord, StepStatus};

@@ -53,6 +53,18 @@ pub const PARAMETERS: &[ParameterDoc] = &[
         regex: Some(EventNames::REGEX),
         what: "event names separated by a comma and a space: `CREATED, AUTHORIZED, CAPTURED`",
     },
+    ParameterDoc {
+        name: CardTrouble::NAME,
+        regex: Some(CardTrouble::REGEX),
+        what: "what the test environment's failing amounts stand for: `has insufficient funds`, `is refused by the \
+               issuer`, `is suspected of fraud`, `is over its withdrawal limit`, `has expired`, `is invalid`, \
+               `fails 3-D Secure`, `needs strong customer authentication`, `gives no answer for an hour`",
+    },
+    ParameterDoc {
+        name: Network::NAME,
+        regex: Some(Network::REGEX),
+        what: "a card network: `Visa`, `Mastercard`, `BankAxept`",
+    },
 ];
 
 /// The words an `{action}` may be, as its regex lists them.
@@ -236,6 +248,63 @@ impl Total {
     }
 }
 
+/// What is wrong with the customer's card, as the test environment's failing amounts stand for
+/// it: `has insufficient funds` is a payment of 1.51 NOK there.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, cucumber::Parameter)]
+#[param(
+    name = "card",
+    regex = "has insufficient funds|is refused by the issuer|is suspected of fraud|is over its withdrawal limit|has expired|is invalid|fails 3-D Secure|needs strong customer authentication|gives no answer for an hour"
+)]
+pub struct CardTrouble {
+    /// The amount, in minor units, that makes a payment fail this way in the test environment.
+    pub minor_units: i64,
+}
+
+impl CardTrouble {
+    /// Each phrase with its amount (the amounts are the test environment's, as
+    /// `epayment_sim::PAYMENT_AMOUNTS` lists them; a test holds the two together).
+    pub const PHRASES: [(&'static str, i64); 9] = [
+        ("has insufficient funds", 151),
+        ("is refused by the issuer", 182),
+        ("is suspected of fraud", 183),
+        ("is over its withdrawal limit", 184),
+        ("has expired", 186),
+        ("is invalid", 187),
+        ("fails 3-D Secure", 197),
+        ("gives no answer for an hour", 201),
+        ("needs strong customer authentication", 202),
+    ];
+}
+
+impl FromStr for CardTrouble {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let found = Self::PHRASES.iter().find(|(phrase, _)| *phrase == s);
+        found
+            .map(|(_, minor_units)| CardTrouble { minor_units: *minor_units })
+            .ok_or_else(|| format!("{s:?} is not a card trouble"))
+    }
+}
+
+/// A card network, as written in a step: `Visa`, `Mastercard`, `BankAxept`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, cucumber::Parameter)]
+#[param(name = "network", regex = "Visa|Mastercard|BankAxept")]
+pub struct Network(pub epayment_sim::CardNetwork);
+
+impl FromStr for Network {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        use epayment_sim::CardNetwork;
+        [CardNetwork::Visa, CardNetwork::Mastercard, CardNetwork::BankAxept]
+            .into_iter()
+            .find(|n| n.name() == s)
+            .map(Network)
+            .ok_or_else(|| format!("{s:?} is not a card network: Visa, Mastercard or BankAxept"))
+    }
+}
+
 /// Event names in order, as written in a step: `CREATED, AUTHORIZED, CAPTURED`.
 #[derive(Clone, Debug, PartialEq, Eq, cucumber::Parameter)]
 #[param(name = "events", regex = r"[A-Z]+(?:_[A-Z]+)*(?:, [A-Z]+(?:_[A-Z]+)*)*")]
@@ -274,6 +343,18 @@ mod tests {
         assert_eq!("650000.01 NOK".parse::<Money>().unwrap().0.minor_units(), 65_000_001);
         assert_eq!("-1.00 NOK".parse::<Money>().unwrap().0.minor_units(), -100);
         assert!("ten NOK".parse::<Money>().is_err());
+    }
+
+    #[test]
+    fn card_troubles_are_the_test_environments_amounts() {
+        let amounts: Vec<i64> = epayment_sim::PAYMENT_AMOUNTS.iter().map(|(a, _)| *a).collect();
+        for (phrase, minor_units) in CardTrouble::PHRASES {
+            assert!(amounts.contains(&minor_units), "{phrase}: {minor_units}");
+            assert_eq!(phrase.parse::<CardTrouble>().unwrap().minor_units, minor_units);
+            assert!(CardTrouble::REGEX.split('|').any(|p| p == phrase), "{phrase} is in the regex");
+        }
+        assert_eq!(CardTrouble::PHRASES.len(), amounts.len(), "every amount has a phrase");
+        assert_eq!("Mastercard".parse::<Network>().unwrap().0, epayment_sim::CardNetwork::Mastercard);
     }
 
     #[test]

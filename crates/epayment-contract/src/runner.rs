@@ -44,7 +44,11 @@ pub async fn run(options: &Options) -> Result<Summary, RunError> {
     let features = selection::load(&options.features).map_err(RunError::Setup)?;
     let steps = crate::steps::collection().map_err(RunError::Setup)?;
     let step_problems = hints::check(&features, &steps);
-    let filter = filter(options);
+    let kind = match &options.target {
+        crate::world::Target::Sim => crate::controls::TargetKind::Simulator,
+        crate::world::Target::Remote(remote) => crate::controls::probe(remote).await,
+    };
+    let filter = filter(options, kind);
     let console = Console::new(&options.console);
     for problem in selection::check_tags(&features, None) {
         console.print(&format!("warning: {problem}\n"));
@@ -67,11 +71,12 @@ pub async fn run(options: &Options) -> Result<Summary, RunError> {
         re_filter: None,
         tags_filter: None,
         parser: cucumber::parser::basic::Cli::default(),
-        runner: options.runner.clone(),
+        runner: runner_options(options, kind),
         writer: cli::Empty,
         custom: cli::Empty,
     };
     let target = options.target.clone();
+    let kind = filter.kind;
     let (judged, snapshots, policy) = (records.clone(), options.snapshots.clone(), options.snapshot_policy);
     let cucumber = PaymentWorld::cucumber()
         .steps(steps)
@@ -80,7 +85,7 @@ pub async fn run(options: &Options) -> Result<Summary, RunError> {
         .with_cli(cli)
         .before(move |_, _, _, world| {
             let target = target.clone();
-            Box::pin(async move { world.start(&target).await })
+            Box::pin(async move { world.start(&target, kind).await })
         })
         .after(move |feature, _rule, scenario, finished, world| {
             let place = Place { feature, scenario };
@@ -91,18 +96,19 @@ pub async fn run(options: &Options) -> Result<Summary, RunError> {
         });
 
     let skipped_sim_only = Arc::new(AtomicUsize::new(0));
-    let skipped = skipped_sim_only.clone();
+    let skipped_sandbox = Arc::new(AtomicUsize::new(0));
+    let (sim_only, sandbox) = (skipped_sim_only.clone(), skipped_sandbox.clone());
     let chosen = filter.clone();
     cucumber
         .filter_run(options.features.clone(), move |feature, rule, scenario| {
-            match chosen.choose(feature, rule, scenario) {
-                Choice::Run => true,
-                Choice::SimOnly => {
-                    skipped.fetch_add(1, Ordering::Relaxed);
-                    false
-                }
-                Choice::Out => false,
-            }
+            let skipped = match chosen.choose(feature, rule, scenario) {
+                Choice::Run => return true,
+                Choice::SimOnly => &sim_only,
+                Choice::SandboxOnly => &sandbox,
+                Choice::Out => return false,
+            };
+            skipped.fetch_add(1, Ordering::Relaxed);
+            false
         })
         .await;
 
@@ -116,16 +122,28 @@ pub async fn run(options: &Options) -> Result<Summary, RunError> {
     };
     write(&options.junit, crate::junit::junit(&all))?;
     write(&options.report, crate::html::report(&all))?;
-    Ok(Summary::of(all, skipped_sim_only.load(Ordering::Relaxed), recorder.read_errors()))
+    let skipped = [skipped_sim_only.load(Ordering::Relaxed), skipped_sandbox.load(Ordering::Relaxed)];
+    Ok(Summary::of(all, skipped, recorder.read_errors()))
 }
 
-/// The filter the options ask for.
-fn filter(options: &Options) -> Filter {
+/// The runner's options: the command line's, except that scenarios on a standalone sandbox run
+/// one at a time. They share its one clock, and a scenario that moves it (days, for a
+/// deadline) would expire another's payment under it.
+fn runner_options(options: &Options, kind: crate::controls::TargetKind) -> cucumber::runner::basic::Cli {
+    let mut runner = options.runner.clone();
+    if kind == crate::controls::TargetKind::Sandbox {
+        runner.concurrency = Some(1);
+    }
+    runner
+}
+
+/// The filter the options ask for, on a target of `kind`.
+fn filter(options: &Options, kind: crate::controls::TargetKind) -> Filter {
     Filter {
         tags: options.tags.clone(),
         tags_text: options.tags.as_ref().map(crate::options::tag_expression),
         name: options.name.clone(),
-        remote: matches!(options.target, crate::world::Target::Remote(_)),
+        kind,
     }
 }
 

@@ -75,8 +75,9 @@ pub struct Filter {
     pub tags_text: Option<String>,
     /// `--name`.
     pub name: Option<regex::Regex>,
-    /// Whether the target is remote (which leaves `@sim-only` scenarios out).
-    pub remote: bool,
+    /// What the target is (a remote one leaves `@sim-only` scenarios out; a real environment
+    /// `@sandbox` ones too).
+    pub kind: crate::controls::TargetKind,
 }
 
 /// What a filter makes of a scenario.
@@ -86,6 +87,8 @@ pub enum Choice {
     Run,
     /// It matches, but is `@sim-only` and the target is remote.
     SimOnly,
+    /// It matches, but is `@sandbox` and the target is a real environment.
+    SandboxOnly,
     /// It does not match.
     Out,
 }
@@ -96,10 +99,13 @@ impl Filter {
         let tags = tags_of(feature, rule, scenario);
         let matches = self.name.as_ref().is_none_or(|re| re.is_match(&scenario.name))
             && self.tags.as_ref().is_none_or(|expr| expr.eval(tags.clone()));
-        match (matches, self.remote && tags.clone().any(|t| t == "sim-only")) {
+        use crate::controls::TargetKind;
+        let tagged = |tag: &str| tags.clone().any(|t| t == tag);
+        match (matches, self.kind) {
             (false, _) => Choice::Out,
-            (true, true) => Choice::SimOnly,
-            (true, false) => Choice::Run,
+            (true, TargetKind::Sandbox | TargetKind::Environment) if tagged("sim-only") => Choice::SimOnly,
+            (true, TargetKind::Environment) if tagged("sandbox") => Choice::SandboxOnly,
+            (true, _) => Choice::Run,
         }
     }
 
@@ -120,9 +126,9 @@ pub fn nothing_selected(features: &[Feature], filter: &Filter, dir: &Path) -> Op
     }
     let total = choices.len();
     let shown = crate::console::shown(dir);
-    if choices.contains(&Choice::SimOnly) {
+    if choices.contains(&Choice::SimOnly) || choices.contains(&Choice::SandboxOnly) {
         return Some(format!(
-            "every scenario that {} selects is @sim-only, and the target is not the simulator",
+            "every scenario that {} selects is @sim-only or @sandbox, and the target cannot run it",
             filter.describe()
         ));
     }

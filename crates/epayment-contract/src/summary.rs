@@ -15,6 +15,8 @@ pub struct Summary {
     pub failed: usize,
     /// `@sim-only` scenarios left out of a remote run.
     pub skipped_sim_only: usize,
+    /// `@sandbox` scenarios left out of a run against a real environment.
+    pub skipped_sandbox: usize,
     /// Feature files that could not be read.
     pub read_errors: Vec<String>,
     /// Every failed scenario in one line: `capture.feature:23 A capture...: <reason>`.
@@ -25,7 +27,8 @@ pub struct Summary {
 
 impl Summary {
     /// The summary of `records`.
-    pub fn of(records: Vec<ScenarioRecord>, skipped_sim_only: usize, read_errors: Vec<String>) -> Self {
+    pub fn of(records: Vec<ScenarioRecord>, skipped: [usize; 2], read_errors: Vec<String>) -> Self {
+        let [skipped_sim_only, skipped_sandbox] = skipped;
         let mut problems = Vec::new();
         for r in records.iter().filter(|r| !r.passed()) {
             let name = format!("{} {}", r.place(), r.scenario);
@@ -41,6 +44,7 @@ impl Summary {
             passed: records.iter().filter(|r| r.passed()).count(),
             failed: records.iter().filter(|r| !r.passed()).count(),
             skipped_sim_only,
+            skipped_sandbox,
             read_errors,
             problems,
             records,
@@ -67,6 +71,13 @@ impl Summary {
                 out,
                 "skipped {} @sim-only scenarios: the target is not the embedded simulator",
                 self.skipped_sim_only
+            );
+        }
+        if self.skipped_sandbox > 0 {
+            let _ = writeln!(
+                out,
+                "skipped {} @sandbox scenarios: the target cannot act as the customer or move its clock",
+                self.skipped_sandbox
             );
         }
         let _ = writeln!(out, "JUnit report: {}", junit.display());
@@ -97,7 +108,7 @@ mod tests {
             problems: vec![violation(4), violation(6)],
             ..ScenarioRecord::default()
         };
-        let summary = Summary::of(vec![record, ScenarioRecord::default()], 2, Vec::new());
+        let summary = Summary::of(vec![record, ScenarioRecord::default()], [2, 0], Vec::new());
         assert_eq!((summary.passed, summary.failed), (1, 1));
         let ending = summary.ending(Path::new("j.xml"), Path::new("r.html"));
         assert_eq!(

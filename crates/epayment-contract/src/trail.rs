@@ -2,14 +2,36 @@
 //! moments its clock moved, its customer acted or a fault was set up, and the exchanges the
 //! step now running looked at (a failing step's are marked in the report).
 //!
-//! The simulator's exchange log is taken at each step's start, so an exchange belongs to the
-//! step during which it was made; taking it costs what reading it once at the end did.
+//! The exchanges (the simulator's log, or a remote run's recording proxy) are taken at each
+//! step's start, so an exchange belongs to the step during which it was made; taking them costs
+//! what reading them once at the end did.
 
 use std::ops::Range;
 use std::time::{Duration, Instant};
 
 use epayment_sim::{Exchange, Simulator};
 use serde::Serialize;
+
+use crate::proxy::RecordingProxy;
+
+/// Where a scenario's exchanges are recorded: the embedded simulator, or the recording proxy
+/// in front of a remote target.
+pub trait ExchangeSource {
+    /// Takes the exchanges recorded since the last take, oldest first.
+    fn take_exchanges(&self) -> Vec<Exchange>;
+}
+
+impl ExchangeSource for Simulator {
+    fn take_exchanges(&self) -> Vec<Exchange> {
+        Simulator::take_exchanges(self)
+    }
+}
+
+impl ExchangeSource for RecordingProxy {
+    fn take_exchanges(&self) -> Vec<Exchange> {
+        RecordingProxy::take_exchanges(self)
+    }
+}
 
 /// What kind of moment a [`Note`] is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -68,18 +90,17 @@ impl Trail {
     }
 
     /// A step starts: what the one before it made is collected first.
-    pub fn step_started(&mut self, sim: Option<&Simulator>) {
-        self.collect(sim);
+    pub fn step_started(&mut self, source: Option<&dyn ExchangeSource>) {
+        self.collect(source);
         self.steps_started += 1;
         self.looked_at.clear();
     }
 
-    /// Takes the simulator's new exchanges into the trail, as the running step's; their
-    /// numbers (from 1).
-    pub fn collect(&mut self, sim: Option<&Simulator>) -> Range<usize> {
+    /// Takes the new exchanges into the trail, as the running step's; their numbers (from 1).
+    pub fn collect(&mut self, source: Option<&dyn ExchangeSource>) -> Range<usize> {
         let from = self.exchanges.len() + 1;
-        if let Some(sim) = sim {
-            let new = sim.take_exchanges();
+        if let Some(source) = source {
+            let new = source.take_exchanges();
             let step = self.steps_started.saturating_sub(1);
             self.made_by.extend(std::iter::repeat_n(step, new.len()));
             self.exchanges.extend(new);
@@ -103,8 +124,8 @@ impl Trail {
     }
 
     /// Ends the trail: every exchange, and the timeline for the reports.
-    pub fn finish(&mut self, sim: Option<&Simulator>) -> (Vec<Exchange>, Timeline) {
-        self.collect(sim);
+    pub fn finish(&mut self, source: Option<&dyn ExchangeSource>) -> (Vec<Exchange>, Timeline) {
+        self.collect(source);
         let timeline = Timeline {
             made_by: std::mem::take(&mut self.made_by),
             notes: std::mem::take(&mut self.notes),

@@ -7,10 +7,12 @@ use std::time::Duration;
 use epayment::{Amount, Client, Environment, Reference, RetryPolicy};
 use epayment_sim::{Scope, Simulator};
 
+use crate::controls::{LONGEST_REAL_WAIT, Sandbox, SandboxSleep, TargetKind};
 use crate::params::Action;
+use crate::proxy::RecordingProxy;
 use crate::receiver::WebhookReceiver;
 use crate::sleep::ClockSleep;
-use crate::trail::{NoteKind, Trail};
+use crate::trail::{ExchangeSource, NoteKind, Trail};
 
 /// Where scenarios run.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -80,6 +82,15 @@ pub struct PaymentWorld {
     pub receiver: Option<Receiver>,
     /// What the scenario did, for its report.
     pub trail: Trail,
+    /// A standalone sandbox's controls (the customer, the clock), when the target is one.
+    sandbox: Option<Sandbox>,
+    /// The recording proxy the client reaches a remote target through.
+    proxy: Option<RecordingProxy>,
+    /// When the scenario started, on its target's clock (a real environment's is the wall
+    /// clock).
+    started: Option<std::time::Instant>,
+    /// The sandbox's time when the scenario started.
+    sandbox_start: Option<chrono::DateTime<chrono::Utc>>,
     payments_made: u32,
 }
 
@@ -95,10 +106,10 @@ pub struct Outcome {
 impl PaymentWorld {
     /// Starts the scenario on `target`: a simulator, webhook receiver and client of its own, or
     /// a client of the remote API.
-    pub async fn start(&mut self, target: &Target) {
+    pub async fn start(&mut self, target: &Target, kind: TargetKind) {
         *self = match target {
             Target::Sim => Self::on_simulator().await,
-            Target::Remote(remote) => Self::on_remote(remote),
+            Target::Remote(remote) => Self::on_remote(remote, kind).await,
         };
     }
 
@@ -130,32 +141,97 @@ impl PaymentWorld {
             written_keys: Vec::new(),
             receiver: Some(Receiver { server: receiver_server, secret: registration.secret }),
             trail: Trail::new(),
+            sandbox: None,
+            proxy: None,
+            started: None,
+            sandbox_start: None,
             payments_made: 0,
         }
     }
 
-    fn on_remote(remote: &Remote) -> Self {
-        let client = Client::builder()
-            .environment(Environment::Custom(remote.url.clone()))
+    async fn on_remote(remote: &Remote, kind: TargetKind) -> Self {
+        let sandbox = (kind == TargetKind::Sandbox).then(|| Sandbox::new(remote));
+        let proxy = RecordingProxy::start(&remote.url)
+            .await
+            .unwrap_or_else(|e| panic!("the recording proxy in front of {}: {e}", remote.url));
+        let mut client = Client::builder()
+            .environment(Environment::Custom(proxy.uri()))
             .credentials(&remote.client_id, &remote.client_secret, &remote.subscription_key)
             .merchant_serial_number(&remote.msn)
             .system("epayment-contract", env!("CARGO_PKG_VERSION"))
-            .retry(fast_retries())
-            .build()
-            .unwrap_or_else(|e| panic!("remote client: {e}"));
-        let msn = remote.msn.clone();
+            .retry(fast_retries());
+        if let Some(sandbox) = &sandbox {
+            // The client waits on the sandbox's clock, as it does on the embedded simulator's.
+            client = client.sleeper(SandboxSleep(sandbox.clone()));
+        }
+        let client = client.build().unwrap_or_else(|e| panic!("remote client: {e}"));
+        let sandbox_start = match &sandbox {
+            Some(sandbox) => sandbox.now().await.ok(),
+            None => None,
+        };
         Self {
             sim: None,
             client: Some(client),
-            msn,
+            msn: remote.msn.clone(),
             reference: None,
             amount: None,
             outcomes: HashMap::new(),
             written_keys: Vec::new(),
             receiver: None,
             trail: Trail::new(),
+            sandbox,
+            proxy: Some(proxy),
+            started: Some(std::time::Instant::now()),
+            sandbox_start,
             payments_made: 0,
         }
+    }
+
+    /// The customer aborts: in the app on the simulator, through a sandbox's own endpoint; a
+    /// real environment has no way to, and the step says so.
+    pub async fn customer_aborts(&mut self) -> Result<(), epayment::Error> {
+        let (msn, reference) = (self.msn.clone(), self.reference());
+        if let Some(sim) = &self.sim {
+            return sim.abort(&msn, reference.as_str()).map_err(sim_refusal);
+        }
+        match &self.sandbox {
+            Some(sandbox) => sandbox.customer(&msn, reference.as_str(), "abort").await,
+            None => panic!(
+                "the customer's abort cannot be played on a real environment (do it in the test app); tag the scenario @sandbox"
+            ),
+        }
+    }
+
+    /// Lets `period` pass on the scenario's clock: moved on the simulator and a sandbox, waited
+    /// out for real on a real environment (up to [`LONGEST_REAL_WAIT`]).
+    pub async fn pass_time(&mut self, period: Duration) -> Result<(), String> {
+        if let Some(sim) = &self.sim {
+            return sim.advance_clock(period).map_err(|e| e.to_string());
+        }
+        if let Some(sandbox) = &self.sandbox {
+            return sandbox.advance(period).await;
+        }
+        if period > LONGEST_REAL_WAIT {
+            return Err(format!(
+                "a real environment's clock cannot be moved, and waiting {} s for real is too long; tag the scenario @sandbox",
+                period.as_secs()
+            ));
+        }
+        tokio::time::sleep(period).await;
+        Ok(())
+    }
+
+    /// How much time has passed on the scenario's clock since it started.
+    pub async fn time_passed(&self) -> Duration {
+        if let Some(sim) = &self.sim {
+            return (sim.clock().now() - chrono_start()).to_std().unwrap_or_default();
+        }
+        if let (Some(sandbox), Some(start)) = (&self.sandbox, self.sandbox_start)
+            && let Ok(now) = sandbox.now().await
+        {
+            return (now - start).to_std().unwrap_or_default();
+        }
+        self.started.map(|s| s.elapsed()).unwrap_or_default()
     }
 
     /// A reference for a new payment: stable on the simulator (snapshots repeat), unique on a
@@ -197,12 +273,22 @@ impl PaymentWorld {
 
     /// A step starts (every step of the library says so first).
     pub fn step_started(&mut self) {
-        self.trail.step_started(self.sim.as_ref());
+        self.trail.step_started(source(&self.sim, &self.proxy));
     }
 
     /// The exchanges made since the last look, as the running step's; their numbers.
     pub fn collect_exchanges(&mut self) -> std::ops::Range<usize> {
-        self.trail.collect(self.sim.as_ref())
+        self.trail.collect(source(&self.sim, &self.proxy))
+    }
+
+    /// Ends the scenario's trail: every exchange, and the timeline for the reports.
+    pub fn finish_trail(&mut self) -> (Vec<epayment_sim::Exchange>, crate::trail::Timeline) {
+        self.trail.finish(source(&self.sim, &self.proxy))
+    }
+
+    /// Whether the scenario records its exchanges (on the simulator, or through the proxy).
+    pub fn records_exchanges(&self) -> bool {
+        source(&self.sim, &self.proxy).is_some()
     }
 
     /// Every exchange of the scenario so far, oldest first (exchange `n` is at `n - 1`).
@@ -232,6 +318,23 @@ impl PaymentWorld {
         };
         self.trail.note(kind, text);
     }
+}
+
+/// Where a scenario's exchanges are recorded: its simulator, or its remote run's proxy.
+fn source<'a>(sim: &'a Option<Simulator>, proxy: &'a Option<RecordingProxy>) -> Option<&'a dyn ExchangeSource> {
+    match (sim, proxy) {
+        (Some(sim), _) => Some(sim),
+        (None, Some(proxy)) => Some(proxy),
+        (None, None) => None,
+    }
+}
+
+/// A refusal of the simulator's customer-side actions, as an API error.
+pub fn sim_refusal(e: epayment_sim::ApiError) -> epayment::Error {
+    let mut problem = epayment::Problem::bare(e.status);
+    problem.detail = Some(e.detail);
+    problem.code = e.code.map(epayment::ErrorCode::from_code);
+    epayment::Error::Api(Box::new(problem))
 }
 
 /// A client of the simulator, acting as sales unit `msn`. The scenarios' clients share one

@@ -90,6 +90,13 @@ impl Endpoint {
         }
     }
 
+    /// The endpoint that serves `method` and `path` (the whole path, `/epayment/v1/...`), as the
+    /// simulator routes requests by `document`: for a recorder of another server's exchanges to
+    /// name operations as the simulator does.
+    pub fn of_request(document: &ApiDocument, method: &str, path: &str) -> Option<Endpoint> {
+        route(document, method, path).map(|r| r.endpoint)
+    }
+
     /// The endpoint with this id.
     pub fn from_id(id: &str) -> Option<Endpoint> {
         Endpoint::ALL.into_iter().find(|e| e.id() == id)

@@ -42,7 +42,7 @@ pub use delivery::{
     MAX_WAITING_EVENTS, RETRY_PERIOD, Registration, RetrySchedule, Scope, WebhookDispatcher,
 };
 pub use endpoint::Endpoint;
-pub use exchange_log::{Exchange, KEPT_BODY, RecordedRequest, RecordedResponse, SMALL_BODY};
+pub use exchange_log::{Exchange, KEPT_BODY, RecordedRequest, RecordedResponse, SMALL_BODY, body_value};
 pub use faults::{Fault, LostAnswer};
 pub use front::FrontLimits;
 pub use model::{

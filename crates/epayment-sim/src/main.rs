@@ -55,8 +55,9 @@ struct Args {
     /// fails with 6260.
     #[arg(long)]
     issuer_releases_reservations: bool,
-    /// Forget a payment this many days (on the sandbox's clock) after its last activity.
-    #[arg(long, default_value_t = 30)]
+    /// Forget a payment this many days (on the sandbox's clock) after its last activity; longer
+    /// than the API's longest period (refunds, 365 days after approval) unless set.
+    #[arg(long, default_value_t = 400)]
     forget_after_days: u64,
     /// Hold at most this many payments; past it, the least recently active are forgotten
     /// (about 7 KiB each: see BENCHMARKS.md).

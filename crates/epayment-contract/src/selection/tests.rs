@@ -23,10 +23,36 @@ fn a_filter_that_selects_nothing_says_so_in_one_line_with_the_tag_meant() {
     let line = nothing_selected(&features, &filter("@qa3"), Path::new("/tmp/qa")).expect("nothing selected");
     assert_eq!(line, "no scenario matches --tags \"@qa3\" (2 scenarios in /tmp/qa); did you mean @qa-3 for @qa3?");
     assert_eq!(nothing_selected(&features, &filter("@qa-3"), Path::new("/tmp/qa")), None);
-    let remote = Filter { remote: true, ..filter("@sim-only") };
+    let remote = Filter { kind: crate::controls::TargetKind::Sandbox, ..filter("@sim-only") };
     let features = self::features("@sim-only\nFeature: S\n  Scenario: s\n    Given the access token has expired\n");
     let line = nothing_selected(&features, &remote, Path::new("f")).expect("nothing runs");
     assert!(line.starts_with("every scenario that --tags \"@sim-only\" selects is @sim-only"), "{line}");
+}
+
+#[test]
+fn a_remote_target_leaves_out_what_it_cannot_run() {
+    use crate::controls::TargetKind;
+    let features = features(
+        "Feature: T
+  @sim-only
+  Scenario: faults
+    Given the access token has expired
+
+  @sandbox
+  Scenario: days
+    Given 15 days pass
+
+  Scenario: any
+    Given 15 days pass
+",
+    );
+    let choices = |kind| {
+        let filter = Filter { kind, ..Filter::default() };
+        scenarios(&features).map(|(f, r, s)| filter.choose(f, r, s)).collect::<Vec<_>>()
+    };
+    assert_eq!(choices(TargetKind::Simulator), [Choice::Run, Choice::Run, Choice::Run]);
+    assert_eq!(choices(TargetKind::Sandbox), [Choice::SimOnly, Choice::Run, Choice::Run]);
+    assert_eq!(choices(TargetKind::Environment), [Choice::SimOnly, Choice::SandboxOnly, Choice::Run]);
 }
 
 #[test]

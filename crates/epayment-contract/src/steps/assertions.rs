@@ -5,7 +5,7 @@ use cucumber::gherkin::Table;
 use epayment::{Amount, Error, EventName, PaymentEvent, State};
 
 use super::{StepDef, THEN, step};
-use crate::params::{Action, EventNames, Money, Total};
+use crate::params::{Action, EventNames, Money, Period, Total};
 use crate::world::{Outcome, PaymentWorld};
 
 pub(super) const STEPS: &[StepDef] = &[
@@ -74,6 +74,12 @@ pub(super) const STEPS: &[StepDef] = &[
         pattern: "the event log shows a failed {word} of {money}",
         example: "the event log shows a failed CAPTURED of 2.50 NOK",
         run: step!(failed_event_logged(String, Money)),
+    },
+    StepDef {
+        keywords: THEN,
+        pattern: "the capture guarantee lasts {period}",
+        example: "the capture guarantee lasts 7 days",
+        run: step!(guarantee_lasts(Period)),
     },
     StepDef {
         keywords: THEN,
@@ -192,6 +198,19 @@ async fn event_logged(w: &mut PaymentWorld, name: String, money: Money) {
 
 async fn failed_event_logged(w: &mut PaymentWorld, name: String, money: Money) {
     assert_event_logged(w, &name, &money.0, false).await;
+}
+
+/// `captureGuaranteedUntil` on Get payment, counted from the AUTHORIZED event.
+async fn guarantee_lasts(w: &mut PaymentWorld, period: Period) {
+    let until = read_payment(w).await.capture_guaranteed_until();
+    let until =
+        until.unwrap_or_else(|| panic!("expected the payment to say until when a capture is guaranteed; it does not"));
+    let events = read_events(w).await;
+    let authorized = events.iter().find(|e| e.name == EventName::Authorized);
+    let authorized =
+        authorized.unwrap_or_else(|| panic!("expected an authorized payment; it is {}", logged_list(&events)));
+    let lasts = Period((until - authorized.timestamp).to_std().unwrap_or_default());
+    assert!(lasts == period, "expected the capture guarantee to last {period}; it lasts {lasts}");
 }
 
 async fn event_log_order(w: &mut PaymentWorld, names: EventNames) {

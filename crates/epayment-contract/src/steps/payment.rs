@@ -3,9 +3,9 @@
 use epayment::{Amount, Error, UserFlow};
 
 use super::{GIVEN, StepDef, WHEN, step};
-use crate::params::{Action, Money};
+use crate::params::{Action, CardTrouble, Money, Network};
 use crate::trail::NoteKind;
-use crate::world::PaymentWorld;
+use crate::world::{PaymentWorld, sim_refusal};
 
 /// The phone number a remote target's force approve uses.
 const TEST_PHONE: &str = "4712345678";
@@ -22,6 +22,24 @@ pub(super) const STEPS: &[StepDef] = &[
         pattern: "a payment of {money} has been authorized",
         example: "a payment of 10.00 NOK has been authorized",
         run: step!(payment_authorized(Money)),
+    },
+    StepDef {
+        keywords: GIVEN,
+        pattern: "a payment has been created by a customer whose card {card}",
+        example: "a payment has been created by a customer whose card has insufficient funds",
+        run: step!(payment_with_card_trouble(CardTrouble)),
+    },
+    StepDef {
+        keywords: GIVEN,
+        pattern: "the customer pays with a {network} card",
+        example: "the customer pays with a Mastercard card",
+        run: step!(customer_pays_with(Network)),
+    },
+    StepDef {
+        keywords: GIVEN,
+        pattern: "the issuer releases the reservation when the capture guarantee ends",
+        example: "the issuer releases the reservation when the capture guarantee ends",
+        run: step!(issuer_releases),
     },
     StepDef {
         keywords: GIVEN,
@@ -64,6 +82,21 @@ async fn payment_authorized(w: &mut PaymentWorld, money: Money) {
     approve(w).await.unwrap_or_else(|e| panic!("approving the payment: {e}"));
 }
 
+/// The test environment's failing amount for that trouble, in NOK (1.51 NOK for insufficient
+/// funds): the same scenario fails the same way on the simulator and in the test environment.
+async fn payment_with_card_trouble(w: &mut PaymentWorld, trouble: CardTrouble) {
+    create(w, Amount::nok(trouble.minor_units)).await.unwrap_or_else(|e| panic!("creating the payment: {e}"));
+}
+
+async fn customer_pays_with(w: &mut PaymentWorld, network: Network) {
+    w.sim().set_card_network(network.0);
+    w.note(NoteKind::Customer, &format!("the customer pays with a {} card", network.0.name()));
+}
+
+async fn issuer_releases(w: &mut PaymentWorld) {
+    w.sim().set_issuer_releases_reservations(true);
+}
+
 async fn full_capture_only(w: &mut PaymentWorld) {
     let msn = w.msn.clone();
     w.sim().update_sales_unit(&msn, |unit| unit.full_capture_only(true));
@@ -85,8 +118,7 @@ async fn customer_approves(w: &mut PaymentWorld) {
 }
 
 async fn customer_aborts(w: &mut PaymentWorld) {
-    let (msn, reference) = (w.msn.clone(), w.reference());
-    let result = w.sim().abort(&msn, reference.as_str()).map_err(sim_refusal);
+    let result = w.customer_aborts().await;
     w.note(NoteKind::Customer, "the customer aborts the payment");
     w.keep_outcome(Action::Abort, result);
 }
@@ -116,12 +148,4 @@ async fn approve(w: &mut PaymentWorld) -> Result<(), Error> {
     };
     w.note(NoteKind::Customer, "the customer approves the payment");
     result
-}
-
-/// A refusal of the simulator's customer-side actions, as an API error.
-fn sim_refusal(e: epayment_sim::ApiError) -> Error {
-    let mut problem = epayment::Problem::bare(e.status);
-    problem.detail = Some(e.detail);
-    problem.code = e.code.map(epayment::ErrorCode::from_code);
-    Error::Api(Box::new(problem))
 }

@@ -19,6 +19,8 @@ fn types_of(parameter: &str) -> &'static [&'static str] {
         "int" => &["u16", "u32", "usize"],
         "string" | "word" => &["String"],
         "events" => &["EventNames"],
+        "card" => &["CardTrouble"],
+        "network" => &["Network"],
         _ => &[],
     }
 }

@@ -29,21 +29,20 @@ pub(super) const STEPS: &[StepDef] = &[
 
 async fn time_passes(w: &mut PaymentWorld, period: Period) {
     let verb = if period.to_string().starts_with("1 ") { "passes" } else { "pass" };
-    advance(w, period, &format!("{period} {verb}"));
+    advance(w, period, &format!("{period} {verb}")).await;
 }
 
 async fn customer_idles(w: &mut PaymentWorld, period: Period) {
-    advance(w, period, &format!("the customer does nothing for {period}"));
+    advance(w, period, &format!("the customer does nothing for {period}")).await;
 }
 
 async fn time_has_passed(w: &mut PaymentWorld, period: Period) {
-    let passed = (w.sim().clock().now() - crate::world::chrono_start()).to_std().unwrap_or_default();
-    let passed = Period(std::time::Duration::from_secs(passed.as_secs()));
+    let passed = Period(std::time::Duration::from_secs(w.time_passed().await.as_secs()));
     assert!(passed.0 >= period.0, "expected at least {period} to have passed on the scenario's clock; {passed} have");
 }
 
-/// Moves the scenario's clock, and notes it on the timeline.
-fn advance(w: &mut PaymentWorld, period: Period, what: &str) {
-    w.sim().advance_clock(period.0).unwrap_or_else(|e| panic!("the clock cannot move by {period}: {e}"));
+/// Moves the scenario's clock (or waits, on a real environment), and notes it on the timeline.
+async fn advance(w: &mut PaymentWorld, period: Period, what: &str) {
+    w.pass_time(period.0).await.unwrap_or_else(|e| panic!("{period} cannot pass: {e}"));
     w.note(NoteKind::Clock, what);
 }
