@@ -1,6 +1,8 @@
 //! The harness as a command: `--write-steps`, `--check-steps`, or a run that ends with one block
-//! naming every failed scenario. Exit codes: 0 all passed, 1 something failed, 2 the run could
-//! not run (a usage error, a file it cannot read, a filter that selects nothing).
+//! naming every failed scenario, or `--compare`. Exit codes: 0 all passed (or, comparing, no
+//! difference), 1 something failed (a difference), 2 the run could not run (a usage error, a
+//! file it cannot read, a filter that selects nothing, a target that cannot be reached or
+//! refuses the keys).
 //! The `contract` test binary (and so `cargo xtask contract`) is this and nothing else.
 
 use std::process::ExitCode;
@@ -37,6 +39,18 @@ pub fn main(args: impl IntoIterator<Item = String>) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    if options.compare {
+        return match runtime.block_on(crate::compare::compare(&options)) {
+            Ok(found) => {
+                print!("{}", crate::compare::ending(&found));
+                if found.clean() { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(2)
+            }
+        };
+    }
     match runtime.block_on(crate::runner::run(&options)) {
         Ok(summary) => {
             print!("{}", summary.ending(&options.junit, &options.report));

@@ -17,6 +17,8 @@ pub struct Console {
     pub every_step: bool,
     /// Whether to colour the marks.
     pub colour: bool,
+    /// Whether to print nothing (the simulator's side of a comparison runs so).
+    pub quiet: bool,
 }
 
 impl Console {
@@ -27,11 +29,14 @@ impl Console {
             Coloring::Never => false,
             Coloring::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
         };
-        Self { every_step: options.verbose > 0, colour }
+        Self { every_step: options.verbose > 0, colour, quiet: false }
     }
 
     /// Prints `text` as it is.
     pub fn print(&self, text: &str) {
+        if self.quiet {
+            return;
+        }
         let mut out = std::io::stdout().lock();
         let _ = out.write_all(text.as_bytes());
         let _ = out.flush();
@@ -133,7 +138,7 @@ mod tests {
         record.timeline.made_by = vec![1];
         record.timeline.looked_at = vec![1];
         record.timeline.last_step = Some(1);
-        let console = Console { every_step: false, colour: false };
+        let console = Console { every_step: false, colour: false, quiet: false };
         assert_eq!(
             console.scenario_text(&record),
             "  ✘ A capture that does not add up  (line 24, rule: Captures add up)\n      \

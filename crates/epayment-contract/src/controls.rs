@@ -39,6 +39,45 @@ pub async fn probe(remote: &Remote) -> TargetKind {
     if sandbox { TargetKind::Sandbox } else { TargetKind::Environment }
 }
 
+/// Whether `remote` can be reached and takes its keys: its token endpoint gives a token. When
+/// not, one line saying which (the keys' names, never their values).
+pub async fn check_access(remote: &Remote) -> Result<(), String> {
+    let url = &remote.url;
+    let answer = http()
+        .post(format!("{url}/accesstoken/get"))
+        .header("client_id", &remote.client_id)
+        .header("client_secret", &remote.client_secret)
+        .header("Ocp-Apim-Subscription-Key", &remote.subscription_key)
+        .header("Merchant-Serial-Number", &remote.msn)
+        .timeout(Duration::from_secs(30))
+        .send()
+        .await
+        .map_err(|e| format!("{url} cannot be reached: {}", reqwest_cause(&e)))?;
+    let status = answer.status().as_u16();
+    if status == 401 || status == 403 {
+        return Err(format!(
+            "{url} refuses the credentials: HTTP {status} from /accesstoken/get (check VIPPS_CLIENT_ID, \
+             VIPPS_CLIENT_SECRET and VIPPS_SUBSCRIPTION_KEY)"
+        ));
+    }
+    let body: Value = answer.json().await.unwrap_or(Value::Null);
+    if (200..300).contains(&status) && body.get("access_token").is_some_and(Value::is_string) {
+        return Ok(());
+    }
+    Err(format!("{url} gave no access token: HTTP {status} from /accesstoken/get (is it the API's host root?)"))
+}
+
+/// What went wrong, with its causes (reqwest's own text is only "error sending request").
+fn reqwest_cause(e: &reqwest::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(cause) = source {
+        text.push_str(&format!(": {cause}"));
+        source = cause.source();
+    }
+    text
+}
+
 /// One client for the controls of every scenario; it follows no redirect (the keys go along).
 fn http() -> reqwest::Client {
     static POOL: std::sync::OnceLock<reqwest::Client> = std::sync::OnceLock::new();
@@ -166,6 +205,7 @@ mod tests {
             client_secret: "secret".into(),
             subscription_key: "key".into(),
             msn: "123456".into(),
+            test_phone: crate::world::DEFAULT_TEST_PHONE.into(),
         }
     }
 
@@ -179,5 +219,29 @@ mod tests {
             .await
             .expect("a server");
         assert_eq!(probe(&remote(lying.uri())).await, TargetKind::Environment, "a 200 that is not the clock");
+    }
+
+    #[tokio::test]
+    async fn access_is_checked_at_the_token_endpoint_and_a_refusal_names_no_secret() {
+        let sandbox = epayment_sim::Simulator::start().await;
+        let c = sandbox.credentials();
+        let mut keys = remote(sandbox.uri());
+        (keys.client_id, keys.client_secret, keys.subscription_key) =
+            (c.client_id.clone(), c.client_secret.clone(), c.subscription_key.clone());
+        assert_eq!(check_access(&keys).await, Ok(()));
+        let mut wrong_keys = remote(sandbox.uri());
+        (wrong_keys.client_secret, wrong_keys.subscription_key) = ("s3cr3t-value".into(), "k3y-value".into());
+        let wrong = check_access(&wrong_keys).await.expect_err("wrong keys");
+        assert!(wrong.contains("refuses the credentials: HTTP 401"), "{wrong}");
+        assert!(!wrong.contains("s3cr3t") && !wrong.contains("k3y"), "{wrong}");
+        let closed = std::net::TcpListener::bind(("127.0.0.1", 0)).expect("a port");
+        let url = format!("http://{}", closed.local_addr().expect("its address"));
+        drop(closed);
+        let unreachable = check_access(&remote(url.clone())).await.expect_err("nothing listens");
+        assert!(unreachable.starts_with(&format!("{url} cannot be reached")), "{unreachable}");
+        let page = LoopbackServer::start(|_| async { respond(200, bytes::Bytes::from_static(b"<html>")) })
+            .await
+            .expect("a server");
+        assert!(check_access(&remote(page.uri())).await.is_err_and(|e| e.contains("gave no access token")));
     }
 }

@@ -15,11 +15,13 @@
 //!   `snapshots` for the snapshots), `command` (the `contract` binary);
 //! - what a run tells: `record` (each scenario as it ran), `recorder` and `console` (the
 //!   output as it goes), `summary` (the block it ends with), `junit`, `html`, `xml`;
-//! - help for a step that does not match: `hints`.
+//! - help for a step that does not match: `hints`;
+//! - how the simulator and another target differ (`--compare`): `compare`.
 #![deny(missing_docs)]
 
 mod catalog;
 mod command;
+mod compare;
 mod console;
 mod controls;
 mod exchanges;
@@ -46,6 +48,7 @@ mod world;
 mod xml;
 
 pub use command::main;
+pub use compare::{Compared, Comparison, Difference, Differences, Kind as DifferenceKind, NotCompared, compare};
 pub use controls::TargetKind;
 pub use options::Options;
 pub use paths::{target_dir, workspace_root};

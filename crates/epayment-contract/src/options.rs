@@ -7,9 +7,10 @@ use std::path::PathBuf;
 use cucumber::gherkin::tagexpr::TagOperation;
 use cucumber::{cli, writer};
 
+use crate::controls::TargetKind;
 use crate::paths::{target_dir, workspace_root};
 use crate::snapshots::Policy;
-use crate::world::{Remote, Target};
+use crate::world::{DEFAULT_TEST_PHONE, Remote, Target};
 
 /// The harness's own options, beside cucumber's.
 #[derive(clap::Args, Clone, Debug, Default)]
@@ -19,6 +20,12 @@ pub(crate) struct Args {
     /// VIPPS_SUBSCRIPTION_KEY and VIPPS_MERCHANT_SERIAL_NUMBER.
     #[arg(long, value_name = "sim|URL", default_value = "sim")]
     pub target: String,
+    /// Run every scenario that can run on the host at URL twice, on it and on an embedded
+    /// simulator, and report every difference between the two (`differences.md` beside the
+    /// JUnit report). Keys as for `--target`, and VIPPS_TEST_PHONE_NUMBER for force approve.
+    /// Exit codes: 0 no difference, 1 differences, 2 the host cannot be reached or refuses the keys.
+    #[arg(long, value_name = "URL")]
+    pub compare: Option<String>,
     /// The folder of .feature files, relative to the workspace root [default: features/].
     #[arg(long, value_name = "DIR")]
     pub features: Option<PathBuf>,
@@ -109,6 +116,7 @@ fn takes_a_value(flag: &str) -> bool {
         && matches!(
             flag,
             "--target"
+                | "--compare"
                 | "--features"
                 | "--snapshots"
                 | "--junit"
@@ -154,6 +162,13 @@ pub struct Options {
     pub snapshot_policy: Policy,
     /// Whether a filter may select no scenario.
     pub allow_no_scenarios: bool,
+    /// Whether to compare the target with the simulator (`--compare`) rather than run on it.
+    pub compare: bool,
+    /// What the target is, instead of asking it (the simulator's side of a comparison runs as
+    /// its target would).
+    pub kind: Option<TargetKind>,
+    /// Print nothing as the run goes.
+    pub quiet: bool,
 }
 
 impl Options {
@@ -173,13 +188,27 @@ impl Options {
             console: writer::basic::Cli::default(),
             snapshot_policy: Policy::from_env(),
             allow_no_scenarios: false,
+            compare: false,
+            kind: None,
+            quiet: false,
         }
     }
 
     /// The options a command line gives.
     pub(crate) fn from_cli(cli: Cli) -> Result<Self, String> {
-        let target = parse_target(&cli.custom.target, |name| std::env::var(name).ok())?;
+        let env = |name: &str| std::env::var(name).ok();
+        let target = match &cli.custom.compare {
+            Some(_) if cli.custom.target != "sim" => {
+                return Err("--compare and --target both name a target: give one".into());
+            }
+            Some(url) if !is_url(url) => {
+                return Err(format!("--compare {url:?}: use a URL such as https://apitest.vipps.no"));
+            }
+            Some(url) => parse_target(url, env)?,
+            None => parse_target(&cli.custom.target, env)?,
+        };
         let mut options = Self::new(target);
+        options.compare = cli.custom.compare.is_some();
         // cargo runs the binary in its crate's folder, which no one means: a relative path is
         // taken from the workspace root, like the defaults (`cargo xtask contract` passes
         // paths absolute, taken from where it was run).
@@ -225,7 +254,7 @@ pub fn tag_expression(op: &TagOperation) -> String {
 pub(crate) fn parse_target(text: &str, env: impl Fn(&str) -> Option<String>) -> Result<Target, String> {
     match text {
         "" | "sim" => Ok(Target::Sim),
-        url if url.starts_with("http://") || url.starts_with("https://") => {
+        url if is_url(url) => {
             let need = |name: &str| {
                 env(name).filter(|v| !v.is_empty()).ok_or_else(|| format!("--target is a URL, so {name} must be set"))
             };
@@ -235,10 +264,17 @@ pub(crate) fn parse_target(text: &str, env: impl Fn(&str) -> Option<String>) -> 
                 client_secret: need("VIPPS_CLIENT_SECRET")?,
                 subscription_key: need("VIPPS_SUBSCRIPTION_KEY")?,
                 msn: need("VIPPS_MERCHANT_SERIAL_NUMBER")?,
+                test_phone: env("VIPPS_TEST_PHONE_NUMBER")
+                    .filter(|v| !v.is_empty())
+                    .unwrap_or_else(|| DEFAULT_TEST_PHONE.to_owned()),
             }))
         }
         other => Err(format!("--target {other:?}: use `sim` or a URL such as http://127.0.0.1:8085")),
     }
+}
+
+fn is_url(text: &str) -> bool {
+    text.starts_with("http://") || text.starts_with("https://")
 }
 
 #[cfg(test)]
@@ -297,7 +333,21 @@ mod tests {
         let all = |name: &str| Some(format!("{name}-value"));
         let Ok(Target::Remote(remote)) = parse_target("https://apitest.vipps.no", all) else { panic!("remote") };
         assert_eq!(remote.msn, "VIPPS_MERCHANT_SERIAL_NUMBER-value");
+        assert_eq!(remote.test_phone, "VIPPS_TEST_PHONE_NUMBER-value");
+        let keys_only = |name: &str| (name != "VIPPS_TEST_PHONE_NUMBER").then(|| "k".to_owned());
+        let Ok(Target::Remote(remote)) = parse_target("https://apitest.vipps.no", keys_only) else { panic!("remote") };
+        assert_eq!(remote.test_phone, DEFAULT_TEST_PHONE);
         assert!(parse_target("ftp://x", none).is_err());
         assert_eq!(parse_target("sim", none), Ok(Target::Sim));
+    }
+
+    #[test]
+    fn compare_takes_a_url_and_no_second_target() {
+        let both = parse(&["--compare", "http://127.0.0.1:1", "--target", "http://127.0.0.1:2"]).expect("parses");
+        assert!(Options::from_cli(both).is_err_and(|e| e.contains("give one")));
+        let word = parse(&["--compare", "apitest"]).expect("parses");
+        assert!(Options::from_cli(word).is_err_and(|e| e.contains("use a URL")));
+        let plain = Options::from_cli(parse(&["--tags", "@x"]).expect("parses")).expect("options");
+        assert!(!plain.compare);
     }
 }

@@ -91,6 +91,8 @@ pub struct ScenarioRecord {
     pub timeline: Timeline,
     /// Whether it was left out of the run (not selected) although it cannot run as written.
     pub not_run: bool,
+    /// How it compared with the simulator (`--compare`).
+    pub comparison: Option<crate::compare::Comparison>,
 }
 
 impl ScenarioRecord {

@@ -44,12 +44,13 @@ pub async fn run(options: &Options) -> Result<Summary, RunError> {
     let features = selection::load(&options.features).map_err(RunError::Setup)?;
     let steps = crate::steps::collection().map_err(RunError::Setup)?;
     let step_problems = hints::check(&features, &steps);
-    let kind = match &options.target {
-        crate::world::Target::Sim => crate::controls::TargetKind::Simulator,
-        crate::world::Target::Remote(remote) => crate::controls::probe(remote).await,
+    let kind = match (&options.target, options.kind) {
+        (_, Some(kind)) => kind,
+        (crate::world::Target::Sim, None) => crate::controls::TargetKind::Simulator,
+        (crate::world::Target::Remote(remote), None) => crate::controls::probe(remote).await,
     };
     let filter = filter(options, kind);
-    let console = Console::new(&options.console);
+    let console = Console { quiet: options.quiet, ..Console::new(&options.console) };
     for problem in selection::check_tags(&features, None) {
         console.print(&format!("warning: {problem}\n"));
     }
@@ -138,7 +139,7 @@ fn runner_options(options: &Options, kind: crate::controls::TargetKind) -> cucum
 }
 
 /// The filter the options ask for, on a target of `kind`.
-fn filter(options: &Options, kind: crate::controls::TargetKind) -> Filter {
+pub(crate) fn filter(options: &Options, kind: crate::controls::TargetKind) -> Filter {
     Filter {
         tags: options.tags.clone(),
         tags_text: options.tags.as_ref().map(crate::options::tag_expression),

@@ -36,6 +36,9 @@ pub struct Remote {
     pub subscription_key: String,
     /// Merchant serial number.
     pub msn: String,
+    /// The test user force approve approves as (a real environment knows only its own test
+    /// users; a sandbox takes any valid number).
+    pub test_phone: String,
 }
 
 impl std::fmt::Debug for Remote {
@@ -44,12 +47,16 @@ impl std::fmt::Debug for Remote {
             .field("url", &self.url)
             .field("client_id", &self.client_id)
             .field("msn", &self.msn)
+            .field("test_phone", &self.test_phone)
             .finish()
     }
 }
 
 /// The merchant serial number scenarios run as on the simulator.
 pub const SIM_MSN: &str = "123456";
+
+/// The test user's phone number unless `VIPPS_TEST_PHONE_NUMBER` gives one.
+pub const DEFAULT_TEST_PHONE: &str = "4712345678";
 
 /// Where the simulator delivers this scenario's webhooks.
 #[derive(Debug)]
@@ -70,6 +77,8 @@ pub struct PaymentWorld {
     client: Option<Client>,
     /// The merchant serial number.
     pub msn: String,
+    /// The test user force approve approves as (remote targets).
+    pub test_phone: String,
     /// The payment the scenario is about.
     pub reference: Option<Reference>,
     /// Its amount.
@@ -135,6 +144,7 @@ impl PaymentWorld {
             sim: Some(sim),
             client: Some(client),
             msn: SIM_MSN.to_owned(),
+            test_phone: DEFAULT_TEST_PHONE.to_owned(),
             reference: None,
             amount: None,
             outcomes: HashMap::new(),
@@ -173,6 +183,7 @@ impl PaymentWorld {
             sim: None,
             client: Some(client),
             msn: remote.msn.clone(),
+            test_phone: remote.test_phone.clone(),
             reference: None,
             amount: None,
             outcomes: HashMap::new(),

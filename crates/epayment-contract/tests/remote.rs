@@ -1,58 +1,13 @@
 //! The remote mode against a standalone simulator process: the same features, through a real
 //! port, with the `@sim-only` scenarios skipped and said so.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+mod common;
 
-use epayment_contract::{Options, Remote, Target};
-
-/// Kills the sandbox when the test ends, however it ends.
-struct Sandbox(Child);
-
-impl Drop for Sandbox {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// Starts `target/<profile>/epayment-sim --port 0`, building it first if needed, and returns
-/// it with its base URL.
-fn start_sandbox() -> (Sandbox, String) {
-    let root = epayment_contract::workspace_root();
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let built = Command::new(cargo)
-        .args(["build", "--quiet", "-p", "epayment-sim", "--bin", "epayment-sim"])
-        .current_dir(&root)
-        .status()
-        .expect("cargo runs");
-    assert!(built.success(), "building epayment-sim");
-    let target_dir =
-        std::env::var("CARGO_TARGET_DIR").map(std::path::PathBuf::from).unwrap_or_else(|_| root.join("target"));
-    let binary = target_dir.join("debug/epayment-sim");
-    let mut child = Command::new(&binary)
-        .args(["--port", "0"])
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("{}: {e}", binary.display()));
-    let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
-    let mut line = String::new();
-    stdout.read_line(&mut line).expect("the URL line");
-    let url = line.trim().strip_prefix("epayment-sim listening on ").expect("the URL line").to_owned();
-    // Keep reading, or the sandbox's next line would hit a closed pipe.
-    std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
-    (Sandbox(child), url)
-}
+use epayment_contract::{Options, Target};
 
 fn main() {
-    let (_sandbox, url) = start_sandbox();
-    let mut options = Options::new(Target::Remote(Remote {
-        url,
-        client_id: "sim-client-id".into(),
-        client_secret: "sim-client-secret".into(),
-        subscription_key: "sim-subscription-key".into(),
-        msn: "123456".into(),
-    }));
+    let (_sandbox, url) = common::start_sandbox(&[]);
+    let mut options = Options::new(Target::Remote(common::sandbox_keys(url)));
     options.junit = options.junit.with_file_name("junit-remote.xml");
     options.report = options.junit.with_file_name("report-remote.html");
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");

@@ -1,5 +1,6 @@
-//! `cargo xtask contract [ARGS]` and `cargo xtask steps`: the contract harness, run through
-//! cargo as the tests build it (`cargo test -p epayment-contract --test contract -- ARGS`).
+//! `cargo xtask contract [ARGS]` and `cargo xtask steps`: the contract harness, built by cargo
+//! as the tests build it (`cargo test -p epayment-contract --test contract --no-run`) and run
+//! with ARGS, its exit code kept.
 //!
 //! The harness owns its command line (cucumber's options and its own: `--target`,
 //! `--features`, `--check-steps`, ...; `cargo xtask contract --help` prints them), so the
@@ -76,16 +77,39 @@ fn absolute(flag: &str, cwd: &Path, path: &Path) -> anyhow::Result<std::path::Pa
         .map_err(|e| anyhow!("{flag} {}: {e}", path.display()))
 }
 
-/// Runs the contract harness through cargo, so that it is built as the tests build it; `args`
-/// go to its command line.
+/// Runs the contract harness: cargo builds it as the tests build it, then it runs with `args`
+/// as its command line and its exit code comes back as it is (`cargo test` would make every
+/// failure 101, and `--compare` tells differences (1) from a target it cannot reach (2)).
 fn cargo_test_contract(args: &[OsString]) -> anyhow::Result<ExitCode> {
-    let status = cargo()
-        .current_dir(workspace_root()?)
-        .args(["test", "--quiet", "-p", "epayment-contract", "--test", "contract", "--"])
+    let root = workspace_root()?;
+    let built = cargo()
+        .current_dir(&root)
+        .args(["test", "--no-run", "--quiet", "-p", "epayment-contract", "--test", "contract"])
+        .arg("--message-format=json-render-diagnostics")
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .map_err(|e| anyhow!("cannot run cargo: {e}"))?;
+    if !built.status.success() {
+        return Ok(ExitCode::from(2));
+    }
+    let harness = harness_executable(&String::from_utf8_lossy(&built.stdout))
+        .ok_or_else(|| anyhow!("cargo built the contract harness but named no executable"))?;
+    // Where `cargo test` runs it: the crate's folder.
+    let status = std::process::Command::new(&harness)
+        .current_dir(root.join("crates/epayment-contract"))
         .args(args)
         .status()
-        .map_err(|e| anyhow!("cannot run cargo: {e}"))?;
-    Ok(if status.success() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+        .map_err(|e| anyhow!("{}: {e}", harness.display()))?;
+    Ok(ExitCode::from(status.code().and_then(|c| u8::try_from(c).ok()).unwrap_or(1)))
+}
+
+/// The test executable named `contract` in cargo's JSON messages.
+fn harness_executable(messages: &str) -> Option<std::path::PathBuf> {
+    messages.lines().filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok()).find_map(|m| {
+        let is_harness = m["reason"] == "compiler-artifact" && m["target"]["name"] == "contract";
+        let executable = m["executable"].as_str().filter(|_| is_harness)?;
+        Some(std::path::PathBuf::from(executable))
+    })
 }
 
 #[cfg(test)]
@@ -146,6 +170,19 @@ mod tests {
             .filter_map(|f| f.ident.as_ref())
             .map(|name| format!("--{}", name.to_string().replace('_', "-")))
             .collect()
+    }
+
+    #[test]
+    fn the_harness_is_found_in_cargos_messages() {
+        let messages = concat!(
+            r#"{"reason":"compiler-artifact","target":{"name":"epayment_contract"},"executable":null}"#,
+            "\n",
+            r#"{"reason":"compiler-artifact","target":{"name":"contract"},"executable":"/t/debug/deps/contract-1a2b"}"#,
+            "\n",
+            r#"{"reason":"build-finished","success":true}"#,
+        );
+        assert_eq!(harness_executable(messages), Some(std::path::PathBuf::from("/t/debug/deps/contract-1a2b")));
+        assert_eq!(harness_executable(r#"{"reason":"build-finished","success":true}"#), None);
     }
 
     #[test]

@@ -28,6 +28,9 @@ details.exchange.looked-at > summary::after { content: "  ← the failing step l
 .problem ul { margin: .2em 0; }
 .diff-add { color: #17692b; } .diff-del { color: #b3261e; }
 .written { color: #7a5d00; }
+.differences { background: #fff8e1; border-left: 4px solid #d9822b; padding: .4em .8em; margin: .5em 0; overflow-wrap: anywhere; }
+.differences ul { margin: .2em 0; } .sides { display: grid; grid-template-columns: 1fr 1fr; gap: .6em; }
+.sides p { margin: .3em 0 0; font-weight: 600; }
 svg.sequence { display: block; margin: .6em 0; max-width: 100%; }
 svg.sequence text { font: 12px system-ui, sans-serif; }
 svg .lifeline { stroke: #999; stroke-dasharray: 4 3; } svg .actor { font-weight: 600; }

@@ -74,6 +74,7 @@ fn scenario(out: &mut String, i: usize, r: &ScenarioRecord) {
         out.push_str("</tr></table>\n");
     }
     failure(out, i, r);
+    differences(out, r);
     let _ = writeln!(out, "<div class=\"diagram\" data-timeline=\"{}\"></div>", escape(&timeline(r).to_string()));
     if let Some(path) = &r.snapshot_written {
         let _ = writeln!(out, "<p class=\"written\">New snapshot written for review: {}</p>", escape(path));
@@ -120,6 +121,49 @@ fn failure(out: &mut String, i: usize, r: &ScenarioRecord) {
                 escape(&r.exchange_line(*n))
             );
         }
+    }
+    out.push_str("</div>\n");
+}
+
+/// What differs from the simulator (`--compare`), each with its FIDELITY.md row, then both
+/// sides of every exchange that differs, side by side.
+fn differences(out: &mut String, r: &ScenarioRecord) {
+    let Some(c) = r.comparison.as_ref().filter(|c| !c.differences.is_empty()) else { return };
+    let _ =
+        write!(out, "<div class=\"differences\"><p>{} difference(s) from the simulator</p><ul>", c.differences.len());
+    let mut pairs: Vec<(Option<usize>, Option<usize>)> = Vec::new();
+    for d in &c.differences {
+        let field = d.field.as_deref().map(|f| format!(" at {f}")).unwrap_or_default();
+        let rule = d.rule.as_deref().map(|r| format!(" (FIDELITY.md {r})")).unwrap_or_default();
+        let _ = write!(
+            out,
+            "<li>{} {}{}{}: simulator <code>{}</code>, target <code>{}</code></li>",
+            escape(d.kind.label()),
+            escape(&d.operation),
+            escape(&field),
+            escape(&rule),
+            escape(&d.simulator),
+            escape(&d.target)
+        );
+        if d.exchange != (None, None) && !pairs.contains(&d.exchange) {
+            pairs.push(d.exchange);
+        }
+    }
+    out.push_str("</ul>");
+    let pretty = |v: Option<&Value>| {
+        v.map_or_else(|| "no such exchange".to_owned(), |v| serde_json::to_string_pretty(v).unwrap_or_default())
+    };
+    for (a, b) in pairs {
+        let side = |list: &'_ Vec<Value>, n: Option<usize>| n.and_then(|n| list.get(n - 1)).cloned();
+        let number = |n: Option<usize>| n.map(|n| format!(", exchange {n}")).unwrap_or_default();
+        let _ = write!(
+            out,
+            "<div class=\"sides\"><div><p>simulator{}</p><pre>{}</pre></div><div><p>target{}</p><pre>{}</pre></div></div>",
+            number(a),
+            escape(&pretty(side(&c.simulator, a).as_ref())),
+            number(b),
+            escape(&pretty(side(&c.target, b).as_ref()))
+        );
     }
     out.push_str("</div>\n");
 }

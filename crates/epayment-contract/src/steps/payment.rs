@@ -7,9 +7,6 @@ use crate::params::{Action, CardTrouble, Money, Network};
 use crate::trail::NoteKind;
 use crate::world::{PaymentWorld, sim_refusal};
 
-/// The phone number a remote target's force approve uses.
-const TEST_PHONE: &str = "4712345678";
-
 pub(super) const STEPS: &[StepDef] = &[
     StepDef {
         keywords: GIVEN,
@@ -144,7 +141,7 @@ async fn approve(w: &mut PaymentWorld) -> Result<(), Error> {
     let reference = w.reference();
     let result = match &w.sim {
         Some(sim) => sim.approve(&w.msn, reference.as_str()).map_err(sim_refusal),
-        None => w.client().force_approve(&reference, TEST_PHONE).await,
+        None => w.client().force_approve(&reference, &w.test_phone).await,
     };
     w.note(NoteKind::Customer, "the customer approves the payment");
     result
