@@ -200,11 +200,7 @@ async fn force_approve_checks_its_body_and_the_state_and_fails_as_told() {
 
 #[tokio::test]
 async fn a_failed_capture_is_logged_and_delivered_with_success_false() {
-    let receiver = wiremock::MockServer::start().await;
-    wiremock::Mock::given(wiremock::matchers::method("POST"))
-        .respond_with(wiremock::ResponseTemplate::new(200))
-        .mount(&receiver)
-        .await;
+    let receiver = common::receiver().await;
     let api = api().await;
     let events = ["epayments.payment.captured.v1", "epayments.payment.authorized.v1"].map(str::to_owned).to_vec();
     api.sim.webhooks().register(Scope::SalesUnit(MSN.into()), &format!("{}/hooks", receiver.uri()), events).unwrap();

@@ -92,8 +92,7 @@ async fn the_webhooks_api_shows_and_deletes_a_merchants_own_registrations_alone(
 
 #[tokio::test]
 async fn a_delivery_that_is_redirected_fails_and_the_signed_body_goes_nowhere_else() {
-    let elsewhere = MockServer::start().await;
-    Mock::given(method("POST")).respond_with(ResponseTemplate::new(200)).mount(&elsewhere).await;
+    let elsewhere = common::receiver().await;
     let redirecting = MockServer::start().await;
     Mock::given(method("POST"))
         .respond_with(
@@ -119,8 +118,7 @@ async fn a_receiver_that_hangs_does_not_delay_another_merchants_webhooks() {
         .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(60)))
         .mount(&hanging)
         .await;
-    let prompt = MockServer::start().await;
-    Mock::given(method("POST")).respond_with(ResponseTemplate::new(200)).mount(&prompt).await;
+    let prompt = common::receiver().await;
     let api = Api::on(Simulator::builder().rate_limits(false).start().await).await;
     assert_eq!(register(&api, OTHER_MSN, &format!("{}/hangs", hanging.uri())).await.0, 201);
     assert_eq!(register(&api, MSN, &format!("{}/prompt", prompt.uri())).await.0, 201);
@@ -244,8 +242,7 @@ async fn a_retention_setting_forgets_the_least_recently_active_payments() {
 
 #[tokio::test]
 async fn a_registration_is_the_merchants_and_a_harness_may_hear_every_unit() {
-    let receiver = MockServer::start().await;
-    Mock::given(method("POST")).respond_with(ResponseTemplate::new(200)).mount(&receiver).await;
+    let receiver = common::receiver().await;
     let api = Api::on(Simulator::builder().rate_limits(false).start().await).await;
     api.sim.webhooks().register(Scope::Every, &format!("{}/all", receiver.uri()), vec![CAPTURED.into()]).unwrap();
     // The harness's registration is nobody's through the Webhooks API.

@@ -200,11 +200,7 @@ async fn express_takes_its_exact_scope_and_one_kind_of_options_and_is_never_forc
 
 #[tokio::test]
 async fn the_authorized_webhook_carries_the_guarantee_and_what_was_shared() {
-    let receiver = wiremock::MockServer::start().await;
-    wiremock::Mock::given(wiremock::matchers::method("POST"))
-        .respond_with(wiremock::ResponseTemplate::new(200))
-        .mount(&receiver)
-        .await;
+    let receiver = common::receiver().await;
     let api = api().await;
     let events = vec!["epayments.payment.authorized.v1".to_owned()];
     api.sim.webhooks().register(epayment_sim::Scope::Every, &format!("{}/h", receiver.uri()), events).unwrap();

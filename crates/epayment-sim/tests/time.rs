@@ -43,8 +43,7 @@ impl Api {
 
 #[tokio::test]
 async fn a_created_payment_expires_after_ten_minutes_with_its_event_and_webhook() {
-    let receiver = MockServer::start().await;
-    Mock::given(method("POST")).respond_with(ResponseTemplate::new(200)).mount(&receiver).await;
+    let receiver = common::receiver().await;
     let api = Api::on(virtual_sim(true).await).await;
     let events = vec!["epayments.payment.expired.v1".to_owned()];
     api.sim.webhooks().register(Scope::Every, &format!("{}/hooks", receiver.uri()), events).unwrap();
@@ -259,8 +258,7 @@ async fn a_delivery_that_keeps_failing_is_given_up_after_seven_days() {
 
 #[tokio::test]
 async fn registrations_need_https_are_scoped_by_sales_unit_and_limited_to_25() {
-    let receiver = MockServer::start().await;
-    Mock::given(method("POST")).respond_with(ResponseTemplate::new(200)).mount(&receiver).await;
+    let receiver = common::receiver().await;
     let api = Api::on(virtual_sim(false).await).await;
     let register = |msn: &str, url: &str, event: &str| {
         let url_of_api = format!("{}/webhooks/v1/webhooks", api.sim.uri());

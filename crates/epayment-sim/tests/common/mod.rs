@@ -127,3 +127,13 @@ impl Api {
         self.send(msn, reqwest::Method::POST, &format!("/v1/payments/{reference}/capture"), Some(key), Some(body)).await
     }
 }
+
+/// A webhook receiver that answers every POST with 200.
+pub async fn receiver() -> wiremock::MockServer {
+    let receiver = wiremock::MockServer::start().await;
+    wiremock::Mock::given(wiremock::matchers::method("POST"))
+        .respond_with(wiremock::ResponseTemplate::new(200))
+        .mount(&receiver)
+        .await;
+    receiver
+}
