@@ -9,7 +9,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
-use crate::world::Remote;
+use crate::target::Remote;
 
 /// What kind of target a run has.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -205,7 +205,7 @@ mod tests {
             client_secret: "secret".into(),
             subscription_key: "key".into(),
             msn: "123456".into(),
-            test_phone: crate::world::DEFAULT_TEST_PHONE.into(),
+            test_phone: crate::target::DEFAULT_TEST_PHONE.into(),
         }
     }
 

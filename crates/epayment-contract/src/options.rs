@@ -10,7 +10,7 @@ use cucumber::{cli, writer};
 use crate::controls::TargetKind;
 use crate::paths::{target_dir, workspace_root};
 use crate::snapshots::Policy;
-use crate::world::{DEFAULT_TEST_PHONE, Remote, Target};
+use crate::target::{DEFAULT_TEST_PHONE, Remote, Target};
 
 /// The harness's own options, beside cucumber's.
 #[derive(clap::Args, Clone, Debug, Default)]

@@ -92,7 +92,7 @@ pub struct ScenarioRecord {
     /// Whether it was left out of the run (not selected) although it cannot run as written.
     pub not_run: bool,
     /// How it compared with the simulator (`--compare`).
-    pub comparison: Option<crate::compare::Comparison>,
+    pub comparison: Option<crate::compare::diff::Comparison>,
 }
 
 impl ScenarioRecord {

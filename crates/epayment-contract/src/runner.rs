@@ -46,8 +46,8 @@ pub async fn run(options: &Options) -> Result<Summary, RunError> {
     let step_problems = hints::check(&features, &steps);
     let kind = match (&options.target, options.kind) {
         (_, Some(kind)) => kind,
-        (crate::world::Target::Sim, None) => crate::controls::TargetKind::Simulator,
-        (crate::world::Target::Remote(remote), None) => crate::controls::probe(remote).await,
+        (crate::target::Target::Sim, None) => crate::controls::TargetKind::Simulator,
+        (crate::target::Target::Remote(remote), None) => crate::controls::probe(remote).await,
     };
     let filter = filter(options, kind);
     let console = Console { quiet: options.quiet, ..Console::new(&options.console) };

@@ -117,7 +117,7 @@ impl RawExchange {
     pub(crate) fn new(
         operation: &'static str,
         request: &http::Request<bytes::Bytes>,
-        reply: &crate::api::Reply,
+        reply: &crate::api::reply::Reply,
         kept: BodyKept,
     ) -> Self {
         let limit = match kept {
@@ -228,7 +228,7 @@ impl ExchangeLog {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::Reply;
+    use crate::api::reply::Reply;
 
     fn exchange(n: u16, body: &'static [u8], kept: BodyKept) -> RawExchange {
         let request = http::Request::builder().uri("/v1/payments/x?a=1").body(bytes::Bytes::from_static(body)).unwrap();

@@ -13,7 +13,7 @@ use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderName, HeaderValue, LOCATIO
 use secrecy::{ExposeSecret as _, SecretString};
 use tracing::{Instrument as _, field};
 
-use crate::config::{ClientBuilder, ConfigError, Credentials, Environment};
+use crate::config::{ClientBuilder, ConfigError, Credentials, Environment, Parts};
 use crate::error::{Error, InputError, Problem, cut};
 use crate::ids::{IdempotencyKey, MerchantSerialNumber, Reference};
 use crate::retry::{RetryPolicy, parse_retry_after};
@@ -43,21 +43,6 @@ struct Inner {
     retry: RetryPolicy,
     sleeper: Arc<dyn AsyncSleep>,
     tokens: TokenCache,
-}
-
-/// What [`ClientBuilder::build`] hands over once everything is checked.
-pub(crate) struct Parts {
-    pub(crate) http: reqwest::Client,
-    pub(crate) environment: Environment,
-    pub(crate) credentials: Credentials,
-    pub(crate) msn: MerchantSerialNumber,
-    pub(crate) system: Option<(String, String)>,
-    pub(crate) plugin: Option<(String, String)>,
-    pub(crate) psp_id: Option<String>,
-    pub(crate) timeout: Option<Duration>,
-    pub(crate) max_response_bytes: usize,
-    pub(crate) retry: RetryPolicy,
-    pub(crate) sleeper: Arc<dyn AsyncSleep>,
 }
 
 impl fmt::Debug for Client {
@@ -430,4 +415,12 @@ fn transport(id: &'static str, e: &reqwest::Error) -> Error {
 fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     let value = headers.get(RETRY_AFTER)?.to_str().ok()?;
     parse_retry_after(value, SystemTime::now())
+}
+
+impl ClientBuilder {
+    /// Checks the configuration and builds the client. Nothing is sent yet: the first call
+    /// fetches the access token.
+    pub fn build(self) -> Result<Client, ConfigError> {
+        self.into_parts().map(Client::from_parts)
+    }
 }

@@ -1,4 +1,4 @@
-//! Building a [`Client`]: environment, keys, headers, timeouts and retries.
+//! Building a [`Client`](crate::Client): environment, keys, headers, timeouts and retries.
 
 use std::fmt;
 use std::sync::Arc;
@@ -6,7 +6,6 @@ use std::time::Duration;
 
 use secrecy::SecretString;
 
-use crate::client::Client;
 use crate::error::InputError;
 use crate::ids::{MerchantSerialNumber, check_header_text};
 use crate::retry::RetryPolicy;
@@ -100,7 +99,7 @@ pub enum ConfigError {
     Http(String),
 }
 
-/// Builds a [`Client`]; see [`Client::builder`].
+/// Builds a [`Client`](crate::Client); see [`Client::builder`](crate::Client::builder).
 #[derive(Clone, Debug)]
 pub struct ClientBuilder {
     environment: Environment,
@@ -306,9 +305,8 @@ impl ClientBuilder {
         Ok(builder)
     }
 
-    /// Checks the configuration and builds the client. Nothing is sent yet: the first call
-    /// fetches the access token.
-    pub fn build(self) -> Result<Client, ConfigError> {
+    /// Checks the configuration: what [`ClientBuilder::build`] makes the client of.
+    pub(crate) fn into_parts(self) -> Result<Parts, ConfigError> {
         let credentials =
             self.credentials.ok_or(ConfigError::Missing { what: "credentials", hint: "call .credentials(..)" })?;
         if credentials.client_id.trim().is_empty() {
@@ -361,13 +359,13 @@ impl ClientBuilder {
             Some(client) => client,
             // No redirect is followed: a 3xx would otherwise carry the keys to wherever it
             // points, in clear text on an https-to-http redirect.
-            None => reqwest::Client::builder()
+            None => reqwest::ClientBuilder::default()
                 .redirect(reqwest::redirect::Policy::none())
                 .connect_timeout(self.connect_timeout)
                 .build()
                 .map_err(|e| ConfigError::Http(e.to_string()))?,
         };
-        Ok(Client::from_parts(crate::client::Parts {
+        Ok(Parts {
             http,
             environment: self.environment,
             credentials,
@@ -379,8 +377,23 @@ impl ClientBuilder {
             max_response_bytes: self.max_response_bytes,
             retry: self.retry,
             sleeper: self.sleeper,
-        }))
+        })
     }
+}
+
+/// What [`ClientBuilder::build`] makes the client of, once everything is checked.
+pub(crate) struct Parts {
+    pub(crate) http: reqwest::Client,
+    pub(crate) environment: Environment,
+    pub(crate) credentials: Credentials,
+    pub(crate) msn: MerchantSerialNumber,
+    pub(crate) system: Option<(String, String)>,
+    pub(crate) plugin: Option<(String, String)>,
+    pub(crate) psp_id: Option<String>,
+    pub(crate) timeout: Option<Duration>,
+    pub(crate) max_response_bytes: usize,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) sleeper: Arc<dyn AsyncSleep>,
 }
 
 #[cfg(test)]
@@ -388,7 +401,7 @@ mod tests {
     use super::*;
 
     fn complete() -> ClientBuilder {
-        Client::builder().credentials("id", "secret", "key").merchant_serial_number("123456")
+        ClientBuilder::default().credentials("id", "secret", "key").merchant_serial_number("123456")
     }
 
     #[test]
@@ -400,9 +413,9 @@ mod tests {
 
     #[test]
     fn each_invalid_setting_is_a_typed_error() {
-        let missing = Client::builder().merchant_serial_number("123456").build().unwrap_err();
+        let missing = ClientBuilder::default().merchant_serial_number("123456").build().unwrap_err();
         assert!(matches!(missing, ConfigError::Missing { what: "credentials", .. }), "{missing}");
-        let no_msn = Client::builder().credentials("id", "s", "k").build().unwrap_err();
+        let no_msn = ClientBuilder::default().credentials("id", "s", "k").build().unwrap_err();
         assert!(matches!(no_msn, ConfigError::Missing { what: "merchant serial number", .. }), "{no_msn}");
         let cases = [
             complete().merchant_serial_number("12"),
@@ -427,10 +440,12 @@ mod tests {
 
     #[test]
     fn errors_and_debug_output_hold_no_secret() {
-        let builder = Client::builder().credentials("my-id", "TOPSECRET-1", "SUBKEY-2").merchant_serial_number("1");
+        let builder =
+            ClientBuilder::default().credentials("my-id", "TOPSECRET-1", "SUBKEY-2").merchant_serial_number("1");
         let debug = format!("{builder:?}");
         assert!(debug.contains("my-id") && !debug.contains("TOPSECRET-1") && !debug.contains("SUBKEY-2"), "{debug}");
-        let err = Client::builder().credentials("id", "s", "SUB\nKEY-2").merchant_serial_number("123456").build();
+        let err =
+            ClientBuilder::default().credentials("id", "s", "SUB\nKEY-2").merchant_serial_number("123456").build();
         let shown = err.unwrap_err().to_string();
         assert!(!shown.contains("SUB"), "{shown}");
     }

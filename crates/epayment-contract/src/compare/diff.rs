@@ -57,6 +57,17 @@ pub struct Difference {
     pub rule: Option<String>,
 }
 
+/// What a comparison found in one scenario, kept on the target's record for the HTML report.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Comparison {
+    /// Every difference, in the order of the exchanges.
+    pub differences: Vec<Difference>,
+    /// The simulator's exchanges, normalized.
+    pub simulator: Vec<Value>,
+    /// The target's exchanges, normalized.
+    pub target: Vec<Value>,
+}
+
 /// The differences between two runs' normalized exchanges of one scenario, and how many pairs
 /// of exchanges were lined up and compared.
 pub fn differences(simulator: &[Value], target: &[Value]) -> (Vec<Difference>, usize) {

@@ -6,7 +6,7 @@
 //! result goes to `differences.md` and `differences.json` beside the JUnit report, and onto the
 //! target's HTML report ([`report`]).
 
-mod diff;
+pub(crate) mod diff;
 mod normalize;
 mod report;
 mod rules;
@@ -18,7 +18,7 @@ use epayment_sim::Simulator;
 use serde::Serialize;
 use serde_json::Value;
 
-pub use diff::{Difference, Kind};
+pub use diff::{Comparison, Difference, Kind};
 pub use normalize::NORMALISED;
 pub use report::ending;
 
@@ -27,18 +27,7 @@ use crate::options::Options;
 use crate::record::ScenarioRecord;
 use crate::runner::{RunError, run};
 use crate::selection::{self, Choice};
-use crate::world::{Remote, Target};
-
-/// What a comparison found in one scenario, kept on the target's record for the HTML report.
-#[derive(Clone, Debug, Default, Serialize)]
-pub struct Comparison {
-    /// Every difference, in the order of the exchanges.
-    pub differences: Vec<Difference>,
-    /// The simulator's exchanges, normalized.
-    pub simulator: Vec<Value>,
-    /// The target's exchanges, normalized.
-    pub target: Vec<Value>,
-}
+use crate::target::{Remote, Target};
 
 /// One scenario both sides ran.
 #[derive(Clone, Debug, Serialize)]

@@ -11,7 +11,7 @@ mod call;
 mod epayment;
 mod leniency;
 mod problem;
-mod reply;
+pub(crate) mod reply;
 mod sim_clock;
 mod sim_customer;
 mod token;
