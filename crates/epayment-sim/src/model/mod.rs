@@ -130,6 +130,15 @@ pub(crate) struct Model {
     issuer_releases: bool,
 }
 
+/// The key a model signs its tokens with, from its seed: tokens repeat with the seed, as
+/// everything else the model makes does.
+fn token_key(seed: u64) -> [u8; 32] {
+    let mut rng = fastrand::Rng::with_seed(seed ^ 0x7043_e45a);
+    let mut key = [0u8; 32];
+    rng.fill(&mut key);
+    key
+}
+
 impl Model {
     /// An empty model.
     pub(crate) fn new(config: Config) -> Self {
@@ -141,7 +150,7 @@ impl Model {
             expiries: BTreeSet::new(),
             decisions: BTreeSet::new(),
             replays: ReplayStore::default(),
-            tokens: TokenIssuer::new(config.credentials, config.token_lifetime),
+            tokens: TokenIssuer::new(config.credentials, config.token_lifetime, token_key(config.seed)),
             sales_units: config.sales_units,
             activity: Activity::new(config.retention),
             outbox: Vec::new(),
@@ -255,9 +264,9 @@ impl Model {
         secret: Option<&str>,
         key: Option<&str>,
     ) -> Result<IssuedToken, ApiError> {
-        let token = format!("sim-token-{}", self.next_id(24));
+        let nonce = self.next_id(24);
         let now = self.now();
-        self.tokens.issue(client_id, secret, key, token, now)
+        self.tokens.issue(client_id, secret, key, &nonce, now)
     }
 
     /// Checks an `Authorization` header: `Bearer <a token this model issued and that has not
@@ -268,8 +277,7 @@ impl Model {
 
     /// Expires every token issued so far (to test renewal).
     pub(crate) fn expire_tokens(&mut self) {
-        let now = self.now();
-        self.tokens.expire_all(now);
+        self.tokens.expire_all();
     }
 
     /// The subscription key the API accepts.

@@ -1,10 +1,11 @@
 //! The access-token endpoint's side of the model: which keys get a token, and which tokens
 //! are still good.
 
-use std::collections::HashMap;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
+use hmac::{Hmac, KeyInit as _, Mac as _};
+use sha2::Sha256;
 
 use super::ApiError;
 
@@ -42,33 +43,36 @@ pub struct IssuedToken {
     pub not_before: i64,
 }
 
-/// Issues tokens for the right keys and remembers when each expires.
+/// Issues tokens for the right keys, and tells its own tokens from others. A token carries
+/// when it expires and is signed with a key of the issuer's own, so the issuer keeps nothing
+/// per token: a flood of token requests costs memory nowhere and expires no one else's token.
 #[derive(Debug)]
 pub(crate) struct TokenIssuer {
     pub(crate) credentials: TestCredentials,
     lifetime: Duration,
-    expiries: HashMap<String, DateTime<Utc>>,
+    key: [u8; 32],
+    /// Tokens of an earlier generation have expired ([`TokenIssuer::expire_all`]).
+    generation: u64,
 }
 
-/// The most tokens held at once; past it, expired ones are forgotten, or else the one that
-/// expires soonest (its holder gets a 401 and fetches another, as after an early expiry).
-/// Expired tokens are otherwise kept, so that a call with one is told it has expired.
-const MAX_TOKENS: usize = 100_000;
+/// The text before a token's fields.
+const PREFIX: &str = "sim-token-";
 
 impl TokenIssuer {
-    pub(crate) fn new(credentials: TestCredentials, lifetime: Duration) -> Self {
-        Self { credentials, lifetime, expiries: HashMap::new() }
+    /// An issuer for `credentials` whose tokens live `lifetime`, signed with `key`.
+    pub(crate) fn new(credentials: TestCredentials, lifetime: Duration, key: [u8; 32]) -> Self {
+        Self { credentials, lifetime, key, generation: 0 }
     }
 
-    /// The right keys get `token`, valid from `now` for the configured lifetime; anything
-    /// else is a 401.
+    /// The right keys get a token, valid from `now` for the configured lifetime (`nonce` makes
+    /// it unlike any other); anything else is a 401.
     // fidelity: token-keys
     pub(crate) fn issue(
-        &mut self,
+        &self,
         client_id: Option<&str>,
         secret: Option<&str>,
         key: Option<&str>,
-        token: String,
+        nonce: &str,
         now: DateTime<Utc>,
     ) -> Result<IssuedToken, ApiError> {
         let c = &self.credentials;
@@ -80,19 +84,9 @@ impl TokenIssuer {
         }
         let lifetime = chrono::Duration::from_std(self.lifetime).unwrap_or(chrono::Duration::MAX);
         let expires = crate::clock::later(now, lifetime);
-        if self.expiries.len() >= MAX_TOKENS {
-            // A flood of token requests: expired tokens make room, or else the one that
-            // expires soonest.
-            self.expiries.retain(|_, expires| *expires > now);
-            if self.expiries.len() >= MAX_TOKENS
-                && let Some(soonest) = self.expiries.iter().min_by_key(|(_, at)| **at).map(|(t, _)| t.clone())
-            {
-                self.expiries.remove(&soonest);
-            }
-        }
-        self.expiries.insert(token.clone(), expires);
+        let fields = format!("{}-{}-{nonce}", expires.timestamp(), self.generation);
         Ok(IssuedToken {
-            access_token: token,
+            access_token: format!("{PREFIX}{fields}-{}", self.signature(&fields)),
             expires_in: u64::try_from((expires - now).num_seconds()).unwrap_or(0),
             expires_on: expires.timestamp(),
             not_before: now.timestamp(),
@@ -106,18 +100,40 @@ impl TokenIssuer {
         let token = header
             .strip_prefix("Bearer ")
             .ok_or_else(|| ApiError::unauthorized("the Authorization header is not Bearer"))?;
-        match self.expiries.get(token) {
-            None => Err(ApiError::unauthorized("the access token is not valid")),
-            Some(expires) if *expires <= now => Err(ApiError::unauthorized("the access token has expired")),
-            Some(_) => Ok(()),
+        let (expires, generation) =
+            self.read(token).ok_or_else(|| ApiError::unauthorized("the access token is not valid"))?;
+        if generation != self.generation || expires <= now.timestamp() {
+            return Err(ApiError::unauthorized("the access token has expired"));
         }
+        Ok(())
     }
 
-    /// Every token issued so far expires at `now`.
-    pub(crate) fn expire_all(&mut self, now: DateTime<Utc>) {
-        for expires in self.expiries.values_mut() {
-            *expires = now;
-        }
+    /// Every token issued so far has expired.
+    pub(crate) fn expire_all(&mut self) {
+        self.generation += 1;
+    }
+
+    /// A token's expiry (Unix time) and generation, if this issuer signed it.
+    fn read(&self, token: &str) -> Option<(i64, u64)> {
+        let (fields, signature) = token.strip_prefix(PREFIX)?.rsplit_once('-')?;
+        let mut mac = self.mac();
+        mac.update(fields.as_bytes());
+        // Compared in constant time, as a signature should be.
+        mac.verify_truncated_left(&decode_hex(signature)?).ok()?;
+        let mut parts = fields.splitn(3, '-');
+        let expires = parts.next()?.parse().ok()?;
+        let generation = parts.next()?.parse().ok()?;
+        Some((expires, generation))
+    }
+
+    fn signature(&self, fields: &str) -> String {
+        let mut mac = self.mac();
+        mac.update(fields.as_bytes());
+        mac.finalize().into_bytes()[..16].iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    fn mac(&self) -> Hmac<Sha256> {
+        Hmac::<Sha256>::new_from_slice(&self.key).expect("HMAC takes keys of any length")
     }
 
     /// The subscription key on an API call.
@@ -127,5 +143,55 @@ impl TokenIssuer {
         } else {
             Err(ApiError::unauthorized("the subscription key is missing or wrong"))
         }
+    }
+}
+
+/// The bytes of a hex text of whole bytes.
+fn decode_hex(text: &str) -> Option<Vec<u8>> {
+    if text.len() % 2 != 0 || !text.is_ascii() {
+        return None;
+    }
+    (0..text.len()).step_by(2).map(|i| u8::from_str_radix(&text[i..i + 2], 16).ok()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn issuer(key: u8) -> TokenIssuer {
+        TokenIssuer::new(TestCredentials::default(), Duration::from_secs(3600), [key; 32])
+    }
+
+    fn token(issuer: &TokenIssuer, n: usize, now: DateTime<Utc>) -> String {
+        let c = TestCredentials::default();
+        let keys = (Some(c.client_id.as_str()), Some(c.client_secret.as_str()), Some(c.subscription_key.as_str()));
+        let issued = issuer.issue(keys.0, keys.1, keys.2, &n.to_string(), now).expect("the right keys");
+        format!("Bearer {}", issued.access_token)
+    }
+
+    #[test]
+    fn a_flood_of_tokens_expires_no_one_elses_and_only_signed_tokens_pass() {
+        let now = DateTime::from_timestamp(1_767_268_800, 0).unwrap_or_default();
+        let mut issuer = issuer(7);
+        let first = token(&issuer, 0, now);
+        for n in 1..110_000 {
+            token(&issuer, n, now);
+        }
+        assert_eq!(issuer.check_bearer(Some(&first), now), Ok(()), "the first of 110,000 (more than the old store held) is still good");
+        let later = now + chrono::Duration::hours(1);
+        assert!(issuer.check_bearer(Some(&first), later).is_err_and(|e| e.detail.contains("expired")));
+        // A token that claims a later expiry, or that another issuer signed, is not one of its.
+        let fields = first.strip_prefix("Bearer sim-token-").unwrap_or_default();
+        let (expires, rest) = fields.split_once('-').unwrap_or_default();
+        let forged = format!("Bearer sim-token-{}-{rest}", expires.parse::<i64>().unwrap_or_default() + 86_400);
+        assert!(issuer.check_bearer(Some(&forged), now).is_err_and(|e| e.detail.contains("not valid")));
+        let elsewhere = token(&self::issuer(8), 0, now);
+        assert!(issuer.check_bearer(Some(&elsewhere), now).is_err_and(|e| e.detail.contains("not valid")));
+        for garbage in ["Bearer sim-token-", "Bearer sim-token-1-2-3-zz", "Bearer sim-token--", "Bearer é"] {
+            assert!(issuer.check_bearer(Some(garbage), now).is_err(), "{garbage}");
+        }
+        issuer.expire_all();
+        assert!(issuer.check_bearer(Some(&first), now).is_err_and(|e| e.detail.contains("expired")));
+        assert_eq!(issuer.check_bearer(Some(&token(&issuer, 1, now)), now), Ok(()), "a new one is good");
     }
 }
