@@ -87,11 +87,12 @@ impl Clock {
         self.inner.kind == Kind::Virtual
     }
 
-    /// The time now.
+    /// The time now; never past [`LATEST`] (a system clock moved close to it stops there
+    /// as real time goes on, rather than pass what RFC 3339 and HTTP dates can write).
     pub fn now(&self) -> DateTime<Utc> {
         match &*self.inner.state.lock().unwrap_or_else(PoisonError::into_inner) {
             State::Virtual(now) => *now,
-            State::Offset(offset) => later(Utc::now(), *offset),
+            State::Offset(offset) => later(Utc::now(), *offset).min(LATEST),
         }
     }
 
@@ -223,5 +224,13 @@ mod tests {
             clock.advance_to(DateTime::<Utc>::MAX_UTC);
             assert!(clock.now() <= LATEST);
         }
+    }
+
+    #[test]
+    fn a_system_clock_that_real_time_carries_past_the_last_instant_stops_there() {
+        // As if it had been moved to a second before the end and real time went on a day.
+        let past_the_end = LATEST - Utc::now() + chrono::TimeDelta::days(1);
+        let clock = Clock::new(Kind::System, State::Offset(past_the_end));
+        assert_eq!(clock.now(), LATEST);
     }
 }

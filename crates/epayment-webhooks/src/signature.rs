@@ -49,15 +49,21 @@ impl Signature {
 }
 
 /// Signs a delivery of `body` to `host` + `path_and_query` at time `date`, as the Webhooks API
-/// does. For tests and simulators: a receiver only verifies.
+/// does. For tests and simulators: a receiver only verifies. An HTTP date can say neither a
+/// time before 1970 nor one after 9999: such a `date` is signed as the nearest it can say.
 pub fn sign(secret: &str, path_and_query: &str, host: &str, body: &[u8], date: SystemTime) -> Signature {
-    let date = httpdate::fmt_http_date(date);
+    let date = httpdate::fmt_http_date(date.clamp(SystemTime::UNIX_EPOCH, last_http_date()));
     let content_sha256 = content_sha256(body);
     let mut mac = mac(secret);
     mac.update(string_to_sign(path_and_query, &date, host, &content_sha256).as_bytes());
     let signature = BASE64.encode(mac.finalize().into_bytes());
     let authorization = format!("{SCHEME}SignedHeaders={SIGNED_HEADERS}&Signature={signature}");
     Signature { date, content_sha256, authorization }
+}
+
+/// The last instant an HTTP date can say: 9999-12-31 23:59:59 UTC.
+fn last_http_date() -> SystemTime {
+    SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(253_402_300_799)
 }
 
 /// The HMAC of the secret's UTF-8 bytes.
@@ -76,4 +82,19 @@ pub(crate) fn content_sha256(body: &[u8]) -> String {
 
 pub(crate) fn decode_signature(text: &str) -> Option<Vec<u8>> {
     BASE64.decode(text).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, SystemTime};
+
+    use super::*;
+
+    #[test]
+    fn a_date_an_http_date_cannot_say_is_signed_as_the_nearest_it_can() {
+        let year_10000 = SystemTime::UNIX_EPOCH + Duration::from_secs(253_402_300_800 + 86_400);
+        assert_eq!(sign("s", "/h", "x", b"{}", year_10000).date, "Fri, 31 Dec 9999 23:59:59 GMT");
+        let before_1970 = SystemTime::UNIX_EPOCH - Duration::from_secs(86_400);
+        assert_eq!(sign("s", "/h", "x", b"{}", before_1970).date, "Thu, 01 Jan 1970 00:00:00 GMT");
+    }
 }
