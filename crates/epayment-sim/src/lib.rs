@@ -39,7 +39,8 @@ mod simulator;
 
 pub use delivery::{
     DELIVERY_LOG_LIMIT, Delivery, FAILING_REGISTRATION_LIFETIME, MAX_REGISTRATIONS, MAX_REGISTRATIONS_PER_EVENT,
-    MAX_WAITING_EVENTS, RETRY_PERIOD, Registration, RetrySchedule, Scope, WebhookDispatcher,
+    MAX_URL_BYTES, MAX_WAITING_EVENTS, MAX_WAITING_EVENTS_IN_ALL, RETRY_PERIOD, Registration, RetrySchedule, Scope,
+    WebhookDispatcher,
 };
 pub use endpoint::Endpoint;
 pub use exchange_log::{Exchange, KEPT_BODY, RecordedRequest, RecordedResponse, SMALL_BODY, body_value};

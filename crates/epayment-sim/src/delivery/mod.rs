@@ -14,17 +14,18 @@ mod schedule;
 mod worker;
 
 use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::AtomicUsize;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use tokio::sync::{mpsc, watch};
 
-pub use registrations::{MAX_REGISTRATIONS, MAX_REGISTRATIONS_PER_EVENT, Registration, Scope};
+pub use registrations::{MAX_REGISTRATIONS, MAX_REGISTRATIONS_PER_EVENT, MAX_URL_BYTES, Registration, Scope};
 pub use schedule::{RETRY_PERIOD, RetrySchedule};
-pub use worker::{FAILING_REGISTRATION_LIFETIME, MAX_WAITING_EVENTS};
+pub use worker::{FAILING_REGISTRATION_LIFETIME, MAX_WAITING_EVENTS, MAX_WAITING_EVENTS_IN_ALL};
 
 use crate::clock::Clock;
 use crate::model::Notification;
-use worker::{Job, Worker};
+use worker::{Job, Slot, Worker};
 
 /// How many finished deliveries are kept for [`WebhookDispatcher::deliveries`]; older ones are
 /// dropped (and still counted by [`WebhookDispatcher::wait_for`]).
@@ -50,10 +51,18 @@ pub struct Delivery {
 /// What the dispatcher and its workers share.
 pub(crate) struct Shared {
     registrations: Mutex<Vec<Registration>>,
-    queues: Mutex<HashMap<String, mpsc::UnboundedSender<Job>>>,
+    queues: Mutex<HashMap<String, Queue>>,
+    /// Events waiting for any registration.
+    waiting: Arc<AtomicUsize>,
     log: Mutex<VecDeque<Delivery>>,
     finished: watch::Sender<usize>,
     tried: watch::Sender<u64>,
+}
+
+/// A registration's queue, and how many of its events wait (queued or being retried).
+struct Queue {
+    jobs: mpsc::UnboundedSender<Job>,
+    waiting: Arc<AtomicUsize>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -105,6 +114,7 @@ impl WebhookDispatcher {
             shared: Arc::new(Shared {
                 registrations: Mutex::new(Vec::new()),
                 queues: Mutex::new(HashMap::new()),
+                waiting: Arc::default(),
                 log: Mutex::new(VecDeque::new()),
                 finished: watch::channel(0).0,
                 tried: watch::channel(0).0,
@@ -120,8 +130,10 @@ impl WebhookDispatcher {
     /// its new id and secret, or why not: the URL must be HTTPS (plain HTTP only to a loopback
     /// address, for tests and local development), the events the ePayment API's, and a sales
     /// unit has at most 25 registrations per event type.
-    pub fn register(&self, scope: Scope, url: &str, events: Vec<String>) -> Result<Registration, String> {
+    pub fn register(&self, scope: Scope, url: &str, mut events: Vec<String>) -> Result<Registration, String> {
         registrations::check(url, &events)?;
+        events.sort();
+        events.dedup();
         let mut list = lock(&self.shared.registrations);
         registrations::check_room(&list, &scope, &events)?;
         let (id, secret) = {
@@ -140,7 +152,7 @@ impl WebhookDispatcher {
         let (queue, jobs) = mpsc::unbounded_channel();
         let worker = Worker::new(registration.clone(), self.clock.clone(), self.schedule, self.shared.clone());
         self.runtime.spawn(worker.run(jobs));
-        lock(&self.shared.queues).insert(registration.id.clone(), queue);
+        lock(&self.shared.queues).insert(registration.id.clone(), Queue { jobs: queue, waiting: Arc::default() });
         list.push(registration.clone());
         Ok(registration)
     }
@@ -183,13 +195,26 @@ impl WebhookDispatcher {
                 continue;
             }
             let Ok(body) = serde_json::to_vec(&n.event) else { continue };
+            let body = bytes::Bytes::from(body);
             let payment = format!("{msn}/{}", n.event.reference.as_str());
             for r in wanted {
-                let job = Job { payment: payment.clone(), event_type: event_type.clone(), body: body.clone() };
+                let Some(queue) = queues.get(&r.id) else { continue };
+                let Some(slot) = Slot::take(&queue.waiting, &self.shared.waiting) else {
+                    // Too many wait already: given up at once, as a delivery that failed.
+                    self.shared.log(Delivery {
+                        registration: r.id.clone(),
+                        event_type: event_type.clone(),
+                        body: body.to_vec(),
+                        status: None,
+                        attempts: 0,
+                        delivered: false,
+                    });
+                    continue;
+                };
+                let job =
+                    Job { payment: payment.clone(), event_type: event_type.clone(), body: body.clone(), _slot: slot };
                 // Fails only when the worker is gone: the registration is being deleted.
-                if let Some(queue) = queues.get(&r.id) {
-                    let _ = queue.send(job);
-                }
+                let _ = queue.jobs.send(job);
             }
         }
     }
@@ -198,6 +223,11 @@ impl WebhookDispatcher {
     /// [`DELIVERY_LOG_LIMIT`].
     pub fn deliveries(&self) -> Vec<Delivery> {
         lock(&self.shared.log).iter().cloned().collect()
+    }
+
+    /// How many events wait for delivery, to any registration.
+    pub fn waiting(&self) -> usize {
+        self.shared.waiting.load(std::sync::atomic::Ordering::Acquire)
     }
 
     /// How many delivery attempts have been made, successful or not.
@@ -225,5 +255,55 @@ impl Drop for WebhookDispatcher {
     /// Stops every worker: their queues close.
     fn drop(&mut self) {
         lock(&self.shared.queues).clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A CAPTURED event of payment `n` of sales unit 123456.
+    fn captured(n: usize) -> Notification {
+        let event = serde_json::json!({
+            "msn": "123456", "reference": format!("order-{n:06}"), "pspReference": "1", "name": "CAPTURED",
+            "amount": {"currency": "NOK", "value": 100}, "timestamp": "2026-01-01T12:00:00Z", "success": true,
+        });
+        Notification { event: serde_json::from_value(event).unwrap_or_else(|e| panic!("an event: {e}")) }
+    }
+
+    #[tokio::test]
+    async fn what_waits_for_a_receiver_that_hangs_is_bounded_where_it_is_published() {
+        // A receiver that takes connections and never answers: the worker is busy trying.
+        let hangs = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await.expect("a port");
+        let url = format!("http://{}/hooks", hangs.local_addr().expect("its address"));
+        let held = tokio::spawn(async move {
+            let mut open = Vec::new();
+            while let Ok((stream, _)) = hangs.accept().await {
+                open.push(stream);
+            }
+        });
+        let dispatcher = WebhookDispatcher::new(1, RetrySchedule::Api, Clock::system());
+        let events = vec!["epayments.payment.captured.v1".to_owned()];
+        dispatcher.register(Scope::SalesUnit("123456".into()), &url, events).expect("registered");
+        let extra = 250;
+        dispatcher.publish((0..MAX_WAITING_EVENTS + extra).map(captured).collect());
+        assert_eq!(dispatcher.waiting(), MAX_WAITING_EVENTS, "no more wait than the bound");
+        let given_up = dispatcher.deliveries();
+        assert_eq!(given_up.len(), extra, "the rest are given up at once");
+        assert!(given_up.iter().all(|d| !d.delivered && d.attempts == 0));
+        drop(dispatcher);
+        held.abort();
+    }
+
+    #[test]
+    fn a_slot_is_given_back_when_its_event_is_dropped_and_the_total_is_bounded_too() {
+        let all = Arc::new(AtomicUsize::new(MAX_WAITING_EVENTS_IN_ALL - 1));
+        let own = Arc::default();
+        let slot = Slot::take(&own, &all).expect("room for one more");
+        assert!(Slot::take(&own, &all).is_none(), "the total is full");
+        assert_eq!(own.load(std::sync::atomic::Ordering::Acquire), 1);
+        drop(slot);
+        assert_eq!(own.load(std::sync::atomic::Ordering::Acquire), 0);
+        assert_eq!(all.load(std::sync::atomic::Ordering::Acquire), MAX_WAITING_EVENTS_IN_ALL - 1);
     }
 }

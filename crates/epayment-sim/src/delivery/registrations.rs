@@ -6,8 +6,15 @@ use serde::Serialize;
 pub const MAX_REGISTRATIONS_PER_EVENT: usize = 25;
 
 /// At most this many registrations in all: the sandbox's own bound, so that registrations
-/// under ever new merchant serial numbers cannot grow it without end.
-pub const MAX_REGISTRATIONS: usize = 1_000;
+/// under ever new merchant serial numbers cannot grow it without end. A sales unit has at most
+/// 200 (25 for each of the 8 event types), so filling it takes 50 of them: a sandbox cannot
+/// tell merchants apart (everyone has its keys), and this is as far as it can keep one caller
+/// from crowding out the others.
+pub const MAX_REGISTRATIONS: usize = 10_000;
+
+/// The longest URL a registration may have (the Webhooks API's documents name no limit; this
+/// is what browsers and proxies commonly take).
+pub const MAX_URL_BYTES: usize = 2_048;
 
 /// Which sales units' events a registration gets.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -71,9 +78,12 @@ pub(crate) fn check(url: &str, events: &[String]) -> Result<(), String> {
     Ok(())
 }
 
-/// HTTPS, or plain HTTP to a loopback address.
+/// HTTPS, or plain HTTP to a loopback address; at most [`MAX_URL_BYTES`].
 // fidelity: webhook-https
 fn check_url(url: &str) -> Result<(), String> {
+    if url.len() > MAX_URL_BYTES {
+        return Err(format!("the URL has {} bytes; at most {MAX_URL_BYTES} are taken", url.len()));
+    }
     let parsed = reqwest::Url::parse(url).map_err(|e| format!("{url} is not an absolute URL: {e}"))?;
     let host = parsed.host_str().unwrap_or_default();
     let loopback = host == "localhost"
@@ -116,6 +126,11 @@ mod tests {
         for refused in ["http://shop.example/hooks", "http://10.0.0.1/h", "ftp://x/y", "not a url"] {
             assert!(check_url(refused).is_err(), "{refused}");
         }
+        let longest = format!("https://shop.example/{}", "h".repeat(MAX_URL_BYTES - 21));
+        assert_eq!(check_url(&longest), Ok(()));
+        let too_long = format!("{longest}h");
+        let refused = check_url(&too_long).expect_err("one byte too long");
+        assert!(refused.len() < 100, "the refusal does not repeat the URL: {refused}");
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, SystemTime};
 
 use chrono::{DateTime, Utc};
@@ -19,14 +20,52 @@ pub const FAILING_REGISTRATION_LIFETIME: chrono::TimeDelta = chrono::TimeDelta::
 /// so that a receiver that never answers cannot make the simulator hold events without end.
 pub const MAX_WAITING_EVENTS: usize = 10_000;
 
+/// How many events may wait for all registrations together (each is a few hundred bytes).
+pub const MAX_WAITING_EVENTS_IN_ALL: usize = 100_000;
+
 /// How long one try may take before it counts as failed.
 const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// An event to deliver: its type and body, and the payment whose order it keeps.
+/// An event to deliver: its type and body, and the payment whose order it keeps. It holds a
+/// [`Slot`] for as long as it exists, queued or retried, so that what waits is counted where
+/// it is published: a worker busy with a receiver that hangs cannot let its queue grow.
 pub(crate) struct Job {
     pub(crate) payment: String,
     pub(crate) event_type: String,
-    pub(crate) body: Vec<u8>,
+    pub(crate) body: bytes::Bytes,
+    pub(crate) _slot: Slot,
+}
+
+/// A place among the events waiting for one registration and for all of them; given back
+/// when dropped.
+pub(crate) struct Slot {
+    own: Arc<AtomicUsize>,
+    all: Arc<AtomicUsize>,
+}
+
+impl Slot {
+    /// A place in `own` (at most [`MAX_WAITING_EVENTS`]) and `all` (at most
+    /// [`MAX_WAITING_EVENTS_IN_ALL`]), if both have room.
+    pub(crate) fn take(own: &Arc<AtomicUsize>, all: &Arc<AtomicUsize>) -> Option<Self> {
+        let room = |count: &AtomicUsize, max: usize| {
+            count.fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| (n < max).then_some(n + 1)).is_ok()
+        };
+        if !room(own, MAX_WAITING_EVENTS) {
+            return None;
+        }
+        if !room(all, MAX_WAITING_EVENTS_IN_ALL) {
+            own.fetch_sub(1, Ordering::AcqRel);
+            return None;
+        }
+        Some(Self { own: own.clone(), all: all.clone() })
+    }
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        self.own.fetch_sub(1, Ordering::AcqRel);
+        self.all.fetch_sub(1, Ordering::AcqRel);
+    }
 }
 
 /// The events of one payment, delivered one at a time, in order.
@@ -46,12 +85,11 @@ pub(crate) struct Worker {
     pub(crate) shared: Arc<Shared>,
     lanes: BTreeMap<String, Lane>,
     failing_since: Option<DateTime<Utc>>,
-    waiting: usize,
 }
 
 impl Worker {
     pub(crate) fn new(registration: Registration, clock: Clock, schedule: RetrySchedule, shared: Arc<Shared>) -> Self {
-        Self { registration, clock, schedule, shared, lanes: BTreeMap::new(), failing_since: None, waiting: 0 }
+        Self { registration, clock, schedule, shared, lanes: BTreeMap::new(), failing_since: None }
     }
 
     pub(crate) async fn run(mut self, mut jobs: mpsc::UnboundedReceiver<Job>) {
@@ -90,18 +128,6 @@ impl Worker {
     }
 
     fn enqueue(&mut self, job: Job) {
-        if self.waiting >= MAX_WAITING_EVENTS {
-            self.shared.log(Delivery {
-                registration: self.registration.id.clone(),
-                event_type: job.event_type,
-                body: job.body,
-                status: None,
-                attempts: 0,
-                delivered: false,
-            });
-            return;
-        }
-        self.waiting += 1;
         let now = self.clock.now();
         let lane = self.lanes.entry(job.payment.clone()).or_insert_with(|| Lane {
             jobs: VecDeque::new(),
@@ -155,11 +181,10 @@ impl Worker {
     fn finish(&mut self, key: &str, delivered: bool) {
         let Some(lane) = self.lanes.get_mut(key) else { return };
         let Some(job) = lane.jobs.pop_front() else { return };
-        self.waiting = self.waiting.saturating_sub(1);
         let delivery = Delivery {
             registration: self.registration.id.clone(),
             event_type: job.event_type,
-            body: job.body,
+            body: job.body.to_vec(),
             status: lane.status,
             attempts: lane.failures + u32::from(delivered),
             delivered,

@@ -177,7 +177,11 @@ mod tests {
         for n in 1..110_000 {
             token(&issuer, n, now);
         }
-        assert_eq!(issuer.check_bearer(Some(&first), now), Ok(()), "the first of 110,000 (more than the old store held) is still good");
+        assert_eq!(
+            issuer.check_bearer(Some(&first), now),
+            Ok(()),
+            "the first of 110,000 (more than the old store held) is still good"
+        );
         let later = now + chrono::Duration::hours(1);
         assert!(issuer.check_bearer(Some(&first), later).is_err_and(|e| e.detail.contains("expired")));
         // A token that claims a later expiry, or that another issuer signed, is not one of its.
