@@ -71,14 +71,16 @@ pub const SMALL_BODY: usize = 4 << 10;
 pub const KEPT_BODY: usize = 64 << 10;
 
 /// One exchange as it is kept: the request's parts and both bodies as the bytes that went
-/// over the wire (reference-counted, so keeping them copies nothing). Headers, paths and
-/// bodies become owned text and JSON only when someone reads the log.
+/// over the wire. What came in is copied: hyper's header values, path and a small body are
+/// slices of its read buffer, and keeping a slice would keep the whole buffer (tens of KiB a
+/// request) out of the log's byte count. Headers, paths and bodies become owned text and JSON
+/// only when someone reads the log.
 #[derive(Clone, Debug)]
 pub(crate) struct RawExchange {
     operation: &'static str,
     method: http::Method,
-    uri: http::Uri,
-    headers: http::HeaderMap,
+    path: String,
+    headers: Vec<(http::HeaderName, bytes::Bytes)>,
     body: Kept,
     status: u16,
     response_headers: Vec<(&'static str, String)>,
@@ -94,8 +96,9 @@ enum Kept {
 }
 
 impl Kept {
+    /// `body` up to `limit`, copied (see [`RawExchange`]).
     fn of(body: &bytes::Bytes, limit: usize) -> Self {
-        if body.len() <= limit { Kept::Bytes(body.clone()) } else { Kept::Omitted(body.len()) }
+        if body.len() <= limit { Kept::Bytes(bytes::Bytes::copy_from_slice(body)) } else { Kept::Omitted(body.len()) }
     }
 
     fn len(&self) -> usize {
@@ -129,13 +132,22 @@ impl RawExchange {
         Self {
             operation,
             method: request.method().clone(),
-            uri: request.uri().clone(),
-            headers: request.headers().clone(),
+            path: request.uri().path_and_query().map_or_else(|| request.uri().path().to_owned(), |p| p.to_string()),
+            headers: request
+                .headers()
+                .iter()
+                .map(|(name, value)| (name.clone(), bytes::Bytes::copy_from_slice(value.as_bytes())))
+                .collect(),
             body: if body.is_empty() { Kept::Bytes(bytes::Bytes::new()) } else { Kept::of(body, limit) },
             status: reply.status,
             response_headers: reply.headers.clone(),
             response_content_type: reply.content_type(),
-            response_body: Kept::of(&reply.body.clone().unwrap_or_default(), KEPT_BODY),
+            // The simulator's own bytes (or a replay's, kept whole already): no copy needed.
+            response_body: match &reply.body {
+                Some(body) if body.len() > KEPT_BODY => Kept::Omitted(body.len()),
+                Some(body) => Kept::Bytes(body.clone()),
+                None => Kept::Bytes(bytes::Bytes::new()),
+            },
         }
     }
 
@@ -143,16 +155,16 @@ impl RawExchange {
     fn weight(&self) -> usize {
         let headers: usize = self.headers.iter().map(|(k, v)| k.as_str().len() + v.len() + 32).sum();
         let replied: usize = self.response_headers.iter().map(|(k, v)| k.len() + v.len() + 32).sum();
-        256 + self.uri.to_string().len() + headers + replied + self.body.len() + self.response_body.len()
+        256 + self.path.len() + headers + replied + self.body.len() + self.response_body.len()
     }
 
     fn to_exchange(&self) -> Exchange {
         let headers = self
             .headers
             .iter()
-            .map(|(k, v)| (k.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+            .map(|(k, v)| (k.as_str().to_owned(), String::from_utf8_lossy(v).into_owned()))
             .collect();
-        let path = self.uri.path_and_query().map_or_else(|| self.uri.path().to_owned(), |p| p.to_string());
+        let path = self.path.clone();
         let mut response_headers: BTreeMap<String, String> =
             self.response_headers.iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect();
         if let Some(content_type) = self.response_content_type {
@@ -235,6 +247,22 @@ mod tests {
         let mut reply = Reply::json_bytes(n, bytes::Bytes::from_static(b"{\"a\":1}"));
         reply.headers.push(("retry-after", "3".into()));
         RawExchange::new("getPayment", &request, &reply, kept)
+    }
+
+    #[test]
+    fn what_is_kept_is_copied_out_of_the_buffer_it_was_read_into() {
+        // As hyper reads a request: its header value and its small body are slices of one
+        // large read buffer, which a kept slice would keep whole.
+        let buffer = bytes::Bytes::from(vec![b'x'; 1 << 20]);
+        let inside = |b: &[u8]| buffer.as_ptr_range().contains(&b.as_ptr());
+        let request = http::Request::builder()
+            .uri("/v1/payments/x")
+            .header("idempotency-key", http::HeaderValue::from_maybe_shared(buffer.slice(0..40)).unwrap())
+            .body(buffer.slice(100..200))
+            .unwrap();
+        let raw = RawExchange::new("getPayment", &request, &Reply::empty(200), BodyKept::UpToLimit);
+        assert!(raw.headers.iter().all(|(_, value)| !inside(value)), "a header value keeps the buffer");
+        assert!(matches!(&raw.body, Kept::Bytes(body) if body.len() == 100 && !inside(body)), "the body keeps it");
     }
 
     #[test]
