@@ -5,11 +5,13 @@
 //! simulator's own decision (payments, replays, the last exchanges up to the log's limits).
 //!
 //! A hostile client cannot hold it: headers must arrive within a time (which also ends an idle
-//! keep-alive connection), a body within another, header space is bounded, and there are at
-//! most so many connections at once; past that, new ones wait in the kernel's queue until one
+//! keep-alive connection), a body within another, an answer must be taken within a third (a
+//! client that sends and never reads, [`StalledWrites`]), header space is bounded, and there
+//! are at most so many connections at once; past that, new ones wait in the kernel's queue until one
 //! ends. A failed accept (out of file handles) pauses the loop instead of spinning it.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -17,9 +19,10 @@ use http_body_util::{BodyExt as _, Full, Limited};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioIo, TokioTimer};
-use tokio::sync::{Semaphore, watch};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, watch};
 
 use crate::api::{Outcome, Reply, SimulatedApi};
+use crate::stalled_writes::StalledWrites;
 
 /// What the front allows a connection.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -31,6 +34,9 @@ pub struct FrontLimits {
     pub header_timeout: Duration,
     /// How long a request's body may take to arrive; a slower one ends the connection.
     pub body_timeout: Duration,
+    /// How long an answer may wait to be written, because the client reads nothing, before
+    /// the connection is closed.
+    pub write_timeout: Duration,
     /// Connections served at once; more wait to be accepted.
     pub max_connections: usize,
     /// The most bytes of request line and headers (hyper's read buffer; at least 8 KiB).
@@ -43,6 +49,7 @@ impl Default for FrontLimits {
             body_bytes: 1 << 20,
             header_timeout: Duration::from_secs(30),
             body_timeout: Duration::from_secs(30),
+            write_timeout: Duration::from_secs(30),
             max_connections: 1_024,
             header_bytes: 64 << 10,
         }
@@ -56,12 +63,34 @@ const ACCEPT_PAUSE: Duration = Duration::from_millis(100);
 pub(crate) struct Connections {
     permits: Arc<Semaphore>,
     max: usize,
+    /// Connections being served (the accept loop holds a permit while it waits for one, so
+    /// the permits alone would count one too many).
+    open: Arc<AtomicUsize>,
+}
+
+/// One connection's place: its permit, and its count among the open ones, both given back
+/// when it ends.
+struct Served {
+    _permit: OwnedSemaphorePermit,
+    open: Arc<AtomicUsize>,
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        self.open.fetch_sub(1, Ordering::AcqRel);
+    }
 }
 
 impl Connections {
     pub(crate) fn new(max: usize) -> Self {
         let max = max.clamp(1, Semaphore::MAX_PERMITS);
-        Self { permits: Arc::new(Semaphore::new(max)), max }
+        Self { permits: Arc::new(Semaphore::new(max)), max, open: Arc::default() }
+    }
+
+    /// A connection accepted with `permit` is being served.
+    fn serve(&self, permit: OwnedSemaphorePermit) -> Served {
+        self.open.fetch_add(1, Ordering::AcqRel);
+        Served { _permit: permit, open: self.open.clone() }
     }
 
     /// Waits until every connection has ended, or `grace` has passed; true if they all ended.
@@ -72,7 +101,7 @@ impl Connections {
 
     /// How many connections are open.
     pub(crate) fn open(&self) -> usize {
-        self.max - self.permits.available_permits()
+        self.open.load(Ordering::Acquire)
     }
 }
 
@@ -103,10 +132,11 @@ pub(crate) async fn run(
             tokio::time::sleep(ACCEPT_PAUSE).await;
             continue;
         };
+        let served = connections.serve(permit);
         let api = api.clone();
         let mut stopped = stop.clone();
         tokio::spawn(async move {
-            let _permit = permit;
+            let _served = served;
             let service = service_fn(move |request| serve(api.clone(), limits, request));
             let mut builder = http1::Builder::new();
             builder
@@ -114,6 +144,7 @@ pub(crate) async fn run(
                 .timer(TokioTimer::new())
                 .header_read_timeout(limits.header_timeout)
                 .max_buf_size(limits.header_bytes.max(8 << 10));
+            let stream = StalledWrites::new(stream, limits.write_timeout);
             let connection = builder.serve_connection(TokioIo::new(stream), service);
             tokio::pin!(connection);
             // A connection that breaks mid-request is the client's business; one still open
@@ -201,4 +232,21 @@ fn response(reply: Reply) -> hyper::Response<Full<Bytes>> {
         *response.body_mut() = Full::new(body);
     }
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn only_connections_being_served_count_as_open() {
+        let connections = Connections::new(4);
+        // The accept loop holds a permit while it waits for a connection.
+        let waiting = connections.permits.clone().acquire_owned().await.expect("a permit");
+        assert_eq!(connections.open(), 0);
+        let served = connections.serve(waiting);
+        assert_eq!(connections.open(), 1);
+        drop(served);
+        assert_eq!(connections.open(), 0);
+    }
 }

@@ -36,6 +36,7 @@ mod faults;
 mod front;
 mod model;
 mod simulator;
+mod stalled_writes;
 
 pub use delivery::{
     DELIVERY_LOG_LIMIT, Delivery, FAILING_REGISTRATION_LIFETIME, MAX_REGISTRATIONS, MAX_REGISTRATIONS_PER_EVENT,

@@ -43,6 +43,10 @@ struct Args {
     /// Seconds a request's headers (or the next request on an idle connection) may take.
     #[arg(long, default_value_t = FrontLimits::default().header_timeout.as_secs())]
     header_timeout: u64,
+    /// Seconds an answer may wait for a client that reads nothing before its connection is
+    /// closed.
+    #[arg(long, default_value_t = FrontLimits::default().write_timeout.as_secs())]
+    write_timeout: u64,
     /// Let the test environment's failing amounts (151, 182, ..., refunds of 123 and 124)
     /// succeed like any other.
     #[arg(long)]
@@ -136,6 +140,7 @@ fn main() -> ExitCode {
             .front_limits(FrontLimits {
                 max_connections: args.max_connections,
                 header_timeout: Duration::from_secs(args.header_timeout.max(1)),
+                write_timeout: Duration::from_secs(args.write_timeout.max(1)),
                 ..FrontLimits::default()
             })
             .retention(Retention {

@@ -195,6 +195,35 @@ async fn slow_and_idle_connections_are_closed_and_never_crowd_out_a_request() {
     until_closed(idle).await;
 }
 
+/// Pipelines requests on a connection with a small receive window and reads no answer, until
+/// the server closes it.
+async fn reads_nothing(sim: std::net::SocketAddr) {
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.set_recv_buffer_size(1024).unwrap();
+    let mut stream = socket.connect(sim).await.unwrap();
+    let requests = "GET /sim/v1/clock HTTP/1.1\r\nhost: x\r\n\r\n".repeat(1_000);
+    while stream.write_all(requests.as_bytes()).await.is_ok() {}
+}
+
+#[tokio::test]
+async fn a_client_that_reads_no_answer_is_closed_and_never_crowds_out_a_request() {
+    let limits =
+        FrontLimits { write_timeout: Duration::from_millis(300), max_connections: 2, ..FrontLimits::default() };
+    let sim = Simulator::builder().front_limits(limits).start().await;
+    let hogs: Vec<_> = (0..2).map(|_| tokio::spawn(reads_nothing(sim.addr()))).collect();
+    while sim.open_connections() < 2 {
+        tokio::task::yield_now().await;
+    }
+    // Both places are taken by clients that read nothing: the request waits for one to be
+    // closed, then is served.
+    let served = reqwest::Client::new().get(format!("{}/sim/v1/clock", sim.uri())).send();
+    let served = tokio::time::timeout(Duration::from_secs(10), served).await.expect("served once a place freed");
+    assert_eq!(served.unwrap().status().as_u16(), 200);
+    for hog in hogs {
+        tokio::time::timeout(Duration::from_secs(10), hog).await.expect("its connection was closed").unwrap();
+    }
+}
+
 #[tokio::test]
 async fn a_shutdown_finishes_the_answers_in_flight() {
     let api = Api::on(Simulator::start().await).await;
