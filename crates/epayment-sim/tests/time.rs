@@ -147,6 +147,11 @@ async fn reads_are_limited_to_120_a_minute_and_limits_can_be_turned_off() {
     let limited = api.get().await;
     assert_eq!(limited.status, 429);
     assert!(limited.retry_after.is_some());
+    // The same reference read as another sales unit is counted apart: a sandbox's subscription
+    // key is everyone's, and one merchant's reads must not use up another's.
+    let path = format!("/v1/payments/{REF}");
+    let other = api.send("223456", reqwest::Method::GET, &path, None, None).await;
+    assert_eq!(other.status, 404, "another sales unit's reads of the reference still count apart: {}", other.body);
 
     let off = Api::on(virtual_sim(false).await).await;
     off.create(MSN, "NOK").await;

@@ -44,8 +44,13 @@ pub(super) fn serve(api: &SimulatedApi, call: &Call<'_>) -> Result<Reply, ApiErr
         // Our choice of what counts: every call that passes the credentials and the schema,
         // refused by the rules or replayed alike; force approve (test only) does not.
         if let Some(limit) = Limit::of(call.endpoint) {
-            let scope = if limit.per_subscription_key() { call.subscription_key() } else { Some(call.msn()) };
-            model.admit(limit, scope.unwrap_or_default(), &call.reference())?;
+            // The API counts reads per subscription key, a merchant's own there; a sandbox's
+            // key is everyone's, so the merchant serial number keeps merchants apart.
+            let scope = match limit.per_subscription_key() {
+                true => format!("{}/{}", call.subscription_key().unwrap_or_default(), call.msn()),
+                false => call.msn().to_owned(),
+            };
+            model.admit(limit, &scope, &call.reference())?;
         }
         handle(model, call)
     })

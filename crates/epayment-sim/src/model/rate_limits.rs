@@ -1,7 +1,8 @@
 //! The API's rate limits, one per operation, each counted on its own: 5 creates, 5 captures,
 //! 5 cancels and 5 refunds a minute per reference and merchant serial number; 120 Get payment
-//! and 120 event-log reads a minute per reference and subscription key. The next call of an
-//! operation in the minute gets 429 with `Retry-After`.
+//! and 120 event-log reads a minute per reference and subscription key (and merchant serial
+//! number: a sandbox's subscription key is everyone's). The next call of an operation in the
+//! minute gets 429 with `Retry-After`.
 
 use std::collections::{HashMap, VecDeque};
 
