@@ -69,6 +69,18 @@ pub(crate) struct Operation<'a> {
     pub(crate) id: &'static str,
     pub(crate) reference: Option<&'a Reference>,
     pub(crate) idempotency_key: Option<&'a IdempotencyKey>,
+    /// The longest the whole call may take, retries included, where that is less than the
+    /// retry budget (a read within [`Client::wait_for`]'s deadline).
+    pub(crate) within: Option<Duration>,
+}
+
+/// What is left of the retry budget (`left`, if it has one) and of `within`, `elapsed` in.
+fn left_within(left: Option<Duration>, within: Option<Duration>, elapsed: Duration) -> Option<Duration> {
+    let within = within.map(|within| within.saturating_sub(elapsed));
+    match (left, within) {
+        (Some(left), Some(within)) => Some(left.min(within)),
+        (left, within) => left.or(within),
+    }
 }
 
 impl Client {
@@ -176,7 +188,7 @@ impl Client {
         if let Some(key) = operation.idempotency_key {
             span.record("idempotency_key", key.as_str());
         }
-        let id = operation.id;
+        let (id, within) = (operation.id, operation.within);
         async move {
             // The retry budget is a deadline, counted on the sleeper's clock.
             let mut clock = Stopwatch::start(self.sleeper());
@@ -186,7 +198,7 @@ impl Client {
                 attempt += 1;
                 tracing::Span::current().record("attempt", attempt);
                 // Each attempt's timeout shrinks to what is left of the budget.
-                let left = self.inner.retry.time_left(clock.elapsed());
+                let left = left_within(self.inner.retry.time_left(clock.elapsed()), within, clock.elapsed());
                 let timeout = match (self.inner.timeout, left) {
                     (Some(own), Some(left)) => Some(own.min(left)),
                     (own, left) => own.or(left),
@@ -219,6 +231,9 @@ impl Client {
                 let Some(wait) = self.inner.retry.next_wait(attempt, clock.elapsed(), retry_after) else {
                     return Err(error);
                 };
+                if within.is_some_and(|within| clock.elapsed().saturating_add(wait) >= within) {
+                    return Err(error);
+                }
                 tracing::warn!(%error, wait_ms = wait.as_millis() as u64, "retrying with the same idempotency key");
                 clock.sleep(wait).await;
             }
@@ -238,7 +253,15 @@ impl Client {
         Fut: Future<Output = Result<api::ResponseValue<T>, api::Error<E>>>,
         E: serde::Serialize,
     {
-        let token = self.token(timeout).await.map_err(Failure::Other)?;
+        // Waiting for another call's fetch counts against this attempt too: however many
+        // calls wait for one token, none outlives its budget.
+        let token = match timeout {
+            Some(limit) => tokio::time::timeout(limit, self.token(timeout))
+                .await
+                .map_err(|_| Failure::Other(Error::Timeout { operation: id }))?,
+            None => self.token(timeout).await,
+        }
+        .map_err(Failure::Other)?;
         let bearer = HeaderValue::from_str(&format!("Bearer {}", token.secret().expose_secret())).map_err(|_| {
             Failure::Other(Error::Auth { status: None, message: "the access token is not a valid header value".into() })
         })?;
@@ -252,7 +275,7 @@ impl Client {
                 Ok(answer.into_inner())
             }
             Err(e) => {
-                let error = translate(id, e, answered, Body::Show).await;
+                let error = translate(id, e, answered, Body::Show).await.without_secrets(&self.secrets(Some(&token)));
                 if let Some(status) = error.status() {
                     span.record("status", status);
                 }
@@ -266,6 +289,14 @@ impl Client {
                 }
             }
         }
+    }
+
+    /// What a server's words must not carry into an error: the client secret, the
+    /// subscription key, and the token in use.
+    fn secrets<'a>(&'a self, token: Option<&'a Token>) -> Vec<&'a str> {
+        let mut secrets = vec![self.inner.credentials.client_secret.expose_secret(), self.subscription_key()];
+        secrets.extend(token.map(|t| t.secret().expose_secret()));
+        secrets
     }
 
     async fn token(&self, timeout: Option<Duration>) -> Result<Token, Error> {
@@ -293,17 +324,19 @@ impl Client {
         let body = match answer {
             Ok(answer) => answer.into_inner(),
             Err(e) => {
-                return Err(match translate(ID, e, answered, Body::Withhold).await {
-                    Error::Api(p) if matches!(p.status, 400 | 401 | 403) => Error::Auth {
-                        status: Some(p.status),
-                        message: format!(
-                            "the access-token endpoint refused client id {:?} with its secret and subscription key{}",
-                            credentials.client_id,
-                            p.detail.as_deref().map(|d| format!(": {d}")).unwrap_or_default()
-                        ),
+                return Err(
+                    match translate(ID, e, answered, Body::Withhold).await.without_secrets(&self.secrets(None)) {
+                        Error::Api(p) if matches!(p.status, 400 | 401 | 403) => Error::Auth {
+                            status: Some(p.status),
+                            message: format!(
+                                "the access-token endpoint refused client id {:?} with its secret and subscription key{}",
+                                credentials.client_id,
+                                p.detail.as_deref().map(|d| format!(": {d}")).unwrap_or_default()
+                            ),
+                        },
+                        other => other,
                     },
-                    other => other,
-                });
+                );
             }
         };
         let seconds = body.expires_in.trim().parse::<u64>().map_err(|_| Error::Decode {

@@ -110,6 +110,37 @@ pub enum Error {
 }
 
 impl Error {
+    /// This error with each of `secrets` blanked wherever a server's words put it (a problem
+    /// that repeats the subscription key, a body shown for a decode error, a `Location`):
+    /// errors are logged and shown, secrets must not be.
+    pub(crate) fn without_secrets(mut self, secrets: &[&str]) -> Self {
+        let scrub = |text: &mut String| {
+            for secret in secrets.iter().filter(|s| !s.is_empty()) {
+                if text.contains(secret) {
+                    *text = text.replace(secret, "[REDACTED]");
+                }
+            }
+        };
+        match &mut self {
+            Error::Api(p) => {
+                let Problem { title, detail, trace_id, instance, type_uri, field_errors, .. } = &mut **p;
+                [title, detail, trace_id, instance, type_uri].into_iter().flatten().for_each(scrub);
+                for field in field_errors {
+                    scrub(&mut field.name);
+                    scrub(&mut field.reason);
+                }
+            }
+            Error::Decode { message, body, .. } => {
+                scrub(message);
+                scrub(body);
+            }
+            Error::Redirect { location: Some(location), .. } => scrub(location),
+            Error::Auth { message, .. } | Error::Transport { message, .. } => scrub(message),
+            _ => {}
+        }
+        self
+    }
+
     /// Whether a retry with the same idempotency key and body may succeed: transport errors,
     /// timeouts, HTTP 423, 429, 500, 502, 503, 504, and error codes 6160 and 6280.
     pub fn is_retryable(&self) -> bool {

@@ -29,8 +29,10 @@ const LONGEST_WAIT: Duration = Duration::from_secs(10);
 impl Client {
     /// Reads the payment until it is [`Until::Authorized`] or [`Until::Final`], waiting between
     /// reads from half a second up to ten (well under the API's 120 reads a minute), and at most
-    /// `deadline` in all, counted on the client's sleeper's clock. A rate-limited read is
-    /// retried after its `Retry-After` like any other call.
+    /// `deadline` in all, counted on the client's sleeper's clock: a read, its retries
+    /// included, gets only what is left of it (a read that cannot finish in time ends the wait
+    /// with its own error). A rate-limited read is retried after its `Retry-After` like any
+    /// other call, within the deadline.
     ///
     /// ```no_run
     /// # async fn f(client: epayment::Client) -> Result<(), epayment::Error> {
@@ -45,7 +47,8 @@ impl Client {
         let mut clock = Stopwatch::start(self.sleeper());
         let mut wait = FIRST_WAIT;
         loop {
-            let payment = self.payment(reference).await?;
+            let left = deadline.saturating_sub(clock.elapsed());
+            let payment = self.payment_within(reference, Some(left)).await?;
             match (&payment.state, until) {
                 // A state this version does not know (the API added one) is not taken to be
                 // final: the wait goes on until a known state or the deadline.

@@ -119,6 +119,49 @@ async fn a_server_that_never_answers_cannot_make_a_call_outlive_its_budget() {
     assert!(took <= Duration::from_secs(31), "the call took {took:?} of tokio's clock");
 }
 
+#[tokio::test(start_paused = true)]
+async fn calls_that_wait_together_for_a_token_nobody_gives_all_end_within_their_budget() {
+    let (uri, _listener) = silent_server().await;
+    let client = epayment::Client::builder()
+        .environment(epayment::Environment::Custom(uri))
+        .credentials(CLIENT_ID, CLIENT_SECRET, SUBSCRIPTION_KEY)
+        .merchant_serial_number(MSN)
+        .build()
+        .unwrap();
+    // One fetches the token, the others wait for it: the wait counts against their budgets.
+    let start = tokio::time::Instant::now();
+    let calls: Vec<_> = (0..4)
+        .map(|_| {
+            let client = client.clone();
+            tokio::spawn(async move {
+                let err = client.capture(&reference(), Amount::nok(250)).await.unwrap_err();
+                (err, start.elapsed())
+            })
+        })
+        .collect();
+    for call in calls {
+        let (err, took) = call.await.unwrap();
+        assert!(matches!(err, Error::Timeout { .. } | Error::Transport { .. }), "{err:?}");
+        assert!(took <= Duration::from_secs(31), "a call took {took:?} of tokio's clock");
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_wait_for_a_server_that_never_answers_ends_at_its_deadline() {
+    let (uri, _listener) = silent_server().await;
+    let client = epayment::Client::builder()
+        .environment(epayment::Environment::Custom(uri))
+        .credentials(CLIENT_ID, CLIENT_SECRET, SUBSCRIPTION_KEY)
+        .merchant_serial_number(MSN)
+        .build()
+        .unwrap();
+    let start = tokio::time::Instant::now();
+    let waited = client.wait_for(&reference(), epayment::Until::Authorized, Duration::from_secs(2)).await;
+    let took = start.elapsed();
+    assert!(matches!(waited, Err(Error::Timeout { .. } | Error::Transport { .. })), "{waited:?}");
+    assert!(took <= Duration::from_millis(2_100), "a 2 s wait took {took:?} of tokio's clock (the read had 30 s)");
+}
+
 #[tokio::test]
 async fn each_attempt_gets_only_what_is_left_of_the_budget_on_the_sleepers_clock() {
     let server = server().await;

@@ -91,6 +91,25 @@ impl Client {
         Fut: Future<Output = Result<epayment_api::epayment::ResponseValue<T>, epayment_api::epayment::Error<E>>>,
         E: serde::Serialize,
     {
+        self.send_operation_within(id, reference, key, None, input, request).await
+    }
+
+    /// [`Client::send_operation`], taking at most `within` in all where given.
+    async fn send_operation_within<T, E, I, F, Fut>(
+        &self,
+        id: &'static str,
+        reference: &Reference,
+        key: Option<&IdempotencyKey>,
+        within: Option<std::time::Duration>,
+        input: I,
+        request: F,
+    ) -> Result<T, Error>
+    where
+        I: Clone,
+        F: Fn(epayment_api::epayment::Client, types::Reference, Call, I) -> Fut,
+        Fut: Future<Output = Result<epayment_api::epayment::ResponseValue<T>, epayment_api::epayment::Error<E>>>,
+        E: serde::Serialize,
+    {
         let checked: types::Reference = generated("reference", reference)?;
         let call = Call {
             msn: self.merchant_serial_number().as_str().to_owned(),
@@ -98,7 +117,7 @@ impl Client {
             psp_id: self.psp_id().map(str::to_owned),
             idempotency_key: key.map_or("", IdempotencyKey::as_str).to_owned(),
         };
-        let operation = Operation { id, reference: Some(reference), idempotency_key: key };
+        let operation = Operation { id, reference: Some(reference), idempotency_key: key, within };
         self.execute(operation, |api| request(api, checked.clone(), call.clone(), input.clone())).await
     }
 }

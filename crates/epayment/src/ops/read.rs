@@ -12,8 +12,18 @@ use crate::model::{Payment, PaymentEvent};
 impl Client {
     /// Reads a payment: state, amount and aggregate.
     pub async fn payment(&self, reference: &Reference) -> Result<Payment, Error> {
+        self.payment_within(reference, None).await
+    }
+
+    /// [`Client::payment`], taking at most `within` in all, retries included, where given.
+    pub(crate) async fn payment_within(
+        &self,
+        reference: &Reference,
+        within: Option<std::time::Duration>,
+    ) -> Result<Payment, Error> {
+        let id = operation_ids::GET_PAYMENT;
         let answer = self
-            .send_operation(operation_ids::GET_PAYMENT, reference, None, (), |api, r, call, ()| async move {
+            .send_operation_within(id, reference, None, within, (), |api, r, call, ()| async move {
                 api.get_payment().reference(r).sales_unit(&call).send().await
             })
             .await?;
