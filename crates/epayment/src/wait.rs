@@ -25,13 +25,16 @@ pub enum Until {
 const FIRST_WAIT: Duration = Duration::from_millis(500);
 /// Waits grow by half each time, up to this.
 const LONGEST_WAIT: Duration = Duration::from_secs(10);
+/// The least a read gets, even at the deadline: the wait ends with the payment's state as it
+/// is then, so a wait can end this much past its deadline.
+const LAST_READ: Duration = Duration::from_secs(2);
 
 impl Client {
     /// Reads the payment until it is [`Until::Authorized`] or [`Until::Final`], waiting between
     /// reads from half a second up to ten (well under the API's 120 reads a minute), and at most
     /// `deadline` in all, counted on the client's sleeper's clock: a read, its retries
-    /// included, gets only what is left of it (a read that cannot finish in time ends the wait
-    /// with its own error). A rate-limited read is retried after its `Retry-After` like any
+    /// included, gets only what is left of it, or 2 s at the deadline, for the last look (a
+    /// read that cannot finish in time ends the wait with its own error). A rate-limited read is retried after its `Retry-After` like any
     /// other call, within the deadline.
     ///
     /// ```no_run
@@ -47,7 +50,7 @@ impl Client {
         let mut clock = Stopwatch::start(self.sleeper());
         let mut wait = FIRST_WAIT;
         loop {
-            let left = deadline.saturating_sub(clock.elapsed());
+            let left = deadline.saturating_sub(clock.elapsed()).max(LAST_READ);
             let payment = self.payment_within(reference, Some(left)).await?;
             match (&payment.state, until) {
                 // A state this version does not know (the API added one) is not taken to be
