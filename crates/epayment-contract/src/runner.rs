@@ -79,6 +79,7 @@ pub async fn run(options: &Options) -> Result<Summary, RunError> {
     let target = options.target.clone();
     let kind = filter.kind;
     let (judged, snapshots, policy) = (records.clone(), options.snapshots.clone(), options.snapshot_policy);
+    let comparing = options.compare;
     let cucumber = PaymentWorld::cucumber()
         .steps(steps)
         .with_writer(recorder.clone().normalized())
@@ -90,7 +91,7 @@ pub async fn run(options: &Options) -> Result<Summary, RunError> {
         })
         .after(move |feature, _rule, scenario, finished, world| {
             let place = Place { feature, scenario };
-            if let Some(verdict) = judge(&snapshots, policy, place, finished, world) {
+            if let Some(verdict) = judge(&snapshots, policy, comparing, place, finished, world) {
                 judged.update(&verdict.file.clone(), verdict.line, |record| verdict.apply(record));
             }
             Box::pin(std::future::ready(()))

@@ -225,8 +225,8 @@ mod tests {
     }
 
     fn prepared(exchanges: &[Exchange]) -> Vec<Value> {
-        let redacted = crate::exchanges::redacted(exchanges, &[]);
-        normalize(&redacted).as_array().cloned().unwrap_or_default()
+        let comparable = crate::exchanges::comparable(exchanges, &[]);
+        normalize(&comparable).as_array().cloned().unwrap_or_default()
     }
 
     #[test]

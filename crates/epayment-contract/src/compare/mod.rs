@@ -170,7 +170,7 @@ fn compare_scenario(
     target: &ScenarioRecord,
     rules: &rules::Rules,
 ) -> (Compared, Comparison) {
-    let list = |r: &ScenarioRecord| normalize::normalize(&r.exchanges).as_array().cloned().unwrap_or_default();
+    let list = |r: &ScenarioRecord| normalize::normalize(&r.comparable).as_array().cloned().unwrap_or_default();
     let (left, right) = (list(simulator), list(target));
     let (mut found, pairs) = diff::differences(&left, &right);
     let outcome = |r: &ScenarioRecord| match r.failure() {
