@@ -3,9 +3,11 @@
 //! target, with the target's merchant serial number and test user), and the two runs'
 //! exchanges are compared call by call once what legitimately differs is made equal
 //! ([`normalize`]). Each difference names the FIDELITY.md row that governs it ([`rules`]); the
+//! first difference of a scenario is its cause, and the rest follow from it ([`causes`]). The
 //! result goes to `differences.md` and `differences.json` beside the JUnit report, and onto the
 //! target's HTML report ([`report`]).
 
+mod causes;
 pub(crate) mod diff;
 mod normalize;
 mod report;
@@ -16,7 +18,6 @@ use std::path::PathBuf;
 
 use epayment_sim::Simulator;
 use serde::Serialize;
-use serde_json::Value;
 
 pub use diff::{Comparison, Difference, Kind};
 pub use normalize::NORMALISED;
@@ -187,23 +188,10 @@ fn compare_scenario(
             simulator: said_simulator.clone(),
             target: said_target.clone(),
             rule: None,
+            follows: false,
         });
     }
-    let mut previous = None;
-    for d in &mut found {
-        let side = |list: &[Value], n: Option<usize>| n.and_then(|n| list.get(n - 1)).cloned();
-        let (a, b) = (side(&left, d.exchange.0), side(&right, d.exchange.1));
-        d.rule = rules.governing(d, a.as_ref(), b.as_ref());
-        // An exchange on one side only, or another outcome, follows from the difference
-        // before it (a 429 on one side leaves a call more there, and the step that counted
-        // 429s fails on the other).
-        if d.rule.is_none() && matches!(d.kind, Kind::ExchangeOnOneSide | Kind::Outcome) {
-            d.rule.clone_from(&previous);
-        }
-        if d.rule.is_some() {
-            previous.clone_from(&d.rule);
-        }
-    }
+    causes::attribute(&mut found, &left, &right, rules);
     let one = Compared {
         place: target.place(),
         scenario: target.scenario.clone(),
