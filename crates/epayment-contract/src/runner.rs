@@ -39,8 +39,12 @@ impl std::fmt::Display for RunError {
 
 impl std::error::Error for RunError {}
 
-/// Runs the features, then writes the JUnit and HTML reports.
+/// Runs the features, then writes the JUnit and HTML reports (removing, first, a previous
+/// comparison's differences beside them: they would describe another run).
 pub async fn run(options: &Options) -> Result<Summary, RunError> {
+    if let Some(dir) = options.junit.parent() {
+        crate::paths::remove_differences(dir).map_err(RunError::Setup)?;
+    }
     let features = selection::load(&options.features).map_err(RunError::Setup)?;
     let steps = crate::steps::collection().map_err(RunError::Setup)?;
     let step_problems = hints::check(&features, &steps);
