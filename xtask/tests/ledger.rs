@@ -44,6 +44,8 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
+/// The rules marked in the simulator's code: at the rule (`// fidelity: <id>`), and on the
+/// refusals that name their rule (`.fidelity("<id>")`, which the `Sim-Rule` header carries).
 fn marked_rules(root: &Path) -> BTreeSet<String> {
     let mut files = Vec::new();
     rust_files(&root.join("crates/epayment-sim/src"), &mut files);
@@ -55,8 +57,21 @@ fn marked_rules(root: &Path) -> BTreeSet<String> {
                 rules.insert(id.trim().to_owned());
             }
         }
+        rules.extend(named_refusals(&text));
     }
     rules
+}
+
+/// The ids in `.fidelity("<id>")` calls of `text`, however the call is laid out.
+fn named_refusals(text: &str) -> Vec<String> {
+    let compact: String = text.split_whitespace().collect();
+    compact.split(".fidelity(\"").skip(1).filter_map(|rest| rest.split_once('"').map(|(id, _)| id.to_owned())).collect()
+}
+
+#[test]
+fn the_rule_reader_sees_comments_and_named_refusals() {
+    let text = "// fidelity: a\nErr(ApiError::rule(1, \"x\")\n    .fidelity(\n \"b-c\"))\nErr(refusal.fidelity(\"d\"))";
+    assert_eq!(named_refusals(text), ["b-c", "d"]);
 }
 
 #[test]

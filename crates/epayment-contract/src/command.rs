@@ -1,8 +1,8 @@
-//! The harness as a command: `--write-steps`, `--check-steps`, or a run that ends with one block
-//! naming every failed scenario, or `--compare`. Exit codes: 0 all passed (or, comparing, no
-//! difference), 1 something failed (a difference), 2 the run could not run (a usage error, a
-//! file it cannot read, a filter that selects nothing, a target that cannot be reached or
-//! refuses the keys).
+//! The harness as a command: `--help`, `--write-steps`, `--check-steps`, or a run that ends with
+//! one block naming every failed scenario, or `--compare`. Exit codes: 0 all passed (or,
+//! comparing, no difference; or `--help`), 1 something failed (a difference), 2 the run could
+//! not run (a usage error, a key missing or malformed, a file it cannot read, a filter that
+//! selects nothing, a target that cannot be reached or refuses the keys).
 //! The `contract` test binary (and so `cargo xtask contract`) is this and nothing else.
 
 use std::process::ExitCode;
@@ -14,9 +14,13 @@ use crate::{catalog, hints, paths, selection, steps};
 pub fn main(args: impl IntoIterator<Item = String>) -> ExitCode {
     let cli = match parse_args(args) {
         Ok(cli) => cli,
+        Err(usage) if usage.code == 0 => {
+            print!("{}", usage.text);
+            return ExitCode::SUCCESS;
+        }
         Err(usage) => {
-            eprint!("{usage}");
-            return ExitCode::from(2);
+            eprint!("{}", usage.text);
+            return ExitCode::from(usage.code);
         }
     };
     if cli.custom.write_steps {
@@ -25,8 +29,9 @@ pub fn main(args: impl IntoIterator<Item = String>) -> ExitCode {
     let options = match Options::from_cli(cli.clone()) {
         Ok(options) => options,
         Err(e) => {
+            // A usage error: two targets, a word for a URL, a key missing or malformed.
             eprintln!("error: {e}");
-            return ExitCode::FAILURE;
+            return ExitCode::from(2);
         }
     };
     if cli.custom.check_steps {

@@ -78,6 +78,27 @@ pub fn contract_violations(exchanges: &[Exchange]) -> Vec<Violation> {
 /// `written_keys` are idempotency keys the scenario wrote; they stay. Other keys are random
 /// and become `[key-1]`, `[key-2]`, ... by order of appearance; so do pspReferences.
 pub fn redacted(exchanges: &[Exchange], written_keys: &[String]) -> Value {
+    redact(exchanges, written_keys, Form::Snapshot)
+}
+
+/// The exchanges as `--compare` reads them: redacted as for a snapshot, but with each server's
+/// times kept (event timestamps, the token's `not_before` and `expires_on`: the comparison
+/// measures durations on them, then makes them placeholders) and, on an answer that names the
+/// simulator's rule that refused it (its `Sim-Rule` header), that rule as `response.rule`.
+pub fn comparable(exchanges: &[Exchange], written_keys: &[String]) -> Value {
+    redact(exchanges, written_keys, Form::Comparison)
+}
+
+/// Which form [`redact`] makes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Form {
+    /// A snapshot's: every volatile value a placeholder.
+    Snapshot,
+    /// A comparison's: times and the simulator's rule kept.
+    Comparison,
+}
+
+fn redact(exchanges: &[Exchange], written_keys: &[String], form: Form) -> Value {
     let mut keys = Placeholders::new("key");
     let mut psp = Placeholders::new("psp");
     let list = exchanges
@@ -99,12 +120,17 @@ pub fn redacted(exchanges: &[Exchange], written_keys: &[String]) -> Value {
                 headers.insert(name.clone(), Value::String(shown));
             }
             let mut request = json!({"method": e.request.method, "path": e.request.path, "headers": headers});
+            let mut scrubber = Scrubber { keys: &mut keys, psp: &mut psp, written_keys, form };
             if let Some(body) = &e.request.body {
-                request["body"] = scrub(body, &mut keys, &mut psp, written_keys);
+                request["body"] = scrubber.scrub(body);
             }
             let mut response = json!({"status": e.response.status});
             if let Some(body) = &e.response.body {
-                response["body"] = scrub(body, &mut keys, &mut psp, written_keys);
+                response["body"] = scrubber.scrub(body);
+            }
+            let rule = e.response.headers.get(epayment_sim::ApiError::RULE_HEADER);
+            if let Some(rule) = rule.filter(|_| form == Form::Comparison) {
+                response["rule"] = Value::String(rule.clone());
             }
             json!({"operation": e.operation, "request": request, "response": response})
         })
@@ -128,26 +154,39 @@ impl Placeholders {
     }
 }
 
-fn scrub(value: &Value, keys: &mut Placeholders, psp: &mut Placeholders, written_keys: &[String]) -> Value {
-    match value {
-        Value::Object(map) => {
-            let mut out = Map::new();
-            for (k, v) in map {
-                let replaced = match (k.as_str(), v) {
-                    ("pspReference", Value::String(s)) => Value::String(psp.get(s)),
-                    ("idempotencyKey", Value::String(s)) if !written_keys.contains(s) => Value::String(keys.get(s)),
-                    ("traceId", Value::String(_)) => Value::String("[trace-id]".into()),
-                    ("timestamp", Value::String(_)) => Value::String("[timestamp]".into()),
-                    ("access_token", _) => Value::String("[token]".into()),
-                    ("expires_on" | "not_before", _) => Value::String("[unix-time]".into()),
-                    _ => scrub(v, keys, psp, written_keys),
-                };
-                out.insert(k.clone(), replaced);
+/// Replaces what a body may not show, and what varies from run to run, by placeholders.
+struct Scrubber<'a> {
+    keys: &'a mut Placeholders,
+    psp: &'a mut Placeholders,
+    written_keys: &'a [String],
+    form: Form,
+}
+
+impl Scrubber<'_> {
+    fn scrub(&mut self, value: &Value) -> Value {
+        let snapshot = self.form == Form::Snapshot;
+        match value {
+            Value::Object(map) => {
+                let mut out = Map::new();
+                for (k, v) in map {
+                    let replaced = match (k.as_str(), v) {
+                        ("pspReference", Value::String(s)) => Value::String(self.psp.get(s)),
+                        ("idempotencyKey", Value::String(s)) if !self.written_keys.contains(s) => {
+                            Value::String(self.keys.get(s))
+                        }
+                        ("traceId", Value::String(_)) => Value::String("[trace-id]".into()),
+                        ("timestamp", Value::String(_)) if snapshot => Value::String("[timestamp]".into()),
+                        ("access_token", _) => Value::String("[token]".into()),
+                        ("expires_on" | "not_before", _) if snapshot => Value::String("[unix-time]".into()),
+                        _ => self.scrub(v),
+                    };
+                    out.insert(k.clone(), replaced);
+                }
+                Value::Object(out)
             }
-            Value::Object(out)
+            Value::Array(items) => Value::Array(items.iter().map(|v| self.scrub(v)).collect()),
+            other => other.clone(),
         }
-        Value::Array(items) => Value::Array(items.iter().map(|v| scrub(v, keys, psp, written_keys)).collect()),
-        other => other.clone(),
     }
 }
 
@@ -191,6 +230,23 @@ mod tests {
         assert_eq!(shown[2]["request"]["headers"]["idempotency-key"], "[key-1]");
         assert_eq!(shown[1]["response"]["body"]["pspReference"], "[psp-2]");
         assert_eq!(shown[0]["request"]["body"]["modificationAmount"]["value"], 250);
+    }
+
+    #[test]
+    fn a_comparison_keeps_the_servers_times_and_the_simulators_rule_and_no_secret() {
+        let mut refused = exchange("0b7d-random", "111");
+        refused.response.headers.insert(epayment_sim::ApiError::RULE_HEADER.into(), "capture-amount".into());
+        refused.response.body = Some(json!({
+            "timestamp": "2026-01-01T12:00:00Z", "access_token": "secret-token", "not_before": "1767268800"
+        }));
+        let compared = comparable(std::slice::from_ref(&refused), &[]);
+        assert_eq!(compared[0]["response"]["rule"], "capture-amount");
+        assert_eq!(compared[0]["response"]["body"]["timestamp"], "2026-01-01T12:00:00Z");
+        assert_eq!(compared[0]["response"]["body"]["not_before"], "1767268800");
+        assert!(!compared.to_string().contains("secret-token") && !compared.to_string().contains("sub-key"));
+        let snapshot = redacted(&[refused], &[]);
+        assert_eq!(snapshot[0]["response"].get("rule"), None, "a snapshot does not change");
+        assert_eq!(snapshot[0]["response"]["body"]["timestamp"], "[timestamp]");
     }
 
     #[test]

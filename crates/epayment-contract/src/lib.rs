@@ -49,7 +49,7 @@ mod world;
 mod xml;
 
 pub use command::main;
-pub use compare::{Compared, Comparison, Difference, Differences, Kind as DifferenceKind, NotCompared, compare};
+pub use compare::{ByRow, Compared, Comparison, Difference, Differences, Kind as DifferenceKind, NotCompared, compare};
 pub use controls::TargetKind;
 pub use options::Options;
 pub use paths::{target_dir, workspace_root};

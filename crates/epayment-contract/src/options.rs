@@ -83,10 +83,35 @@ const LIBTEST_FLAGS: &[(&str, bool)] = &[
     ("-Z", true),
 ];
 
+/// What the command is called where people type it (the test binary's own name is cargo's
+/// hash-suffixed file name).
+const COMMAND: &str = "cargo xtask contract";
+
+/// What the harness is, as `--help` says it.
+const ABOUT: &str = "Run the Gherkin scenarios under features/ against the simulator or a remote target \
+                     (--target URL), or compare a remote target with the simulator (--compare URL). \
+                     Exit codes: 0 passed (no difference), 1 failed (differences), 2 the run could not run.";
+
+/// A command line that runs nothing: what to print, where, and the exit code.
+#[derive(Debug)]
+pub(crate) struct Usage {
+    /// The text, as clap renders it (`--help`'s, or a usage error's).
+    pub text: String,
+    /// 0 for `--help` (printed on standard output), 2 for a usage error (on standard error).
+    pub code: u8,
+}
+
+impl Usage {
+    fn of(e: &clap::Error) -> Self {
+        Self { text: e.render().to_string(), code: u8::try_from(e.exit_code()).unwrap_or(2) }
+    }
+}
+
 /// Parses a command line (the program name first), leaving out libtest's flags and test-name
-/// filters. A usage error comes back as clap renders it.
-pub(crate) fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Cli, String> {
-    use cli::Parser as _;
+/// filters. `--help`, or a usage error, comes back as clap renders it, named
+/// `cargo xtask contract`.
+pub(crate) fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Cli, Usage> {
+    use clap::{CommandFactory as _, FromArgMatches as _};
     let mut kept = Vec::new();
     let mut args = args.into_iter();
     kept.extend(args.next());
@@ -107,7 +132,9 @@ pub(crate) fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Cli, 
         }
         kept.push(arg);
     }
-    Cli::try_parse_from(kept).map_err(|e| e.render().to_string())
+    let command = Cli::command().name(COMMAND).bin_name(COMMAND).about(ABOUT).long_about(ABOUT);
+    let matches = command.try_get_matches_from(kept).map_err(|e| Usage::of(&e))?;
+    Cli::from_arg_matches(&matches).map_err(|e| Usage::of(&e))
 }
 
 /// Whether a harness or cucumber flag reads the next argument as its value.
@@ -204,8 +231,8 @@ impl Options {
             Some(url) if !is_url(url) => {
                 return Err(format!("--compare {url:?}: use a URL such as https://apitest.vipps.no"));
             }
-            Some(url) => parse_target(url, env)?,
-            None => parse_target(&cli.custom.target, env)?,
+            Some(url) => parse_target("--compare", url, env)?,
+            None => parse_target("--target", &cli.custom.target, env)?,
         };
         let mut options = Self::new(target);
         options.compare = cli.custom.compare.is_some();
@@ -250,26 +277,31 @@ pub fn tag_expression(op: &TagOperation) -> String {
     }
 }
 
-/// `sim` (or nothing) or a URL, whose keys `env` gives.
-pub(crate) fn parse_target(text: &str, env: impl Fn(&str) -> Option<String>) -> Result<Target, String> {
+/// `sim` (or nothing) or a URL, given as `flag`, whose keys `env` gives: all of them, and a
+/// merchant serial number the `epayment` crate takes, or one line saying what is wrong.
+pub(crate) fn parse_target(flag: &str, text: &str, env: impl Fn(&str) -> Option<String>) -> Result<Target, String> {
     match text {
         "" | "sim" => Ok(Target::Sim),
         url if is_url(url) => {
             let need = |name: &str| {
-                env(name).filter(|v| !v.is_empty()).ok_or_else(|| format!("--target is a URL, so {name} must be set"))
+                env(name).filter(|v| !v.is_empty()).ok_or_else(|| format!("{flag} is a URL, so {name} must be set"))
             };
+            let (client_id, client_secret, subscription_key) =
+                (need("VIPPS_CLIENT_ID")?, need("VIPPS_CLIENT_SECRET")?, need("VIPPS_SUBSCRIPTION_KEY")?);
+            let msn = epayment::MerchantSerialNumber::new(need("VIPPS_MERCHANT_SERIAL_NUMBER")?)
+                .map_err(|e| format!("VIPPS_MERCHANT_SERIAL_NUMBER: {e}"))?;
             Ok(Target::Remote(Remote {
                 url: url.to_owned(),
-                client_id: need("VIPPS_CLIENT_ID")?,
-                client_secret: need("VIPPS_CLIENT_SECRET")?,
-                subscription_key: need("VIPPS_SUBSCRIPTION_KEY")?,
-                msn: need("VIPPS_MERCHANT_SERIAL_NUMBER")?,
+                client_id,
+                client_secret,
+                subscription_key,
+                msn: msn.as_str().to_owned(),
                 test_phone: env("VIPPS_TEST_PHONE_NUMBER")
                     .filter(|v| !v.is_empty())
                     .unwrap_or_else(|| DEFAULT_TEST_PHONE.to_owned()),
             }))
         }
-        other => Err(format!("--target {other:?}: use `sim` or a URL such as http://127.0.0.1:8085")),
+        other => Err(format!("{flag} {other:?}: use `sim` or a URL such as http://127.0.0.1:8085")),
     }
 }
 
@@ -282,7 +314,7 @@ mod tests {
     use super::*;
 
     fn parse(args: &[&str]) -> Result<Cli, String> {
-        parse_args(std::iter::once("contract").chain(args.iter().copied()).map(str::to_owned))
+        parse_args(std::iter::once("contract").chain(args.iter().copied()).map(str::to_owned)).map_err(|u| u.text)
     }
 
     #[test]
@@ -325,20 +357,55 @@ mod tests {
         assert!(parse(&["--no-such-flag"]).is_err_and(|e| e.contains("--no-such-flag")));
     }
 
+    /// Every key, the merchant serial number `msn`, the test user's number unless `phone` is
+    /// false.
+    fn keys(msn: &'static str, phone: bool) -> impl Fn(&str) -> Option<String> {
+        move |name: &str| match name {
+            "VIPPS_MERCHANT_SERIAL_NUMBER" => Some(msn.to_owned()),
+            "VIPPS_TEST_PHONE_NUMBER" if !phone => None,
+            _ => Some(format!("{name}-value")),
+        }
+    }
+
     #[test]
-    fn a_remote_target_needs_its_keys() {
+    fn a_remote_target_needs_its_keys_and_a_valid_merchant_serial_number() {
         let none = |_: &str| None;
-        let err = parse_target("http://127.0.0.1:8085", none).expect_err("keys missing");
-        assert!(err.contains("VIPPS_CLIENT_ID"), "{err}");
-        let all = |name: &str| Some(format!("{name}-value"));
-        let Ok(Target::Remote(remote)) = parse_target("https://apitest.vipps.no", all) else { panic!("remote") };
-        assert_eq!(remote.msn, "VIPPS_MERCHANT_SERIAL_NUMBER-value");
+        let err = parse_target("--target", "http://127.0.0.1:8085", none).expect_err("keys missing");
+        assert_eq!(err, "--target is a URL, so VIPPS_CLIENT_ID must be set");
+        let missing_id = |name: &str| (name != "VIPPS_CLIENT_ID").then(|| "123456".to_owned());
+        let err = parse_target("--compare", "http://127.0.0.1:8085", missing_id).expect_err("no client id");
+        assert_eq!(err, "--compare is a URL, so VIPPS_CLIENT_ID must be set", "names the flag typed");
+        let Ok(Target::Remote(remote)) = parse_target("--target", "https://apitest.vipps.no", keys("123456", true))
+        else {
+            panic!("remote")
+        };
+        assert_eq!(remote.msn, "123456");
         assert_eq!(remote.test_phone, "VIPPS_TEST_PHONE_NUMBER-value");
-        let keys_only = |name: &str| (name != "VIPPS_TEST_PHONE_NUMBER").then(|| "k".to_owned());
-        let Ok(Target::Remote(remote)) = parse_target("https://apitest.vipps.no", keys_only) else { panic!("remote") };
+        let Ok(Target::Remote(remote)) = parse_target("--target", "https://apitest.vipps.no", keys("123456", false))
+        else {
+            panic!("remote")
+        };
         assert_eq!(remote.test_phone, DEFAULT_TEST_PHONE);
-        assert!(parse_target("ftp://x", none).is_err());
-        assert_eq!(parse_target("sim", none), Ok(Target::Sim));
+        for bad in ["12", "12345678901", "12a456"] {
+            let leaked = |name: &str| (name != "VIPPS_MERCHANT_SERIAL_NUMBER").then(|| "s3cr3t".to_owned());
+            let with_bad = move |name: &str| leaked(name).or_else(|| Some(bad.to_owned()));
+            let err = parse_target("--compare", "http://127.0.0.1:1", with_bad).expect_err(bad);
+            assert!(err.starts_with("VIPPS_MERCHANT_SERIAL_NUMBER: invalid merchant serial number"), "{err}");
+            assert!(!err.contains("s3cr3t") && !err.contains('\n'), "one line, no key: {err}");
+        }
+        assert!(parse_target("--target", "ftp://x", none).is_err());
+        assert_eq!(parse_target("--target", "sim", none), Ok(Target::Sim));
+    }
+
+    #[test]
+    fn help_is_the_harnesss_own_under_the_name_people_type_and_exits_0() {
+        let help = parse_args(["contract-18f938c599188e18", "--help"].map(str::to_owned)).expect_err("help");
+        assert_eq!(help.code, 0);
+        assert!(help.text.contains("Usage: cargo xtask contract"), "{}", help.text);
+        assert!(help.text.contains("--compare <URL>") && !help.text.contains("pet a dog"), "{}", help.text);
+        assert!(!help.text.contains("18f938c599188e18"));
+        let wrong = parse_args(["contract", "--no-such-flag"].map(str::to_owned)).expect_err("a usage error");
+        assert_eq!(wrong.code, 2);
     }
 
     #[test]

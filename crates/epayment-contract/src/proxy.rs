@@ -20,8 +20,8 @@ use crate::loopback::{LoopbackServer, respond};
 const BODY_LIMIT: usize = 4 << 20;
 
 /// The answer headers kept in a recorded exchange: those the simulator sets, so that the two
-/// kinds of target record alike.
-const KEPT_HEADERS: [&str; 3] = ["content-type", "retry-after", "allow"];
+/// kinds of target record alike (its `Sim-Rule` names the rule that refused, for `--compare`).
+const KEPT_HEADERS: [&str; 4] = ["content-type", "retry-after", "allow", epayment_sim::ApiError::RULE_HEADER];
 
 /// A running proxy to one target; dropping it stops it.
 #[derive(Debug)]

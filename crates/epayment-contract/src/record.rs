@@ -84,6 +84,10 @@ pub struct ScenarioRecord {
     pub snapshot_written: Option<String>,
     /// The exchanges as the snapshot shows them (redacted of secrets).
     pub exchanges: serde_json::Value,
+    /// The exchanges as a comparison reads them (`--compare` only; redacted of secrets, with
+    /// the servers' times and the simulator's rules kept): see `crate::exchanges::comparable`.
+    #[serde(skip)]
+    pub comparable: serde_json::Value,
     /// Webhook deliveries the scenario's receiver got: (event name, status it answered).
     pub deliveries: Vec<(String, u16)>,
     /// Which step made each exchange, the moments between them, what the last step looked

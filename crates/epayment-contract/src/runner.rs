@@ -39,8 +39,12 @@ impl std::fmt::Display for RunError {
 
 impl std::error::Error for RunError {}
 
-/// Runs the features, then writes the JUnit and HTML reports.
+/// Runs the features, then writes the JUnit and HTML reports (removing, first, a previous
+/// comparison's differences beside them: they would describe another run).
 pub async fn run(options: &Options) -> Result<Summary, RunError> {
+    if let Some(dir) = options.junit.parent() {
+        crate::paths::remove_differences(dir).map_err(RunError::Setup)?;
+    }
     let features = selection::load(&options.features).map_err(RunError::Setup)?;
     let steps = crate::steps::collection().map_err(RunError::Setup)?;
     let step_problems = hints::check(&features, &steps);
@@ -79,6 +83,7 @@ pub async fn run(options: &Options) -> Result<Summary, RunError> {
     let target = options.target.clone();
     let kind = filter.kind;
     let (judged, snapshots, policy) = (records.clone(), options.snapshots.clone(), options.snapshot_policy);
+    let comparing = options.compare;
     let cucumber = PaymentWorld::cucumber()
         .steps(steps)
         .with_writer(recorder.clone().normalized())
@@ -90,7 +95,7 @@ pub async fn run(options: &Options) -> Result<Summary, RunError> {
         })
         .after(move |feature, _rule, scenario, finished, world| {
             let place = Place { feature, scenario };
-            if let Some(verdict) = judge(&snapshots, policy, place, finished, world) {
+            if let Some(verdict) = judge(&snapshots, policy, comparing, place, finished, world) {
                 judged.update(&verdict.file.clone(), verdict.line, |record| verdict.apply(record));
             }
             Box::pin(std::future::ready(()))

@@ -126,10 +126,20 @@ pub fn nothing_selected(features: &[Feature], filter: &Filter, dir: &Path) -> Op
     }
     let total = choices.len();
     let shown = crate::console::shown(dir);
-    if choices.contains(&Choice::SimOnly) || choices.contains(&Choice::SandboxOnly) {
+    let kept_out: Vec<&str> = [(Choice::SimOnly, "@sim-only"), (Choice::SandboxOnly, "@sandbox")]
+        .into_iter()
+        .filter(|(choice, _)| choices.contains(choice))
+        .map(|(_, tag)| tag)
+        .collect();
+    if !kept_out.is_empty() {
+        let target = match filter.kind {
+            crate::controls::TargetKind::Sandbox => "a standalone sandbox",
+            _ => "a real environment",
+        };
         return Some(format!(
-            "every scenario that {} selects is @sim-only or @sandbox, and the target cannot run it",
-            filter.describe()
+            "every scenario that {} selects is {}, and {target} cannot run it",
+            filter.describe(),
+            kept_out.join(" or ")
         ));
     }
     let scenarios = if total == 1 { "1 scenario".to_owned() } else { format!("{total} scenarios") };

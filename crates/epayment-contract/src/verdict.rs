@@ -8,7 +8,7 @@ use cucumber::gherkin;
 use serde_json::Value;
 
 use crate::console::shown;
-use crate::exchanges::{contract_violations, redacted};
+use crate::exchanges::{comparable, contract_violations, redacted};
 use crate::record::{Problem, ProblemKind, ScenarioRecord, file_name};
 use crate::snapshots::{Outcome, Policy, Snapshot, snapshot_name};
 use crate::trail::Timeline;
@@ -24,6 +24,7 @@ pub struct Verdict {
     problems: Vec<Problem>,
     snapshot_written: Option<String>,
     exchanges: Value,
+    comparable: Value,
     deliveries: Vec<(String, u16)>,
     timeline: Timeline,
 }
@@ -34,6 +35,7 @@ impl Verdict {
         record.problems.extend(self.problems);
         record.snapshot_written = self.snapshot_written;
         record.exchanges = self.exchanges;
+        record.comparable = self.comparable;
         record.deliveries = self.deliveries;
         record.timeline = self.timeline;
     }
@@ -49,10 +51,12 @@ pub struct Place<'a> {
 
 /// Judges a scenario once its steps have run (`None` when its world could not be made): on
 /// the simulator its exchanges against the document and, when its steps passed, against its
-/// snapshot in `snapshots` as `policy` says.
+/// snapshot in `snapshots` as `policy` says; when `comparing`, its exchanges kept in the form a
+/// comparison reads.
 pub fn judge(
     snapshots: &Path,
     policy: Policy,
+    comparing: bool,
     place: Place<'_>,
     finished: &ScenarioFinished,
     world: Option<&mut PaymentWorld>,
@@ -66,6 +70,7 @@ pub fn judge(
         problems: Vec::new(),
         snapshot_written: None,
         exchanges: Value::Null,
+        comparable: Value::Null,
         deliveries: deliveries(world),
         timeline,
     };
@@ -83,6 +88,9 @@ pub fn judge(
         })
         .collect();
     verdict.exchanges = redacted(&exchanges, &world.written_keys);
+    if comparing {
+        verdict.comparable = comparable(&exchanges, &world.written_keys);
+    }
     // Snapshots hold the simulator's answers: a remote run makes references of its own, and a
     // real environment answers with its own ids, so only the contract checks apply there.
     if world.sim.is_some() && matches!(finished, ScenarioFinished::StepPassed) {

@@ -55,6 +55,9 @@ pub struct Difference {
     pub target: String,
     /// The FIDELITY.md rule that governs it, when one does.
     pub rule: Option<String>,
+    /// Whether it follows from the scenario's first difference (its cause) rather than being
+    /// part of it: it then takes the cause's row.
+    pub follows: bool,
 }
 
 /// What a comparison found in one scenario, kept on the target's record for the HTML report.
@@ -118,6 +121,7 @@ fn alone(e: &Value, simulator: Option<usize>, target: Option<usize>) -> Differen
         simulator: simulator_side,
         target: target_side,
         rule: None,
+        follows: false,
     }
 }
 
@@ -149,6 +153,7 @@ fn pair(a: &Value, b: &Value, numbers: (usize, usize)) -> Vec<Difference> {
         simulator,
         target,
         rule: None,
+        follows: false,
     };
     let (status_a, status_b) = (&a["response"]["status"], &b["response"]["status"]);
     if status_a != status_b {
@@ -225,8 +230,8 @@ mod tests {
     }
 
     fn prepared(exchanges: &[Exchange]) -> Vec<Value> {
-        let redacted = crate::exchanges::redacted(exchanges, &[]);
-        normalize(&redacted).as_array().cloned().unwrap_or_default()
+        let comparable = crate::exchanges::comparable(exchanges, &[]);
+        normalize(&comparable).as_array().cloned().unwrap_or_default()
     }
 
     #[test]

@@ -3,24 +3,27 @@
 //! target, with the target's merchant serial number and test user), and the two runs'
 //! exchanges are compared call by call once what legitimately differs is made equal
 //! ([`normalize`]). Each difference names the FIDELITY.md row that governs it ([`rules`]); the
-//! result goes to `differences.md` and `differences.json` beside the JUnit report, and onto the
-//! target's HTML report ([`report`]).
+//! first difference of a scenario is its cause, and the rest follow from it ([`causes`]). The
+//! result, with counts by kind and by row ([`summary`]), goes to `differences.md` and
+//! `differences.json` beside the JUnit report, and onto the target's HTML report ([`report`]).
 
+mod causes;
 pub(crate) mod diff;
 mod normalize;
 mod report;
 mod rules;
+mod summary;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+use cucumber::gherkin::Feature;
 use epayment_sim::Simulator;
 use serde::Serialize;
-use serde_json::Value;
 
 pub use diff::{Comparison, Difference, Kind};
 pub use normalize::NORMALISED;
-pub use report::ending;
+pub use summary::{ByRow, ending};
 
 use crate::controls::{TargetKind, check_access, probe};
 use crate::options::Options;
@@ -36,13 +39,16 @@ pub struct Compared {
     pub place: String,
     /// The scenario's name.
     pub scenario: String,
+    /// Whether it is tagged `@sim-choice`: it asserts a rule the simulator chose.
+    pub sim_choice: bool,
     /// How it ended on the simulator: `passed`, or `failed: <why>`.
     pub simulator: String,
     /// How it ended on the target.
     pub target: String,
     /// How many pairs of exchanges were lined up and compared.
     pub exchanges: usize,
-    /// What differs.
+    /// What differs: the cause first (the first difference, and any other in the same pair of
+    /// exchanges), then what follows from it.
     pub differences: Vec<Difference>,
 }
 
@@ -62,6 +68,8 @@ pub struct NotCompared {
     pub scenario: String,
     /// `@sim-only` or `@sandbox`.
     pub tag: &'static str,
+    /// Where the tag is written: `feature`, `rule` or `scenario`.
+    pub tagged_on: &'static str,
     /// What the tag means, from the step catalog.
     pub reason: &'static str,
 }
@@ -77,6 +85,10 @@ pub struct Differences {
     pub compared: Vec<Compared>,
     /// Scenarios left out, with why.
     pub not_compared: Vec<NotCompared>,
+    /// The differences by FIDELITY.md row, the row with most first.
+    pub by_row: Vec<ByRow>,
+    /// Whether FIDELITY.md was found (else no difference names a row).
+    pub ledger_found: bool,
     /// Where `differences.md` went.
     #[serde(skip)]
     pub markdown: PathBuf,
@@ -98,6 +110,11 @@ impl Differences {
             *counts.entry(d.kind).or_default() += 1;
         }
         counts
+    }
+
+    /// The scenarios with a difference.
+    pub fn differing(&self) -> impl Iterator<Item = &Compared> {
+        self.compared.iter().filter(|c| !c.differences.is_empty())
     }
 
     /// Whether the comparison found nothing wrong: no difference, and no scenario that failed
@@ -125,8 +142,26 @@ impl std::fmt::Display for CompareError {
     }
 }
 
-/// Compares the target of `options` (a remote one) with the simulator.
+/// Compares the target of `options` (a remote one) with the simulator. A previous
+/// comparison's differences are removed first; when this one cannot run, `differences.md` and
+/// `differences.json` say why instead.
 pub async fn compare(options: &Options) -> Result<Differences, CompareError> {
+    let dir = report_dir(options);
+    crate::paths::remove_differences(&dir).map_err(|e| CompareError::Run(RunError::Setup(e)))?;
+    let compared = compare_with_simulator(options).await;
+    if let Err(e) = &compared {
+        let target = match &options.target {
+            Target::Remote(remote) => remote.url.as_str(),
+            Target::Sim => "the simulator",
+        };
+        // Best effort: the error says what matters, and a folder that cannot be written has
+        // already said so in it.
+        let _ = report::could_not_run(&dir, target, &e.to_string());
+    }
+    compared
+}
+
+async fn compare_with_simulator(options: &Options) -> Result<Differences, CompareError> {
     let Target::Remote(remote) = &options.target else {
         return Err(CompareError::Access("--compare needs a URL to compare the simulator with".into()));
     };
@@ -140,6 +175,7 @@ pub async fn compare(options: &Options) -> Result<Differences, CompareError> {
     let (simulated, targeted) = tokio::join!(run(&on_simulator), run(&on_target));
     drop(simulator);
     let (simulated, targeted) = (simulated.map_err(CompareError::Run)?, targeted.map_err(CompareError::Run)?);
+    let features = selection::load(&options.features).map_err(|e| CompareError::Run(RunError::Setup(e)))?;
 
     let rules = rules::Rules::load(&crate::paths::workspace_root().join("FIDELITY.md"));
     let mut records = targeted.records;
@@ -148,19 +184,23 @@ pub async fn compare(options: &Options) -> Result<Differences, CompareError> {
         let Some(twin) = simulated.records.iter().find(|s| s.file == record.file && s.line == record.line) else {
             continue;
         };
-        let (one, comparison) = compare_scenario(twin, record, &rules);
+        let (mut one, comparison) = compare_scenario(twin, record, &rules);
+        one.sim_choice = tagged(&features, record, "sim-choice");
         compared.push(one);
         record.comparison = Some(comparison);
     }
-    let differences = Differences {
+    let mut differences = Differences {
         target: remote.url.clone(),
         kind: kind_name(kind),
         compared,
-        not_compared: not_compared(options, kind).map_err(CompareError::Run)?,
+        not_compared: not_compared(&features, options, kind),
+        by_row: Vec::new(),
+        ledger_found: !rules.is_empty(),
         markdown: report_dir(options).join("differences.md"),
         html: options.report.clone(),
     };
-    report::write(&differences, &records, &rules, &report_dir(options)).map_err(CompareError::Run)?;
+    differences.by_row = summary::by_row(&differences, &rules);
+    report::write(&differences, &records, &report_dir(options)).map_err(CompareError::Run)?;
     Ok(differences)
 }
 
@@ -170,7 +210,7 @@ fn compare_scenario(
     target: &ScenarioRecord,
     rules: &rules::Rules,
 ) -> (Compared, Comparison) {
-    let list = |r: &ScenarioRecord| normalize::normalize(&r.exchanges).as_array().cloned().unwrap_or_default();
+    let list = |r: &ScenarioRecord| normalize::normalize(&r.comparable).as_array().cloned().unwrap_or_default();
     let (left, right) = (list(simulator), list(target));
     let (mut found, pairs) = diff::differences(&left, &right);
     let outcome = |r: &ScenarioRecord| match r.failure() {
@@ -187,26 +227,14 @@ fn compare_scenario(
             simulator: said_simulator.clone(),
             target: said_target.clone(),
             rule: None,
+            follows: false,
         });
     }
-    let mut previous = None;
-    for d in &mut found {
-        let side = |list: &[Value], n: Option<usize>| n.and_then(|n| list.get(n - 1)).cloned();
-        let (a, b) = (side(&left, d.exchange.0), side(&right, d.exchange.1));
-        d.rule = rules.governing(d, a.as_ref(), b.as_ref());
-        // An exchange on one side only, or another outcome, follows from the difference
-        // before it (a 429 on one side leaves a call more there, and the step that counted
-        // 429s fails on the other).
-        if d.rule.is_none() && matches!(d.kind, Kind::ExchangeOnOneSide | Kind::Outcome) {
-            d.rule.clone_from(&previous);
-        }
-        if d.rule.is_some() {
-            previous.clone_from(&d.rule);
-        }
-    }
+    causes::attribute(&mut found, &left, &right, rules);
     let one = Compared {
         place: target.place(),
         scenario: target.scenario.clone(),
+        sim_choice: false,
         simulator: said_simulator,
         target: said_target,
         exchanges: pairs,
@@ -248,22 +276,37 @@ fn report_dir(options: &Options) -> PathBuf {
     options.junit.parent().map(PathBuf::from).unwrap_or_default()
 }
 
-/// The scenarios the filter selects that a target of `kind` cannot run.
-fn not_compared(options: &Options, kind: TargetKind) -> Result<Vec<NotCompared>, RunError> {
-    let features = selection::load(&options.features).map_err(RunError::Setup)?;
+/// Whether the scenario of `record` has `tag` (on its feature, rule or itself).
+fn tagged(features: &[Feature], record: &ScenarioRecord, tag: &str) -> bool {
+    selection::scenarios(features)
+        .find(|(f, _, s)| crate::record::file_name(f) == record.file && s.position.line == record.line)
+        .is_some_and(|(f, r, s)| selection::tags_of(f, r, s).any(|t| t == tag))
+}
+
+/// The scenarios the filter selects that a target of `kind` cannot run, each with the tag
+/// that keeps it out and where that tag is written.
+fn not_compared(features: &[Feature], options: &Options, kind: TargetKind) -> Vec<NotCompared> {
     let filter = crate::runner::filter(options, kind);
     let mut out = Vec::new();
-    for (feature, rule, scenario) in selection::scenarios(&features) {
+    for (feature, rule, scenario) in selection::scenarios(features) {
         let tag = match filter.choose(feature, rule, scenario) {
             Choice::SimOnly => "@sim-only",
             Choice::SandboxOnly => "@sandbox",
             Choice::Run | Choice::Out => continue,
         };
+        let has = |tags: &[String]| tags.iter().any(|t| t.trim_start_matches('@') == &tag[1..]);
+        let tagged_on = if has(&scenario.tags) {
+            "scenario"
+        } else if rule.is_some_and(|r| has(&r.tags)) {
+            "rule"
+        } else {
+            "feature"
+        };
         let reason = crate::catalog::TAGS.iter().find(|(t, _)| *t == tag).map_or("", |(_, why)| *why);
         let place = format!("{}:{}", crate::record::file_name(feature), scenario.position.line);
-        out.push(NotCompared { place, scenario: scenario.name.clone(), tag, reason });
+        out.push(NotCompared { place, scenario: scenario.name.clone(), tag, tagged_on, reason });
     }
-    Ok(out)
+    out
 }
 
 fn kind_name(kind: TargetKind) -> &'static str {

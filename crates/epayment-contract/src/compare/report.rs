@@ -1,38 +1,49 @@
-//! What a comparison writes: `differences.md` for people (a summary, then per scenario each
-//! difference with both sides and its FIDELITY.md row, then what was not compared and why),
-//! `differences.json` for tools, and the target's HTML report again, now with both sides of
-//! every differing exchange. Everything written comes from redacted, normalized exchanges: no
-//! key, secret or token.
+//! What a comparison writes: `differences.md` for people (the summary with the differences by
+//! FIDELITY.md row, then per scenario its cause and what follows from it, each with both sides
+//! and its row, then what was not compared and why, then what was made equal),
+//! `differences.json` for tools (the same), and the target's HTML report again, now headed as a
+//! comparison and with both sides of every differing exchange. Everything written comes from
+//! redacted, normalized exchanges: no key, secret or token.
 
 use std::fmt::Write as _;
 use std::path::Path;
 
 use serde_json::json;
 
-use super::rules::Rules;
+use super::summary::{self, counted, first_line};
 use super::{Differences, NORMALISED};
+use crate::html::Comparing;
+use crate::paths::DIFFERENCES;
 use crate::record::ScenarioRecord;
 use crate::runner::RunError;
 
 /// Writes `differences.md`, `differences.json` and the HTML report.
-pub fn write(found: &Differences, records: &[ScenarioRecord], rules: &Rules, dir: &Path) -> Result<(), RunError> {
-    let save = |path: &Path, text: String| {
-        std::fs::write(path, text).map_err(|e| RunError::Setup(format!("{}: {e}", path.display())))
-    };
-    save(&dir.join("differences.md"), markdown(found, rules))?;
-    save(&dir.join("differences.json"), json(found))?;
-    save(&found.html, crate::html::report(records))
+pub fn write(found: &Differences, records: &[ScenarioRecord], dir: &Path) -> Result<(), RunError> {
+    let [md, json_name] = DIFFERENCES;
+    save(&dir.join(md), markdown(found))?;
+    save(&dir.join(json_name), json(found))?;
+    save(&found.html, crate::html::compared(records, &page(found)))
 }
 
-/// The summary's numbers.
-fn counts(found: &Differences) -> (usize, usize, usize) {
-    let exchanges = found.compared.iter().map(|c| c.exchanges).sum();
-    (found.compared.len(), exchanges, found.all().count())
+/// Writes `differences.md` and `differences.json` saying that the comparison with `target`
+/// could not run, and why (`why` names no secret: see `crate::controls::check_access`).
+pub fn could_not_run(dir: &Path, target: &str, why: &str) -> Result<(), RunError> {
+    let [md, json_name] = DIFFERENCES;
+    std::fs::create_dir_all(dir).map_err(|e| RunError::Setup(format!("{}: {e}", dir.display())))?;
+    let text = format!(
+        "# Differences: the simulator and {target}\n\nThe comparison could not run, so nothing was compared:\n\n    {why}\n"
+    );
+    save(&dir.join(md), text)?;
+    let value = json!({"target": target, "could_not_run": why});
+    save(&dir.join(json_name), serde_json::to_string_pretty(&value).unwrap_or_default() + "\n")
+}
+
+fn save(path: &Path, text: String) -> Result<(), RunError> {
+    std::fs::write(path, text).map_err(|e| RunError::Setup(format!("{}: {e}", path.display())))
 }
 
 /// `differences.json`.
 pub fn json(found: &Differences) -> String {
-    let (scenarios, exchanges, differences) = counts(found);
     let by_kind: serde_json::Map<String, serde_json::Value> = found
         .by_kind()
         .into_iter()
@@ -43,52 +54,73 @@ pub fn json(found: &Differences) -> String {
     let value = json!({
         "target": found.target,
         "kind": found.kind,
+        "ledger_found": found.ledger_found,
         "summary": {
-            "scenarios_compared": scenarios,
-            "exchanges_compared": exchanges,
-            "differences": differences,
+            "scenarios_compared": found.compared.len(),
+            "scenarios_differing": found.differing().count(),
+            "scenarios_differing_sim_choice": found.differing().filter(|c| c.sim_choice).count(),
+            "exchanges_compared": found.compared.iter().map(|c| c.exchanges).sum::<usize>(),
+            "differences": found.all().count(),
+            "causes": found.all().filter(|d| !d.follows).count(),
             "by_kind": by_kind,
+            "by_row": found.by_row,
             "failed_on_both_sides": found.compared.iter().filter(|c| c.failed_on_both()).count(),
             "not_compared": found.not_compared.len(),
         },
         "scenarios": found.compared,
         "not_compared": found.not_compared,
+        "made_equal": NORMALISED.iter().map(|(what, why)| json!({"what": what, "why": why})).collect::<Vec<_>>(),
     });
     serde_json::to_string_pretty(&value).unwrap_or_default() + "\n"
 }
 
 /// `differences.md`.
-pub fn markdown(found: &Differences, rules: &Rules) -> String {
-    let (scenarios, exchanges, differences) = counts(found);
+pub fn markdown(found: &Differences) -> String {
     let mut out = format!("# Differences: the simulator and {}\n\n", found.target);
     let _ = writeln!(
         out,
-        "The target is {}. Each scenario ran on both at once; their exchanges were compared call by",
+        "The target is {}. Each scenario ran on both at once, and their exchanges were compared call by \
+         call once what legitimately differs was made equal (see the end). A scenario stops at its first \
+         failing step on either side, so the first difference in a scenario is its cause; what follows from \
+         it is marked so and filed under the cause's FIDELITY.md row.\n\n## Summary\n",
         found.kind
     );
-    out.push_str("call once what legitimately differs was made equal (see the end).\n\n## Summary\n\n");
-    let _ = writeln!(out, "- scenarios compared: {scenarios}");
-    let _ = writeln!(out, "- exchanges compared: {exchanges}");
-    let _ = writeln!(out, "- differences: {differences}");
-    for (kind, n) in found.by_kind() {
-        let _ = writeln!(out, "  - {}: {n}", kind.label());
+    for line in summary::lines(found) {
+        let _ = match line.strip_prefix("  ") {
+            Some(nested) => writeln!(out, "  - {nested}"),
+            None => writeln!(out, "- {line}"),
+        };
     }
-    let both = found.compared.iter().filter(|c| c.failed_on_both()).count();
-    if both > 0 {
-        let _ = writeln!(out, "- failed on both sides alike (not a difference, but not a pass either): {both}");
-    }
-    let _ = writeln!(out, "- not compared: {}", found.not_compared.len());
-    if rules.is_empty() {
+    if !found.ledger_found {
         out.push_str("\nFIDELITY.md was not found: no difference names its row.\n");
+    }
+    if !found.by_row.is_empty() {
+        out.push_str("\n## By FIDELITY.md row\n\n");
+        out.push_str("| row | authority | sure | differences | causes | scenarios | of them @sim-choice |\n");
+        out.push_str("| --- | --- | --- | --- | --- | --- | --- |\n");
+        for row in &found.by_row {
+            let id = row.rule.as_deref().map_or_else(|| "none".to_owned(), |id| format!("`{id}`"));
+            let _ = writeln!(
+                out,
+                "| {id} | {} | {} | {} | {} | {} | {} |",
+                cell(row.authority.as_deref().unwrap_or("-")),
+                cell(row.sure.as_deref().unwrap_or("-")),
+                row.differences,
+                row.causes,
+                row.scenarios.join(", "),
+                row.sim_choice.len()
+            );
+        }
     }
     let differing: Vec<_> = found.compared.iter().filter(|c| !c.differences.is_empty() || c.failed_on_both()).collect();
     if !differing.is_empty() {
         out.push_str("\n## By scenario\n");
     }
     for c in differing {
-        let _ = writeln!(out, "\n### {} {}\n", c.place, c.scenario);
-        let _ = writeln!(out, "- simulator: {}", one_line(&c.simulator));
-        let _ = writeln!(out, "- target: {}", one_line(&c.target));
+        let choice = if c.sim_choice { " (@sim-choice)" } else { "" };
+        let _ = writeln!(out, "\n### {} {}{choice}\n", c.place, c.scenario);
+        let _ = writeln!(out, "- simulator: {}", first_line(&c.simulator));
+        let _ = writeln!(out, "- target: {}", first_line(&c.target));
         for d in &c.differences {
             let number = |n: Option<usize>| n.map_or_else(|| "-".to_owned(), |n| n.to_string());
             let exchange = match d.exchange {
@@ -99,15 +131,28 @@ pub fn markdown(found: &Differences, rules: &Rules) -> String {
             let field = d.field.as_deref().map(|f| format!(" at `{f}`")).unwrap_or_default();
             let rule =
                 d.rule.as_deref().map_or_else(|| "no row of FIDELITY.md".to_owned(), |r| format!("FIDELITY.md `{r}`"));
-            let _ = writeln!(out, "\n{}{operation}{field}{exchange} ({rule})", capitalised(d.kind.label()));
-            let _ =
-                writeln!(out, "\n    simulator: {}\n    target:    {}", one_line(&d.simulator), one_line(&d.target));
+            let role = if d.follows { "Follows from the cause" } else { "**Cause**" };
+            let _ = writeln!(out, "\n{role}: {}{operation}{field}{exchange} ({rule})", d.kind.label());
+            let _ = writeln!(
+                out,
+                "\n    simulator: {}\n    target:    {}",
+                first_line(&d.simulator),
+                first_line(&d.target)
+            );
         }
     }
     if !found.not_compared.is_empty() {
         out.push_str("\n## Not compared\n\n| scenario | tag | why |\n| --- | --- | --- |\n");
         for n in &found.not_compared {
-            let _ = writeln!(out, "| {} {} | `{}` | {} |", n.place, cell(&n.scenario), n.tag, cell(n.reason));
+            let _ = writeln!(
+                out,
+                "| {} {} | `{}` on the {} | {} |",
+                n.place,
+                cell(&n.scenario),
+                n.tag,
+                n.tagged_on,
+                cell(n.reason)
+            );
         }
     }
     out.push_str("\n## Made equal before comparing\n\n| what | why |\n| --- | --- |\n");
@@ -117,59 +162,27 @@ pub fn markdown(found: &Differences, rules: &Rules) -> String {
     out
 }
 
-fn one_line(text: &str) -> String {
-    text.lines().next().unwrap_or_default().to_owned()
-}
-
 fn cell(text: &str) -> String {
     text.replace('|', "\\|")
 }
 
-fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
-}
-
-/// The block a comparison ends with: a line per scenario that differs (or failed on both
-/// sides), what was not compared, where the reports are, and the counts.
-pub fn ending(found: &Differences) -> String {
-    let mut out = String::new();
-    if !found.clean() {
-        out.push('\n');
+/// What the HTML report shows of the comparison above the target's run.
+fn page(found: &Differences) -> Comparing {
+    let mut summary = summary::lines(found);
+    summary.extend(found.by_row.iter().map(|row| format!("by FIDELITY.md row: {}", row.line())));
+    Comparing {
+        title: format!("Comparison: the simulator and {}", found.target),
+        about: format!(
+            "The target is {}. Each scenario below ran there and on the embedded simulator at once; {} \
+             differ, each showing its cause first and both sides of every differing exchange.",
+            found.kind,
+            counted(found.differing().count(), "scenario", "scenarios")
+        ),
+        summary,
+        not_compared: found
+            .not_compared
+            .iter()
+            .map(|n| (format!("{} {}", n.place, n.scenario), format!("{} on the {}: {}", n.tag, n.tagged_on, n.reason)))
+            .collect(),
     }
-    for c in &found.compared {
-        if let Some(first) = c.differences.first() {
-            let rule = first.rule.as_deref().map(|r| format!(" (FIDELITY.md {r})")).unwrap_or_default();
-            let _ = writeln!(
-                out,
-                "DIFFERS {} {}: {} difference(s), first {} in {}{rule}",
-                c.place,
-                c.scenario,
-                c.differences.len(),
-                first.kind.label(),
-                if first.operation.is_empty() { "the outcome" } else { &first.operation }
-            );
-        } else if c.failed_on_both() {
-            let _ = writeln!(out, "FAILED ON BOTH SIDES {} {}: {}", c.place, c.scenario, one_line(&c.target));
-        }
-    }
-    if !found.not_compared.is_empty() {
-        let tagged = |tag: &str| found.not_compared.iter().filter(|n| n.tag == tag).count();
-        let _ = writeln!(
-            out,
-            "not compared: {} @sim-only and {} @sandbox scenarios the target cannot run (listed in differences.md)",
-            tagged("@sim-only"),
-            tagged("@sandbox")
-        );
-    }
-    let _ = writeln!(out, "differences: {}", found.markdown.display());
-    let _ = writeln!(out, "HTML report: {}", found.html.display());
-    let (scenarios, exchanges, differences) = counts(found);
-    let kinds: Vec<String> = found.by_kind().into_iter().map(|(kind, n)| format!("{n} {}", kind.label())).collect();
-    let kinds = if kinds.is_empty() { String::new() } else { format!(": {}", kinds.join(", ")) };
-    let _ = writeln!(
-        out,
-        "compare: {scenarios} scenarios and {exchanges} exchanges compared, {differences} differences{kinds}"
-    );
-    out
 }

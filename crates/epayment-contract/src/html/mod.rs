@@ -15,13 +15,40 @@ use crate::xml::xml as escape;
 
 mod assets;
 
+/// What a comparison (`--compare`) shows above the target's run.
+#[derive(Clone, Debug, Default)]
+pub struct Comparing {
+    /// The page's title and heading, naming both sides.
+    pub title: String,
+    /// A sentence on what the page shows.
+    pub about: String,
+    /// The comparison's counts, a line each.
+    pub summary: Vec<String>,
+    /// The scenarios not compared (place and name), each with why.
+    pub not_compared: Vec<(String, String)>,
+}
+
 /// The report for `records`.
 pub fn report(records: &[ScenarioRecord]) -> String {
+    page(records, None)
+}
+
+/// The report of the target's side of a comparison: headed as one, with its counts and what
+/// was not compared, then `records` (each with what differs from the simulator).
+pub fn compared(records: &[ScenarioRecord], comparing: &Comparing) -> String {
+    page(records, Some(comparing))
+}
+
+fn page(records: &[ScenarioRecord], comparing: Option<&Comparing>) -> String {
     let failed = records.iter().filter(|r| !r.passed()).count();
+    let title = comparing.map_or("Contract run", |c| c.title.as_str());
     let mut out = String::from("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
-    out.push_str("<title>Contract run</title>\n<style>");
+    let _ = write!(out, "<title>{}</title>\n<style>", escape(title));
     out.push_str(assets::STYLE);
-    out.push_str("</style>\n</head>\n<body>\n<h1>Contract run</h1>\n");
+    let _ = writeln!(out, "</style>\n</head>\n<body>\n<h1>{}</h1>", escape(title));
+    if let Some(c) = comparing {
+        comparison(&mut out, c);
+    }
     let _ = writeln!(
         out,
         "<p class=\"summary\"><span id=\"passed\">{} passed</span><span id=\"failed\">{failed} failed</span><span>{} scenarios</span></p>",
@@ -49,6 +76,23 @@ pub fn report(records: &[ScenarioRecord]) -> String {
     out.push_str(assets::SCRIPT);
     out.push_str("</script>\n</body>\n</html>\n");
     out
+}
+
+/// A comparison's summary and what it did not compare, above the target's run.
+fn comparison(out: &mut String, c: &Comparing) {
+    let _ = write!(out, "<section class=\"comparison\"><p>{}</p><ul>", escape(&c.about));
+    for line in &c.summary {
+        let _ = write!(out, "<li>{}</li>", escape(line.trim_start()));
+    }
+    out.push_str("</ul>");
+    if !c.not_compared.is_empty() {
+        let _ = write!(out, "<details><summary>Not compared: {} scenario(s)</summary><ul>", c.not_compared.len());
+        for (scenario, why) in &c.not_compared {
+            let _ = write!(out, "<li>{}: {}</li>", escape(scenario), escape(why));
+        }
+        out.push_str("</ul></details>");
+    }
+    out.push_str("</section>\n<h2>The target's run</h2>\n");
 }
 
 /// Scenario `i`'s box.
@@ -135,9 +179,11 @@ fn differences(out: &mut String, r: &ScenarioRecord) {
     for d in &c.differences {
         let field = d.field.as_deref().map(|f| format!(" at {f}")).unwrap_or_default();
         let rule = d.rule.as_deref().map(|r| format!(" (FIDELITY.md {r})")).unwrap_or_default();
+        let role = if d.follows { "follows from the cause: " } else { "cause: " };
         let _ = write!(
             out,
-            "<li>{} {}{}{}: simulator <code>{}</code>, target <code>{}</code></li>",
+            "<li>{}{} {}{}{}: simulator <code>{}</code>, target <code>{}</code></li>",
+            role,
             escape(d.kind.label()),
             escape(&d.operation),
             escape(&field),

@@ -26,7 +26,16 @@ fn a_filter_that_selects_nothing_says_so_in_one_line_with_the_tag_meant() {
     let remote = Filter { kind: crate::controls::TargetKind::Sandbox, ..filter("@sim-only") };
     let features = self::features("@sim-only\nFeature: S\n  Scenario: s\n    Given the access token has expired\n");
     let line = nothing_selected(&features, &remote, Path::new("f")).expect("nothing runs");
-    assert!(line.starts_with("every scenario that --tags \"@sim-only\" selects is @sim-only"), "{line}");
+    assert_eq!(
+        line, "every scenario that --tags \"@sim-only\" selects is @sim-only, and a standalone sandbox cannot run it",
+        "a sandbox runs @sandbox scenarios: only what it cannot run is named"
+    );
+    let both = self::features(
+        "Feature: S\n  @sim-only\n  Scenario: s\n    Given 15 days pass\n  @sandbox\n  Scenario: t\n    Given 15 days pass\n",
+    );
+    let real = Filter { kind: crate::controls::TargetKind::Environment, ..Filter::default() };
+    let line = nothing_selected(&both, &real, Path::new("f")).expect("nothing runs");
+    assert!(line.ends_with("is @sim-only or @sandbox, and a real environment cannot run it"), "{line}");
 }
 
 #[test]

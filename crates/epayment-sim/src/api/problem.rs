@@ -9,7 +9,8 @@ use crate::model::ApiError;
 /// Where the `type` of each problem points.
 const TYPE_BASE: &str = "https://developer.vippsmobilepay.com/docs/APIs/epayment-api/api-guide/errors";
 
-/// The problem document for `error` on a request to `path`.
+/// The problem document for `error` on a request to `path`, with the rule's row in
+/// [`ApiError::RULE_HEADER`] where the refusal knows it.
 pub(super) fn render(error: &ApiError, path: &str, trace_id: String) -> Reply {
     let mut extra: Vec<types::ExtraDetail> = Vec::new();
     if let Some(code) = error.code {
@@ -31,7 +32,12 @@ pub(super) fn render(error: &ApiError, path: &str, trace_id: String) -> Reply {
     if let Value::Object(map) = &mut body {
         map.insert("instance".into(), Value::String(path.to_owned()));
     }
-    Reply::json(error.status, &body)
+    let mut reply = Reply::json(error.status, &body);
+    // fidelity: sim-rule-header
+    if let Some(rule) = error.rule {
+        reply.headers.push((ApiError::RULE_HEADER, rule.to_owned()));
+    }
+    reply
 }
 
 #[cfg(test)]
@@ -51,5 +57,13 @@ mod tests {
             serde_json::from_slice(&render(&ApiError::status(423, None, "busy"), "/", "t-2".into()).body.unwrap())
                 .unwrap();
         assert_eq!((locked["title"].as_str(), locked.get("extraDetails")), (Some("Locked"), None));
+    }
+
+    #[test]
+    fn a_refusal_by_a_rule_names_its_row_in_a_header_and_others_name_none() {
+        let by_rule = render(&ApiError::rule(6090, "too much").fidelity("capture-amount"), "/", "t".into());
+        assert_eq!(by_rule.headers, [(ApiError::RULE_HEADER, "capture-amount".to_owned())]);
+        let unnamed = render(&ApiError::status(429, None, "slow down"), "/", "t".into());
+        assert!(unnamed.headers.is_empty(), "{:?}", unnamed.headers);
     }
 }

@@ -21,15 +21,18 @@ impl Model {
         // Our choice: a reference already used by this MSN is 409 with 4150, before any
         // other rule.
         if self.payments.contains_key(&key) {
-            return Err(ApiError::status(409, Some(4150), format!("reference {} already exists", key.reference)));
+            let refusal = ApiError::status(409, Some(4150), format!("reference {} already exists", key.reference));
+            return Err(refusal.fidelity("create-reference-taken"));
         }
         // fidelity: create-return-url-required
         if request.user_flow == Flow::WebRedirect && request.return_url.is_none() {
-            return Err(ApiError::rule(4140, "returnUrl is required for the WEB_REDIRECT flow"));
+            let refusal = ApiError::rule(4140, "returnUrl is required for the WEB_REDIRECT flow");
+            return Err(refusal.fidelity("create-return-url-required"));
         }
         // fidelity: create-customer-required
         if request.user_flow == Flow::PushMessage && request.customer.is_none() {
-            return Err(ApiError::rule(4140, "customer is required for the PUSH_MESSAGE flow"));
+            let refusal = ApiError::rule(4140, "customer is required for the PUSH_MESSAGE flow");
+            return Err(refusal.fidelity("create-customer-required"));
         }
         check_urls(request)?;
         self.check_currency(msn, request)?;
@@ -94,7 +97,8 @@ impl Model {
             return Err(ApiError::rule(
                 5040,
                 format!("a {market:?} sales unit does not take {currency} with {:?}", request.payment_method.type_),
-            ));
+            )
+            .fidelity("create-currency-market"));
         }
         // fidelity: create-minimum-amount
         let minimum = match currency {
@@ -102,7 +106,8 @@ impl Model {
             _ => 1,
         };
         if request.amount.value < minimum {
-            return Err(ApiError::rule(6010, format!("the amount must be at least {minimum} minor units")));
+            let refusal = ApiError::rule(6010, format!("the amount must be at least {minimum} minor units"));
+            return Err(refusal.fidelity("create-minimum-amount"));
         }
         Ok(())
     }
@@ -119,7 +124,7 @@ fn check_urls(request: &types::CreatePaymentRequest) -> Result<(), ApiError> {
         .chain(request.card_passthrough.iter().map(|c| c.card_callback_url.as_str()));
     for url in urls {
         if !url.starts_with("https://") || reqwest::Url::parse(url).is_err() {
-            return Err(ApiError::rule(4090, format!("{url} is not a valid https URL")));
+            return Err(ApiError::rule(4090, format!("{url} is not a valid https URL")).fidelity("create-https-urls"));
         }
     }
     Ok(())

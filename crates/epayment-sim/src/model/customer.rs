@@ -29,10 +29,11 @@ impl Model {
         // fidelity: approve-only-created
         // Our choice of code among the documented 10010..10070: 10010, "approve failed".
         if payment.state != State::Created {
-            return Err(ApiError::rule(10010, format!("the payment is {}, not CREATED", payment.state)));
+            let refusal = ApiError::rule(10010, format!("the payment is {}, not CREATED", payment.state));
+            return Err(refusal.fidelity("approve-only-created"));
         }
         if payment.decided_at.is_some() {
-            return Err(ApiError::rule(10010, "the payment's result is not known yet"));
+            return Err(ApiError::rule(10010, "the payment's result is not known yet").fidelity("approve-only-created"));
         }
         if test_amounts {
             if let Some(declined) = test_amounts::refuse_approval(payment.amount, market) {
@@ -73,7 +74,8 @@ impl Model {
     pub(crate) fn force_approve(&mut self, key: &PaymentKey) -> Result<(), ApiError> {
         // fidelity: express-no-force-approve
         if self.payment(key).is_some_and(Payment::is_express) {
-            return Err(ApiError::rule(10060, "an express payment cannot be force approved; approve it in the app"));
+            let refusal = ApiError::rule(10060, "an express payment cannot be force approved; approve it in the app");
+            return Err(refusal.fidelity("express-no-force-approve"));
         }
         self.approve(key)
     }
@@ -83,7 +85,9 @@ impl Model {
     // fidelity: profile-refused
     pub(crate) fn refuse_consent(&mut self, key: &PaymentKey) -> Result<(), ApiError> {
         if self.payment(key).is_some_and(|p| p.scopes.is_empty()) {
-            return Err(ApiError::rule(10010, "the payment asks for no profile data to refuse"));
+            return Err(
+                ApiError::rule(10010, "the payment asks for no profile data to refuse").fidelity("profile-refused")
+            );
         }
         self.abort(key)
     }
@@ -102,7 +106,8 @@ impl Model {
         let payment = self.get_mut(key)?;
         // fidelity: final-states
         if payment.state != State::Created {
-            return Err(ApiError::rule(10010, format!("the payment is {}, not CREATED", payment.state)));
+            let refusal = ApiError::rule(10010, format!("the payment is {}, not CREATED", payment.state));
+            return Err(refusal.fidelity("final-states"));
         }
         payment.state = state;
         let amount = payment.amount;

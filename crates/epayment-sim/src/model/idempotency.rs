@@ -61,7 +61,8 @@ impl ReplayStore {
         };
         // fidelity: idempotency-conflict
         if replay.endpoint != endpoint {
-            return Err(ApiError::status(409, Some(4020), "the idempotency key was used for another operation"));
+            let refusal = ApiError::status(409, Some(4020), "the idempotency key was used for another operation");
+            return Err(refusal.fidelity("idempotency-conflict"));
         }
         if replay.body != body {
             let code = match endpoint {
@@ -69,7 +70,8 @@ impl ReplayStore {
                 Endpoint::Refund => 4150,
                 _ => 4020,
             };
-            return Err(ApiError::status(409, Some(code), "the idempotency key was used with another body"));
+            let refusal = ApiError::status(409, Some(code), "the idempotency key was used with another body");
+            return Err(refusal.fidelity("idempotency-conflict"));
         }
         Ok(Seen::Replay(replay.answer.clone()))
     }

@@ -22,7 +22,8 @@ pub(crate) fn scopes(request: &types::CreatePaymentRequest) -> Result<BTreeSet<S
     let words: BTreeSet<String> = scope.split_whitespace().map(str::to_owned).collect();
     // fidelity: profile-scope
     if let Some(unknown) = words.iter().find(|w| !SCOPES.contains(&w.as_str())) {
-        return Err(ApiError::rule(4080, format!("{unknown} is not a scope; the scopes are {}", SCOPES.join(", "))));
+        let refusal = ApiError::rule(4080, format!("{unknown} is not a scope; the scopes are {}", SCOPES.join(", ")));
+        return Err(refusal.fidelity("profile-scope"));
     }
     Ok(words)
 }
@@ -36,16 +37,18 @@ pub(crate) fn check_express(shipping: &types::Shipping, scopes: &BTreeSet<String
         return Err(ApiError::rule(
             4080,
             format!("an express payment asks for exactly the scope \"{}\"", EXPRESS_SCOPE.join(" ")),
-        ));
+        )
+        .fidelity("express-rules"));
     }
-    match (&shipping.fixed_options, &shipping.dynamic_options) {
-        (Some(_), Some(_)) => Err(ApiError::rule(4140, "shipping has both fixedOptions and dynamicOptions; give one")),
-        (None, None) => Err(ApiError::rule(4140, "shipping needs fixedOptions or dynamicOptions")),
+    let refusal = match (&shipping.fixed_options, &shipping.dynamic_options) {
+        (Some(_), Some(_)) => ApiError::rule(4140, "shipping has both fixedOptions and dynamicOptions; give one"),
+        (None, None) => ApiError::rule(4140, "shipping needs fixedOptions or dynamicOptions"),
         (Some(fixed), None) if fixed.0.is_empty() || fixed.0.iter().any(|g| g.options.is_empty()) => {
-            Err(ApiError::rule(4140, "every fixed shipping group needs at least one option"))
+            ApiError::rule(4140, "every fixed shipping group needs at least one option")
         }
-        _ => Ok(()),
-    }
+        _ => return Ok(()),
+    };
+    Err(refusal.fidelity("express-rules"))
 }
 
 /// What the merchant learns when the customer consents.
@@ -98,7 +101,10 @@ fn shipping_details(shipping: &types::Shipping) -> Result<types::ShippingDetails
     let address = addresses()
         .into_iter()
         .find(|a| allowed.is_empty() || allowed.contains(&a.country.as_str()))
-        .ok_or_else(|| ApiError::rule(10010, format!("the customer has no address in {}", allowed.join(", "))))?;
+        .ok_or_else(|| {
+            ApiError::rule(10010, format!("the customer has no address in {}", allowed.join(", ")))
+                .fidelity("express-rules")
+        })?;
     let address = types::ShippingDetailsAddress {
         address_line1: address.address_line1,
         address_line2: address.address_line2,

@@ -14,9 +14,18 @@ pub struct ApiError {
     pub fields: Vec<(String, String)>,
     /// Seconds for a `Retry-After` header (a rate-limited call).
     pub retry_after: Option<u64>,
+    /// The FIDELITY.md row of the rule that refused, where the refusal knows it: the problem
+    /// answer names it in a `Sim-Rule` header, so that a comparison with another server can
+    /// name the rule without guessing.
+    pub rule: Option<&'static str>,
 }
 
 impl ApiError {
+    /// The response header a problem answer names [`ApiError::rule`] in (`Sim-Rule:
+    /// capture-amount`). Not the API's: a comparison of the simulator with another server
+    /// reads it.
+    pub const RULE_HEADER: &'static str = "sim-rule";
+
     /// A domain refusal: 400 with an error code.
     pub fn rule(code: u32, detail: impl Into<String>) -> Self {
         Self::status(400, Some(code), detail)
@@ -24,12 +33,19 @@ impl ApiError {
 
     /// A refusal with a status and an optional code.
     pub fn status(status: u16, code: Option<u32>, detail: impl Into<String>) -> Self {
-        Self { status, code, detail: detail.into(), fields: Vec::new(), retry_after: None }
+        Self { status, code, detail: detail.into(), fields: Vec::new(), retry_after: None, rule: None }
     }
 
     /// A validation refusal naming each bad field.
     pub fn validation(fields: Vec<(String, String)>) -> Self {
         Self { fields, ..Self::status(400, None, "the request does not match the API's schema") }
+    }
+
+    /// The same refusal, by the rule with FIDELITY.md row `id` (the `// fidelity: <id>` at
+    /// the rule; `xtask/tests/ledger.rs` checks the row exists).
+    #[must_use]
+    pub fn fidelity(self, id: &'static str) -> Self {
+        Self { rule: Some(id), ..self }
     }
 
     /// An internal error: something the simulator could not do, never the caller's fault.
@@ -39,6 +55,7 @@ impl ApiError {
 
     pub(crate) fn not_found(reference: &str) -> Self {
         Self::status(404, Some(5090), format!("no payment with reference {reference} for this merchant"))
+            .fidelity("payment-not-found")
     }
 
     pub(crate) fn unauthorized(why: &str) -> Self {

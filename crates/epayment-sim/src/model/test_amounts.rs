@@ -49,7 +49,8 @@ pub(crate) fn refuse_approval(amount: i64, market: Market) -> Option<ApiError> {
         _ => return None,
     };
     let (_, meaning) = PAYMENT_AMOUNTS.iter().find(|(a, _)| *a == amount)?;
-    Some(ApiError::rule(code.code(), format!("the card was declined: {meaning} (test amount {amount})")))
+    let refusal = ApiError::rule(code.code(), format!("the card was declined: {meaning} (test amount {amount})"));
+    Some(refusal.fidelity("test-amounts"))
 }
 
 /// What a refund of `amount` gets in the test environment, if it fails.
@@ -61,7 +62,7 @@ pub(crate) fn refuse_refund(amount: i64) -> Option<ApiError> {
         _ => return None,
     };
     let (_, meaning) = REFUND_AMOUNTS.iter().find(|(a, _)| *a == amount)?;
-    Some(ApiError::rule(code.code(), format!("{meaning} (test amount {amount})")))
+    Some(ApiError::rule(code.code(), format!("{meaning} (test amount {amount})")).fidelity("test-amounts-refund"))
 }
 
 #[cfg(test)]

@@ -85,45 +85,97 @@ fn attempt(m: &mut Model, t: Try) -> Result<(), ApiError> {
     }
 }
 
-/// A rule: its name, the steps before, the operation tried, the status and the code.
-type Refusal = (&'static str, &'static [Step], Try, u16, Option<u32>);
+/// A rule: its name, the steps before, the operation tried, the status, the code, and the
+/// FIDELITY.md row the refusal names (the `Sim-Rule` header of its answer).
+type Refusal = (&'static str, &'static [Step], Try, u16, Option<u32>, &'static str);
 
 #[test]
 fn each_rule_refuses_with_its_status_and_code() {
     use Step::*;
     let cases: &[Refusal] = &[
-        ("capture before approval", &[], Try::Capture(100), 400, Some(6080)),
-        ("capture more than authorized", &[Approve], Try::Capture(1001), 400, Some(6090)),
-        ("capture more than is left", &[Approve, Capture(600)], Try::Capture(401), 400, Some(6090)),
-        ("capture after a cancel", &[Approve, Capture(250), Cancel], Try::Capture(1), 400, Some(6070)),
-        ("capture after a cancel before approval", &[Cancel], Try::Capture(1), 400, Some(6070)),
-        ("capture an aborted payment", &[Abort], Try::Capture(1), 400, Some(6200)),
-        ("capture an expired payment", &[Expire], Try::Capture(1), 400, Some(6200)),
-        ("capture zero", &[Approve], Try::Capture(0), 400, Some(4040)),
-        ("refund before approval", &[], Try::Refund(1), 400, Some(6020)),
-        ("refund more than captured", &[Approve, Capture(300)], Try::Refund(301), 400, Some(6150)),
-        ("refund more than is left", &[Approve, Capture(300), Refund(200)], Try::Refund(101), 400, Some(6150)),
-        ("refund nothing captured", &[Approve], Try::Refund(1), 400, Some(6150)),
-        ("refund an aborted payment", &[Abort], Try::Refund(1), 400, Some(6210)),
+        ("capture before approval", &[], Try::Capture(100), 400, Some(6080), "capture-before-authorization"),
+        ("capture more than authorized", &[Approve], Try::Capture(1001), 400, Some(6090), "capture-amount"),
+        ("capture more than is left", &[Approve, Capture(600)], Try::Capture(401), 400, Some(6090), "capture-amount"),
+        (
+            "capture after a full capture",
+            &[Approve, Capture(1000)],
+            Try::Capture(1),
+            400,
+            Some(6090),
+            "capture-after-full-capture",
+        ),
+        (
+            "capture after a cancel",
+            &[Approve, Capture(250), Cancel],
+            Try::Capture(1),
+            400,
+            Some(6070),
+            "capture-after-cancel",
+        ),
+        ("capture after a cancel before approval", &[Cancel], Try::Capture(1), 400, Some(6070), "capture-terminated"),
+        ("capture an aborted payment", &[Abort], Try::Capture(1), 400, Some(6200), "capture-final-state"),
+        ("capture an expired payment", &[Expire], Try::Capture(1), 400, Some(6200), "capture-final-state"),
+        ("capture zero", &[Approve], Try::Capture(0), 400, Some(4040), "modification-amount"),
+        ("refund before approval", &[], Try::Refund(1), 400, Some(6020), "refund-before-authorization"),
+        ("refund more than captured", &[Approve, Capture(300)], Try::Refund(301), 400, Some(6150), "refund-amount"),
+        (
+            "refund more than is left",
+            &[Approve, Capture(300), Refund(200)],
+            Try::Refund(101),
+            400,
+            Some(6150),
+            "refund-amount",
+        ),
+        ("refund nothing captured", &[Approve], Try::Refund(1), 400, Some(6150), "refund-amount"),
+        ("refund an aborted payment", &[Abort], Try::Refund(1), 400, Some(6210), "refund-final-state"),
         (
             "cancel a fully captured payment",
             &[Approve, Capture(1000)],
             Try::Cancel { transaction_only: false },
             400,
             Some(6040),
+            "cancel-fully-captured",
         ),
-        ("cancel authorized, transaction only", &[Approve], Try::Cancel { transaction_only: true }, 400, Some(6060)),
-        ("cancel an aborted payment", &[Abort], Try::Cancel { transaction_only: false }, 400, Some(6050)),
-        ("cancel an expired payment", &[Expire], Try::Cancel { transaction_only: false }, 400, Some(6050)),
-        ("cancel twice", &[Approve, Cancel], Try::Cancel { transaction_only: false }, 400, Some(6190)),
-        ("cancel a terminated payment", &[Cancel], Try::Cancel { transaction_only: false }, 400, Some(6190)),
-        ("approve twice", &[Approve], Try::Approve, 400, Some(10010)),
+        (
+            "cancel authorized, transaction only",
+            &[Approve],
+            Try::Cancel { transaction_only: true },
+            400,
+            Some(6060),
+            "cancel-transaction-only",
+        ),
+        (
+            "cancel an aborted payment",
+            &[Abort],
+            Try::Cancel { transaction_only: false },
+            400,
+            Some(6050),
+            "cancel-never-reserved",
+        ),
+        (
+            "cancel an expired payment",
+            &[Expire],
+            Try::Cancel { transaction_only: false },
+            400,
+            Some(6050),
+            "cancel-never-reserved",
+        ),
+        ("cancel twice", &[Approve, Cancel], Try::Cancel { transaction_only: false }, 400, Some(6190), "cancel-twice"),
+        (
+            "cancel a terminated payment",
+            &[Cancel],
+            Try::Cancel { transaction_only: false },
+            400,
+            Some(6190),
+            "cancel-twice",
+        ),
+        ("approve twice", &[Approve], Try::Approve, 400, Some(10010), "approve-only-created"),
     ];
-    for (name, steps, t, status, code) in cases {
+    for (name, steps, t, status, code, rule) in cases {
         let mut m = payment_after(steps);
         let before = m.payment(&payment()).cloned();
         let err = attempt(&mut m, *t).expect_err(name);
-        assert_eq!((err.status, err.code), (*status, *code), "{name}: {err:?}");
+        assert_eq!((err.status, err.code, err.rule), (*status, *code, Some(*rule)), "{name}: {err:?}");
         assert_eq!(m.payment(&payment()).cloned(), before, "{name}: a refusal changes nothing");
     }
 }
