@@ -5,8 +5,8 @@
 //!    `--base`) against NEW;
 //! 2. each overlay action's status on NEW;
 //! 3. the generated client's public surface change;
-//! 4. whether the `epayment` crate compiles against the client generated from NEW, in a
-//!    scratch copy of the workspace under the target directory;
+//! 4. whether the workspace (every crate and its tests) compiles against the client generated
+//!    from NEW, in a scratch copy of the workspace under the target directory;
 //! 5. unless `--no-contract` or the compile failed: the contract suite in that copy, with the
 //!    simulator validating against NEW, and the scenarios whose exchanges NEW rejects.
 //!
@@ -125,12 +125,12 @@ pub fn run(root: &Path, request: &Request) -> Result<Outcome> {
     let workspace = scratch.join("workspace");
     copy_workspace(root, &workspace)?;
     write_generated(&workspace, &new_files)?;
-    let cargo_target = scratch.join("target");
-    let compile = compile(&workspace, &cargo_target)?;
+    let scratch_cargo = ScratchCargo { workspace, target: scratch.join("target"), build: build_dir(root) };
+    let compile = compile(&scratch_cargo)?;
     let scenarios = match (&compile, request.no_contract) {
-        (Step::Failed(_), _) => Step::Skipped("the epayment crate does not compile against the new client".into()),
+        (Step::Failed(_), _) => Step::Skipped("the workspace does not compile against the new client".into()),
         (_, true) => Step::Skipped("--no-contract was given".into()),
-        _ => contract(&workspace, &cargo_target)?,
+        _ => contract(&scratch_cargo)?,
     };
     Ok(Outcome { changes, overlays, surface, compile, scenarios })
 }
@@ -199,40 +199,126 @@ fn write_generated(workspace: &Path, files: &[Rendered]) -> Result<()> {
     Ok(())
 }
 
-/// The first compiler errors, as cargo prints them with `--message-format short`.
+/// Cargo in the scratch copy of the workspace.
+///
+/// Its final artifacts go to a target directory of its own, so that the copy's binaries never
+/// replace the workspace's; its intermediate ones to the workspace's build directory, so that
+/// the dependencies the workspace built already (`cargo test --workspace`, and `cargo check
+/// --workspace --all-targets`, which clippy and rust-analyzer run) are reused and only the
+/// copy's own crates compile. Both commands select the whole workspace for that reason: cargo
+/// resolves a dependency's features from the packages selected, and one feature more or less
+/// is another build of that dependency and of everything above it. The copy's crates lie at
+/// another path, so they never share a build with the workspace's.
+struct ScratchCargo {
+    workspace: PathBuf,
+    target: PathBuf,
+    /// `None` before cargo 1.91, which has no build directory apart from the target one.
+    build: Option<PathBuf>,
+}
+
+impl ScratchCargo {
+    fn command(&self) -> std::process::Command {
+        let mut command = cargo();
+        command.current_dir(&self.workspace).env("CARGO_TARGET_DIR", &self.target);
+        if let Some(build) = &self.build {
+            command.env("CARGO_BUILD_BUILD_DIR", build);
+        }
+        command
+    }
+}
+
+/// The workspace's build directory: where cargo keeps intermediate artifacts (`build.build-dir`,
+/// by default the target directory); `None` where cargo is older than 1.91, where `build-dir`
+/// became stable.
+fn build_dir(root: &Path) -> Option<PathBuf> {
+    let version = cargo().arg("--version").output().ok()?;
+    if !build_dir_is_stable(&String::from_utf8_lossy(&version.stdout)) {
+        return None;
+    }
+    Some(match std::env::var_os("CARGO_BUILD_BUILD_DIR").filter(|dir| !dir.is_empty()) {
+        Some(dir) if Path::new(&dir).is_absolute() => PathBuf::from(dir),
+        Some(dir) => root.join(dir),
+        None => target_dir(root),
+    })
+}
+
+/// Whether `cargo --version`'s line names 1.91 or newer.
+fn build_dir_is_stable(version: &str) -> bool {
+    let number = version.split_whitespace().nth(1).unwrap_or_default();
+    let mut parts = number.split(['.', '-']).map(|p| p.parse::<u32>().unwrap_or(0));
+    let (major, minor) = (parts.next().unwrap_or(0), parts.next().unwrap_or(0));
+    (major, minor) >= (1, 91)
+}
+
+/// The compiler's errors shown in the report, as cargo prints them with `--message-format
+/// short`: the first of each crate that fails, then the next in the order printed.
 const SHOWN_ERRORS: usize = 10;
 
-fn compile(workspace: &Path, cargo_target: &Path) -> Result<Step> {
-    let out = cargo()
-        .current_dir(workspace)
-        .env("CARGO_TARGET_DIR", cargo_target)
-        .args(["check", "--offline", "--quiet", "-p", "epayment", "--message-format", "short"])
+const CHECK: &str = "cargo check --workspace --all-targets";
+
+fn compile(cargo: &ScratchCargo) -> Result<Step> {
+    let out = cargo
+        .command()
+        .args(["check", "--offline", "--quiet", "--workspace", "--all-targets", "--keep-going"])
+        .args(["--message-format", "short"])
         .output()
         .map_err(|e| anyhow!("cannot run cargo: {e}"))?;
     if out.status.success() {
-        return Ok(Step::Passed(
-            "`cargo check -p epayment` passes against the client generated from the new document.".into(),
-        ));
+        return Ok(Step::Passed(format!(
+            "`{CHECK}` passes: every crate and its tests compile against the client generated from the new document."
+        )));
     }
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    let errors: Vec<&str> = stderr.lines().filter(|l| l.contains("error")).collect();
-    let mut text = format!(
-        "`cargo check -p epayment` fails against the client generated from the new document ({} error lines). The first:\n\n```text\n",
-        errors.len()
-    );
-    for line in errors.iter().take(SHOWN_ERRORS) {
-        let _ = writeln!(text, "{}", line.replace(&workspace.display().to_string(), "."));
-    }
-    text.push_str("```");
-    Ok(Step::Failed(text))
+    let stderr = String::from_utf8_lossy(&out.stderr).replace(&cargo.workspace.display().to_string(), ".");
+    Ok(Step::Failed(compile_failure(&stderr)))
 }
 
-fn contract(workspace: &Path, cargo_target: &Path) -> Result<Step> {
-    let out = cargo()
-        .current_dir(workspace)
-        .env("CARGO_TARGET_DIR", cargo_target)
+/// The failed compile's report: the crates that do not compile, and their first errors.
+fn compile_failure(stderr: &str) -> String {
+    // Sorted: the order cargo finishes crates in varies from run to run.
+    let mut failed: Vec<&str> = stderr
+        .lines()
+        .filter_map(|l| l.strip_prefix("error: could not compile `")?.split_once('`').map(|(name, _)| name))
+        .collect();
+    failed.sort_unstable();
+    failed.dedup();
+    let errors: Vec<&str> =
+        stderr.lines().filter(|l| l.contains("error") && !l.starts_with("error: could not compile")).collect();
+    // A crate's errors are under its folder; the first of each crate comes first, so that
+    // every crate that fails is shown even when another has many errors.
+    let folder = |line: &str| line.split("/src/").next().unwrap_or(line).to_owned();
+    let mut shown: Vec<usize> = Vec::new();
+    let mut seen: Vec<String> = Vec::new();
+    for (i, line) in errors.iter().enumerate() {
+        if !seen.contains(&folder(line)) {
+            seen.push(folder(line));
+            shown.push(i);
+        }
+    }
+    let rest: Vec<usize> = (0..errors.len()).filter(|i| !shown.contains(i)).collect();
+    shown.extend(rest);
+    shown.truncate(SHOWN_ERRORS);
+    shown.sort_unstable();
+    let crates = if failed.is_empty() {
+        "see the errors".to_owned()
+    } else {
+        failed.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+    };
+    let mut text = format!(
+        "`{CHECK}` fails against the client generated from the new document ({} error lines; does not compile: {crates}). The first:\n\n```text\n",
+        errors.len()
+    );
+    for i in shown {
+        let _ = writeln!(text, "{}", errors[i]);
+    }
+    text.push_str("```");
+    text
+}
+
+fn contract(cargo: &ScratchCargo) -> Result<Step> {
+    let out = cargo
+        .command()
         .env("CI", "true")
-        .args(["test", "--offline", "--quiet", "-p", "epayment-contract", "--test", "contract"])
+        .args(["test", "--offline", "--quiet", "--workspace", "--test", "contract"])
         .output()
         .map_err(|e| anyhow!("cannot run cargo: {e}"))?;
     Ok(scenarios_step(&String::from_utf8_lossy(&out.stdout), out.status.success()))
@@ -332,6 +418,29 @@ pub fn markdown(outcome: &Outcome, base: &str, new: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_build_directory_is_shared_from_cargo_1_91() {
+        assert!(build_dir_is_stable("cargo 1.95.0 (f2d3ce0bd 2026-03-21)"));
+        assert!(build_dir_is_stable("cargo 1.91.0-nightly (abc 2025-09-01)"));
+        assert!(build_dir_is_stable("cargo 2.0.0"));
+        assert!(!build_dir_is_stable("cargo 1.90.0 (840b83a10 2025-07-30)"));
+        assert!(!build_dir_is_stable("cargo 1.88.0"));
+        assert!(!build_dir_is_stable("not cargo"));
+    }
+
+    #[test]
+    fn a_failed_compile_names_every_crate_and_shows_its_first_error() {
+        let mut stderr: String =
+            (1..=12).map(|n| format!("crates/epayment/src/ops/read.rs:{n}:1: error[E0277]: bound {n}\n")).collect();
+        stderr.push_str("error: could not compile `epayment` (lib) due to 12 previous errors\n");
+        stderr.push_str("crates/epayment-sim/src/api/problem.rs:15:31: error[E0425]: cannot find type\n");
+        stderr.push_str("error: could not compile `epayment-sim` (lib) due to 1 previous error\n");
+        let text = compile_failure(&stderr);
+        assert!(text.contains("(13 error lines; does not compile: `epayment`, `epayment-sim`)"), "{text}");
+        assert!(text.contains("problem.rs:15:31"), "the other crate's error is shown: {text}");
+        assert!(text.contains("bound 9\n") && !text.contains("bound 10\n"), "ten lines in all: {text}");
+    }
 
     #[test]
     fn the_contract_runs_output_names_the_rejected_scenarios() {

@@ -142,9 +142,10 @@ fn spec_update_reports_each_step_and_exits_by_what_breaks() {
     // compile, which is breaking, and the first errors are shown.
     let compile = section(&report, "## Compile");
     assert!(compile.contains("**Failed.**") && compile.contains("error["), "{report}");
+    assert!(compile.contains("does not compile: `epayment`, `epayment-sim`)"), "each crate that fails: {report}");
     // The client generated from it (the Receipt bundled in) compiles: the errors are ours.
     assert!(compile.contains("crates/epayment/src/") && !compile.contains("crates/epayment-api/"), "{report}");
-    assert!(section(&report, "## Scenarios").contains("Skipped: the epayment crate does not compile"), "{report}");
+    assert!(section(&report, "## Scenarios").contains("Skipped: the workspace does not compile"), "{report}");
 
     // H09: every path moved under /epayment (an external ref to 2.3.0 on both sides).
     let (old, new) = pair("H09");

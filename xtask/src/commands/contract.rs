@@ -1,5 +1,5 @@
 //! `cargo xtask contract [ARGS]` and `cargo xtask steps`: the contract harness, built by cargo
-//! as the tests build it (`cargo test -p epayment-contract --test contract --no-run`) and run
+//! as the tests build it (`cargo test --workspace --test contract --no-run`) and run
 //! with ARGS, its exit code kept.
 //!
 //! The harness owns its command line (cucumber's options and its own: `--target`,
@@ -84,7 +84,10 @@ fn cargo_test_contract(args: &[OsString]) -> anyhow::Result<ExitCode> {
     let root = workspace_root()?;
     let built = cargo()
         .current_dir(&root)
-        .args(["test", "--no-run", "--quiet", "-p", "epayment-contract", "--test", "contract"])
+        // The whole workspace selected, as `cargo test --workspace` selects it: cargo resolves
+        // dependencies' features from the packages selected, and `-p epayment-contract` would
+        // build many dependencies a second time.
+        .args(["test", "--no-run", "--quiet", "--workspace", "--test", "contract"])
         .arg("--message-format=json-render-diagnostics")
         .stderr(std::process::Stdio::inherit())
         .output()

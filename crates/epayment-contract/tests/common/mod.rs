@@ -15,13 +15,18 @@ impl Drop for Sandbox {
     }
 }
 
-/// Starts `target/<profile>/epayment-sim --port 0 ARGS`, building it first if needed, and
+/// Starts `target/debug/epayment-sim --port 0 ARGS`, building it first if needed, and
 /// returns it with its base URL.
+///
+/// The binary is built as `cargo test --workspace` builds it (`--workspace --tests`): cargo
+/// resolves dependencies' features from the packages selected, so `-p epayment-sim` alone
+/// would build many of them again (more than a minute of CI on two cores) where this finds
+/// everything built already.
 pub fn start_sandbox(args: &[&str]) -> (Sandbox, String) {
     let root = epayment_contract::workspace_root();
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let built = Command::new(cargo)
-        .args(["build", "--quiet", "-p", "epayment-sim", "--bin", "epayment-sim"])
+        .args(["build", "--quiet", "--workspace", "--tests"])
         .current_dir(&root)
         .status()
         .expect("cargo runs");
