@@ -158,8 +158,15 @@ fn main() -> ExitCode {
                 return ExitCode::FAILURE;
             }
         };
+        let mut stop = match StopSignals::listen() {
+            Ok(stop) => stop,
+            Err(e) => {
+                eprintln!("error: cannot wait for a signal to stop: {e}");
+                return ExitCode::FAILURE;
+            }
+        };
         banner(&sim, &args);
-        let signal = match stop_signal().await {
+        let signal = match stop.recv().await {
             Ok(signal) => signal,
             Err(e) => {
                 eprintln!("error: cannot wait for a signal to stop: {e}");
@@ -177,19 +184,42 @@ fn main() -> ExitCode {
     })
 }
 
-/// Waits for Ctrl-C (SIGINT) or SIGTERM, and says which came.
-async fn stop_signal() -> std::io::Result<&'static str> {
+/// Ctrl-C (SIGINT) and SIGTERM, listened for before the banner is printed: a supervisor that
+/// stops the sandbox as soon as it reads the banner must find the handlers in place, or the
+/// signal's default action ends the process without a word (status 143).
+struct StopSignals {
     #[cfg(unix)]
-    {
-        let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
-        tokio::select! {
-            interrupted = tokio::signal::ctrl_c() => interrupted.map(|()| "SIGINT"),
-            _ = terminate.recv() => Ok("SIGTERM"),
+    interrupt: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    terminate: tokio::signal::unix::Signal,
+}
+
+impl StopSignals {
+    fn listen() -> std::io::Result<Self> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Ok(Self { interrupt: signal(SignalKind::interrupt())?, terminate: signal(SignalKind::terminate())? })
+        }
+        #[cfg(not(unix))]
+        {
+            Ok(Self {})
         }
     }
-    #[cfg(not(unix))]
-    {
-        tokio::signal::ctrl_c().await.map(|()| "Ctrl-C")
+
+    /// Waits for the first of them, and says which came.
+    async fn recv(&mut self) -> std::io::Result<&'static str> {
+        #[cfg(unix)]
+        {
+            tokio::select! {
+                _ = self.interrupt.recv() => Ok("SIGINT"),
+                _ = self.terminate.recv() => Ok("SIGTERM"),
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            tokio::signal::ctrl_c().await.map(|()| "Ctrl-C")
+        }
     }
 }
 
