@@ -125,6 +125,7 @@ pub fn run(root: &Path, request: &Request) -> Result<Outcome> {
     let workspace = scratch.join("workspace");
     copy_workspace(root, &workspace)?;
     write_generated(&workspace, &new_files)?;
+    set_apart(&workspace)?;
     let scratch_cargo = ScratchCargo { workspace, target: scratch.join("target"), build: build_dir(root) };
     let compile = compile(&scratch_cargo)?;
     let scenarios = match (&compile, request.no_contract) {
@@ -199,6 +200,41 @@ fn write_generated(workspace: &Path, files: &[Rendered]) -> Result<()> {
     Ok(())
 }
 
+/// The build metadata the copy's crates get in their versions.
+const SCRATCH_VERSION: &str = "spec-update";
+
+/// Gives the copy's crates versions of their own (`0.1.0+spec-update`), so that cargo never
+/// takes one of them for the workspace's crate of the same name in the build directory both
+/// share: cargo identifies a path crate by its name, its version and its path *within* the
+/// workspace, which the copy keeps. Without this, the copy's `epayment-openapi` (which embeds
+/// the new document) replaced the workspace's, and cargo took it for current. The contract
+/// crate keeps its version, which its snapshots record (`vipps-system-version`); it is told
+/// apart by the crates it depends on, which cargo hashes with it.
+fn set_apart(workspace: &Path) -> Result<()> {
+    let root: toml::Table = std::fs::read_to_string(workspace.join("Cargo.toml"))?.parse()?;
+    let members = root
+        .get("workspace")
+        .and_then(|w| w.get("members"))
+        .and_then(toml::Value::as_array)
+        .ok_or_else(|| anyhow!("the workspace's Cargo.toml lists no members"))?;
+    for member in members.iter().filter_map(toml::Value::as_str) {
+        let manifest = workspace.join(member).join("Cargo.toml");
+        let mut table: toml::Table = std::fs::read_to_string(&manifest)
+            .with_context(|| format!("cannot read {}", manifest.display()))?
+            .parse()?;
+        let Some(toml::Value::Table(package)) = table.get_mut("package") else { continue };
+        if package.get("name").and_then(toml::Value::as_str) == Some("epayment-contract") {
+            continue;
+        }
+        if let Some(toml::Value::String(version)) = package.get_mut("version") {
+            version.push('+');
+            version.push_str(SCRATCH_VERSION);
+        }
+        std::fs::write(&manifest, toml::to_string(&table)?)?;
+    }
+    Ok(())
+}
+
 /// Cargo in the scratch copy of the workspace.
 ///
 /// Its final artifacts go to a target directory of its own, so that the copy's binaries never
@@ -207,8 +243,8 @@ fn write_generated(workspace: &Path, files: &[Rendered]) -> Result<()> {
 /// --workspace --all-targets`, which clippy and rust-analyzer run) are reused and only the
 /// copy's own crates compile. Both commands select the whole workspace for that reason: cargo
 /// resolves a dependency's features from the packages selected, and one feature more or less
-/// is another build of that dependency and of everything above it. The copy's crates lie at
-/// another path, so they never share a build with the workspace's.
+/// is another build of that dependency and of everything above it. The copy's crates have
+/// versions of their own ([`set_apart`]), so they never share a build with the workspace's.
 struct ScratchCargo {
     workspace: PathBuf,
     target: PathBuf,

@@ -108,6 +108,20 @@ fn spec_update_reports_each_step_and_exits_by_what_breaks() {
         "{report}"
     );
 
+    // The copy shares the workspace's build directory; its crates (the new document embedded
+    // in its epayment-openapi) must never pass for the workspace's own, so they carry versions
+    // of their own. The contract crate keeps its version: its snapshots record it.
+    let copy = project::target_dir(&root).join("spec-update/workspace");
+    let version = |krate: &str| {
+        let manifest = std::fs::read_to_string(copy.join(krate).join("Cargo.toml")).expect("the copy's manifest");
+        let table: toml::Table = manifest.parse().expect("toml");
+        table["package"]["version"].as_str().expect("a version").to_owned()
+    };
+    for krate in ["crates/epayment-openapi", "crates/epayment-api", "crates/epayment-devkit", "xtask"] {
+        assert!(version(krate).ends_with("+spec-update"), "{krate}: {}", version(krate));
+    }
+    assert_eq!(version("crates/epayment-contract"), "0.1.0");
+
     let history = root.join("../shared/spec-history");
     if !history.is_dir() {
         eprintln!(

@@ -8,8 +8,10 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/../../.." && pwd)
 runs=${1:-5}
 cd "$root"
-cargo build -q -p epayment-sim --bin epayment-sim
-binary=$(cargo test -q -p epayment-contract --test contract --no-run --message-format json 2>/dev/null \
+# Both built as `cargo test --workspace` builds them (cargo picks dependencies' features by the
+# packages selected; -p alone would build many of them again).
+cargo build -q --workspace --tests
+binary=$(cargo test -q --workspace --test contract --no-run --message-format json 2>/dev/null \
   | grep -o '"executable":"[^"]*contract-[^"]*"' | tail -1 | cut -d'"' -f4)
 target_dir=${CARGO_TARGET_DIR:-$root/target}
 work=$(mktemp -d)
