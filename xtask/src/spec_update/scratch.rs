@@ -2,6 +2,7 @@
 //! from the new document: the copy itself, its generated files and versions of its own, and
 //! cargo in it (the compile step and the contract suite).
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -10,91 +11,135 @@ use anyhow::{Context, Result, anyhow};
 use super::Step;
 use crate::project::{CRATE_DIR, EFFECTIVE_DOCUMENT, Rendered, cargo, target_dir};
 
-/// Copies the workspace's sources (not `target/` nor `.git/`) to `to`, replacing what was there.
-fn copy_workspace(root: &Path, to: &Path) -> Result<()> {
-    if to.exists() {
-        std::fs::remove_dir_all(to).with_context(|| format!("cannot clear {}", to.display()))?;
+/// The copy's files that differ from the workspace's, by path relative to its root.
+type Changes = BTreeMap<PathBuf, Vec<u8>>;
+
+/// Makes `to` a copy of the workspace's sources (not `target/` nor `.git/`) with `changes`
+/// applied. A file that already holds what it should is left alone, so that cargo, which goes
+/// by modification times, checks again only the crates that changed since the last run.
+fn sync_workspace(root: &Path, to: &Path, mut changes: Changes) -> Result<()> {
+    let mut kept = BTreeSet::new();
+    let mut sources = Vec::new();
+    list_files(root, Path::new(""), &mut sources)?;
+    for relative in sources {
+        let contents = match changes.remove(&relative) {
+            Some(changed) => changed,
+            None => {
+                std::fs::read(root.join(&relative)).with_context(|| format!("cannot read {}", relative.display()))?
+            }
+        };
+        write_if_changed(&to.join(&relative), &contents)?;
+        kept.insert(relative);
     }
-    copy_dir(root, to, root)
+    for (relative, contents) in changes {
+        write_if_changed(&to.join(&relative), &contents)?;
+        kept.insert(relative);
+    }
+    // What the workspace no longer has goes from the copy too.
+    let mut there = Vec::new();
+    if to.is_dir() {
+        list_files(to, Path::new(""), &mut there)?;
+    }
+    for stale in there.iter().filter(|relative| !kept.contains(*relative)) {
+        std::fs::remove_file(to.join(stale)).with_context(|| format!("cannot remove {}", stale.display()))?;
+    }
+    Ok(())
 }
 
-fn copy_dir(from: &Path, to: &Path, root: &Path) -> Result<()> {
-    std::fs::create_dir_all(to).with_context(|| format!("cannot create {}", to.display()))?;
-    for entry in std::fs::read_dir(from).with_context(|| format!("cannot list {}", from.display()))? {
+/// The files under `dir`, relative to the root `dir` is at `relative` in; the workspace's own
+/// `target/` (and any other), version control and the root's `node_modules/` stay behind.
+fn list_files(dir: &Path, relative: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+    let at_root = relative.as_os_str().is_empty();
+    for entry in std::fs::read_dir(dir).with_context(|| format!("cannot list {}", dir.display()))? {
         let entry = entry?;
         let name = entry.file_name();
-        let path = entry.path();
         let kind = entry.file_type()?;
         if kind.is_dir() {
-            // The workspace's own target/ (and any other), and version control, stay behind.
-            if name == "target" || name == ".git" || (from == root && name == "node_modules") {
+            if name == "target" || name == ".git" || (at_root && name == "node_modules") {
                 continue;
             }
-            copy_dir(&path, &to.join(&name), root)?;
+            list_files(&entry.path(), &relative.join(&name), out)?;
         } else if kind.is_file() {
-            std::fs::copy(&path, to.join(&name)).with_context(|| format!("cannot copy {}", path.display()))?;
+            out.push(relative.join(&name));
         }
     }
     Ok(())
 }
 
-/// Puts the client and effective document generated from NEW into the scratch copy (so that
-/// the simulator embeds NEW), and the crates generated code names into its manifest.
-fn write_generated(workspace: &Path, files: &[Rendered]) -> Result<()> {
-    for file in files {
-        let path = if file.relative == Path::new(EFFECTIVE_DOCUMENT) {
-            workspace.join(&file.relative)
-        } else {
-            workspace.join(CRATE_DIR).join(&file.relative)
-        };
-        std::fs::write(&path, &file.contents).with_context(|| format!("cannot write {}", path.display()))?;
+fn write_if_changed(path: &Path, contents: &[u8]) -> Result<()> {
+    if std::fs::read(path).is_ok_and(|there| there == contents) {
+        return Ok(());
     }
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+    }
+    std::fs::write(path, contents).with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// The client and effective document generated from NEW (so that the simulator embeds NEW),
+/// the crates the generated code names in its manifest, and every manifest's version set
+/// apart ([`set_apart`]).
+fn changes(root: &Path, files: &[Rendered]) -> Result<Changes> {
+    let mut changes = Changes::new();
+    for file in files {
+        let relative = if file.relative == Path::new(EFFECTIVE_DOCUMENT) {
+            file.relative.clone()
+        } else {
+            Path::new(CRATE_DIR).join(&file.relative)
+        };
+        changes.insert(relative, file.contents.clone().into_bytes());
+    }
+    let manifests = members(root)?.into_iter().map(|member| Path::new(&member).join("Cargo.toml"));
     let code: String = files.iter().map(|f| f.contents.as_str()).collect();
-    if code.contains("::uuid::") {
-        let manifest = workspace.join(CRATE_DIR).join("Cargo.toml");
-        let mut table: toml::Table = std::fs::read_to_string(&manifest)?.parse()?;
-        if let Some(toml::Value::Table(deps)) = table.get_mut("dependencies") {
+    for manifest in manifests {
+        let path = root.join(&manifest);
+        let mut table: toml::Table = std::fs::read_to_string(&path)
+            .with_context(|| format!("cannot read {}", path.display()))?
+            .parse()
+            .with_context(|| format!("{} is not TOML", path.display()))?;
+        if manifest == Path::new(CRATE_DIR).join("Cargo.toml")
+            && code.contains("::uuid::")
+            && let Some(toml::Value::Table(deps)) = table.get_mut("dependencies")
+        {
             let spec: toml::Table = r#"uuid = { workspace = true, features = ["serde"] }"#.parse()?;
             deps.extend(spec);
         }
-        std::fs::write(&manifest, toml::to_string(&table)?)?;
+        set_apart(&mut table);
+        changes.insert(manifest, toml::to_string(&table)?.into_bytes());
     }
-    Ok(())
+    Ok(changes)
+}
+
+/// The workspace's members, as its root manifest lists them.
+fn members(root: &Path) -> Result<Vec<String>> {
+    let manifest: toml::Table = std::fs::read_to_string(root.join("Cargo.toml"))?.parse()?;
+    let members = manifest
+        .get("workspace")
+        .and_then(|w| w.get("members"))
+        .and_then(toml::Value::as_array)
+        .ok_or_else(|| anyhow!("the workspace's Cargo.toml lists no members"))?;
+    Ok(members.iter().filter_map(toml::Value::as_str).map(str::to_owned).collect())
 }
 
 /// The build metadata the copy's crates get in their versions.
 const SCRATCH_VERSION: &str = "spec-update";
 
-/// Gives the copy's crates versions of their own (`0.1.0+spec-update`), so that cargo never
-/// takes one of them for the workspace's crate of the same name in the build directory both
-/// share: cargo identifies a path crate by its name, its version and its path *within* the
-/// workspace, which the copy keeps. Without this, the copy's `epayment-openapi` (which embeds
-/// the new document) replaced the workspace's, and cargo took it for current. The contract
-/// crate keeps its version, which its snapshots record (`vipps-system-version`); it is told
-/// apart by the crates it depends on, which cargo hashes with it.
-fn set_apart(workspace: &Path) -> Result<()> {
-    let root: toml::Table = std::fs::read_to_string(workspace.join("Cargo.toml"))?.parse()?;
-    let members = root
-        .get("workspace")
-        .and_then(|w| w.get("members"))
-        .and_then(toml::Value::as_array)
-        .ok_or_else(|| anyhow!("the workspace's Cargo.toml lists no members"))?;
-    for member in members.iter().filter_map(toml::Value::as_str) {
-        let manifest = workspace.join(member).join("Cargo.toml");
-        let mut table: toml::Table = std::fs::read_to_string(&manifest)
-            .with_context(|| format!("cannot read {}", manifest.display()))?
-            .parse()?;
-        let Some(toml::Value::Table(package)) = table.get_mut("package") else { continue };
-        if package.get("name").and_then(toml::Value::as_str) == Some("epayment-contract") {
-            continue;
-        }
-        if let Some(toml::Value::String(version)) = package.get_mut("version") {
-            version.push('+');
-            version.push_str(SCRATCH_VERSION);
-        }
-        std::fs::write(&manifest, toml::to_string(&table)?)?;
+/// Gives a crate of the copy a version of its own (`0.1.0+spec-update`), so that cargo never
+/// takes it for the workspace's crate of the same name in the build directory both share:
+/// cargo identifies a path crate by its name, its version and its path *within* the workspace,
+/// which the copy keeps. Without this, the copy's `epayment-openapi` (which embeds the new
+/// document) replaced the workspace's, and cargo took it for current. The contract crate keeps
+/// its version, which its snapshots record (`vipps-system-version`); it is told apart by the
+/// crates it depends on, which cargo hashes with it.
+fn set_apart(manifest: &mut toml::Table) {
+    let Some(toml::Value::Table(package)) = manifest.get_mut("package") else { return };
+    if package.get("name").and_then(toml::Value::as_str) == Some("epayment-contract") {
+        return;
     }
-    Ok(())
+    if let Some(toml::Value::String(version)) = package.get_mut("version") {
+        version.push('+');
+        version.push_str(SCRATCH_VERSION);
+    }
 }
 
 /// The scratch copy of the workspace, and cargo in it.
@@ -119,9 +164,7 @@ impl Scratch {
     /// versions of its own; cargo's final artifacts go to `<dir>/target`.
     pub(super) fn prepare(root: &Path, dir: &Path, files: &[Rendered]) -> Result<Self> {
         let workspace = dir.join("workspace");
-        copy_workspace(root, &workspace)?;
-        write_generated(&workspace, files)?;
-        set_apart(&workspace)?;
+        sync_workspace(root, &workspace, changes(root, files)?)?;
         Ok(Self { workspace, target: dir.join("target"), build: build_dir(root) })
     }
 
@@ -274,6 +317,38 @@ fn scenarios_step(stdout: &str, success: bool) -> Step {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_copy_keeps_what_did_not_change_and_drops_what_is_gone() {
+        let root = tempfile::tempdir().expect("tempdir");
+        let copy = tempfile::tempdir().expect("tempdir");
+        let write = |path: &Path, text: &str| {
+            std::fs::create_dir_all(path.parent().expect("a parent")).expect("mkdir");
+            std::fs::write(path, text).expect("write");
+        };
+        write(&root.path().join("a/same.rs"), "same");
+        write(&root.path().join("a/changed.rs"), "workspace's");
+        write(&root.path().join("target/debug/big"), "never copied");
+        write(&root.path().join("crates/x/target/y"), "never copied");
+        write(&copy.path().join("a/gone.rs"), "an earlier run's");
+        write(&copy.path().join("a/same.rs"), "same");
+        let earlier = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000);
+        let same = std::fs::File::options().write(true).open(copy.path().join("a/same.rs")).expect("open");
+        same.set_modified(earlier).expect("set the time");
+        drop(same);
+
+        let changes = Changes::from([(PathBuf::from("a/changed.rs"), b"generated".to_vec())]);
+        sync_workspace(root.path(), copy.path(), changes).expect("sync");
+
+        let read = |relative: &str| std::fs::read_to_string(copy.path().join(relative)).ok();
+        assert_eq!(read("a/changed.rs").as_deref(), Some("generated"));
+        assert_eq!(read("a/same.rs").as_deref(), Some("same"));
+        assert_eq!(read("a/gone.rs"), None, "what the workspace no longer has is removed");
+        assert_eq!(read("target/debug/big"), None);
+        assert_eq!(read("crates/x/target/y"), None);
+        let modified = std::fs::metadata(copy.path().join("a/same.rs")).and_then(|m| m.modified()).expect("mtime");
+        assert_eq!(modified, earlier, "a file that holds what it should is not written again");
+    }
 
     #[test]
     fn the_build_directory_is_shared_from_cargo_1_91() {
