@@ -20,7 +20,8 @@ type Changes = BTreeMap<PathBuf, Vec<u8>>;
 fn sync_workspace(root: &Path, to: &Path, mut changes: Changes) -> Result<()> {
     let mut kept = BTreeSet::new();
     let mut sources = Vec::new();
-    list_files(root, Path::new(""), &mut sources)?;
+    // A target directory set elsewhere in the workspace (CARGO_TARGET_DIR=out) holds the copy.
+    list_files(root, Path::new(""), &target_dir(root), &mut sources)?;
     for relative in sources {
         let contents = match changes.remove(&relative) {
             Some(changed) => changed,
@@ -38,7 +39,7 @@ fn sync_workspace(root: &Path, to: &Path, mut changes: Changes) -> Result<()> {
     // What the workspace no longer has goes from the copy too.
     let mut there = Vec::new();
     if to.is_dir() {
-        list_files(to, Path::new(""), &mut there)?;
+        list_files(to, Path::new(""), Path::new(""), &mut there)?;
     }
     for stale in there.iter().filter(|relative| !kept.contains(*relative)) {
         std::fs::remove_file(to.join(stale)).with_context(|| format!("cannot remove {}", stale.display()))?;
@@ -47,18 +48,20 @@ fn sync_workspace(root: &Path, to: &Path, mut changes: Changes) -> Result<()> {
 }
 
 /// The files under `dir`, relative to the root `dir` is at `relative` in; the workspace's own
-/// `target/` (and any other), version control and the root's `node_modules/` stay behind.
-fn list_files(dir: &Path, relative: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+/// `target/` (and any other), the folder `skip`, version control and the root's
+/// `node_modules/` stay behind.
+fn list_files(dir: &Path, relative: &Path, skip: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
     let at_root = relative.as_os_str().is_empty();
     for entry in std::fs::read_dir(dir).with_context(|| format!("cannot list {}", dir.display()))? {
         let entry = entry?;
         let name = entry.file_name();
         let kind = entry.file_type()?;
         if kind.is_dir() {
-            if name == "target" || name == ".git" || (at_root && name == "node_modules") {
+            let path = entry.path();
+            if name == "target" || name == ".git" || (at_root && name == "node_modules") || path == skip {
                 continue;
             }
-            list_files(&entry.path(), &relative.join(&name), out)?;
+            list_files(&path, &relative.join(&name), skip, out)?;
         } else if kind.is_file() {
             out.push(relative.join(&name));
         }
