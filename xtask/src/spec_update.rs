@@ -27,7 +27,10 @@ use crate::spec_diff::{self, Severity, report};
 use crate::surface::surface_changes;
 
 mod scratch;
+mod step;
+
 use scratch::Scratch;
+pub use step::Step;
 
 /// What to compare and which steps to run.
 #[derive(Debug, Default)]
@@ -40,17 +43,6 @@ pub struct Request {
     pub external: ExternalRefs,
     /// Skip step 5.
     pub no_contract: bool,
-}
-
-/// How a step ended.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Step {
-    /// It ran and found nothing that breaks.
-    Passed(String),
-    /// It ran and found something that breaks.
-    Failed(String),
-    /// It did not run, and why.
-    Skipped(String),
 }
 
 /// Everything the report says.
