@@ -171,16 +171,6 @@ impl Scratch {
         Ok(Self { workspace, target: dir.join("target"), build: build_dir(root) })
     }
 
-    /// The compile step: `cargo check --workspace --all-targets` in the copy.
-    pub(super) fn compile(&self) -> Result<Step> {
-        compile(self)
-    }
-
-    /// The contract suite in the copy, the simulator validating against the new document.
-    pub(super) fn contract(&self) -> Result<Step> {
-        contract(self)
-    }
-
     fn command(&self) -> std::process::Command {
         let mut command = cargo();
         command.current_dir(&self.workspace).env("CARGO_TARGET_DIR", &self.target);
@@ -220,20 +210,34 @@ const SHOWN_ERRORS: usize = 10;
 
 const CHECK: &str = "cargo check --workspace --all-targets";
 
-fn compile(cargo: &Scratch) -> Result<Step> {
-    let out = cargo
-        .command()
-        .args(["check", "--offline", "--quiet", "--workspace", "--all-targets", "--keep-going"])
-        .args(["--message-format", "short"])
-        .output()
-        .map_err(|e| anyhow!("cannot run cargo: {e}"))?;
-    if out.status.success() {
-        return Ok(Step::Passed(format!(
-            "`{CHECK}` passes: every crate and its tests compile against the client generated from the new document."
-        )));
+impl Scratch {
+    /// The compile step: `cargo check --workspace --all-targets` in the copy.
+    pub(super) fn compile(&self) -> Result<Step> {
+        let out = self
+            .command()
+            .args(["check", "--offline", "--quiet", "--workspace", "--all-targets", "--keep-going"])
+            .args(["--message-format", "short"])
+            .output()
+            .map_err(|e| anyhow!("cannot run cargo: {e}"))?;
+        if out.status.success() {
+            return Ok(Step::Passed(format!(
+                "`{CHECK}` passes: every crate and its tests compile against the client generated from the new document."
+            )));
+        }
+        let stderr = String::from_utf8_lossy(&out.stderr).replace(&self.workspace.display().to_string(), ".");
+        Ok(Step::Failed(compile_failure(&stderr)))
     }
-    let stderr = String::from_utf8_lossy(&out.stderr).replace(&cargo.workspace.display().to_string(), ".");
-    Ok(Step::Failed(compile_failure(&stderr)))
+
+    /// The contract suite in the copy, the simulator validating against the new document.
+    pub(super) fn contract(&self) -> Result<Step> {
+        let out = self
+            .command()
+            .env("CI", "true")
+            .args(["test", "--offline", "--quiet", "--workspace", "--test", "contract"])
+            .output()
+            .map_err(|e| anyhow!("cannot run cargo: {e}"))?;
+        Ok(scenarios_step(&String::from_utf8_lossy(&out.stdout), out.status.success()))
+    }
 }
 
 /// The failed compile's report: the crates that do not compile, and their first errors.
@@ -276,16 +280,6 @@ fn compile_failure(stderr: &str) -> String {
     }
     text.push_str("```");
     text
-}
-
-fn contract(cargo: &Scratch) -> Result<Step> {
-    let out = cargo
-        .command()
-        .env("CI", "true")
-        .args(["test", "--offline", "--quiet", "--workspace", "--test", "contract"])
-        .output()
-        .map_err(|e| anyhow!("cannot run cargo: {e}"))?;
-    Ok(scenarios_step(&String::from_utf8_lossy(&out.stdout), out.status.success()))
 }
 
 /// Reads the contract runner's output: its summary line and each `FAILED <feature>:<line>
