@@ -58,6 +58,9 @@ pub(crate) struct TokenIssuer {
 /// The text before a token's fields.
 const PREFIX: &str = "sim-token-";
 
+/// The bytes of HMAC-SHA-256 a token carries (128 bits), and the only length checked.
+const TAG_BYTES: usize = 16;
+
 impl TokenIssuer {
     /// An issuer for `credentials` whose tokens live `lifetime`, signed with `key`.
     pub(crate) fn new(credentials: TestCredentials, lifetime: Duration, key: [u8; 32]) -> Self {
@@ -118,8 +121,13 @@ impl TokenIssuer {
         let (fields, signature) = token.strip_prefix(PREFIX)?.rsplit_once('-')?;
         let mut mac = self.mac();
         mac.update(fields.as_bytes());
-        // Compared in constant time, as a signature should be.
-        mac.verify_truncated_left(&decode_hex(signature)?).ok()?;
+        // The whole tag, in constant time: a shorter one (down to a byte, which 256 tries
+        // would forge) is no tag at all.
+        let tag = decode_hex(signature)?;
+        if tag.len() != TAG_BYTES {
+            return None;
+        }
+        mac.verify_truncated_left(&tag).ok()?;
         let mut parts = fields.splitn(3, '-');
         let expires = parts.next()?.parse().ok()?;
         let generation = parts.next()?.parse().ok()?;
@@ -129,7 +137,7 @@ impl TokenIssuer {
     fn signature(&self, fields: &str) -> String {
         let mut mac = self.mac();
         mac.update(fields.as_bytes());
-        mac.finalize().into_bytes()[..16].iter().map(|b| format!("{b:02x}")).collect()
+        mac.finalize().into_bytes()[..TAG_BYTES].iter().map(|b| format!("{b:02x}")).collect()
     }
 
     fn mac(&self) -> Hmac<Sha256> {
@@ -197,5 +205,24 @@ mod tests {
         issuer.expire_all();
         assert!(issuer.check_bearer(Some(&first), now).is_err_and(|e| e.detail.contains("expired")));
         assert_eq!(issuer.check_bearer(Some(&token(&issuer, 1, now)), now), Ok(()), "a new one is good");
+    }
+
+    #[test]
+    fn only_the_whole_tag_passes_never_a_prefix_of_it() {
+        let now = DateTime::from_timestamp(1_767_268_800, 0).unwrap_or_default();
+        let issuer = issuer(7);
+        let good = token(&issuer, 0, now);
+        let (fields, tag) = good.rsplit_once('-').unwrap_or_default();
+        assert_eq!(tag.len(), 2 * TAG_BYTES);
+        for bytes in 0..TAG_BYTES {
+            let short = format!("{fields}-{}", &tag[..2 * bytes]);
+            assert!(issuer.check_bearer(Some(&short), now).is_err(), "a tag of {bytes} bytes");
+        }
+        let longer = format!("{good}00");
+        assert!(issuer.check_bearer(Some(&longer), now).is_err(), "a tag with a byte more");
+        // The probe that forged one: a far-future expiry and every one-byte tag.
+        let far = format!("Bearer sim-token-{}-0-forged", i64::from(i32::MAX) * 100);
+        let forged = (0..=255u8).filter(|b| issuer.check_bearer(Some(&format!("{far}-{b:02x}")), now).is_ok()).count();
+        assert_eq!(forged, 0, "no one-byte tag passes");
     }
 }
