@@ -34,7 +34,7 @@ impl Model {
     // fidelity: psp-reference-per-event
     pub(crate) fn record_at(&mut self, key: &PaymentKey, event: Event<'_>, at: DateTime<Utc>) -> String {
         let psp = self.next_id(10);
-        self.activity.touch(key, at.max(self.now()));
+        self.touch(key, at.max(self.now()));
         let Some(payment) = self.payments.get_mut(key) else { return psp };
         let amount = types::Amount { currency: payment.currency.clone(), value: event.amount };
         // The authorized event carries what the customer shared and the capture guarantee.

@@ -1,10 +1,15 @@
 //! The idempotency store: the answer kept for each key of each payment, so that a retry gets
 //! the first answer again and changes nothing.
+//!
+//! It keeps what a replay needs and nothing a caller sends: a digest of the request (to tell
+//! another body from the same one) and the answer the simulator wrote. A create with a
+//! megabyte of metadata costs what one without does.
 
 use std::collections::{HashMap, VecDeque};
 
 use bytes::Bytes;
 use serde_json::Value;
+use sha2::{Digest as _, Sha256};
 
 use super::{ApiError, PaymentKey};
 use crate::Endpoint;
@@ -18,8 +23,9 @@ pub(crate) const MAX_KEYS_PER_PAYMENT: usize = 1_000;
 #[derive(Clone, Debug)]
 struct Replay {
     endpoint: Endpoint,
-    /// The request body with its keys sorted, so that key order does not count as another body.
-    body: String,
+    /// The digest of the request body with its keys sorted ([`canonical`]), so that key order
+    /// does not count as another body.
+    body: BodyDigest,
     /// The answer as it was sent, or the refusal that sticks to the key.
     answer: Result<Bytes, ApiError>,
 }
@@ -37,6 +43,8 @@ pub(crate) enum Seen {
 struct Keys {
     answers: HashMap<String, Replay>,
     order: VecDeque<String>,
+    /// About how many bytes `answers` holds ([`Replay::cost`]).
+    bytes: usize,
 }
 
 /// Answers kept per payment and Idempotency-Key.
@@ -54,7 +62,7 @@ impl ReplayStore {
         payment: &PaymentKey,
         key: &str,
         endpoint: Endpoint,
-        body: &str,
+        body: &BodyDigest,
     ) -> Result<Seen, ApiError> {
         let Some(replay) = self.payments.get(payment).and_then(|keys| keys.answers.get(key)) else {
             return Ok(Seen::New);
@@ -64,7 +72,7 @@ impl ReplayStore {
             let refusal = ApiError::status(409, Some(4020), "the idempotency key was used for another operation");
             return Err(refusal.fidelity("idempotency-conflict"));
         }
-        if replay.body != body {
+        if replay.body != *body {
             let code = match endpoint {
                 Endpoint::Capture => 4010,
                 Endpoint::Refund => 4150,
@@ -77,24 +85,35 @@ impl ReplayStore {
     }
 
     /// Keeps the answer of a call that was applied, or a refusal that sticks to its key;
-    /// `body` is its [`canonical`] form.
+    /// `body` is the digest of its [`canonical`] form.
     pub(crate) fn keep(
         &mut self,
         payment: &PaymentKey,
         key: &str,
         endpoint: Endpoint,
-        body: String,
+        body: BodyDigest,
         answer: Result<Bytes, ApiError>,
     ) {
         let keys = self.payments.entry(payment.clone()).or_default();
-        if keys.answers.insert(key.to_owned(), Replay { endpoint, body, answer }).is_none() {
+        let added = Replay::cost(key, &answer);
+        if let Some(before) = keys.answers.insert(key.to_owned(), Replay { endpoint, body, answer }) {
+            keys.bytes -= Replay::cost(key, &before.answer);
+        } else {
             keys.order.push_back(key.to_owned());
         }
+        keys.bytes += added;
         while keys.order.len() > MAX_KEYS_PER_PAYMENT {
-            if let Some(oldest) = keys.order.pop_front() {
-                keys.answers.remove(&oldest);
+            if let Some(oldest) = keys.order.pop_front()
+                && let Some(gone) = keys.answers.remove(&oldest)
+            {
+                keys.bytes -= Replay::cost(&oldest, &gone.answer);
             }
         }
+    }
+
+    /// About how many bytes the answers kept for `payment` hold.
+    pub(crate) fn bytes_of(&self, payment: &PaymentKey) -> usize {
+        self.payments.get(payment).map_or(0, |keys| keys.bytes)
     }
 
     /// Forgets every answer kept for `payment`.
@@ -103,9 +122,32 @@ impl ReplayStore {
     }
 }
 
+impl Replay {
+    /// About how many bytes a kept answer holds: its key, the answer, and the entry around them.
+    fn cost(key: &str, answer: &Result<Bytes, ApiError>) -> usize {
+        const ENTRY: usize = 160;
+        let answer = match answer {
+            Ok(bytes) => bytes.len(),
+            Err(refusal) => {
+                64 + refusal.detail.len() + refusal.fields.iter().map(|(k, v)| k.len() + v.len()).sum::<usize>()
+            }
+        };
+        ENTRY + 2 * key.len() + answer
+    }
+}
+
+/// The SHA-256 of a request body's [`canonical`] form.
+pub(crate) type BodyDigest = [u8; 32];
+
+/// The digest of `value` with its keys sorted: equal for the same body sent with its keys in
+/// another order, different (but for a SHA-256 collision) for any other body.
+pub(crate) fn digest(value: &Value) -> BodyDigest {
+    Sha256::digest(canonical(value).as_bytes()).into()
+}
+
 /// A request body with its object keys sorted, so that key order does not count as another
 /// body.
-pub(crate) fn canonical(value: &Value) -> String {
+fn canonical(value: &Value) -> String {
     fn sorted(value: &Value) -> Value {
         match value {
             Value::Object(map) => {

@@ -55,7 +55,7 @@ pub use tokens::{IssuedToken, TestCredentials};
 
 use crate::Endpoint;
 use crate::clock::Clock;
-use idempotency::{ReplayStore, Seen, canonical};
+use idempotency::{BodyDigest, ReplayStore, Seen, digest};
 use retention::Activity;
 use tokens::TokenIssuer;
 
@@ -302,7 +302,7 @@ impl Model {
         body: &Value,
         apply: impl FnOnce(&mut Self) -> Result<T, ApiError>,
     ) -> Result<Bytes, ApiError> {
-        let body = canonical(body);
+        let body = digest(body);
         // fidelity: idempotent-replay
         if let Seen::Replay(answer) = self.replays.check(payment, key, endpoint, &body)? {
             return answer;
@@ -324,12 +324,18 @@ impl Model {
         payment: &PaymentKey,
         key: &str,
         endpoint: Endpoint,
-        body: String,
+        body: BodyDigest,
         answer: Result<Bytes, ApiError>,
     ) {
         self.replays.keep(payment, key, endpoint, body, answer);
         let now = self.now();
-        self.activity.touch(payment, now);
+        self.touch(payment, now);
+    }
+
+    /// Notes activity on a payment at `at`, with what it and its kept answers now hold.
+    fn touch(&mut self, key: &PaymentKey, at: DateTime<Utc>) {
+        let bytes = self.payments.get(key).map_or(0, Payment::approx_bytes) + self.replays.bytes_of(key);
+        self.activity.touch(key, at, bytes);
     }
 
     // ---- retention -----------------------------------------------------------------------
@@ -355,5 +361,10 @@ impl Model {
     /// How many payments (or references with kept answers) the model holds.
     pub(crate) fn held(&self) -> usize {
         self.activity.len()
+    }
+
+    /// About how many bytes the held payments and their kept answers take.
+    pub(crate) fn held_bytes(&self) -> usize {
+        self.activity.bytes()
     }
 }

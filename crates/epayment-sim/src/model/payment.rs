@@ -59,6 +59,20 @@ pub struct Payment {
 }
 
 impl Payment {
+    /// About how many bytes the simulator holds for it: the struct, its texts and its events.
+    /// Counted by retention, so that a bound in bytes holds whatever the payments carry.
+    pub(crate) fn approx_bytes(&self) -> usize {
+        const EVENT: usize = 320;
+        let texts = self.msn.len()
+            + self.reference.len()
+            + self.psp_reference.len()
+            + self.create_key.as_ref().map_or(0, String::len)
+            + self.redirect_url.as_ref().map_or(0, String::len)
+            + self.scopes.iter().map(|s| s.len() + 32).sum::<usize>();
+        let shipping = self.shipping.as_ref().and_then(|s| serde_json::to_vec(s).ok()).map_or(0, |s| s.len());
+        std::mem::size_of::<Self>() + texts + shipping + self.events.len() * EVENT
+    }
+
     fn money(&self, value: i64) -> types::Amount {
         types::Amount { currency: self.currency.clone(), value }
     }

@@ -1,6 +1,8 @@
 //! What a long-running sandbox forgets, and when: a payment (with the answers kept for its
-//! keys) some time after its last activity on the simulator's clock, or the least recently
-//! active ones once there are more than a maximum. Tests keep everything (the default).
+//! keys) some time after its last activity on the simulator's clock, or, once more payments or
+//! more bytes are held than the maximum, the least recently active payment of the sales unit
+//! that holds the most. So one merchant serial number that floods the sandbox evicts its own
+//! payments, not everyone's. Tests keep everything (the default).
 
 use std::collections::{BTreeSet, HashMap};
 use std::time::Duration;
@@ -17,35 +19,74 @@ pub struct Retention {
     /// clock.
     pub after_inactivity: Option<Duration>,
     /// Keep at most this many payments (and references with kept answers only); past it, the
-    /// least recently active are forgotten.
+    /// least recently active of the sales unit holding the most are forgotten.
     pub max_payments: Option<usize>,
+    /// Keep at most about this many bytes of payments and their kept answers; past it, the
+    /// least recently active of the sales unit holding the most bytes are forgotten.
+    pub max_bytes: Option<usize>,
 }
 
-/// The last activity of every payment the model holds, in order.
+/// The last activity and size of every payment the model holds, in order, and per sales unit.
 #[derive(Debug)]
 pub(crate) struct Activity {
     retention: Retention,
-    last: HashMap<PaymentKey, DateTime<Utc>>,
+    last: HashMap<PaymentKey, (DateTime<Utc>, usize)>,
     by_time: BTreeSet<(DateTime<Utc>, PaymentKey)>,
+    units: HashMap<String, Unit>,
+    /// Sales units by how many payments they hold, and by how many bytes.
+    by_count: BTreeSet<(usize, String)>,
+    by_bytes: BTreeSet<(usize, String)>,
+    bytes: usize,
+}
+
+/// What one sales unit holds.
+#[derive(Debug, Default)]
+struct Unit {
+    by_time: BTreeSet<(DateTime<Utc>, String)>,
+    bytes: usize,
 }
 
 impl Activity {
     pub(crate) fn new(retention: Retention) -> Self {
-        Self { retention, last: HashMap::new(), by_time: BTreeSet::new() }
+        Self {
+            retention,
+            last: HashMap::new(),
+            by_time: BTreeSet::new(),
+            units: HashMap::new(),
+            by_count: BTreeSet::new(),
+            by_bytes: BTreeSet::new(),
+            bytes: 0,
+        }
     }
 
-    /// Notes activity on `key` at `now`. Nothing is noted when nothing is ever forgotten.
-    pub(crate) fn touch(&mut self, key: &PaymentKey, now: DateTime<Utc>) {
+    /// Notes activity on `key` at `now`, which now holds about `bytes`. Nothing is noted when
+    /// nothing is ever forgotten.
+    pub(crate) fn touch(&mut self, key: &PaymentKey, now: DateTime<Utc>, bytes: usize) {
         if self.retention == Retention::default() {
             return;
         }
-        if let Some(before) = self.last.insert(key.clone(), now) {
-            self.by_time.remove(&(before, key.clone()));
+        let before = self.last.insert(key.clone(), (now, bytes));
+        if let Some((at, _)) = before {
+            self.by_time.remove(&(at, key.clone()));
         }
         self.by_time.insert((now, key.clone()));
+        let unit = self.units.entry(key.msn.clone()).or_default();
+        self.by_count.remove(&(unit.by_time.len(), key.msn.clone()));
+        self.by_bytes.remove(&(unit.bytes, key.msn.clone()));
+        if let Some((at, held)) = before {
+            unit.by_time.remove(&(at, key.reference.clone()));
+            unit.bytes -= held;
+            self.bytes -= held;
+        }
+        unit.by_time.insert((now, key.reference.clone()));
+        unit.bytes += bytes;
+        self.bytes += bytes;
+        self.by_count.insert((unit.by_time.len(), key.msn.clone()));
+        self.by_bytes.insert((unit.bytes, key.msn.clone()));
     }
 
-    /// Takes the keys to forget at `now`: inactive too long, or the oldest past the maximum.
+    /// Takes the keys to forget at `now`: inactive too long, or, past a maximum, the least
+    /// recently active of the sales unit that holds the most.
     // fidelity: sandbox-retention
     pub(crate) fn stale(&mut self, now: DateTime<Utc>) -> Vec<PaymentKey> {
         let mut gone = Vec::new();
@@ -53,20 +94,56 @@ impl Activity {
             let inactive = self.retention.after_inactivity.is_some_and(|keep| {
                 clock::later(at, chrono::TimeDelta::from_std(keep).unwrap_or(chrono::TimeDelta::MAX)) <= now
             });
-            let too_many = self.retention.max_payments.is_some_and(|max| self.by_time.len() > max);
-            if !(inactive || too_many) {
+            if !inactive {
                 break;
             }
-            self.by_time.pop_first();
-            self.last.remove(&key);
+            self.remove(&key);
+            gone.push(key);
+        }
+        loop {
+            let too_many = self.retention.max_payments.is_some_and(|max| self.by_time.len() > max);
+            let too_large = self.retention.max_bytes.is_some_and(|max| self.bytes > max);
+            let largest = match (too_many, too_large) {
+                (true, _) => self.by_count.last(),
+                (false, true) => self.by_bytes.last(),
+                (false, false) => break,
+            };
+            let Some((_, msn)) = largest.cloned() else { break };
+            let Some(key) = self.units.get(&msn).and_then(|u| u.by_time.first()).map(|(_, r)| PaymentKey::new(&msn, r))
+            else {
+                break;
+            };
+            self.remove(&key);
             gone.push(key);
         }
         gone
     }
 
+    fn remove(&mut self, key: &PaymentKey) {
+        let Some((at, held)) = self.last.remove(key) else { return };
+        self.by_time.remove(&(at, key.clone()));
+        self.bytes -= held;
+        let Some(unit) = self.units.get_mut(&key.msn) else { return };
+        self.by_count.remove(&(unit.by_time.len(), key.msn.clone()));
+        self.by_bytes.remove(&(unit.bytes, key.msn.clone()));
+        unit.by_time.remove(&(at, key.reference.clone()));
+        unit.bytes -= held;
+        if unit.by_time.is_empty() {
+            self.units.remove(&key.msn);
+        } else {
+            self.by_count.insert((unit.by_time.len(), key.msn.clone()));
+            self.by_bytes.insert((unit.bytes, key.msn.clone()));
+        }
+    }
+
     /// How many payments are held (0 when nothing is ever forgotten: nothing is counted).
     pub(crate) fn len(&self) -> usize {
         self.by_time.len()
+    }
+
+    /// About how many bytes the held payments take (0 when nothing is ever forgotten).
+    pub(crate) fn bytes(&self) -> usize {
+        self.bytes
     }
 }
 
@@ -81,11 +158,11 @@ mod tests {
     #[test]
     fn inactive_payments_go_first_and_activity_keeps_one() {
         let mut activity =
-            Activity::new(Retention { after_inactivity: Some(Duration::from_secs(100)), max_payments: None });
+            Activity::new(Retention { after_inactivity: Some(Duration::from_secs(100)), ..Retention::default() });
         let (a, b) = (PaymentKey::new("1", "a"), PaymentKey::new("1", "b"));
-        activity.touch(&a, at(0));
-        activity.touch(&b, at(10));
-        activity.touch(&a, at(50));
+        activity.touch(&a, at(0), 1);
+        activity.touch(&b, at(10), 1);
+        activity.touch(&a, at(50), 1);
         assert_eq!(activity.stale(at(100)), []);
         assert_eq!(activity.stale(at(110)), [b]);
         assert_eq!(activity.stale(at(149)), []);
@@ -95,15 +172,36 @@ mod tests {
 
     #[test]
     fn past_the_maximum_the_least_recently_active_go() {
-        let mut activity = Activity::new(Retention { after_inactivity: None, max_payments: Some(2) });
+        let mut activity = Activity::new(Retention { max_payments: Some(2), ..Retention::default() });
         for (i, r) in ["a", "b", "c"].iter().enumerate() {
-            activity.touch(&PaymentKey::new("1", *r), at(i as i64));
+            activity.touch(&PaymentKey::new("1", *r), at(i as i64), 1);
         }
-        activity.touch(&PaymentKey::new("1", "a"), at(5));
+        activity.touch(&PaymentKey::new("1", "a"), at(5), 1);
         assert_eq!(activity.stale(at(6)), [PaymentKey::new("1", "b")]);
         assert_eq!(activity.len(), 2);
         let mut keep_all = Activity::new(Retention::default());
-        keep_all.touch(&PaymentKey::new("1", "a"), at(0));
+        keep_all.touch(&PaymentKey::new("1", "a"), at(0), 1);
         assert_eq!((keep_all.stale(at(i64::from(u32::MAX))), keep_all.len()), (vec![], 0));
+    }
+
+    #[test]
+    fn a_flooding_sales_unit_evicts_its_own_payments_not_anothers() {
+        let max = Retention { max_payments: Some(10), max_bytes: Some(10_000), ..Retention::default() };
+        let mut activity = Activity::new(max);
+        let victim = PaymentKey::new("1111", "order-of-the-victim");
+        activity.touch(&victim, at(0), 500);
+        for n in 0..1_000 {
+            activity.touch(&PaymentKey::new("2222", format!("flood-{n}")), at(1 + n), 10);
+            assert!(activity.stale(at(1 + n)).iter().all(|k| k.msn == "2222"), "only the flood's own go");
+        }
+        assert_eq!(activity.len(), 10);
+        // Now a flood of large ones: bytes, not only numbers, are bounded.
+        for n in 0..100 {
+            activity.touch(&PaymentKey::new("3333", format!("large-{n}")), at(2_000 + n), 5_000);
+            let gone = activity.stale(at(2_000 + n));
+            assert!(!gone.contains(&victim), "the victim's payment stays");
+            assert!(activity.bytes() <= 10_000, "{} bytes held", activity.bytes());
+        }
+        assert!(activity.last.contains_key(&victim));
     }
 }
