@@ -6,9 +6,11 @@
 //! registrations are in `crate::api::webhook_registrations`.
 //!
 //! - [`registrations`]: who gets which events, and the rules for registering.
+//! - [`destinations`]: which addresses a delivery may go to.
 //! - [`schedule`]: when a failed delivery is tried again.
 //! - [`worker`]: one registration's deliveries.
 
+mod destinations;
 mod registrations;
 mod schedule;
 mod worker;
@@ -19,9 +21,12 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use tokio::sync::{mpsc, watch};
 
+pub use destinations::WebhookDestinations;
 pub use registrations::{MAX_REGISTRATIONS, MAX_REGISTRATIONS_PER_EVENT, MAX_URL_BYTES, Registration, Scope};
 pub use schedule::{RETRY_PERIOD, RetrySchedule};
-pub use worker::{FAILING_REGISTRATION_LIFETIME, MAX_WAITING_EVENTS, MAX_WAITING_EVENTS_IN_ALL};
+pub use worker::{
+    FAILING_REGISTRATION_LIFETIME, MAX_WAITING_EVENTS, MAX_WAITING_EVENTS_IN_ALL, MAX_WAITING_EVENTS_PER_SALES_UNIT,
+};
 
 use crate::clock::Clock;
 use crate::model::Notification;
@@ -54,9 +59,13 @@ pub(crate) struct Shared {
     queues: Mutex<HashMap<String, Queue>>,
     /// Events waiting for any registration.
     waiting: Arc<AtomicUsize>,
+    /// Events waiting, per sales unit (merchant serial number).
+    waiting_per_unit: Mutex<HashMap<String, Arc<AtomicUsize>>>,
     log: Mutex<VecDeque<Delivery>>,
     finished: watch::Sender<usize>,
     tried: watch::Sender<u64>,
+    /// Which addresses deliveries may go to.
+    destinations: WebhookDestinations,
 }
 
 /// A registration's queue, and how many of its events wait (queued or being retried).
@@ -108,16 +117,31 @@ impl std::fmt::Debug for WebhookDispatcher {
 }
 
 impl WebhookDispatcher {
-    /// A dispatcher whose workers run on the current tokio runtime and wait on `clock`.
+    /// A dispatcher whose workers run on the current tokio runtime and wait on `clock`, and
+    /// deliver to loopback and private addresses too (a simulator on loopback).
+    #[cfg(test)]
     pub(crate) fn new(seed: u64, schedule: RetrySchedule, clock: Clock) -> Self {
+        Self::with_destinations(seed, schedule, clock, WebhookDestinations::AlsoLocal)
+    }
+
+    /// A dispatcher whose workers run on the current tokio runtime, wait on `clock`, and
+    /// deliver only where `destinations` allows.
+    pub(crate) fn with_destinations(
+        seed: u64,
+        schedule: RetrySchedule,
+        clock: Clock,
+        destinations: WebhookDestinations,
+    ) -> Self {
         Self {
             shared: Arc::new(Shared {
                 registrations: Mutex::new(Vec::new()),
                 queues: Mutex::new(HashMap::new()),
                 waiting: Arc::default(),
+                waiting_per_unit: Mutex::default(),
                 log: Mutex::new(VecDeque::new()),
                 finished: watch::channel(0).0,
                 tried: watch::channel(0).0,
+                destinations,
             }),
             clock,
             schedule,
@@ -131,7 +155,7 @@ impl WebhookDispatcher {
     /// address, for tests and local development), the events the ePayment API's, and a sales
     /// unit has at most 25 registrations per event type.
     pub fn register(&self, scope: Scope, url: &str, mut events: Vec<String>) -> Result<Registration, String> {
-        registrations::check(url, &events)?;
+        registrations::check(url, &events, self.shared.destinations)?;
         events.sort();
         events.dedup();
         let mut list = lock(&self.shared.registrations);
@@ -185,6 +209,11 @@ impl WebhookDispatcher {
             return;
         }
         let queues = lock(&self.shared.queues);
+        let mut per_unit = lock(&self.shared.waiting_per_unit);
+        if per_unit.len() > MAX_REGISTRATIONS {
+            // Counters of sales units with nothing waiting are kept only while few.
+            per_unit.retain(|_, count| count.load(std::sync::atomic::Ordering::Acquire) > 0);
+        }
         for n in notifications {
             let event_type = epayment_webhooks::event_type(&n.event.name);
             let msn = n.event.msn.to_string();
@@ -197,9 +226,10 @@ impl WebhookDispatcher {
             let Ok(body) = serde_json::to_vec(&n.event) else { continue };
             let body = bytes::Bytes::from(body);
             let payment = format!("{msn}/{}", n.event.reference.as_str());
+            let unit = per_unit.entry(msn.clone()).or_default().clone();
             for r in wanted {
                 let Some(queue) = queues.get(&r.id) else { continue };
-                let Some(slot) = Slot::take(&queue.waiting, &self.shared.waiting) else {
+                let Some(slot) = Slot::take(&queue.waiting, &unit, &self.shared.waiting) else {
                     // Too many wait already: given up at once, as a delivery that failed.
                     self.shared.log(Delivery {
                         registration: r.id.clone(),
@@ -297,13 +327,40 @@ mod tests {
 
     #[test]
     fn a_slot_is_given_back_when_its_event_is_dropped_and_the_total_is_bounded_too() {
+        use std::sync::atomic::Ordering::Acquire;
         let all = Arc::new(AtomicUsize::new(MAX_WAITING_EVENTS_IN_ALL - 1));
-        let own = Arc::default();
-        let slot = Slot::take(&own, &all).expect("room for one more");
-        assert!(Slot::take(&own, &all).is_none(), "the total is full");
-        assert_eq!(own.load(std::sync::atomic::Ordering::Acquire), 1);
+        let (own, unit) = (Arc::default(), Arc::default());
+        let slot = Slot::take(&own, &unit, &all).expect("room for one more");
+        assert!(Slot::take(&own, &unit, &all).is_none(), "the total is full");
+        assert_eq!((own.load(Acquire), unit.load(Acquire)), (1, 1), "a refused slot gives its places back");
         drop(slot);
-        assert_eq!(own.load(std::sync::atomic::Ordering::Acquire), 0);
-        assert_eq!(all.load(std::sync::atomic::Ordering::Acquire), MAX_WAITING_EVENTS_IN_ALL - 1);
+        assert_eq!((own.load(Acquire), unit.load(Acquire)), (0, 0));
+        assert_eq!(all.load(Acquire), MAX_WAITING_EVENTS_IN_ALL - 1);
+        let full_unit = Arc::new(AtomicUsize::new(MAX_WAITING_EVENTS_PER_SALES_UNIT));
+        assert!(Slot::take(&own, &full_unit, &all).is_none(), "the sales unit is full");
+        assert_eq!((own.load(Acquire), all.load(Acquire)), (0, MAX_WAITING_EVENTS_IN_ALL - 1));
+    }
+
+    #[tokio::test]
+    async fn one_sales_units_failing_receivers_cannot_starve_anothers_webhooks() {
+        // The attacker's receivers refuse every connection (a closed port); the victim's hang
+        // (accept and never answer), which keeps its events waiting too: only room is measured.
+        let closed = std::net::TcpListener::bind(("127.0.0.1", 0)).expect("a port");
+        let closed_url = format!("http://{}/hooks", closed.local_addr().expect("its address"));
+        drop(closed);
+        let dispatcher = WebhookDispatcher::new(1, RetrySchedule::Api, Clock::system());
+        let events = vec!["epayments.payment.captured.v1".to_owned()];
+        for _ in 0..MAX_REGISTRATIONS_PER_EVENT {
+            dispatcher.register(Scope::SalesUnit("123456".into()), &closed_url, events.clone()).expect("registered");
+        }
+        dispatcher.publish((0..MAX_WAITING_EVENTS_IN_ALL / MAX_REGISTRATIONS_PER_EVENT + 100).map(captured).collect());
+        assert!(dispatcher.waiting() <= MAX_WAITING_EVENTS_PER_SALES_UNIT, "{} wait", dispatcher.waiting());
+        let victim = dispatcher.register(Scope::SalesUnit("654321".into()), &closed_url, events).expect("registered");
+        let mut theirs = captured(0);
+        theirs.event.msn = "654321".parse().expect("an msn");
+        dispatcher.publish(vec![theirs]);
+        let given_up = dispatcher.deliveries().iter().filter(|d| d.registration == victim.id).count();
+        assert_eq!(given_up, 0, "the other sales unit's event waits for delivery, it is not given up");
+        assert!(dispatcher.waiting() <= MAX_WAITING_EVENTS_PER_SALES_UNIT + 1);
     }
 }

@@ -2,6 +2,8 @@
 
 use serde::Serialize;
 
+use super::WebhookDestinations;
+
 /// At most this many registrations per event type and sales unit.
 pub const MAX_REGISTRATIONS_PER_EVENT: usize = 25;
 
@@ -65,9 +67,10 @@ pub(crate) fn known_event_types() -> impl Iterator<Item = String> {
     epayment_api::EventName::KNOWN.iter().map(epayment_webhooks::event_type)
 }
 
-/// Why a registration is refused: every reason the Webhooks API gives a 400 for.
-pub(crate) fn check(url: &str, events: &[String]) -> Result<(), String> {
-    check_url(url)?;
+/// Why a registration is refused: every reason the Webhooks API gives a 400 for, and the
+/// addresses this sandbox never delivers to.
+pub(crate) fn check(url: &str, events: &[String], destinations: WebhookDestinations) -> Result<(), String> {
+    check_url(url, destinations)?;
     if events.is_empty() {
         return Err("at least one event type is required".into());
     }
@@ -78,25 +81,28 @@ pub(crate) fn check(url: &str, events: &[String]) -> Result<(), String> {
     Ok(())
 }
 
-/// HTTPS, or plain HTTP to a loopback address; at most [`MAX_URL_BYTES`].
+/// HTTPS, or plain HTTP to a loopback address; at most [`MAX_URL_BYTES`]; to an address
+/// `destinations` allows.
 // fidelity: webhook-https
-fn check_url(url: &str) -> Result<(), String> {
+// fidelity: webhook-destinations
+fn check_url(url: &str, destinations: WebhookDestinations) -> Result<(), String> {
     if url.len() > MAX_URL_BYTES {
         return Err(format!("the URL has {} bytes; at most {MAX_URL_BYTES} are taken", url.len()));
     }
     let parsed = reqwest::Url::parse(url).map_err(|e| format!("{url} is not an absolute URL: {e}"))?;
-    let host = parsed.host_str().unwrap_or_default();
-    let loopback = host == "localhost"
-        || host
-            .trim_start_matches('[')
-            .trim_end_matches(']')
-            .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback());
+    // The parser has already read every numeric spelling of an address as the address.
+    let loopback = match parsed.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback() || ip.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback()),
+        Some(url::Host::Domain(name)) => super::destinations::is_localhost(name),
+        None => false,
+    };
     match parsed.scheme() {
-        "https" => Ok(()),
-        "http" if loopback => Ok(()),
-        _ => Err(format!("{url} must be an https URL (plain http only to a loopback address)")),
+        "https" => {}
+        "http" if loopback => {}
+        _ => return Err(format!("{url} must be an https URL (plain http only to a loopback address)")),
     }
+    destinations.check_url(&parsed)
 }
 
 /// Whether `list` has room for one more registration of `scope` for `events`.
@@ -120,27 +126,37 @@ mod tests {
 
     #[test]
     fn urls_must_be_https_or_loopback() {
+        let local = WebhookDestinations::AlsoLocal;
         for ok in ["https://shop.example/hooks", "http://127.0.0.1:8080/h", "http://localhost/h", "http://[::1]:9/h"] {
-            assert_eq!(check_url(ok), Ok(()), "{ok}");
+            assert_eq!(check_url(ok, local), Ok(()), "{ok}");
         }
         for refused in ["http://shop.example/hooks", "http://10.0.0.1/h", "ftp://x/y", "not a url"] {
-            assert!(check_url(refused).is_err(), "{refused}");
+            assert!(check_url(refused, local).is_err(), "{refused}");
         }
+        for loopback in ["http://127.1/h", "http://0x7f000001/h", "http://2130706433/h"] {
+            assert_eq!(check_url(loopback, local), Ok(()), "{loopback} is loopback");
+            assert!(check_url(loopback, WebhookDestinations::PublicOnly).is_err(), "{loopback} on a shared host");
+        }
+        for never in ["https://169.254.169.254/latest/meta-data", "https://10.0.0.1:6379/", "https://192.168.1.1:22/"] {
+            assert!(check_url(never, WebhookDestinations::PublicOnly).is_err(), "{never}");
+        }
+        assert!(check_url("https://169.254.169.254/", local).is_err(), "metadata, even on loopback");
         let longest = format!("https://shop.example/{}", "h".repeat(MAX_URL_BYTES - 21));
-        assert_eq!(check_url(&longest), Ok(()));
+        assert_eq!(check_url(&longest, local), Ok(()));
         let too_long = format!("{longest}h");
-        let refused = check_url(&too_long).expect_err("one byte too long");
+        let refused = check_url(&too_long, local).expect_err("one byte too long");
         assert!(refused.len() < 100, "the refusal does not repeat the URL: {refused}");
     }
 
     #[test]
     fn only_the_epayment_event_types_are_taken() {
         let captured = vec!["epayments.payment.captured.v1".to_owned()];
-        assert_eq!(check("https://shop.example/h", &captured), Ok(()));
+        let any = WebhookDestinations::PublicOnly;
+        assert_eq!(check("https://shop.example/h", &captured, any), Ok(()));
         for wrong in ["epayments.payment.disputed.v1", "recurring.charge-captured.v1", "CAPTURED", ""] {
-            assert!(check("https://shop.example/h", &[wrong.to_owned()]).is_err(), "{wrong}");
+            assert!(check("https://shop.example/h", &[wrong.to_owned()], any).is_err(), "{wrong}");
         }
-        assert!(check("https://shop.example/h", &[]).is_err());
+        assert!(check("https://shop.example/h", &[], any).is_err());
         assert_eq!(known_event_types().count(), 8);
     }
 }

@@ -10,6 +10,7 @@ use std::time::{Duration, SystemTime};
 use chrono::{DateTime, Utc};
 use tokio::sync::mpsc;
 
+use super::destinations::{CheckedResolver, WebhookDestinations};
 use super::{Delivery, Registration, RetrySchedule, Shared};
 use crate::clock::{self, Clock};
 
@@ -19,6 +20,11 @@ pub const FAILING_REGISTRATION_LIFETIME: chrono::TimeDelta = chrono::TimeDelta::
 /// How many events may wait for one registration; past it, a new event is given up at once,
 /// so that a receiver that never answers cannot make the simulator hold events without end.
 pub const MAX_WAITING_EVENTS: usize = 10_000;
+
+/// How many events of one sales unit may wait, for all its registrations together: what one
+/// merchant serial number's failing receivers hold back, so that they cannot fill the room all
+/// registrations share and starve another merchant's webhooks.
+pub const MAX_WAITING_EVENTS_PER_SALES_UNIT: usize = 10_000;
 
 /// How many events may wait for all registrations together (each is a few hundred bytes).
 pub const MAX_WAITING_EVENTS_IN_ALL: usize = 100_000;
@@ -36,35 +42,39 @@ pub(crate) struct Job {
     pub(crate) _slot: Slot,
 }
 
-/// A place among the events waiting for one registration and for all of them; given back
-/// when dropped.
+/// A place among the events waiting for one registration, for one sales unit and for all of
+/// them; given back when dropped.
 pub(crate) struct Slot {
-    own: Arc<AtomicUsize>,
-    all: Arc<AtomicUsize>,
+    counts: [Arc<AtomicUsize>; 3],
 }
 
 impl Slot {
-    /// A place in `own` (at most [`MAX_WAITING_EVENTS`]) and `all` (at most
-    /// [`MAX_WAITING_EVENTS_IN_ALL`]), if both have room.
-    pub(crate) fn take(own: &Arc<AtomicUsize>, all: &Arc<AtomicUsize>) -> Option<Self> {
+    /// A place in `own` (at most [`MAX_WAITING_EVENTS`]), `unit` (the event's sales unit, at
+    /// most [`MAX_WAITING_EVENTS_PER_SALES_UNIT`]) and `all` (at most
+    /// [`MAX_WAITING_EVENTS_IN_ALL`]), if all three have room.
+    pub(crate) fn take(own: &Arc<AtomicUsize>, unit: &Arc<AtomicUsize>, all: &Arc<AtomicUsize>) -> Option<Self> {
         let room = |count: &AtomicUsize, max: usize| {
             count.fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| (n < max).then_some(n + 1)).is_ok()
         };
-        if !room(own, MAX_WAITING_EVENTS) {
-            return None;
+        let counts = [own.clone(), unit.clone(), all.clone()];
+        let limits = [MAX_WAITING_EVENTS, MAX_WAITING_EVENTS_PER_SALES_UNIT, MAX_WAITING_EVENTS_IN_ALL];
+        for (taken, (count, max)) in counts.iter().zip(limits).enumerate() {
+            if !room(count, max) {
+                for given_back in &counts[..taken] {
+                    given_back.fetch_sub(1, Ordering::AcqRel);
+                }
+                return None;
+            }
         }
-        if !room(all, MAX_WAITING_EVENTS_IN_ALL) {
-            own.fetch_sub(1, Ordering::AcqRel);
-            return None;
-        }
-        Some(Self { own: own.clone(), all: all.clone() })
+        Some(Self { counts })
     }
 }
 
 impl Drop for Slot {
     fn drop(&mut self) {
-        self.own.fetch_sub(1, Ordering::AcqRel);
-        self.all.fetch_sub(1, Ordering::AcqRel);
+        for count in &self.counts {
+            count.fetch_sub(1, Ordering::AcqRel);
+        }
     }
 }
 
@@ -146,7 +156,7 @@ impl Worker {
         let Some(job) = lane.jobs.front() else { return true };
         let now = self.clock.now();
         let first = *lane.first_try.get_or_insert(now);
-        let status = send(&self.registration, job, &self.clock).await;
+        let status = send(&self.registration, job, &self.clock, self.shared.destinations).await;
         let Some(lane) = self.lanes.get_mut(key) else { return true };
         lane.status = status;
         let delivered = status.is_some_and(|s| (200..300).contains(&s));
@@ -199,12 +209,21 @@ impl Worker {
 /// scenario, and it keeps nothing of any simulator: it is a connection pool. It follows no
 /// redirect: a 3xx is a failed delivery, so a signed body never goes to a URL the
 /// registration itself would have been refused for.
+/// Its resolver leaves out every address `destinations` refuses, so that a name cannot lead
+/// a delivery where an address could not. One client per policy.
 /// `None` if the client cannot be built at all; then every try fails.
-fn delivery_client() -> Option<&'static reqwest::Client> {
-    static CLIENT: std::sync::OnceLock<Option<reqwest::Client>> = std::sync::OnceLock::new();
-    CLIENT
+fn delivery_client(destinations: WebhookDestinations) -> Option<&'static reqwest::Client> {
+    static PUBLIC_ONLY: std::sync::OnceLock<Option<reqwest::Client>> = std::sync::OnceLock::new();
+    static ALSO_LOCAL: std::sync::OnceLock<Option<reqwest::Client>> = std::sync::OnceLock::new();
+    let client = match destinations {
+        WebhookDestinations::PublicOnly => &PUBLIC_ONLY,
+        WebhookDestinations::AlsoLocal => &ALSO_LOCAL,
+    };
+    client
         .get_or_init(|| {
-            let builder = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none());
+            let builder = reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .dns_resolver(CheckedResolver(destinations));
             builder.connect_timeout(ATTEMPT_TIMEOUT).build().ok()
         })
         .as_ref()
@@ -212,8 +231,10 @@ fn delivery_client() -> Option<&'static reqwest::Client> {
 
 /// One try: the signed POST, and the status it got (`None`: no answer within 10 s).
 // fidelity: webhook-signature
-async fn send(registration: &Registration, job: &Job, clock: &Clock) -> Option<u16> {
+async fn send(registration: &Registration, job: &Job, clock: &Clock, destinations: WebhookDestinations) -> Option<u16> {
     let url = reqwest::Url::parse(&registration.url).ok()?;
+    // The address in the URL again (a name is checked by the client's resolver).
+    destinations.check_url(&url).ok()?;
     let host = match url.port() {
         Some(port) => format!("{}:{port}", url.host_str().unwrap_or_default()),
         None => url.host_str().unwrap_or_default().to_owned(),
@@ -225,7 +246,7 @@ async fn send(registration: &Registration, job: &Job, clock: &Clock) -> Option<u
     // Signed at the simulator's time, so that a receiver on the same clock accepts the date.
     let at = SystemTime::from(clock.now());
     let signature = epayment_webhooks::sign(&registration.secret, &path_and_query, &host, &job.body, at);
-    let mut request = delivery_client()?.post(url).body(job.body.clone()).timeout(ATTEMPT_TIMEOUT);
+    let mut request = delivery_client(destinations)?.post(url).body(job.body.clone()).timeout(ATTEMPT_TIMEOUT);
     for (name, value) in signature.headers(&host).iter() {
         request = request.header(name, value);
     }
