@@ -10,8 +10,10 @@
 //! are at most so many connections at once; past that, new ones wait in the kernel's queue until one
 //! ends. A failed accept (out of file handles) pauses the loop instead of spinning it.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::net::IpAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -39,6 +41,10 @@ pub struct FrontLimits {
     pub write_timeout: Duration,
     /// Connections served at once; more wait to be accepted.
     pub max_connections: usize,
+    /// Connections served at once for one client (peer address); one more from it is closed
+    /// as soon as it is accepted, so that a client that holds or reopens connections cannot
+    /// keep another client unserved.
+    pub max_connections_per_client: usize,
     /// The most bytes of request line and headers (hyper's read buffer; at least 8 KiB).
     pub header_bytes: usize,
 }
@@ -51,6 +57,7 @@ impl Default for FrontLimits {
             body_timeout: Duration::from_secs(30),
             write_timeout: Duration::from_secs(30),
             max_connections: 1_024,
+            max_connections_per_client: 256,
             header_bytes: 64 << 10,
         }
     }
@@ -59,38 +66,65 @@ impl Default for FrontLimits {
 /// How long the accept loop rests after a failed accept.
 const ACCEPT_PAUSE: Duration = Duration::from_millis(100);
 
-/// The connections being served: one permit each, so that a shutdown can wait for them all.
+/// The connections being served: one permit each, so that a shutdown can wait for them all,
+/// and how many each client (peer address) has.
 pub(crate) struct Connections {
     permits: Arc<Semaphore>,
     max: usize,
     /// Connections being served (the accept loop holds a permit while it waits for one, so
     /// the permits alone would count one too many).
     open: Arc<AtomicUsize>,
+    per_client: usize,
+    by_client: Arc<Mutex<HashMap<IpAddr, usize>>>,
 }
 
-/// One connection's place: its permit, and its count among the open ones, both given back
-/// when it ends.
+/// One connection's place: its permit, its count among the open ones and among its client's,
+/// all given back when it ends.
 struct Served {
     _permit: OwnedSemaphorePermit,
     open: Arc<AtomicUsize>,
+    client: IpAddr,
+    by_client: Arc<Mutex<HashMap<IpAddr, usize>>>,
 }
 
 impl Drop for Served {
     fn drop(&mut self) {
         self.open.fetch_sub(1, Ordering::AcqRel);
+        let mut by_client = self.by_client.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(count) = by_client.get_mut(&self.client) {
+            *count -= 1;
+            if *count == 0 {
+                by_client.remove(&self.client);
+            }
+        }
     }
 }
 
 impl Connections {
-    pub(crate) fn new(max: usize) -> Self {
+    pub(crate) fn new(max: usize, per_client: usize) -> Self {
         let max = max.clamp(1, Semaphore::MAX_PERMITS);
-        Self { permits: Arc::new(Semaphore::new(max)), max, open: Arc::default() }
+        Self {
+            permits: Arc::new(Semaphore::new(max)),
+            max,
+            open: Arc::default(),
+            per_client: per_client.max(1),
+            by_client: Arc::default(),
+        }
     }
 
-    /// A connection accepted with `permit` is being served.
-    fn serve(&self, permit: OwnedSemaphorePermit) -> Served {
+    /// A connection from `client` accepted with `permit` is being served, unless the client
+    /// has its share already (then the permit goes back).
+    fn serve(&self, permit: OwnedSemaphorePermit, client: IpAddr) -> Option<Served> {
+        {
+            let mut by_client = self.by_client.lock().unwrap_or_else(PoisonError::into_inner);
+            let count = by_client.entry(client).or_default();
+            if *count >= self.per_client {
+                return None;
+            }
+            *count += 1;
+        }
         self.open.fetch_add(1, Ordering::AcqRel);
-        Served { _permit: permit, open: self.open.clone() }
+        Some(Served { _permit: permit, open: self.open.clone(), client, by_client: self.by_client.clone() })
     }
 
     /// Waits until every connection has ended, or `grace` has passed; true if they all ended.
@@ -126,13 +160,14 @@ pub(crate) async fn run(
             accepted = listener.accept() => accepted,
             _ = stop.wait_for(|stopped| *stopped) => return,
         };
-        let Ok((stream, _)) = accepted else {
+        let Ok((stream, peer)) = accepted else {
             // Out of file handles, say: rest rather than spin, then try again.
             drop(permit);
             tokio::time::sleep(ACCEPT_PAUSE).await;
             continue;
         };
-        let served = connections.serve(permit);
+        // A client past its share is closed at once: its place goes to the next in line.
+        let Some(served) = connections.serve(permit, peer.ip()) else { continue };
         let api = api.clone();
         let mut stopped = stop.clone();
         tokio::spawn(async move {
@@ -240,13 +275,27 @@ mod tests {
 
     #[tokio::test]
     async fn only_connections_being_served_count_as_open() {
-        let connections = Connections::new(4);
+        let connections = Connections::new(4, 4);
         // The accept loop holds a permit while it waits for a connection.
         let waiting = connections.permits.clone().acquire_owned().await.expect("a permit");
         assert_eq!(connections.open(), 0);
-        let served = connections.serve(waiting);
+        let served = connections.serve(waiting, IpAddr::from([127, 0, 0, 1]));
         assert_eq!(connections.open(), 1);
         drop(served);
         assert_eq!(connections.open(), 0);
+    }
+
+    #[tokio::test]
+    async fn a_client_past_its_share_is_turned_away_and_others_are_not() {
+        let connections = Connections::new(8, 2);
+        let (greedy, other) = (IpAddr::from([127, 0, 0, 2]), IpAddr::from([127, 0, 0, 1]));
+        let permit = || connections.permits.clone().try_acquire_owned().expect("a permit");
+        let first = connections.serve(permit(), greedy).expect("its first");
+        let _second = connections.serve(permit(), greedy).expect("its second");
+        assert!(connections.serve(permit(), greedy).is_none(), "a third is past its share");
+        assert_eq!(connections.permits.available_permits(), 6, "the permit of the one turned away went back");
+        assert!(connections.serve(permit(), other).is_some(), "another client is served");
+        drop(first);
+        assert!(connections.serve(permit(), greedy).is_some(), "a place given back can be taken again");
     }
 }
