@@ -27,16 +27,12 @@ pub enum TargetKind {
 /// to act fit, a capture deadline does not.
 pub const LONGEST_REAL_WAIT: Duration = Duration::from_secs(15 * 60);
 
-/// Whether `remote` is a standalone sandbox: it answers its clock endpoint.
+/// Whether `remote` is a standalone sandbox: it answers its clock endpoint (which, like an
+/// API call, wants the token and the subscription key).
 pub async fn probe(remote: &Remote) -> TargetKind {
-    let answer = http().get(format!("{}/sim/v1/clock", remote.url)).timeout(Duration::from_secs(10)).send().await;
-    let sandbox = match answer {
-        Ok(answer) if answer.status().is_success() => {
-            answer.json::<Value>().await.is_ok_and(|body| body.get("now").is_some_and(Value::is_string))
-        }
-        _ => false,
-    };
-    if sandbox { TargetKind::Sandbox } else { TargetKind::Environment }
+    let sandbox = Sandbox::new(remote);
+    let read = tokio::time::timeout(Duration::from_secs(10), sandbox.now()).await;
+    if matches!(read, Ok(Ok(_))) { TargetKind::Sandbox } else { TargetKind::Environment }
 }
 
 /// Whether `remote` can be reached and takes its keys: its token endpoint gives a token. When
@@ -124,15 +120,13 @@ impl Sandbox {
         Err(epayment::Error::Api(Box::new(epayment::Problem::from_body(status, &body))))
     }
 
-    /// Moves the sandbox's clock forward by `by` (whole seconds, rounded up).
+    /// Moves the sandbox's clock (its tenant's, for these keys) forward by `by` (whole
+    /// seconds, rounded up).
     pub async fn advance(&self, by: Duration) -> Result<(), String> {
         let seconds = by.as_secs() + u64::from(by.subsec_nanos() > 0);
-        let answer = http()
-            .post(format!("{}/sim/v1/clock/advance", self.remote.url))
-            .json(&json!({"seconds": seconds}))
-            .send()
-            .await
-            .map_err(|e| e.to_string())?;
+        let request =
+            http().post(format!("{}/sim/v1/clock/advance", self.remote.url)).json(&json!({"seconds": seconds}));
+        let answer = self.authorized(request).await?.send().await.map_err(|e| e.to_string())?;
         if answer.status().is_success() {
             Ok(())
         } else {
@@ -140,15 +134,27 @@ impl Sandbox {
         }
     }
 
-    /// The sandbox's time.
+    /// The sandbox's time (its tenant's, for these keys).
     pub async fn now(&self) -> Result<DateTime<Utc>, String> {
-        let answer = http().get(format!("{}/sim/v1/clock", self.remote.url)).send().await.map_err(|e| e.to_string())?;
+        let request = http().get(format!("{}/sim/v1/clock", self.remote.url));
+        let answer = self.authorized(request).await?.send().await.map_err(|e| e.to_string())?;
+        if !answer.status().is_success() {
+            return Err(format!("the sandbox's clock answered HTTP {}", answer.status()));
+        }
         let body: Value = answer.json().await.map_err(|e| e.to_string())?;
         let now = body.get("now").and_then(Value::as_str).ok_or("the sandbox's clock answered without `now`")?;
         DateTime::parse_from_rfc3339(now).map(|t| t.to_utc()).map_err(|e| e.to_string())
     }
 
-    /// A token for the customer endpoints, from the sandbox's own token endpoint.
+    /// `request` with the token and the subscription key, as the clock endpoints want them.
+    async fn authorized(&self, request: reqwest::RequestBuilder) -> Result<reqwest::RequestBuilder, String> {
+        let token = self.token().await.map_err(|e| e.to_string())?;
+        Ok(request
+            .header("Authorization", format!("Bearer {token}"))
+            .header("Ocp-Apim-Subscription-Key", &self.remote.subscription_key))
+    }
+
+    /// A token for the customer and clock endpoints, from the sandbox's own token endpoint.
     async fn token(&self) -> Result<String, epayment::Error> {
         let r = &self.remote;
         let answer = http()
@@ -212,7 +218,11 @@ mod tests {
     #[tokio::test]
     async fn a_target_is_a_sandbox_when_it_answers_its_clock_and_a_real_environment_otherwise() {
         let sandbox = epayment_sim::Simulator::start().await;
-        assert_eq!(probe(&remote(sandbox.uri())).await, TargetKind::Sandbox);
+        let c = sandbox.credentials();
+        let mut keys = remote(sandbox.uri());
+        (keys.client_id, keys.client_secret, keys.subscription_key) =
+            (c.client_id, c.client_secret, c.subscription_key);
+        assert_eq!(probe(&keys).await, TargetKind::Sandbox);
         let not_found = LoopbackServer::start(|_| async { respond(404, bytes::Bytes::new()) }).await.expect("a server");
         assert_eq!(probe(&remote(not_found.uri())).await, TargetKind::Environment);
         let lying = LoopbackServer::start(|_| async { respond(200, bytes::Bytes::from_static(b"<html>")) })

@@ -38,10 +38,11 @@ mod model;
 mod simulator;
 mod stalled_writes;
 
+pub use api::tenants::Tenant;
 pub use delivery::{
     DELIVERY_LOG_LIMIT, Delivery, FAILING_REGISTRATION_LIFETIME, MAX_REGISTRATIONS, MAX_REGISTRATIONS_PER_EVENT,
-    MAX_URL_BYTES, MAX_WAITING_EVENTS, MAX_WAITING_EVENTS_IN_ALL, RETRY_PERIOD, Registration, RetrySchedule, Scope,
-    WebhookDispatcher,
+    MAX_URL_BYTES, MAX_WAITING_EVENTS, MAX_WAITING_EVENTS_IN_ALL, MAX_WAITING_EVENTS_PER_SALES_UNIT, RETRY_PERIOD,
+    Registration, RetrySchedule, Scope, WebhookDestinations, WebhookDispatcher,
 };
 pub use endpoint::Endpoint;
 pub use exchange_log::{Exchange, KEPT_BODY, RecordedRequest, RecordedResponse, SMALL_BODY, body_value};

@@ -1,12 +1,16 @@
 //! `epayment-sim`: the simulator as a local sandbox for any HTTP client.
 
+mod merchants_file;
+
 use std::net::TcpListener;
 use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
 use epayment_api::epayment::types;
-use epayment_sim::{CardNetwork, FrontLimits, Market, Retention, SalesUnit, Simulator, SimulatorBuilder};
+use epayment_sim::{
+    CardNetwork, FrontLimits, Market, Retention, SalesUnit, Simulator, SimulatorBuilder, Tenant, WebhookDestinations,
+};
 
 /// A local, stateful ePayment API sandbox.
 #[derive(Parser)]
@@ -40,6 +44,20 @@ struct Args {
     /// Connections served at once; more wait to be accepted.
     #[arg(long, default_value_t = FrontLimits::default().max_connections)]
     max_connections: usize,
+    /// Connections served at once for one client (peer address); more from it are closed at
+    /// once, so that one client cannot keep another unserved.
+    #[arg(long, default_value_t = FrontLimits::default().max_connections_per_client)]
+    max_connections_per_client: usize,
+    /// The tenants of a shared sandbox (TOML: `[[merchant]]` with client_id, client_secret,
+    /// subscription_key and merchant_serial_numbers): each its own payments, clock, quotas and
+    /// webhooks, its token only for its own numbers. Without it: the built-in test keys, for
+    /// any number.
+    #[arg(long, value_name = "FILE")]
+    merchants: Option<std::path::PathBuf>,
+    /// Deliver webhooks to loopback and private addresses even when listening beyond loopback
+    /// (on loopback they are allowed anyway). Link-local and metadata addresses never.
+    #[arg(long)]
+    allow_local_webhooks: bool,
     /// Seconds a request's headers (or the next request on an idle connection) may take.
     #[arg(long, default_value_t = FrontLimits::default().header_timeout.as_secs())]
     header_timeout: u64,
@@ -63,10 +81,15 @@ struct Args {
     /// than the API's longest period (refunds, 365 days after approval) unless set.
     #[arg(long, default_value_t = 400)]
     forget_after_days: u64,
-    /// Hold at most this many payments; past it, the least recently active are forgotten
-    /// (about 7 KiB each: see BENCHMARKS.md).
+    /// Hold at most this many payments (per tenant); past it, the least recently active of the
+    /// merchant serial number holding the most are forgotten (about 7 KiB each: see
+    /// BENCHMARKS.md).
     #[arg(long, default_value_t = 50_000)]
     max_payments: usize,
+    /// Hold at most about this many MiB of payments and the answers kept for them (per
+    /// tenant); past it, as past --max-payments.
+    #[arg(long, default_value_t = 128)]
+    max_payment_mib: usize,
     /// A sales unit that allows only full capture (6140 for less); repeatable.
     #[arg(long, value_name = "MSN", value_parser = merchant_serial_number)]
     full_capture_only: Vec<String>,
@@ -130,8 +153,15 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let tenants = match args.merchants.as_deref().map(merchants_file::read).transpose() {
+        Ok(tenants) => tenants.unwrap_or_default(),
+        Err(why) => {
+            eprintln!("error: --merchants {why}");
+            return ExitCode::from(2);
+        }
+    };
     runtime.block_on(async move {
-        let builder = Simulator::builder()
+        let mut builder = Simulator::builder()
             .seed(args.seed)
             .token_lifetime(Duration::from_secs(args.token_lifetime))
             .record_limit(args.record_limit)
@@ -139,6 +169,7 @@ fn main() -> ExitCode {
             .body_limit(args.body_limit)
             .front_limits(FrontLimits {
                 max_connections: args.max_connections,
+                max_connections_per_client: args.max_connections_per_client,
                 header_timeout: Duration::from_secs(args.header_timeout.max(1)),
                 write_timeout: Duration::from_secs(args.write_timeout.max(1)),
                 ..FrontLimits::default()
@@ -146,11 +177,16 @@ fn main() -> ExitCode {
             .retention(Retention {
                 after_inactivity: Some(Duration::from_secs(args.forget_after_days.saturating_mul(86_400))),
                 max_payments: Some(args.max_payments),
+                max_bytes: Some(args.max_payment_mib.saturating_mul(1 << 20)),
             })
             .rate_limits(!args.no_rate_limits)
             .test_amounts(!args.no_test_amounts)
             .card_network(args.card_network)
-            .issuer_releases_reservations(args.issuer_releases_reservations);
+            .issuer_releases_reservations(args.issuer_releases_reservations)
+            .tenants(tenants.clone());
+        if args.allow_local_webhooks {
+            builder = builder.webhook_destinations(WebhookDestinations::AlsoLocal);
+        }
         let sim = match sales_units(&args, builder).serve(listener) {
             Ok(sim) => sim,
             Err(e) => {
@@ -165,7 +201,7 @@ fn main() -> ExitCode {
                 return ExitCode::FAILURE;
             }
         };
-        banner(&sim, &args);
+        banner(&sim, &args, &tenants);
         let signal = match stop.recv().await {
             Ok(signal) => signal,
             Err(e) => {
@@ -223,7 +259,7 @@ impl StopSignals {
     }
 }
 
-fn banner(sim: &Simulator, args: &Args) {
+fn banner(sim: &Simulator, args: &Args, tenants: &[Tenant]) {
     let c = sim.credentials();
     let uri = sim.uri();
     println!("epayment-sim listening on {uri}");
@@ -231,10 +267,21 @@ fn banner(sim: &Simulator, args: &Args) {
     println!("  ePayment API   {}/v1/...", sim.epayment_url());
     println!("  Webhooks API   {uri}/webhooks/v1/webhooks");
     println!("  the clock      GET {uri}/sim/v1/clock, POST {uri}/sim/v1/clock/advance {{\"days\": 15}}");
-    println!("  client_id                  {}", c.client_id);
-    println!("  client_secret              {}", c.client_secret);
-    println!("  Ocp-Apim-Subscription-Key  {}", c.subscription_key);
-    println!("  Merchant-Serial-Number     any 4 to 10 digits, e.g. 123456");
+    if tenants.is_empty() {
+        println!("  client_id                  {}", c.client_id);
+        println!("  client_secret              {}", c.client_secret);
+        println!("  Ocp-Apim-Subscription-Key  {}", c.subscription_key);
+        println!("  Merchant-Serial-Number     any 4 to 10 digits, e.g. 123456");
+    } else {
+        // Their keys are the operator's to hand out; the banner names only who is served.
+        println!(
+            "  merchants                  {} from --merchants, each with its own clock and quotas:",
+            tenants.len()
+        );
+        for tenant in tenants {
+            println!("    {:<24} {}", tenant.credentials.client_id, tenant.merchant_serial_numbers.join(", "));
+        }
+    }
     println!("  sales units                123456 Norway, 223456 Denmark, 323456 Finland, any other Norway");
     for (setting, units) in [("full capture only", &args.full_capture_only), ("late capture", &args.late_capture)] {
         if !units.is_empty() {

@@ -15,8 +15,9 @@ use epayment_openapi::ApiDocument;
 use tokio::sync::watch;
 
 use crate::api::SimulatedApi;
+use crate::api::tenants::{Tenant, TenantState, Tenants};
 use crate::clock::{Clock, OutOfRange};
-use crate::delivery::{RetrySchedule, WebhookDispatcher};
+use crate::delivery::{RetrySchedule, WebhookDestinations, WebhookDispatcher};
 use crate::endpoint::Endpoint;
 use crate::exchange_log::{Exchange, ExchangeLog};
 use crate::faults::{Fault, LostAnswer};
@@ -32,6 +33,8 @@ pub struct SimulatorBuilder {
     record_bytes: usize,
     front: FrontLimits,
     webhook_schedule: RetrySchedule,
+    tenants: Vec<Tenant>,
+    webhook_destinations: Option<WebhookDestinations>,
 }
 
 impl Default for SimulatorBuilder {
@@ -43,6 +46,8 @@ impl Default for SimulatorBuilder {
             record_bytes: Self::DEFAULT_RECORD_BYTES,
             front: FrontLimits::default(),
             webhook_schedule: RetrySchedule::Api,
+            tenants: Vec::new(),
+            webhook_destinations: None,
         }
     }
 }
@@ -166,6 +171,26 @@ impl SimulatorBuilder {
         self
     }
 
+    /// Serves these tenants instead of the one set of [`Self::credentials`]: each gets its own
+    /// payments, clock, tokens, retention, quotas and webhook registrations, and its token
+    /// works only for its own merchant serial numbers (another's is 403). The first tenant is
+    /// the one the library's own methods ([`Simulator::clock`], [`Simulator::webhooks`], ...)
+    /// act for, unless they name a merchant serial number. Refused at [`Self::serve`] when
+    /// [`Tenant::check_all`] refuses them.
+    pub fn tenants(mut self, tenants: Vec<Tenant>) -> Self {
+        self.tenants = tenants;
+        self
+    }
+
+    /// Which addresses webhooks may be delivered to. Unless set: loopback and private ranges
+    /// too when the simulator listens on loopback (a test, one developer's sandbox), public
+    /// addresses only when it listens beyond it (a shared host). Link-local and metadata
+    /// addresses never.
+    pub fn webhook_destinations(mut self, destinations: WebhookDestinations) -> Self {
+        self.webhook_destinations = Some(destinations);
+        self
+    }
+
     /// Serves on a free loopback port. Must run inside a tokio runtime (the front and the
     /// webhook deliveries run on it).
     ///
@@ -185,14 +210,30 @@ impl SimulatorBuilder {
         let addr = listener.local_addr()?;
         listener.set_nonblocking(true)?;
         let listener = tokio::net::TcpListener::from_std(listener)?;
-        let seed = self.model.seed;
-        let model = Model::new(self.model);
-        let webhooks = WebhookDispatcher::new(seed, self.webhook_schedule, model.clock().clone());
+        Tenant::check_all(&self.tenants).map_err(std::io::Error::other)?;
+        let destinations = self.webhook_destinations.unwrap_or(match addr.ip().is_loopback() {
+            true => WebhookDestinations::AlsoLocal,
+            false => WebhookDestinations::PublicOnly,
+        });
+        let configured: Vec<(TestCredentials, Option<Vec<String>>)> = match self.tenants.is_empty() {
+            true => vec![(self.model.credentials.clone(), None)],
+            false => self.tenants.into_iter().map(|t| (t.credentials, Some(t.merchant_serial_numbers))).collect(),
+        };
+        let mut tenants = Vec::with_capacity(configured.len());
+        for (n, (credentials, numbers)) in (0u64..).zip(configured) {
+            // The first tenant keeps the seed, so that one without tenants is as before.
+            let seed = self.model.seed.wrapping_add(n.wrapping_mul(0x9e37_79b9));
+            let model = Model::new(model::Config { seed, credentials, ..self.model.clone() });
+            let webhooks =
+                WebhookDispatcher::with_destinations(seed, self.webhook_schedule, model.clock().clone(), destinations);
+            tenants.push(TenantState::new(numbers, model, webhooks));
+        }
+        let tenants = Tenants::new(tenants).ok_or_else(|| std::io::Error::other("no tenant to serve"))?;
         let document = self.document.unwrap_or_else(|| ApiDocument::epayment().clone());
         let log = ExchangeLog::new(self.record_limit, self.record_bytes);
-        let api = Arc::new(SimulatedApi::new(document, model, log, webhooks));
+        let api = Arc::new(SimulatedApi::new(document, tenants, log));
         let (stop, stopped) = watch::channel(false);
-        let connections = Arc::new(Connections::new(self.front.max_connections));
+        let connections = Arc::new(Connections::new(self.front.max_connections, self.front.max_connections_per_client));
         tokio::spawn(front::run(listener, api.clone(), self.front, connections.clone(), stopped));
         Ok(Simulator { addr, api, stop, connections })
     }
@@ -265,13 +306,14 @@ impl Simulator {
 
     // ---- the clock -----------------------------------------------------------------------
 
-    /// The simulator's clock: virtual when the builder was given a start, the system's (plus
-    /// what was advanced) otherwise. Hand it to whatever should keep the same time.
+    /// The simulator's clock (the first tenant's; each tenant has its own): virtual when the
+    /// builder was given a start, the system's (plus what was advanced) otherwise. Hand it to
+    /// whatever should keep the same time.
     pub fn clock(&self) -> Clock {
         self.api.with_model(|m| m.clock().clone())
     }
 
-    /// Moves the clock forward, then applies what came due (expiries) and delivers their
+    /// Moves the (first tenant's) clock forward, then applies what came due (expiries) and delivers their
     /// webhooks; refuses to move past the last instant it can count to ([`crate::clock::LATEST`]).
     pub fn advance_clock(&self, by: Duration) -> Result<(), OutOfRange> {
         self.api.with_model(|m| m.advance(by))
@@ -281,23 +323,23 @@ impl Simulator {
 
     /// The customer approves the payment in the app.
     pub fn approve(&self, msn: &str, reference: &str) -> Result<(), ApiError> {
-        self.api.with_model(|m| m.approve(&PaymentKey::new(msn, reference)))
+        self.api.with_model_of(msn, |m| m.approve(&PaymentKey::new(msn, reference)))
     }
 
     /// The customer aborts the payment in the app.
     pub fn abort(&self, msn: &str, reference: &str) -> Result<(), ApiError> {
-        self.api.with_model(|m| m.abort(&PaymentKey::new(msn, reference)))
+        self.api.with_model_of(msn, |m| m.abort(&PaymentKey::new(msn, reference)))
     }
 
     /// The payment times out before the customer answers.
     pub fn expire(&self, msn: &str, reference: &str) -> Result<(), ApiError> {
-        self.api.with_model(|m| m.expire(&PaymentKey::new(msn, reference)))
+        self.api.with_model_of(msn, |m| m.expire(&PaymentKey::new(msn, reference)))
     }
 
     /// The customer will not share what the payment's profile scope asks for: the payment
     /// ends, ABORTED.
     pub fn refuse_consent(&self, msn: &str, reference: &str) -> Result<(), ApiError> {
-        self.api.with_model(|m| m.refuse_consent(&PaymentKey::new(msn, reference)))
+        self.api.with_model_of(msn, |m| m.refuse_consent(&PaymentKey::new(msn, reference)))
     }
 
     /// The card the next payments are paid with.
@@ -315,18 +357,24 @@ impl Simulator {
 
     /// The payment `reference` of sales unit `msn`, as the simulator keeps it.
     pub fn payment(&self, msn: &str, reference: &str) -> Option<Payment> {
-        self.api.with_model(|m| m.payment(&PaymentKey::new(msn, reference)).cloned())
+        self.api.with_model_of(msn, |m| m.payment(&PaymentKey::new(msn, reference)).cloned())
     }
 
     /// The payment's event log, oldest first, or 404 (5090) as the API would answer.
     pub fn events(&self, msn: &str, reference: &str) -> Result<Vec<types::PaymentEvent>, ApiError> {
-        self.api.with_model(|m| m.events(&PaymentKey::new(msn, reference)))
+        self.api.with_model_of(msn, |m| m.events(&PaymentKey::new(msn, reference)))
     }
 
-    /// How many payments the retention setting counts as held (0 when nothing is ever
-    /// forgotten, since nothing is counted then).
+    /// How many payments the retention setting counts as held, for every tenant together (0
+    /// when nothing is ever forgotten, since nothing is counted then).
     pub fn held_payments(&self) -> usize {
-        self.api.with_model(|m| m.held())
+        self.api.tenants.iter().map(|t| t.with_model(|m| m.held())).sum()
+    }
+
+    /// About how many bytes the held payments and the answers kept for them take, for every
+    /// tenant together (0 when nothing is ever forgotten).
+    pub fn held_bytes(&self) -> usize {
+        self.api.tenants.iter().map(|t| t.with_model(|m| m.held_bytes())).sum()
     }
 
     /// The keys the token endpoint accepts.
@@ -343,12 +391,12 @@ impl Simulator {
 
     /// The sales unit `msn`.
     pub fn sales_unit(&self, msn: &str) -> SalesUnit {
-        self.api.with_model(|m| m.sales_units().get(msn))
+        self.api.with_model_of(msn, |m| m.sales_units().get(msn))
     }
 
     /// Changes the sales unit `msn`: `change` gets its settings and gives the new ones.
     pub fn update_sales_unit(&self, msn: &str, change: impl FnOnce(SalesUnit) -> SalesUnit) {
-        self.api.with_model(|m| {
+        self.api.with_model_of(msn, |m| {
             let unit = change(m.sales_units().get(msn));
             m.set_sales_unit(msn, unit);
         });
@@ -416,8 +464,8 @@ impl Simulator {
 
     // ---- webhooks ------------------------------------------------------------------------
 
-    /// Webhook registrations and deliveries.
+    /// Webhook registrations and deliveries (the first tenant's).
     pub fn webhooks(&self) -> &WebhookDispatcher {
-        &self.api.webhooks
+        self.api.webhooks()
     }
 }

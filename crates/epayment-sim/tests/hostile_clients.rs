@@ -5,7 +5,7 @@ use std::time::Duration;
 
 mod common;
 
-use common::{Api, MSN, authorized_as};
+use common::{Api, MSN, authorized, authorized_as};
 use epayment_sim::{FrontLimits, Retention, Scope, Simulator};
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
@@ -22,12 +22,14 @@ async fn a_clock_advance_past_the_end_of_time_is_400_and_the_sandbox_keeps_servi
     let http = reqwest::Client::new();
     let advance = format!("{}/sim/v1/clock/advance", api.sim.uri());
     for body in [json!({"days": 100_000_000}), json!({"seconds": u64::MAX}), json!({"days": u64::MAX / 86_400})] {
-        let refused = http.post(&advance).json(&body).send().await.unwrap();
+        let refused = authorized(&api.sim, &api.token, http.post(&advance)).json(&body).send().await.unwrap();
         assert_eq!(refused.status().as_u16(), 400, "{body}");
         let problem: Value = refused.json().await.unwrap();
-        assert!(problem.to_string().contains("cannot move past 9999-12-31"), "{problem}");
+        let problem = problem.to_string();
+        assert!(problem.contains("cannot move past") && problem.contains("9999-12-31"), "{problem}");
     }
-    let now: Value = http.get(format!("{}/sim/v1/clock", api.sim.uri())).send().await.unwrap().json().await.unwrap();
+    let clock = authorized(&api.sim, &api.token, http.get(format!("{}/sim/v1/clock", api.sim.uri())));
+    let now: Value = clock.send().await.unwrap().json().await.unwrap();
     assert!(now["now"].as_str().unwrap().starts_with("20"), "{now}");
     let body = json!({"amount": {"currency": "NOK", "value": 1000}, "paymentMethod": {"type": "WALLET"},
         "reference": "order-after-the-end", "userFlow": "QR"});
@@ -183,7 +185,7 @@ async fn slow_and_idle_connections_are_closed_and_never_crowd_out_a_request() {
     for _ in 0..4 {
         slow.push(slow_sender(&api.sim).await);
     }
-    let served = api.http.get(format!("{}/sim/v1/clock", api.sim.uri())).send();
+    let served = authorized(&api.sim, &api.token, api.http.get(format!("{}/sim/v1/clock", api.sim.uri()))).send();
     let served = tokio::time::timeout(Duration::from_secs(10), served).await.expect("served once a slot freed");
     assert_eq!(served.unwrap().status().as_u16(), 200);
     for stream in slow {
@@ -218,7 +220,7 @@ async fn a_client_that_reads_no_answer_is_closed_and_never_crowds_out_a_request(
     // closed, then is served.
     let served = reqwest::Client::new().get(format!("{}/sim/v1/clock", sim.uri())).send();
     let served = tokio::time::timeout(Duration::from_secs(10), served).await.expect("served once a place freed");
-    assert_eq!(served.unwrap().status().as_u16(), 200);
+    assert_eq!(served.unwrap().status().as_u16(), 401, "answered (without a token, a clock read is 401)");
     for hog in hogs {
         tokio::time::timeout(Duration::from_secs(10), hog).await.expect("its connection was closed").unwrap();
     }
@@ -228,7 +230,8 @@ async fn a_client_that_reads_no_answer_is_closed_and_never_crowds_out_a_request(
 async fn a_shutdown_finishes_the_answers_in_flight() {
     let api = Api::on(Simulator::start().await).await;
     api.sim.inject(epayment_sim::Endpoint::ReadClock, epayment_sim::Fault::Delay(Duration::from_millis(300)), 1);
-    let in_flight = tokio::spawn(api.http.get(format!("{}/sim/v1/clock", api.sim.uri())).send());
+    let in_flight =
+        tokio::spawn(authorized(&api.sim, &api.token, api.http.get(format!("{}/sim/v1/clock", api.sim.uri()))).send());
     // The request is in flight once the fault has been taken.
     while api.sim.pending_faults(epayment_sim::Endpoint::ReadClock) > 0 {
         tokio::task::yield_now().await;
@@ -242,7 +245,11 @@ async fn a_shutdown_finishes_the_answers_in_flight() {
 #[tokio::test]
 async fn a_retention_setting_forgets_the_least_recently_active_payments() {
     let sim = Simulator::builder()
-        .retention(Retention { after_inactivity: Some(Duration::from_secs(3_600)), max_payments: Some(3) })
+        .retention(Retention {
+            after_inactivity: Some(Duration::from_secs(3_600)),
+            max_payments: Some(3),
+            max_bytes: None,
+        })
         .start_at(chrono::DateTime::from_timestamp(1_767_268_800, 0).unwrap())
         .token_lifetime(Duration::from_secs(86_400))
         .start()

@@ -144,3 +144,56 @@ fn a_sales_unit_setting_needs_a_merchant_serial_number() {
         "{stderr}"
     );
 }
+
+#[tokio::test]
+async fn a_merchants_file_serves_its_tenants_and_names_no_key_and_a_bad_one_stops_the_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("merchants.toml");
+    std::fs::write(
+        &file,
+        "[[merchant]]\nclient_id = \"team-a\"\nclient_secret = \"secret-of-team-a\"\nsubscription_key = \"key-of-team-a\"\nmerchant_serial_numbers = [\"123456\"]\n\n[[merchant]]\nclient_id = \"team-b\"\nclient_secret = \"secret-of-team-b\"\nsubscription_key = \"key-of-team-b\"\nmerchant_serial_numbers = [\"654321\"]\n",
+    )
+    .unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_epayment-sim"))
+        .args(["--port", "0", "--merchants"])
+        .arg(&file)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the binary starts");
+    let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
+    let mut banner = String::new();
+    while !banner.contains("Ctrl-C") {
+        if stdout.read_line(&mut banner).expect("the banner") == 0 {
+            break;
+        }
+    }
+    let base = banner.lines().next().and_then(|l| l.strip_prefix("epayment-sim listening on ")).unwrap().to_owned();
+    assert!(banner.contains("team-a") && banner.contains("654321"), "{banner}");
+    for secret in ["secret-of-team", "key-of-team", "sim-client-secret"] {
+        assert!(!banner.contains(secret), "the banner shows {secret}: {banner}");
+    }
+    let http = reqwest::Client::new();
+    let token = |id: &'static str, secret: &'static str, key: &'static str| {
+        http.post(format!("{base}/accesstoken/get"))
+            .header("client_id", id)
+            .header("client_secret", secret)
+            .header("Ocp-Apim-Subscription-Key", key)
+            .send()
+    };
+    assert_eq!(token("team-b", "secret-of-team-b", "key-of-team-b").await.unwrap().status().as_u16(), 200);
+    let builtin = token("sim-client-id", "sim-client-secret", "sim-subscription-key").await.unwrap();
+    assert_eq!(builtin.status().as_u16(), 401, "the built-in keys are not served beside tenants");
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    std::fs::write(&file, "[[merchant]]\nclient_id = \"x\"\nclient_secret = \"leaked-if-shown\"\n").unwrap();
+    let refused = Command::new(env!("CARGO_BIN_EXE_epayment-sim"))
+        .args(["--port", "0", "--merchants"])
+        .arg(&file)
+        .output()
+        .expect("the binary runs");
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("merchants") && !stderr.contains("leaked-if-shown"), "{stderr}");
+}

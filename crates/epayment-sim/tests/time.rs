@@ -167,22 +167,32 @@ async fn reads_are_limited_to_120_a_minute_and_limits_can_be_turned_off() {
 async fn the_sandbox_clock_is_read_and_moved_through_its_own_endpoints() {
     let sim = Simulator::start().await; // the system clock, as the sandbox runs
     let http = reqwest::Client::new();
-    let read = |http: reqwest::Client, url: String| async move {
-        let now: Value = http.get(url).send().await.unwrap().json().await.unwrap();
-        chrono::DateTime::parse_from_rfc3339(now["now"].as_str().unwrap()).unwrap()
+    let token = common::token(&sim, &http).await;
+    let clock = format!("{}/sim/v1/clock", sim.uri());
+    let advance = format!("{clock}/advance");
+    let read = |request: reqwest::RequestBuilder| async move {
+        let now: Value = request.send().await.unwrap().json().await.unwrap();
+        chrono::DateTime::parse_from_rfc3339(now["now"].as_str().unwrap_or_else(|| panic!("{now}"))).unwrap()
     };
-    let before = read(http.clone(), format!("{}/sim/v1/clock", sim.uri())).await;
-    let moved =
-        http.post(format!("{}/sim/v1/clock/advance", sim.uri())).json(&json!({"days": 15})).send().await.unwrap();
+    let before = read(common::authorized(&sim, &token, http.get(&clock))).await;
+    let moved = common::authorized(&sim, &token, http.post(&advance)).json(&json!({"days": 15})).send().await.unwrap();
     assert_eq!(moved.status().as_u16(), 200);
-    let after = read(http.clone(), format!("{}/sim/v1/clock", sim.uri())).await;
+    // Fifteen days on, the token of an hour has expired: a new one.
+    let token = common::token(&sim, &http).await;
+    let after = read(common::authorized(&sim, &token, http.get(&clock))).await;
     let moved_by = after - before;
     assert!(
         moved_by >= chrono::Duration::days(15) && moved_by < chrono::Duration::days(15) + chrono::Duration::minutes(1)
     );
     let refused =
-        http.post(format!("{}/sim/v1/clock/advance", sim.uri())).json(&json!({"weeks": 1})).send().await.unwrap();
+        common::authorized(&sim, &token, http.post(&advance)).json(&json!({"weeks": 1})).send().await.unwrap();
     assert_eq!(refused.status().as_u16(), 400);
+    // Without the token neither reads nor moves it.
+    assert_eq!(http.get(&clock).send().await.unwrap().status().as_u16(), 401);
+    let anonymous = http.post(&advance).json(&json!({"days": 1})).send().await.unwrap();
+    assert_eq!(anonymous.status().as_u16(), 401);
+    let still = read(common::authorized(&sim, &token, http.get(&clock))).await;
+    assert!(still - after < chrono::Duration::minutes(1), "an anonymous advance moved nothing");
 }
 
 /// A receiver that answers 500 to deliveries whose body contains `failing`, 200 to the rest.

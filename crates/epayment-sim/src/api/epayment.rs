@@ -35,10 +35,10 @@ pub(super) fn serve(api: &SimulatedApi, call: &Call<'_>) -> Result<Reply, ApiErr
     let checked = check(api, call);
     let handle = handler(call.endpoint)
         .ok_or_else(|| ApiError::internal(format!("{} is not an ePayment operation", call.endpoint.id())))?;
-    api.with_model(|model| {
+    let tenant = api.tenants.by_subscription_key(call.subscription_key());
+    tenant.with_model(|model| {
         // fidelity: credentials-first
-        model.check_bearer(call.authorization())?;
-        model.check_subscription_key(call.subscription_key())?;
+        tenant.admit(model, call.authorization(), call.subscription_key(), call.msn())?;
         checked?;
         // fidelity: rate-limit-counting
         // Our choice of what counts: every call that passes the credentials and the schema,
@@ -129,7 +129,11 @@ pub(super) fn record_failure(api: &SimulatedApi, call: &Call<'_>) {
     };
     let payment: PaymentKey = call.payment();
     let amount = call.modification_value();
-    api.with_model(|model| model.record_failure(&payment, name, amount, call.idempotency_key()));
+    let tenant = api.tenants.by_subscription_key(call.subscription_key());
+    if !tenant.owns(&payment.msn) {
+        return;
+    }
+    tenant.with_model(|model| model.record_failure(&payment, name, amount, call.idempotency_key()));
 }
 
 /// Checks the call against the document: every violation, or nothing.

@@ -5,6 +5,7 @@ use bytes::Bytes;
 use epayment_openapi::ApiDocument;
 use proptest::prelude::*;
 
+use super::tenants::{TenantState, Tenants};
 use super::{Outcome, SimulatedApi};
 use crate::delivery::{RetrySchedule, WebhookDispatcher};
 use crate::exchange_log::ExchangeLog;
@@ -16,12 +17,9 @@ fn api() -> (SimulatedApi, String, tokio::runtime::Runtime) {
         let _entered = runtime.enter();
         WebhookDispatcher::new(1, RetrySchedule::Api, crate::clock::Clock::system())
     };
-    let api = SimulatedApi::new(
-        ApiDocument::epayment().clone(),
-        Model::new(Config::default()),
-        ExchangeLog::new(100, 1 << 20),
-        webhooks,
-    );
+    let tenant = TenantState::new(None, Model::new(Config::default()), webhooks);
+    let tenants = Tenants::new(vec![tenant]).expect("one tenant");
+    let api = SimulatedApi::new(ApiDocument::epayment().clone(), tenants, ExchangeLog::new(100, 1 << 20));
     let token = api.with_model(|m| {
         let c = m.credentials().clone();
         m.issue_token(Some(&c.client_id), Some(&c.client_secret), Some(&c.subscription_key))

@@ -14,6 +14,7 @@ mod problem;
 pub(crate) mod reply;
 mod sim_clock;
 mod sim_customer;
+pub(crate) mod tenants;
 mod token;
 mod webhook_registrations;
 
@@ -32,14 +33,14 @@ use crate::endpoint::{self, Endpoint};
 use crate::exchange_log::{BodyKept, ExchangeLog, RawExchange};
 use crate::faults::{Fault, Faults, LostAnswer};
 use crate::model::{ApiError, Model};
+use tenants::Tenants;
 
 /// The simulated API's state, and the function that answers a request with it.
 pub(crate) struct SimulatedApi {
     pub(crate) document: ApiDocument,
-    model: Mutex<Model>,
+    pub(crate) tenants: Tenants,
     faults: Mutex<Faults>,
     exchanges: Mutex<ExchangeLog>,
-    pub(crate) webhooks: WebhookDispatcher,
     traces: AtomicU64,
 }
 
@@ -50,18 +51,12 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl SimulatedApi {
-    pub(crate) fn new(
-        document: ApiDocument,
-        model: Model,
-        exchanges: ExchangeLog,
-        webhooks: WebhookDispatcher,
-    ) -> Self {
+    pub(crate) fn new(document: ApiDocument, tenants: Tenants, exchanges: ExchangeLog) -> Self {
         Self {
             document,
-            model: Mutex::new(model),
+            tenants,
             faults: Mutex::new(Faults::default()),
             exchanges: Mutex::new(exchanges),
-            webhooks,
             traces: AtomicU64::new(0),
         }
     }
@@ -74,15 +69,20 @@ impl SimulatedApi {
         lock(&self.exchanges)
     }
 
-    /// Runs `f` on the model, then hands the events it caused to the webhook dispatcher
-    /// before the lock is released, so that events are queued in the order they happened.
-    /// What came due on the clock since the last call (expiries) is applied first.
+    /// Runs `f` on the first tenant's model (the only one without tenants); see
+    /// [`tenants::TenantState::with_model`].
     pub(crate) fn with_model<R>(&self, f: impl FnOnce(&mut Model) -> R) -> R {
-        let mut model = lock(&self.model);
-        model.catch_up();
-        let result = f(&mut model);
-        self.webhooks.publish(model.take_notifications());
-        result
+        self.tenants.first().with_model(f)
+    }
+
+    /// Runs `f` on the model of the tenant that owns `msn` (the first if none does).
+    pub(crate) fn with_model_of<R>(&self, msn: &str, f: impl FnOnce(&mut Model) -> R) -> R {
+        self.tenants.owning(msn).with_model(f)
+    }
+
+    /// The first tenant's webhook registrations and deliveries.
+    pub(crate) fn webhooks(&self) -> &WebhookDispatcher {
+        &self.tenants.first().webhooks
     }
 
     /// Answers one request: routing, its endpoint's next fault, the endpoint, the log.

@@ -1,36 +1,62 @@
 //! The simulator's own clock endpoints, outside the API's paths: `GET /sim/v1/clock` reads it,
 //! `POST /sim/v1/clock/advance` with `{"seconds": n}` (or `minutes`, `hours`, `days`) moves it
-//! forward. No credentials: they control the sandbox, not a merchant's payments.
+//! forward. Like an API call they need the access token and the subscription key, and they read
+//! and move the clock of the tenant those belong to, no one else's.
 
 use std::time::Duration;
 
 use serde_json::{Value, json};
 
 use super::{Call, Reply, SimulatedApi};
+use crate::clock::{self, LATEST};
 use crate::endpoint::Endpoint;
 use crate::model::ApiError;
 
+/// The longest period any rule adds to a time (refunds, a year after approval, with room):
+/// the clock endpoint leaves at least this much before [`LATEST`], so that every window and
+/// deadline a rule opens can still close. Only the library may move a clock closer to the end.
+pub(crate) const LONGEST_RULE_PERIOD: chrono::TimeDelta = chrono::TimeDelta::days(400);
+
+// fidelity: sandbox-clock
 pub(super) fn serve(api: &SimulatedApi, call: &Call<'_>) -> Result<Reply, ApiError> {
-    if call.endpoint == Endpoint::AdvanceClock {
-        let body: Value = serde_json::from_slice(call.bytes()).unwrap_or(Value::Null);
-        let by = ["seconds", "minutes", "hours", "days"]
-            .into_iter()
-            .zip([1, 60, 3_600, 86_400])
-            .find_map(|(unit, seconds)| body.get(unit).and_then(Value::as_u64).map(|n| n.checked_mul(seconds)));
-        let Some(by) = by else {
-            return Err(ApiError::validation(vec![(
-                "body".into(),
-                "give how far to move, e.g. {\"seconds\": 60}, {\"minutes\": 10} or {\"days\": 15}".into(),
-            )]));
-        };
-        // fidelity: sandbox-clock
-        let moved = by
-            .ok_or(crate::clock::OutOfRange)
-            .and_then(|seconds| api.with_model(|model| model.advance(Duration::from_secs(seconds))));
-        if let Err(out_of_range) = moved {
-            return Err(ApiError::validation(vec![("body".into(), out_of_range.to_string())]));
+    let by = match call.endpoint {
+        Endpoint::AdvanceClock => Some(how_far(call)?),
+        _ => None,
+    };
+    let tenant = api.tenants.by_subscription_key(call.subscription_key());
+    let now = tenant.with_model(|model| {
+        tenant.admit(model, call.authorization(), call.subscription_key(), "")?;
+        if let Some(by) = by {
+            let last = LATEST - LONGEST_RULE_PERIOD;
+            let to = chrono::TimeDelta::from_std(by).ok().and_then(|by| model.now().checked_add_signed(by));
+            if to.is_none_or(|to| to > last) {
+                let last = last.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+                let why = format!(
+                    "the clock cannot move past {last}: every period a rule opens (a year at most) must end \
+                     before 9999-12-31, the last instant it can count to"
+                );
+                return Err(ApiError::validation(vec![("body".into(), why)]));
+            }
+            model.advance(by).map_err(|out| ApiError::validation(vec![("body".into(), out.to_string())]))?;
         }
-    }
-    let now = api.with_model(|model| model.now());
+        Ok(model.now())
+    })?;
     Ok(Reply::json(200, &json!({"now": now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)})))
+}
+
+/// How far the body asks to move the clock.
+fn how_far(call: &Call<'_>) -> Result<Duration, ApiError> {
+    let body: Value = serde_json::from_slice(call.bytes()).unwrap_or(Value::Null);
+    let by = ["seconds", "minutes", "hours", "days"]
+        .into_iter()
+        .zip([1, 60, 3_600, 86_400])
+        .find_map(|(unit, seconds)| body.get(unit).and_then(Value::as_u64).map(|n| n.checked_mul(seconds)));
+    match by {
+        Some(Some(seconds)) => Ok(Duration::from_secs(seconds)),
+        Some(None) => Err(ApiError::validation(vec![("body".into(), clock::OutOfRange.to_string())])),
+        None => Err(ApiError::validation(vec![(
+            "body".into(),
+            "give how far to move, e.g. {\"seconds\": 60}, {\"minutes\": 10} or {\"days\": 15}".into(),
+        )])),
+    }
 }

@@ -20,9 +20,9 @@ pub(super) fn serve(api: &SimulatedApi, call: &Call<'_>) -> Result<Reply, ApiErr
             _ => return Err(ApiError::status(404, None, "no such customer action")),
         };
     let payment = call.payment();
-    api.with_model(|model| {
-        model.check_bearer(call.authorization())?;
-        model.check_subscription_key(call.subscription_key())?;
+    let tenant = api.tenants.by_subscription_key(call.subscription_key());
+    tenant.with_model(|model| {
+        tenant.admit(model, call.authorization(), call.subscription_key(), &payment.msn)?;
         action(model, &payment)?;
         let state = model.payment(&payment).map(|p| p.state.to_string()).unwrap_or_default();
         Ok(Reply::json(200, &json!({"reference": payment.reference, "state": state})))

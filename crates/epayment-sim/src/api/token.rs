@@ -7,7 +7,8 @@ use crate::model::ApiError;
 
 /// Issues a token for the right keys, in the access-token API's answer shape.
 pub(super) fn issue(api: &SimulatedApi, call: &Call<'_>) -> Result<Reply, ApiError> {
-    let issued = api.with_model(|model| {
+    let tenant = api.tenants.by_client_id(call.header("client_id"));
+    let issued = tenant.with_model(|model| {
         model.issue_token(call.header("client_id"), call.header("client_secret"), call.subscription_key())
     })?;
     Ok(Reply::json(

@@ -1,6 +1,8 @@
 //! The Webhooks API's registrations: register, list, delete. Like the real API it needs the
 //! access token and the subscription key, and each registration belongs to the merchant
-//! serial number it was made with: another merchant neither sees nor deletes it.
+//! serial number it was made with: another merchant neither sees nor deletes it. A tenant's
+//! registrations are its own: another tenant's events, quotas and failing receivers do not
+//! reach them.
 
 use serde_json::{Value, json};
 
@@ -11,9 +13,9 @@ use crate::model::ApiError;
 
 /// Serves a Webhooks API call.
 pub(super) fn serve(api: &SimulatedApi, call: &Call<'_>) -> Result<Reply, ApiError> {
-    let scope = api.with_model(|model| {
-        model.check_bearer(call.authorization())?;
-        model.check_subscription_key(call.subscription_key())?;
+    let tenant = api.tenants.by_subscription_key(call.subscription_key());
+    let scope = tenant.with_model(|model| {
+        tenant.admit(model, call.authorization(), call.subscription_key(), call.msn())?;
         // fidelity: webhook-msn-scope
         // Our choice: the API lets partner keys register without a Merchant-Serial-Number;
         // the simulator has no partner keys, so every registration names its sales unit.
@@ -36,16 +38,16 @@ pub(super) fn serve(api: &SimulatedApi, call: &Call<'_>) -> Result<Reply, ApiErr
                 .and_then(Value::as_array)
                 .map(|e| e.iter().filter_map(Value::as_str).map(str::to_owned).collect())
                 .unwrap_or_default();
-            let registration = api
+            let registration = tenant
                 .webhooks
                 .register(scope, url, events)
                 .map_err(|why| ApiError::validation(vec![("body".into(), why)]))?;
             Ok(Reply::json(201, &json!({"id": registration.id, "secret": registration.secret})))
         }
-        Endpoint::ListWebhooks => Ok(Reply::json(200, &json!({"webhooks": api.webhooks.registrations_of(&scope)}))),
+        Endpoint::ListWebhooks => Ok(Reply::json(200, &json!({"webhooks": tenant.webhooks.registrations_of(&scope)}))),
         Endpoint::DeleteWebhook => {
             let id = call.params.get("id").map_or("", String::as_str);
-            if api.webhooks.delete(&scope, id) {
+            if tenant.webhooks.delete(&scope, id) {
                 Ok(Reply::empty(204))
             } else {
                 Err(ApiError::status(404, None, format!("no webhook {id} for this sales unit")))
