@@ -26,19 +26,7 @@ fn tenant(name: &str, numbers: &[&str]) -> Tenant {
 
 /// A token for `tenant` from the sandbox's token endpoint.
 async fn token_of(sim: &Simulator, http: &reqwest::Client, tenant: &Tenant) -> String {
-    let c = &tenant.credentials;
-    let answer: Value = http
-        .post(format!("{}/accesstoken/get", sim.uri()))
-        .header("client_id", &c.client_id)
-        .header("client_secret", &c.client_secret)
-        .header("Ocp-Apim-Subscription-Key", &c.subscription_key)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    answer["access_token"].as_str().unwrap_or_else(|| panic!("a token: {answer}")).to_owned()
+    common::token_for(sim, http, &tenant.credentials).await
 }
 
 /// `request` as `tenant` with `token`, for sales unit `msn`.

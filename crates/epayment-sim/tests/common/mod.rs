@@ -11,7 +11,11 @@ pub const MSN: &str = "123456";
 
 /// A bearer token from `POST /accesstoken/get` with the simulator's keys.
 pub async fn token(sim: &Simulator, http: &reqwest::Client) -> String {
-    let c = sim.credentials();
+    token_for(sim, http, &sim.credentials()).await
+}
+
+/// A bearer token from `POST /accesstoken/get` with the keys `c` (a tenant's, say).
+pub async fn token_for(sim: &Simulator, http: &reqwest::Client, c: &epayment_sim::TestCredentials) -> String {
     let answer: Value = http
         .post(format!("{}/accesstoken/get", sim.uri()))
         .header("client_id", &c.client_id)
