@@ -41,9 +41,11 @@ pub struct FrontLimits {
     pub write_timeout: Duration,
     /// Connections served at once; more wait to be accepted.
     pub max_connections: usize,
-    /// Connections served at once for one client (peer address); one more from it is closed
-    /// as soon as it is accepted, so that a client that holds or reopens connections cannot
-    /// keep another client unserved.
+    /// Connections served at once for one client (an IPv4 address, or an IPv6 /64, the block
+    /// one host is usually given) once half of `max_connections` are in use: past it, one more
+    /// from that client is closed as soon as it is accepted, so that a client that holds or
+    /// reopens connections cannot keep another client unserved, while a load test from one
+    /// host still has the whole front when nobody else wants it.
     pub max_connections_per_client: usize,
     /// The most bytes of request line and headers (hyper's read buffer; at least 8 KiB).
     pub header_bytes: usize,
@@ -57,7 +59,7 @@ impl Default for FrontLimits {
             body_timeout: Duration::from_secs(30),
             write_timeout: Duration::from_secs(30),
             max_connections: 1_024,
-            max_connections_per_client: 256,
+            max_connections_per_client: 64,
             header_bytes: 64 << 10,
         }
     }
@@ -113,12 +115,17 @@ impl Connections {
     }
 
     /// A connection from `client` accepted with `permit` is being served, unless the client
-    /// has its share already (then the permit goes back).
+    /// has its share already and the front is half full (then the permit goes back): while
+    /// there is room, one client may use it, as a load test from one host does.
     fn serve(&self, permit: OwnedSemaphorePermit, client: IpAddr) -> Option<Served> {
         {
             let mut by_client = self.by_client.lock().unwrap_or_else(PoisonError::into_inner);
             let count = by_client.entry(client).or_default();
-            if *count >= self.per_client {
+            let crowded = self.permits.available_permits() < self.max / 2;
+            if crowded && *count >= self.per_client {
+                if *count == 0 {
+                    by_client.remove(&client);
+                }
                 return None;
             }
             *count += 1;
@@ -167,7 +174,7 @@ pub(crate) async fn run(
             continue;
         };
         // A client past its share is closed at once: its place goes to the next in line.
-        let Some(served) = connections.serve(permit, peer.ip()) else { continue };
+        let Some(served) = connections.serve(permit, client(peer.ip())) else { continue };
         let api = api.clone();
         let mut stopped = stop.clone();
         tokio::spawn(async move {
@@ -192,6 +199,21 @@ pub(crate) async fn run(
                 }
             }
         });
+    }
+}
+
+/// Whose share a connection counts in: its IPv4 address, or its IPv6 address's /64 (one host
+/// commonly has a whole /64, and would otherwise be as many clients as it likes).
+fn client(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => {
+                let s = v6.segments();
+                IpAddr::V6(std::net::Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0))
+            }
+        },
+        v4 => v4,
     }
 }
 
@@ -287,15 +309,20 @@ mod tests {
 
     #[tokio::test]
     async fn a_client_past_its_share_is_turned_away_and_others_are_not() {
-        let connections = Connections::new(8, 2);
+        // Four places: past half of them, a client gets its share of two and no more.
+        let connections = Connections::new(4, 2);
         let (greedy, other) = (IpAddr::from([127, 0, 0, 2]), IpAddr::from([127, 0, 0, 1]));
         let permit = || connections.permits.clone().try_acquire_owned().expect("a permit");
         let first = connections.serve(permit(), greedy).expect("its first");
         let _second = connections.serve(permit(), greedy).expect("its second");
         assert!(connections.serve(permit(), greedy).is_none(), "a third is past its share");
-        assert_eq!(connections.permits.available_permits(), 6, "the permit of the one turned away went back");
+        assert_eq!(connections.permits.available_permits(), 2, "the permit of the one turned away went back");
         assert!(connections.serve(permit(), other).is_some(), "another client is served");
         drop(first);
         assert!(connections.serve(permit(), greedy).is_some(), "a place given back can be taken again");
+        let one_host = |last: u16| client(IpAddr::from([0x2001, 0xdb8, 1, 2, 0, 0, 0, last]));
+        assert_eq!(one_host(1), one_host(2), "one /64 is one client");
+        assert_ne!(client(IpAddr::from([0x2001, 0xdb8, 1, 3, 0, 0, 0, 1])), one_host(1));
+        assert_eq!(client("::ffff:127.0.0.2".parse().unwrap_or(greedy)), greedy);
     }
 }

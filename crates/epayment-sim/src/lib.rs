@@ -50,6 +50,6 @@ pub use faults::{Fault, LostAnswer};
 pub use front::FrontLimits;
 pub use model::{
     ApiError, CardNetwork, EXPRESS_SCOPE, IssuedToken, Market, PAYMENT_AMOUNTS, Payment, REFUND_AMOUNTS, Retention,
-    SCOPES, SalesUnit, SalesUnits, TestCredentials,
+    SALES_UNIT_SHARE, SCOPES, SalesUnit, SalesUnits, TestCredentials,
 };
 pub use simulator::{Simulator, SimulatorBuilder};

@@ -44,8 +44,8 @@ struct Args {
     /// Connections served at once; more wait to be accepted.
     #[arg(long, default_value_t = FrontLimits::default().max_connections)]
     max_connections: usize,
-    /// Connections served at once for one client (peer address); more from it are closed at
-    /// once, so that one client cannot keep another unserved.
+    /// Connections served at once for one client (an IPv4 address, or an IPv6 /64); more from
+    /// it are closed at once, so that one client cannot keep another unserved.
     #[arg(long, default_value_t = FrontLimits::default().max_connections_per_client)]
     max_connections_per_client: usize,
     /// The tenants of a shared sandbox (TOML: `[[merchant]]` with client_id, client_secret,
@@ -81,8 +81,8 @@ struct Args {
     /// than the API's longest period (refunds, 365 days after approval) unless set.
     #[arg(long, default_value_t = 400)]
     forget_after_days: u64,
-    /// Hold at most this many payments (per tenant); past it, the least recently active of the
-    /// merchant serial number holding the most are forgotten (about 7 KiB each: see
+    /// Hold at most this many payments (per tenant), a tenth of them per merchant serial number;
+    /// past either, the least recently active are forgotten (about 7 KiB each: see
     /// BENCHMARKS.md).
     #[arg(long, default_value_t = 50_000)]
     max_payments: usize,

@@ -223,9 +223,14 @@ impl SimulatorBuilder {
         for (n, (credentials, numbers)) in (0u64..).zip(configured) {
             // The first tenant keeps the seed, so that one without tenants is as before.
             let seed = self.model.seed.wrapping_add(n.wrapping_mul(0x9e37_79b9));
+            let secrets = model::secret_seed(seed, &credentials);
             let model = Model::new(model::Config { seed, credentials, ..self.model.clone() });
-            let webhooks =
-                WebhookDispatcher::with_destinations(seed, self.webhook_schedule, model.clock().clone(), destinations);
+            let webhooks = WebhookDispatcher::with_destinations(
+                secrets,
+                self.webhook_schedule,
+                model.clock().clone(),
+                destinations,
+            );
             tenants.push(TenantState::new(numbers, model, webhooks));
         }
         let tenants = Tenants::new(tenants).ok_or_else(|| std::io::Error::other("no tenant to serve"))?;

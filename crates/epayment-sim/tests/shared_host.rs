@@ -154,7 +154,8 @@ async fn the_clock_endpoint_leaves_every_rule_room_to_end_and_the_sandbox_goes_o
 
 #[tokio::test]
 async fn what_a_caller_sends_is_not_what_the_sandbox_keeps() {
-    let retention = Retention { max_payments: Some(1_000), max_bytes: Some(256 << 10), ..Retention::default() };
+    // A sales unit may hold a tenth of either maximum: 1,000 payments and about 200 KiB.
+    let retention = Retention { max_payments: Some(10_000), max_bytes: Some(2 << 20), ..Retention::default() };
     let api = Api::on(Simulator::builder().retention(retention).rate_limits(false).start().await).await;
     let large = "m".repeat(200_000);
     let metadata: serde_json::Map<String, Value> = (0..5).map(|n| (format!("k{n}"), json!(large))).collect();
@@ -178,13 +179,14 @@ async fn what_a_caller_sends_is_not_what_the_sandbox_keeps() {
         api.send(MSN, reqwest::Method::POST, "/v1/payments", Some(&key), Some(payment(&format!("order-small-{n}"))))
             .await;
     }
-    assert!(api.sim.held_bytes() <= 256 << 10, "{} bytes held", api.sim.held_bytes());
+    assert!(api.sim.held_bytes() <= (2 << 20) / 10, "{} bytes held", api.sim.held_bytes());
     assert!(api.sim.payment(MSN, "order-large-0").is_none(), "the least recently active went first");
 }
 
 #[tokio::test]
 async fn one_sales_units_flood_evicts_its_own_payments_not_anothers() {
-    let retention = Retention { max_payments: Some(20), ..Retention::default() };
+    // A sales unit may hold a tenth of the maximum: 10 payments.
+    let retention = Retention { max_payments: Some(100), ..Retention::default() };
     let api = Api::on(Simulator::builder().retention(retention).rate_limits(false).start().await).await;
     api.create_authorized_as(OTHER_MSN, "order-of-the-victim").await;
     for n in 0..100 {
@@ -200,7 +202,7 @@ async fn one_sales_units_flood_evicts_its_own_payments_not_anothers() {
         assert_eq!(created.status, 201);
     }
     assert!(api.sim.payment(OTHER_MSN, "order-of-the-victim").is_some(), "the victim's payment stays");
-    assert_eq!(api.sim.held_payments(), 20);
+    assert_eq!(api.sim.held_payments(), 11, "the victim's one and the flood's last ten");
 }
 
 #[tokio::test]
@@ -255,4 +257,26 @@ async fn a_client_that_holds_every_connection_it_can_leaves_room_for_another() {
     let served = tokio::time::timeout(Duration::from_secs(10), read).await.expect("served while the other holds on");
     assert_eq!(served.unwrap().status().as_u16(), 200);
     drop(held);
+}
+
+#[tokio::test]
+async fn a_tenants_token_needs_its_secret_not_only_the_seed() {
+    // Anyone can start a sandbox with the same (public) seed and the built-in keys; its token
+    // must not open a shared sandbox's tenant, nor a token of a tenant with another secret.
+    let open = Simulator::start().await;
+    let http = reqwest::Client::new();
+    let open_token = common::token(&open, &http).await;
+    let a = tenant("team-a", &[MSN]);
+    let shared = Simulator::builder().tenants(vec![a.clone()]).start().await;
+    let mut guessed = a.clone();
+    guessed.credentials.client_secret = "a-guess".into();
+    let lookalike = Simulator::builder().tenants(vec![guessed.clone()]).start().await;
+    let lookalike_token = token_of(&lookalike, &http, &guessed).await;
+    let url = format!("{}/v1/payments/order-that-is-missing", shared.epayment_url());
+    for token in [&open_token, &lookalike_token] {
+        let answer = as_tenant(&a, token, MSN, http.get(&url)).send().await.unwrap();
+        assert_eq!(answer.status().as_u16(), 401, "a token signed without team-a's secret");
+    }
+    let own = token_of(&shared, &http, &a).await;
+    assert_eq!(as_tenant(&a, &own, MSN, http.get(&url)).send().await.unwrap().status().as_u16(), 404);
 }

@@ -23,6 +23,10 @@ pub(super) fn serve(api: &SimulatedApi, call: &Call<'_>) -> Result<Reply, ApiErr
     let tenant = api.tenants.by_subscription_key(call.subscription_key());
     tenant.with_model(|model| {
         tenant.admit(model, call.authorization(), call.subscription_key(), &payment.msn)?;
+        if payment.msn.is_empty() {
+            let why = "the sales unit's merchant serial number is required";
+            return Err(ApiError::validation(vec![("Merchant-Serial-Number".into(), why.into())]));
+        }
         action(model, &payment)?;
         let state = model.payment(&payment).map(|p| p.state.to_string()).unwrap_or_default();
         Ok(Reply::json(200, &json!({"reference": payment.reference, "state": state})))

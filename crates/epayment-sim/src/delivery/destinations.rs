@@ -34,12 +34,20 @@ pub(crate) enum Reach {
     Public,
 }
 
-/// The address as IPv4 when it is an IPv4 address written as IPv6 (`::ffff:a.b.c.d`).
+/// The address as IPv4 when it is an IPv4 address written as IPv6: mapped (`::ffff:a.b.c.d`),
+/// translated (`::ffff:0:a.b.c.d`), compatible (`::a.b.c.d`, but `::` and `::1`), NAT64
+/// (`64:ff9b::a.b.c.d`) and 6to4 (`2002:aabb:ccdd::`), since each may reach the IPv4 host.
 fn normalised(ip: IpAddr) -> IpAddr {
-    match ip {
-        IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
-        v4 => v4,
-    }
+    let IpAddr::V6(v6) = ip else { return ip };
+    let s = v6.segments();
+    let low = Ipv4Addr::new((s[6] >> 8) as u8, s[6] as u8, (s[7] >> 8) as u8, s[7] as u8);
+    let embedded = match s {
+        [0, 0, 0, 0, 0, 0xffff, ..] | [0, 0, 0, 0, 0xffff, 0, ..] | [0x64, 0xff9b, 0, 0, 0, 0, ..] => Some(low),
+        [0, 0, 0, 0, 0, 0, hi, _] if hi != 0 => Some(low),
+        [0x2002, hi, lo, ..] => Some(Ipv4Addr::new((hi >> 8) as u8, hi as u8, (lo >> 8) as u8, lo as u8)),
+        _ => None,
+    };
+    embedded.map_or(ip, IpAddr::V4)
 }
 
 /// What `ip` is, after normalising it.
@@ -52,8 +60,9 @@ pub(crate) fn reach(ip: IpAddr) -> Reach {
 
 fn reach_v4(ip: Ipv4Addr) -> Reach {
     let [a, b, ..] = ip.octets();
-    // Alibaba's and Oracle's metadata services sit outside link-local.
-    let metadata = ip == Ipv4Addr::new(100, 100, 100, 200) || ip == Ipv4Addr::new(192, 0, 0, 192);
+    // Alibaba's and Oracle's metadata services, and Azure's WireServer, sit outside link-local.
+    let metadata = [Ipv4Addr::new(100, 100, 100, 200), Ipv4Addr::new(192, 0, 0, 192), Ipv4Addr::new(168, 63, 129, 16)]
+        .contains(&ip);
     if ip.is_link_local() || ip.is_unspecified() || ip.is_multicast() || ip.is_broadcast() || a == 0 || metadata {
         return Reach::Never;
     }
@@ -172,6 +181,7 @@ mod tests {
             "http://0177.0.0.1/h",
             "http://[::1]/h",
             "http://[::ffff:127.0.0.1]/h",
+            "http://[::127.0.0.1]/h",
             "http://localhost/h",
             "http://LOCALHOST./h",
             "http://a.localhost/h",
@@ -192,6 +202,12 @@ mod tests {
             "https://0.0.0.0/h",
             "https://[::]/h",
             "https://[::ffff:169.254.169.254]/h",
+            "https://[::a9fe:a9fe]/h",
+            "https://[::169.254.169.254]/h",
+            "https://[64:ff9b::a9fe:a9fe]/h",
+            "https://[2002:a9fe:a9fe::1]/h",
+            "https://[::ffff:0:a9fe:a9fe]/h",
+            "https://168.63.129.16/h",
             "https://2852039166/h",
             "https://224.0.0.1/h",
             "https://255.255.255.255/h",

@@ -48,7 +48,7 @@ pub(crate) use payment_key::PaymentKey;
 pub use profile::{EXPRESS_SCOPE, SCOPES};
 pub(crate) use rate_limits::Limit;
 pub use refusal::ApiError;
-pub use retention::Retention;
+pub use retention::{Retention, SALES_UNIT_SHARE};
 pub use sales_units::{Market, SalesUnit, SalesUnits};
 pub use test_amounts::{PAYMENT_AMOUNTS, REFUND_AMOUNTS};
 pub use tokens::{IssuedToken, TestCredentials};
@@ -130,13 +130,28 @@ pub(crate) struct Model {
     issuer_releases: bool,
 }
 
-/// The key a model signs its tokens with, from its seed: tokens repeat with the seed, as
-/// everything else the model makes does.
-fn token_key(seed: u64) -> [u8; 32] {
+/// The key a model signs its tokens with: from its seed, so that tokens repeat with the seed as
+/// everything else the model makes does, and from its credentials' secret, so that knowing the
+/// seed (public: 1 unless set) is not enough to sign a token for a tenant whose secret one does
+/// not have.
+fn token_key(seed: u64, credentials: &TestCredentials) -> [u8; 32] {
+    use hmac::{KeyInit as _, Mac as _};
     let mut rng = fastrand::Rng::with_seed(seed ^ 0x7043_e45a);
-    let mut key = [0u8; 32];
-    rng.fill(&mut key);
-    key
+    let mut seeded = [0u8; 32];
+    rng.fill(&mut seeded);
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(&seeded).expect("HMAC takes keys of any length");
+    for part in [&credentials.client_id, &credentials.client_secret, &credentials.subscription_key] {
+        mac.update(part.as_bytes());
+        mac.update(&[0]);
+    }
+    mac.finalize().into_bytes().into()
+}
+
+/// A seed for what else a tenant makes secretly (webhook secrets), from the model's seed and
+/// its credentials' secret, for the same reason as [`token_key`].
+pub(crate) fn secret_seed(seed: u64, credentials: &TestCredentials) -> u64 {
+    let key = token_key(seed ^ 0x5eed, credentials);
+    u64::from_le_bytes([key[0], key[1], key[2], key[3], key[4], key[5], key[6], key[7]])
 }
 
 impl Model {
@@ -150,7 +165,11 @@ impl Model {
             expiries: BTreeSet::new(),
             decisions: BTreeSet::new(),
             replays: ReplayStore::default(),
-            tokens: TokenIssuer::new(config.credentials, config.token_lifetime, token_key(config.seed)),
+            tokens: TokenIssuer::new(
+                config.credentials.clone(),
+                config.token_lifetime,
+                token_key(config.seed, &config.credentials),
+            ),
             sales_units: config.sales_units,
             activity: Activity::new(config.retention),
             outbox: Vec::new(),

@@ -1,8 +1,10 @@
 //! What a long-running sandbox forgets, and when: a payment (with the answers kept for its
-//! keys) some time after its last activity on the simulator's clock, or, once more payments or
-//! more bytes are held than the maximum, the least recently active payment of the sales unit
-//! that holds the most. So one merchant serial number that floods the sandbox evicts its own
-//! payments, not everyone's. Tests keep everything (the default).
+//! keys) some time after its last activity on the simulator's clock; the least recently active
+//! payment of a sales unit that holds more than its share ([`SALES_UNIT_SHARE`]) of the
+//! maximum count or bytes; and, past the maximum, the least recently active of all. So one
+//! merchant serial number that floods the sandbox evicts its own payments, not everyone's, and
+//! a flood spread over many numbers evicts what plain least-recently-used would, not the
+//! numbers that hold the most. Tests keep everything (the default).
 
 use std::collections::{BTreeSet, HashMap};
 use std::time::Duration;
@@ -12,17 +14,23 @@ use chrono::{DateTime, Utc};
 use super::PaymentKey;
 use crate::clock;
 
+/// The share of a maximum one sales unit may hold: a tenth (of a count, at least ten, or the
+/// whole maximum when it is smaller). Past it, that unit's own least recently active payments
+/// go, so ten units at least fit before one evicts another's.
+pub const SALES_UNIT_SHARE: usize = 10;
+
 /// When payments are forgotten. The default keeps everything, as a test wants.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Retention {
     /// Forget a payment this long after its last event or kept answer, on the simulator's
     /// clock.
     pub after_inactivity: Option<Duration>,
-    /// Keep at most this many payments (and references with kept answers only); past it, the
-    /// least recently active of the sales unit holding the most are forgotten.
+    /// Keep at most this many payments (and references with kept answers only), and at most a
+    /// [`SALES_UNIT_SHARE`] of them per sales unit; past either, the least recently active are
+    /// forgotten.
     pub max_payments: Option<usize>,
-    /// Keep at most about this many bytes of payments and their kept answers; past it, the
-    /// least recently active of the sales unit holding the most bytes are forgotten.
+    /// Keep at most about this many bytes of payments and their kept answers, and at most a
+    /// [`SALES_UNIT_SHARE`] of them per sales unit; past either, as past `max_payments`.
     pub max_bytes: Option<usize>,
 }
 
@@ -85,8 +93,8 @@ impl Activity {
         self.by_bytes.insert((unit.bytes, key.msn.clone()));
     }
 
-    /// Takes the keys to forget at `now`: inactive too long, or, past a maximum, the least
-    /// recently active of the sales unit that holds the most.
+    /// Takes the keys to forget at `now`: inactive too long; a sales unit's least recently
+    /// active past its share; and, past a maximum, the least recently active of all.
     // fidelity: sandbox-retention
     pub(crate) fn stale(&mut self, now: DateTime<Utc>) -> Vec<PaymentKey> {
         let mut gone = Vec::new();
@@ -100,19 +108,30 @@ impl Activity {
             self.remove(&key);
             gone.push(key);
         }
+        // At least ten payments (or the whole maximum, when smaller) whatever the share.
+        let count_share = self.retention.max_payments.map(|max| (max / SALES_UNIT_SHARE).max(max.min(10)));
+        let bytes_share = self.retention.max_bytes.map(|max| (max / SALES_UNIT_SHARE).max(1));
         loop {
-            let too_many = self.retention.max_payments.is_some_and(|max| self.by_time.len() > max);
-            let too_large = self.retention.max_bytes.is_some_and(|max| self.bytes > max);
-            let largest = match (too_many, too_large) {
-                (true, _) => self.by_count.last(),
-                (false, true) => self.by_bytes.last(),
-                (false, false) => break,
-            };
-            let Some((_, msn)) = largest.cloned() else { break };
+            let over_count = self.by_count.last().filter(|(n, _)| count_share.is_some_and(|share| *n > share));
+            let over_bytes = self.by_bytes.last().filter(|(n, _)| bytes_share.is_some_and(|share| *n > share));
+            // A payment larger than a whole share stays while it is its unit's only one.
+            let over =
+                over_count.or(over_bytes).filter(|(_, msn)| self.units.get(msn).is_some_and(|u| u.by_time.len() > 1));
+            let Some((_, msn)) = over.cloned() else { break };
             let Some(key) = self.units.get(&msn).and_then(|u| u.by_time.first()).map(|(_, r)| PaymentKey::new(&msn, r))
             else {
                 break;
             };
+            self.remove(&key);
+            gone.push(key);
+        }
+        loop {
+            let too_many = self.retention.max_payments.is_some_and(|max| self.by_time.len() > max);
+            let too_large = self.retention.max_bytes.is_some_and(|max| self.bytes > max);
+            if !(too_many || too_large) {
+                break;
+            }
+            let Some((_, key)) = self.by_time.first().cloned() else { break };
             self.remove(&key);
             gone.push(key);
         }
@@ -186,22 +205,42 @@ mod tests {
 
     #[test]
     fn a_flooding_sales_unit_evicts_its_own_payments_not_anothers() {
-        let max = Retention { max_payments: Some(10), max_bytes: Some(10_000), ..Retention::default() };
+        let max = Retention { max_payments: Some(100), max_bytes: Some(100_000), ..Retention::default() };
         let mut activity = Activity::new(max);
-        let victim = PaymentKey::new("1111", "order-of-the-victim");
-        activity.touch(&victim, at(0), 500);
-        for n in 0..1_000 {
-            activity.touch(&PaymentKey::new("2222", format!("flood-{n}")), at(1 + n), 10);
-            assert!(activity.stale(at(1 + n)).iter().all(|k| k.msn == "2222"), "only the flood's own go");
+        let victims: Vec<PaymentKey> = (0..10).map(|n| PaymentKey::new("1111", format!("victim-{n}"))).collect();
+        for (n, victim) in (0..).zip(&victims) {
+            activity.touch(victim, at(n), 500);
         }
-        assert_eq!(activity.len(), 10);
-        // Now a flood of large ones: bytes, not only numbers, are bounded.
+        for n in 0..1_000 {
+            activity.touch(&PaymentKey::new("2222", format!("flood-{n}")), at(100 + n), 10);
+            assert!(activity.stale(at(100 + n)).iter().all(|k| k.msn == "2222"), "only the flood's own go");
+        }
+        // A flood of large ones: bytes, not only numbers, are bounded, per unit too.
         for n in 0..100 {
             activity.touch(&PaymentKey::new("3333", format!("large-{n}")), at(2_000 + n), 5_000);
-            let gone = activity.stale(at(2_000 + n));
-            assert!(!gone.contains(&victim), "the victim's payment stays");
-            assert!(activity.bytes() <= 10_000, "{} bytes held", activity.bytes());
+            assert!(activity.stale(at(2_000 + n)).iter().all(|k| k.msn != "1111"), "the victim's payments stay");
+            assert!(activity.bytes() <= 100_000, "{} bytes held", activity.bytes());
         }
-        assert!(activity.last.contains_key(&victim));
+        assert!(victims.iter().all(|v| activity.last.contains_key(v)));
+        assert_eq!(activity.units.get("2222").map(|u| u.by_time.len()), Some(10), "a tenth of 100");
+    }
+
+    #[test]
+    fn a_flood_spread_over_many_numbers_evicts_no_more_of_the_largest_than_least_recently_used_would() {
+        let mut activity = Activity::new(Retention { max_payments: Some(100), ..Retention::default() });
+        let victims: Vec<PaymentKey> = (0..10).map(|n| PaymentKey::new("1111", format!("victim-{n}"))).collect();
+        for (n, victim) in (0..).zip(&victims) {
+            activity.touch(victim, at(1_000 + n), 1);
+        }
+        // Older payments of 90 other numbers, then a flood of 10 new numbers.
+        for n in 0..90 {
+            activity.touch(&PaymentKey::new(format!("{}", 5_000 + n), "old"), at(n), 1);
+        }
+        for n in 0..10 {
+            activity.touch(&PaymentKey::new(format!("{}", 7_000 + n), "new"), at(2_000 + n), 1);
+            activity.stale(at(2_000 + n));
+        }
+        assert_eq!(activity.len(), 100);
+        assert!(victims.iter().all(|v| activity.last.contains_key(v)), "the oldest went, not the largest holder");
     }
 }
