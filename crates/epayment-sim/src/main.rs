@@ -82,7 +82,7 @@ struct Args {
     #[arg(long, default_value_t = 400)]
     forget_after_days: u64,
     /// Hold at most this many payments (per tenant), a tenth of them per merchant serial number;
-    /// past either, the least recently active are forgotten (about 7 KiB each: see
+    /// past either, the least recently active are forgotten (about 6 KiB each: see
     /// BENCHMARKS.md).
     #[arg(long, default_value_t = 50_000)]
     max_payments: usize,

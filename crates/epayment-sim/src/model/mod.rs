@@ -353,7 +353,11 @@ impl Model {
 
     /// Notes activity on a payment at `at`, with what it and its kept answers now hold.
     fn touch(&mut self, key: &PaymentKey, at: DateTime<Utc>) {
-        let bytes = self.payments.get(key).map_or(0, Payment::approx_bytes) + self.replays.bytes_of(key);
+        // What the maps that index a payment cost besides it (retention's, the expiries', the
+        // replay store's): a captured payment holds about 5.9 KiB resident (BENCHMARKS.md), of
+        // which the payment and its answers count about 2.5.
+        const INDEXES: usize = 2 << 10;
+        let bytes = INDEXES + self.payments.get(key).map_or(0, Payment::approx_bytes) + self.replays.bytes_of(key);
         self.activity.touch(key, at, bytes);
     }
 
