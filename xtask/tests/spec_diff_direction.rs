@@ -155,3 +155,22 @@ fn every_finding_of_every_fixture_pair_has_a_location() {
     let renamed = spec_diff::diff(&load("base.yaml"), &load("operation-id-changed.yaml"));
     assert_eq!(renamed[0].location, format!("{OPERATION}/operationId"));
 }
+
+#[test]
+fn security_where_there_was_none_and_on_one_operation() {
+    let none = base_with(|d| {
+        d.as_object_mut().expect("object").remove("security");
+    });
+    let appears = spec_diff::diff(&none, &base_with(|d| d["info"]["version"] = json!("3")));
+    assert_eq!(kinds(&appears), [("security-requirement-added", Severity::Breaking)]);
+    assert_eq!(appears[0].message, "no credentials -> bearer: clients that send no credentials are refused");
+    assert_eq!((appears[0].operation.as_str(), appears[0].location.as_str()), ("document", "/security"));
+    // An operation of its own that needs a second scheme: reported on that operation only.
+    let stricter = base_with(|d| {
+        d["components"]["securitySchemes"]["key2"] = json!({"type": "apiKey", "in": "header", "name": "X-Key-2"});
+        d.pointer_mut(OPERATION).expect("operation")["security"] = json!([{"bearer": [], "key2": []}]);
+    });
+    let found = spec_diff::diff(&load("base.yaml"), &stricter);
+    assert_eq!(kinds(&found), [("security-requirement-added", Severity::Breaking)]);
+    assert_eq!((found[0].operation.as_str(), found[0].location.as_str()), ("POST /v1/items/{id}", "/security"));
+}

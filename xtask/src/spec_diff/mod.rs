@@ -4,9 +4,11 @@
 //! Where to look:
 //! - the catalogue of checks (ids, default severities, meanings): [`checks`];
 //! - how two documents are paired, operation by operation and schema by schema: `walker.rs`;
-//! - what each check judges: `rules/`, one file per area (servers and security, operations,
-//!   parameters, bodies, responses, properties, keywords, compositions, prose), each opening
-//!   with the check ids it emits;
+//! - what each check judges: `rules/`, one file per area (version and servers, security,
+//!   operations, lifecycle, parameters, bodies and media types, responses, headers,
+//!   properties, readOnly/writeOnly, keywords, compositions, discriminators, prose), each
+//!   opening with the check ids it emits;
+//! - how spec-diff's checks line up with oasdiff's rules: `oasdiff-rules.toml`;
 //! - sunset dates: [`date`];
 //! - reading schemas (`allOf` merged, branches paired): `schema.rs`; ordering regular
 //!   expressions: [`pattern`];

@@ -90,7 +90,11 @@ pub fn requirements(at: &str, old: Option<&Value>, new: Option<&Value>, out: &mu
             out.push(finding(
                 Check::SecurityRequirementAdded,
                 at,
-                format!("{was} -> {is}: clients that present only {was} are refused"),
+                if alt.is_empty() {
+                    format!("{was} -> {is}: clients that send no credentials are refused")
+                } else {
+                    format!("{was} -> {is}: clients that present only {was} are refused")
+                },
             ));
         } else {
             let left = new.iter().map(show).collect::<Vec<_>>().join(" | ");
