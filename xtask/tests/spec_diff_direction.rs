@@ -174,3 +174,16 @@ fn security_where_there_was_none_and_on_one_operation() {
     assert_eq!(kinds(&found), [("security-requirement-added", Severity::Breaking)]);
     assert_eq!((found[0].operation.as_str(), found[0].location.as_str()), ("POST /v1/items/{id}", "/security"));
 }
+
+#[test]
+fn a_media_type_that_gains_or_loses_its_schema_is_a_limit_by_direction() {
+    let without = base_with(|d| {
+        let body = d.pointer_mut(&format!("{OPERATION}/requestBody/content/application~1json")).expect("body");
+        body.as_object_mut().expect("media type").remove("schema");
+    });
+    let gains = spec_diff::diff(&without, &base_with(|d| d["info"]["version"] = json!("3")));
+    assert_eq!(kinds(&gains), [("request-constraint-tightened", Severity::Breaking)]);
+    assert_eq!(gains[0].location, "/requestBody/content/application/json/schema");
+    let loses = spec_diff::diff(&load("base.yaml"), &without);
+    assert_eq!(kinds(&loses), [("request-constraint-loosened", Severity::NonBreaking)]);
+}

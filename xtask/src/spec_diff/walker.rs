@@ -242,7 +242,10 @@ impl Walker<'_> {
         let (ot, nt): (BTreeSet<&String>, BTreeSet<&String>) = (oc.keys().collect(), nc.keys().collect());
         self.found("", |out| bodies::media_types(at, &ot, &nt, flow, out));
         for t in ot.intersection(&nt) {
-            self.schema(&format!("{at}/content/{t}/schema"), oc[*t].get("schema"), nc[*t].get("schema"), flow);
+            let here = format!("{at}/content/{t}/schema");
+            let (os, ns) = (oc[*t].get("schema"), nc[*t].get("schema"));
+            self.found("", |out| keywords::media_type_schema(&here, os, ns, flow, out));
+            self.schema(&here, os, ns, flow);
         }
         // A renamed media type: compare the schemas anyway when each side has just one.
         if ot != nt && ot.len() == 1 && nt.len() == 1 {

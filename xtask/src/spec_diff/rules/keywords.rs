@@ -103,6 +103,15 @@ pub fn types(at: &str, roots: (&Value, &Value), old: &Value, new: &Value, flow: 
     true
 }
 
+/// A media type that gains a schema (any body was accepted or answered; now only what it
+/// describes) or loses one: a limit like any other, by direction.
+pub fn media_type_schema(at: &str, old: Option<&Value>, new: Option<&Value>, flow: Flow, out: &mut Vec<Finding>) {
+    let shown = |v: Option<&Value>| v.map(|_| Value::String("a schema".into()));
+    if old.is_some() != new.is_some() {
+        constraint(at, "schema", shown(old).as_ref(), shown(new).as_ref(), new.is_some(), flow, out);
+    }
+}
+
 /// `additionalProperties` that is not a schema on both sides (a schema on both is compared as
 /// one by the walker): open (absent or true), closed (false) or a schema.
 pub fn additional_properties(at: &str, old: Option<&Value>, new: Option<&Value>, flow: Flow, out: &mut Vec<Finding>) {
