@@ -89,6 +89,8 @@ checks! {
     OperationRemoved => "operation-removed", Breaking, "An operation is gone.";
     OperationRemovedAfterSunset => "operation-removed-after-sunset", NonBreaking,
         "A deprecated operation whose sunset date (x-sunset) has passed is gone, as announced.";
+    UnstableOperationRemoved => "unstable-operation-removed", NonBreaking,
+        "An operation marked draft or alpha (x-stability-level) is gone: it promised no stability.";
     OperationDeprecated => "operation-deprecated", NonBreaking,
         "An operation is now deprecated (the message gives its sunset date when it has one).";
     StabilityDecreased => "stability-decreased", Breaking,

@@ -45,6 +45,12 @@ pub fn sunset_passed(old: &Value, today: &Day) -> Option<Day> {
     (flag(old, "deprecated") && day <= *today).then_some(day)
 }
 
+/// The stability level of a part that promised none (`draft` or `alpha`), if it did not.
+pub fn unstable(old: &Value) -> Option<&'static str> {
+    let level = old.get("x-stability-level").and_then(Value::as_str)?;
+    LEVELS[..2].iter().find(|l| **l == level).copied()
+}
+
 /// What a removal's message adds about a part that was deprecated but not yet at its sunset
 /// (empty for one that was never deprecated).
 pub fn early_removal_note(old: &Value) -> String {

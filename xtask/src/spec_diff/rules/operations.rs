@@ -1,13 +1,14 @@
 //! Operations: which are gone or new, and what changed in how clients reach one.
 //!
 //! Emits `operation-added`, `operation-removed`, `operation-removed-after-sunset`,
-//! `method-changed`, `path-changed`, `operation-id-changed` and `path-moved-under-server-base`.
+//! `unstable-operation-removed`, `method-changed`, `path-changed`, `operation-id-changed` and
+//! `path-moved-under-server-base`.
 
 use epayment_openapi::walk;
 
 use super::super::checks::Check;
 use super::super::date::Day;
-use super::lifecycle::{early_removal_note, sunset_passed};
+use super::lifecycle::{early_removal_note, sunset_passed, unstable};
 use super::{Finding, finding, template};
 
 /// An operation of one document.
@@ -45,15 +46,18 @@ impl Op<'_> {
 }
 
 /// An operation of the old document that the new one does not have: announced when it was
-/// deprecated and its sunset date is `today` or earlier.
+/// deprecated and its sunset date is `today` or earlier, or when it was draft or alpha.
 pub fn removed(old: &Op<'_>, today: &Day, out: &mut Vec<Finding>) {
-    let (at, label) = (old.pointer(), old.label());
-    out.push(match sunset_passed(old.raw.operation, today) {
-        Some(day) => {
+    let (at, label, operation) = (old.pointer(), old.label(), old.raw.operation);
+    out.push(match (sunset_passed(operation, today), unstable(operation)) {
+        (Some(day), _) => {
             finding(Check::OperationRemovedAfterSunset, &at, format!("{label} is gone after its sunset {day}"))
         }
-        None => {
-            finding(Check::OperationRemoved, &at, format!("{label} is gone{}", early_removal_note(old.raw.operation)))
+        (None, Some(level)) => {
+            finding(Check::UnstableOperationRemoved, &at, format!("{label} ({level}: no stability promised) is gone"))
+        }
+        (None, None) => {
+            finding(Check::OperationRemoved, &at, format!("{label} is gone{}", early_removal_note(operation)))
         }
     });
 }
