@@ -208,3 +208,45 @@ fn mapped_external_refs_are_compared_by_what_they_point_at() {
     let text = format!("{err:#}");
     assert!(text.contains(&url("2.3.17")) && text.contains("--external"), "{text}");
 }
+
+#[test]
+fn issue_33_keeps_every_pairs_breaking_findings_and_reads_which_way_changes_point() {
+    let Some(dir) = history() else { return };
+    // Breaking findings per pair (default severities) before issue 33; the issue may add
+    // non-breaking findings only.
+    let before = [
+        ("C01", 6),
+        ("C02", 219),
+        ("C03", 4),
+        ("H01", 7),
+        ("H02", 4),
+        ("H03", 59),
+        ("H04", 1),
+        ("H05", 3),
+        ("H06", 2),
+        ("H07", 3),
+        ("H08", 1),
+        ("H09", 7),
+        ("H10", 20),
+        ("H11", 2),
+        ("H12", 6),
+        ("H13", 1),
+        ("H14", 42),
+        ("H15", 2),
+        ("U01", 0),
+    ];
+    for (name, count) in before {
+        let changes = diff(&dir, name);
+        assert_eq!(breaking(&changes).len(), count, "{name}: {:#?}", breaking(&changes));
+    }
+    // C03 drops the discriminator of LogisticsOptionBase: each of the six logistics branches
+    // (three request media types) loses it, and the values they carry stay the same.
+    assert_eq!(with(&diff(&dir, "C03"), "discriminator-removed", "/discriminator").len(), 18);
+    // H03: amounts' values are no longer nullable, in answers too (fine for clients).
+    assert_eq!(with(&diff(&dir, "H03"), "response-nullable-removed", "/value").len(), 6);
+    // H11 removes properties deprecated since day one, with no sunset date: still a break.
+    let h11 = diff(&dir, "H11");
+    let removed = with(&h11, "response-property-removed", "");
+    assert_eq!(removed.len(), 2);
+    assert!(removed.iter().all(|c| c.message.ends_with("(it was deprecated, with no sunset date (x-sunset))")));
+}

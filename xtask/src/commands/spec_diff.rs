@@ -10,7 +10,7 @@ use serde_json::Value;
 use super::ExternalArgs;
 use crate::external::Unmapped;
 use crate::project::{TARGETS, load_overlays, workspace_root};
-use crate::spec_diff::{self, Change, Config, Severity, report};
+use crate::spec_diff::{self, Change, Config, Day, Severity, report};
 
 /// `spec-diff`'s flags.
 #[derive(clap::Args, Debug)]
@@ -37,6 +37,9 @@ pub struct Args {
     /// Every check at its default severity, nothing ignored.
     #[arg(long)]
     pub no_config: bool,
+    /// The day sunset dates (x-sunset) are compared with, YYYY-MM-DD [default: today, UTC].
+    #[arg(long, value_name = "DAY")]
+    pub today: Option<Day>,
     #[command(flatten)]
     pub external: ExternalArgs,
 }
@@ -84,7 +87,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         (Some(path), false) => Config::load(path)?,
         (None, false) => Config::for_project(&root)?,
     };
-    let changes = spec_diff::diff_with(&load(&args.old)?, &load(&args.new)?, &config);
+    let today = args.today.clone().unwrap_or_else(Day::today);
+    let changes = spec_diff::diff_with_on(&load(&args.old)?, &load(&args.new)?, &config, &today);
     let shown = report::visible(&changes, args.all);
     let output = match args.format {
         Format::Text => report::text(&shown),

@@ -71,12 +71,30 @@ checks! {
     ServerBaseMoved => "server-base-moved", NonBreaking,
         "The servers' base path moved into the paths: every operation keeps its URL.";
     SecurityChanged => "security-changed", Breaking,
-        "The security requirements or schemes changed.";
+        "A security scheme that requirements name changed its type, location, name or flows (unused schemes are not compared).";
+    SecurityAlternativeAdded => "security-alternative-added", NonBreaking,
+        "A security requirement gained an alternative (`{}` needs nothing): clients keep sending what they sent.";
+    SecurityAlternativeRemoved => "security-alternative-removed", Breaking,
+        "A security alternative is gone and nothing that needs less replaces it: clients that used it are refused.";
+    SecurityRequirementAdded => "security-requirement-added", Breaking,
+        "An alternative needs another scheme as well (or security appears where there was none): clients lack the credential.";
+    SecurityRequirementRemoved => "security-requirement-removed", NonBreaking,
+        "An alternative needs fewer schemes (or security is dropped): what clients send still suffices.";
+    SecurityScopesAdded => "security-scopes-added", Breaking,
+        "An alternative needs more OAuth scopes: tokens granted today lack them.";
+    SecurityScopesRemoved => "security-scopes-removed", NonBreaking, "An alternative needs fewer OAuth scopes.";
     VersionNotBumped => "version-not-bumped", NonBreaking,
         "The documents differ but say the same info.version: whoever watches version numbers misses the change.";
     OperationAdded => "operation-added", NonBreaking, "A new operation.";
     OperationRemoved => "operation-removed", Breaking, "An operation is gone.";
-    OperationDeprecated => "operation-deprecated", NonBreaking, "An operation is now deprecated.";
+    OperationRemovedAfterSunset => "operation-removed-after-sunset", NonBreaking,
+        "A deprecated operation whose sunset date (x-sunset) has passed is gone, as announced.";
+    UnstableOperationRemoved => "unstable-operation-removed", NonBreaking,
+        "An operation marked draft or alpha (x-stability-level) is gone: it promised no stability.";
+    OperationDeprecated => "operation-deprecated", NonBreaking,
+        "An operation is now deprecated (the message gives its sunset date when it has one).";
+    StabilityDecreased => "stability-decreased", Breaking,
+        "An operation, parameter or property has a lower x-stability-level (stable -> beta -> alpha -> draft).";
     MethodChanged => "method-changed", Breaking, "An operation (same operationId) has another HTTP method.";
     PathChanged => "path-changed", Breaking, "An operation (same operationId) is at another URL.";
     OperationIdChanged => "operation-id-changed", Breaking,
@@ -89,19 +107,36 @@ checks! {
         "A parameter is gone (query and cookie names are compared with their case; header names without).";
     ParameterMadeRequired => "parameter-made-required", Breaking, "An optional parameter is now required.";
     ParameterMadeOptional => "parameter-made-optional", NonBreaking, "A required parameter is now optional.";
-    ParameterDeprecated => "parameter-deprecated", NonBreaking, "A parameter is now deprecated.";
+    ParameterDeprecated => "parameter-deprecated", NonBreaking,
+        "A parameter is now deprecated (the message gives its sunset date when it has one).";
+    ParameterRemovedAfterSunset => "parameter-removed-after-sunset", NonBreaking,
+        "A deprecated parameter whose sunset date has passed is gone, as announced.";
     RequestBodyAdded => "request-body-added", NonBreaking, "An operation takes an optional request body.";
     RequestBodyAddedRequired => "request-body-added-required", Breaking,
         "An operation that took no body requires one.";
     RequestBodyRemoved => "request-body-removed", Breaking, "An operation no longer takes a request body.";
     RequestBodyMadeRequired => "request-body-made-required", Breaking, "The request body is now required.";
-    ContentTypeChanged => "content-type-changed", Breaking, "The media types of a body changed.";
+    RequestBodyMadeOptional => "request-body-made-optional", NonBreaking, "The request body may now be left out.";
+    RequestMediaTypeAdded => "request-media-type-added", NonBreaking,
+        "A request body accepts another media type; clients keep sending the ones they send.";
+    RequestMediaTypeRemoved => "request-media-type-removed", Breaking,
+        "A request body no longer accepts a media type: clients that send it are refused.";
+    ResponseMediaTypeAdded => "response-media-type-added", Breaking,
+        "An answer may come in another media type: clients that parse only the old ones fail on it.";
+    ResponseMediaTypeRemoved => "response-media-type-removed", NonBreaking, "An answer no longer comes in a media type.";
     ResponseAdded => "response-added", NonBreaking, "A new documented answer status.";
     ResponseRemoved => "response-removed", NonBreaking, "An error status is no longer documented.";
     ResponseSuccessStatusChanged => "response-success-status-changed", Breaking,
         "A success status was renumbered (202 -> 200): generated clients accept only documented statuses.";
     ResponseSuccessStatusRemoved => "response-success-status-removed", Breaking,
         "A success status is no longer documented, and none replaces it.";
+    ResponseHeaderAdded => "response-header-added", NonBreaking, "An answer carries a new header.";
+    ResponseHeaderRemoved => "response-header-removed", Breaking,
+        "A required header of an answer is gone: clients that read it fail.";
+    ResponseOptionalHeaderRemoved => "response-optional-header-removed", NonBreaking,
+        "An optional header of an answer is gone; clients already cope without it.";
+    ResponseHeaderMadeOptional => "response-header-made-optional", Breaking,
+        "A header every answer carried may now be missing.";
     RequestPropertyAdded => "request-property-added", NonBreaking, "A new optional property clients may send.";
     RequestPropertyAddedRequired => "request-property-added-required", Breaking,
         "A new property clients must send.";
@@ -116,7 +151,22 @@ checks! {
         "A property that was always in the answer may now be missing.";
     ResponsePropertyMadeRequired => "response-property-made-required", NonBreaking,
         "A property of an answer is now always there.";
-    PropertyDeprecated => "property-deprecated", NonBreaking, "A property is now deprecated.";
+    RequestPropertyBecameReadOnly => "request-property-became-read-only", Breaking,
+        "A property clients send became readOnly: the server now refuses or ignores it.";
+    RequestOptionalPropertyBecameNotReadOnly => "request-optional-property-became-not-read-only", NonBreaking,
+        "A readOnly property is now an optional one clients may send.";
+    RequestRequiredPropertyBecameNotReadOnly => "request-required-property-became-not-read-only", Breaking,
+        "A readOnly property is now a required one clients must send.";
+    ResponseRequiredPropertyBecameWriteOnly => "response-required-property-became-write-only", Breaking,
+        "A property that was always in the answer became writeOnly: answers no longer hold it.";
+    ResponseOptionalPropertyBecameWriteOnly => "response-optional-property-became-write-only", NonBreaking,
+        "An optional property of the answer became writeOnly: answers no longer hold it.";
+    ResponsePropertyBecameNotWriteOnly => "response-property-became-not-write-only", NonBreaking,
+        "A writeOnly property now appears in answers.";
+    PropertyRemovedAfterSunset => "property-removed-after-sunset", NonBreaking,
+        "A deprecated property whose sunset date has passed is gone, as announced.";
+    PropertyDeprecated => "property-deprecated", NonBreaking,
+        "A property is now deprecated (the message gives its sunset date when it has one).";
     TypeChanged => "type-changed", Breaking, "A schema's type changed.";
     RequestTypeWidened => "request-type-widened", NonBreaking,
         "A request schema accepts a wider type (integer -> number).";
@@ -143,8 +193,28 @@ checks! {
     ResponseEnumValueAdded => "response-enum-value-added", Breaking,
         "A value answers may now hold: breaking for clients whose enum is closed.";
     ResponseEnumValueRemoved => "response-enum-value-removed", NonBreaking, "A value answers no longer hold.";
+    RequestExtensibleEnumValueRemoved => "request-extensible-enum-value-removed", Breaking,
+        "A value of an x-extensible-enum clients send is gone.";
+    ResponseExtensibleEnumValueAdded => "response-extensible-enum-value-added", NonBreaking,
+        "A value of an x-extensible-enum answers hold: clients of an extensible enum accept unknown values.";
     RequestNullableRemoved => "request-nullable-removed", Breaking, "null is no longer accepted.";
+    RequestNullableAdded => "request-nullable-added", NonBreaking, "A request value may now be null.";
     ResponseNullableAdded => "response-nullable-added", Breaking, "An answer value may now be null.";
+    ResponseNullableRemoved => "response-nullable-removed", NonBreaking, "An answer value is never null any more.";
+    DiscriminatorAdded => "discriminator-added", NonBreaking,
+        "A composition now names a discriminator: the values sent and received stay the same.";
+    DiscriminatorRemoved => "discriminator-removed", NonBreaking,
+        "A composition no longer names a discriminator: the values stay, told apart by their shape.";
+    DiscriminatorChanged => "discriminator-changed", Breaking,
+        "A discriminator names another property, or maps a value to another schema.";
+    RequestDiscriminatorMappingAdded => "request-discriminator-mapping-added", NonBreaking,
+        "A discriminator value clients may send.";
+    RequestDiscriminatorMappingRemoved => "request-discriminator-mapping-removed", Breaking,
+        "A discriminator value clients send is gone.";
+    ResponseDiscriminatorMappingAdded => "response-discriminator-mapping-added", Breaking,
+        "A discriminator value answers may hold, which clients do not decode.";
+    ResponseDiscriminatorMappingRemoved => "response-discriminator-mapping-removed", NonBreaking,
+        "A discriminator value answers no longer hold.";
     CompositionChanged => "composition-changed", Breaking,
         "A schema became (or stopped being) a oneOf/anyOf, so values must match other branches.";
     RequestBranchAdded => "request-branch-added", NonBreaking, "A oneOf/anyOf branch clients may send.";

@@ -24,6 +24,14 @@ use super::checks::{Check, Severity};
 /// Where the project keeps its configuration, relative to the workspace root.
 pub const DEFAULT_PATH: &str = "openapi/spec-diff.toml";
 
+/// Check ids that no longer exist, with what replaced them: a configuration that names one
+/// is told where to go rather than only that the id is unknown.
+const RETIRED: &[(&str, &str)] = &[(
+    "content-type-changed",
+    "split by direction (issue 33): request-media-type-added, request-media-type-removed, \
+     response-media-type-added, response-media-type-removed",
+)];
+
 /// Severity overrides and accepted findings.
 #[derive(Clone, Debug, Default)]
 pub struct Config {
@@ -75,7 +83,12 @@ impl Config {
     /// ignore entry without a reason, are errors: a typo must not silently change a report.
     pub fn parse(text: &str) -> anyhow::Result<Self> {
         let raw: RawConfig = toml::from_str(text).map_err(|e| anyhow::anyhow!("{}", e.message()))?;
-        let check = |id: &str| Check::from_id(id).with_context(|| format!("unknown check id `{id}`"));
+        let check = |id: &str| {
+            Check::from_id(id).with_context(|| match RETIRED.iter().find(|(old, _)| *old == id) {
+                Some((_, now)) => format!("check id `{id}` is retired: {now}"),
+                None => format!("unknown check id `{id}`"),
+            })
+        };
         let mut config = Config::default();
         for (id, label) in &raw.severity {
             let severity = Severity::parse(label)
@@ -156,6 +169,10 @@ mod tests {
     fn typos_are_errors_not_silence() {
         let err = |text: &str| format!("{:#}", Config::parse(text).expect_err(text));
         assert!(err("[severity]\nno-such-check = \"doc\"\n").contains("unknown check id `no-such-check`"));
+        let retired = err("[severity]\ncontent-type-changed = \"doc\"\n");
+        assert!(
+            retired.contains("`content-type-changed` is retired") && retired.contains("request-media-type-removed")
+        );
         assert!(err("[severity]\ntype-changed = \"fatal\"\n").contains("unknown severity `fatal`"));
         assert!(err("[[ignore]]\ncheck = \"type-changed\"\n").contains("needs a reason"));
         assert!(err("[[ignore]]\ncheck = \"type-changed\"\nreason = \"x\"\nwhere = \"y\"\n").contains("unknown field"));

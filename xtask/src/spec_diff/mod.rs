@@ -4,9 +4,12 @@
 //! Where to look:
 //! - the catalogue of checks (ids, default severities, meanings): [`checks`];
 //! - how two documents are paired, operation by operation and schema by schema: `walker.rs`;
-//! - what each check judges: `rules/`, one file per area (servers and security, operations,
-//!   parameters, bodies, responses, properties, keywords, compositions, prose), each opening
-//!   with the check ids it emits;
+//! - what each check judges: `rules/`, one file per area (version and servers, security,
+//!   operations, lifecycle, parameters, bodies and media types, responses, headers,
+//!   properties, readOnly/writeOnly, keywords, compositions, discriminators, prose), each
+//!   opening with the check ids it emits;
+//! - how spec-diff's checks line up with oasdiff's rules: `oasdiff-rules.toml`;
+//! - sunset dates: [`date`];
 //! - reading schemas (`allOf` merged, branches paired): `schema.rs`; ordering regular
 //!   expressions: [`pattern`];
 //! - the project's severities and accepted findings: [`config`]; the output formats:
@@ -20,6 +23,7 @@
 
 pub mod checks;
 pub mod config;
+pub mod date;
 pub mod pattern;
 pub mod report;
 mod rules;
@@ -31,6 +35,7 @@ use serde_json::Value;
 
 pub use checks::{Check, Severity};
 pub use config::Config;
+pub use date::Day;
 
 /// One change.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -57,17 +62,28 @@ impl Change {
     }
 }
 
-/// Compares two parsed documents, every check at its default severity.
+/// Compares two parsed documents, every check at its default severity, sunset dates compared
+/// with the day of the run.
 pub fn diff(old: &Value, new: &Value) -> Vec<Change> {
-    let mut changes = walker::walk(old, new);
+    diff_on(old, new, &Day::today())
+}
+
+/// Compares two parsed documents as on `today` (sunset dates are compared with it).
+pub fn diff_on(old: &Value, new: &Value, today: &Day) -> Vec<Change> {
+    let mut changes = walker::walk(old, new, today);
     sort(&mut changes);
     changes.dedup();
     changes
 }
 
-/// Compares two documents and applies the project's configuration.
+/// Compares two documents as on the day of the run and applies the project's configuration.
 pub fn diff_with(old: &Value, new: &Value, config: &Config) -> Vec<Change> {
-    let mut changes = diff(old, new);
+    diff_with_on(old, new, config, &Day::today())
+}
+
+/// Compares two documents as on `today` and applies the project's configuration.
+pub fn diff_with_on(old: &Value, new: &Value, config: &Config, today: &Day) -> Vec<Change> {
+    let mut changes = diff_on(old, new, today);
     config.apply(&mut changes);
     sort(&mut changes);
     changes

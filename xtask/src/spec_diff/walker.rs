@@ -18,16 +18,20 @@ use epayment_openapi::walk;
 use serde_json::{Map, Value};
 
 use super::Change;
+use super::date::Day;
+use super::rules::lifecycle::{self, Part};
+use super::rules::mutability::{self, Counts};
 use super::rules::operations::Op;
-use super::rules::{Finding, Flow, bodies, document, keywords, operations, parameters, properties, prose};
-use super::rules::{responses, schemas, template};
+use super::rules::{Finding, Flow, bodies, discriminator, document, headers, keywords, operations, parameters};
+use super::rules::{properties, prose, responses, schemas, security, template};
 use super::schema::{
     MAX_DEPTH, branches, escape, flatten, match_branches, members, reference, required_names, union_view,
 };
 
-/// Every finding between two documents, unsorted.
-pub fn walk(old: &Value, new: &Value) -> Vec<Change> {
-    let mut w = Walker { schemas: SchemaWalker::new(old, new), changes: Vec::new(), operation: "document".into() };
+/// Every finding between two documents, unsorted; sunset dates are compared with `today`.
+pub fn walk(old: &Value, new: &Value, today: &Day) -> Vec<Change> {
+    let mut w =
+        Walker { schemas: SchemaWalker::new(old, new, today), changes: Vec::new(), operation: "document".into() };
     let old_ops = operations_of(old);
     let new_ops = operations_of(new);
     let kept: Vec<document::KeptOperation<'_>> =
@@ -35,8 +39,8 @@ pub fn walk(old: &Value, new: &Value) -> Vec<Change> {
     w.found("", |out| {
         document::version(old, new, out);
         document::servers(old, new, &kept, out);
-        document::security("/security", old.get("security"), new.get("security"), out);
-        document::security_schemes(old, new, out);
+        security::requirements("/security", old.get("security"), new.get("security"), out);
+        security::schemes(old, new, out);
     });
     w.prose("/info", old.get("info"), new.get("info"));
 
@@ -46,7 +50,7 @@ pub fn walk(old: &Value, new: &Value) -> Vec<Change> {
         w.operation = o.name();
         let renamed_to = renamed.get(key.as_str());
         let Some(n) = new_ops.get(key).or_else(|| renamed_to.and_then(|k| new_ops.get(*k))) else {
-            w.found("", |out| operations::removed(o, out));
+            w.found("", |out| operations::removed(o, today, out));
             continue;
         };
         w.found("", |out| operations::matched(o, n, renamed_to.is_some(), (&bases.0, &bases.1), out));
@@ -131,9 +135,16 @@ impl Walker<'_> {
 
     fn operation_pair(&mut self, o: &Op<'_>, n: &Op<'_>) {
         self.prose("", Some(o.raw.operation), Some(n.raw.operation));
+        let (roots_old, roots_new) = self.schemas.roots;
         self.found("", |out| {
-            operations::deprecated(o, n, out);
-            document::security("/security", o.raw.operation.get("security"), n.raw.operation.get("security"), out);
+            lifecycle::compare(Part::Operation, &n.pointer(), o.raw.operation, n.raw.operation, out);
+            // An operation's own requirement replaces the document's: compare what is in effect
+            // wherever either side has its own (the document's alone is compared once, above).
+            let (own_old, own_new) = (o.raw.operation.get("security"), n.raw.operation.get("security"));
+            if own_old.is_some() || own_new.is_some() {
+                let old = own_old.or_else(|| roots_old.get("security"));
+                security::requirements("/security", old, own_new.or_else(|| roots_new.get("security")), out);
+            }
         });
         self.parameters(o, n);
         self.request_body(o, n);
@@ -149,10 +160,14 @@ impl Walker<'_> {
         for (key, p) in &op {
             let at = name(key, p);
             let Some(q) = np.get(key) else {
-                self.found("", |out| parameters::removed(&at, out));
+                let today = self.schemas.today;
+                self.found("", |out| parameters::removed(&at, p, today, out));
                 continue;
             };
-            self.found("", |out| parameters::matched(&at, p, q, out));
+            self.found("", |out| {
+                parameters::matched(&at, p, q, out);
+                lifecycle::compare(Part::Parameter, &at, p, q, out);
+            });
             self.prose(&at, Some(p), Some(q));
             self.schema(&at, p.get("schema"), q.get("schema"), Flow::Request);
         }
@@ -191,7 +206,33 @@ impl Walker<'_> {
             let at = format!("/responses/{status}");
             let (oresp, nresp) = (walk::resolve(roots_old, oresp), walk::resolve(roots_new, nresp));
             self.prose(&at, Some(oresp), Some(nresp));
+            self.headers(&at, oresp, nresp);
             self.content(&at, oresp, nresp, Flow::Response);
+        }
+    }
+
+    /// The headers of an answer both operations document, matched by name without its case.
+    fn headers(&mut self, at: &str, old: &Value, new: &Value) {
+        let (roots_old, roots_new) = self.schemas.roots;
+        let empty = Map::new();
+        let by_name = |answer: &Value, root: &Value| -> BTreeMap<String, (String, Value)> {
+            let headers = members(answer, "headers", &empty).iter();
+            headers.map(|(k, h)| (k.to_ascii_lowercase(), (k.clone(), walk::resolve(root, h).clone()))).collect()
+        };
+        let (oh, nh) = (by_name(old, roots_old), by_name(new, roots_new));
+        for (key, (name, o)) in &oh {
+            let here = format!("{at}/headers/{}", escape(name));
+            let Some((_, n)) = nh.get(key) else {
+                self.found("", |out| headers::removed(&here, name, o, out));
+                continue;
+            };
+            self.found("", |out| headers::matched(&here, name, o, n, out));
+            self.prose(&here, Some(o), Some(n));
+            self.schema(&here, o.get("schema"), n.get("schema"), Flow::Response);
+        }
+        for (name, _) in nh.iter().filter(|(k, _)| !oh.contains_key(*k)).map(|(_, v)| v) {
+            let here = format!("{at}/headers/{}", escape(name));
+            self.found("", |out| headers::added(&here, name, out));
         }
     }
 
@@ -199,9 +240,12 @@ impl Walker<'_> {
         let empty = Map::new();
         let (oc, nc) = (members(old, "content", &empty), members(new, "content", &empty));
         let (ot, nt): (BTreeSet<&String>, BTreeSet<&String>) = (oc.keys().collect(), nc.keys().collect());
-        self.found("", |out| bodies::media_types(at, &ot, &nt, out));
+        self.found("", |out| bodies::media_types(at, &ot, &nt, flow, out));
         for t in ot.intersection(&nt) {
-            self.schema(&format!("{at}/content/{t}/schema"), oc[*t].get("schema"), nc[*t].get("schema"), flow);
+            let here = format!("{at}/content/{t}/schema");
+            let (os, ns) = (oc[*t].get("schema"), nc[*t].get("schema"));
+            self.found("", |out| keywords::media_type_schema(&here, os, ns, flow, out));
+            self.schema(&here, os, ns, flow);
         }
         // A renamed media type: compare the schemas anyway when each side has just one.
         if ot != nt && ot.len() == 1 && nt.len() == 1 {
@@ -227,13 +271,15 @@ fn external(reference: Option<&str>) -> Option<&str> {
 struct SchemaWalker<'a> {
     /// The two documents, old then new.
     roots: (&'a Value, &'a Value),
+    /// The day sunset dates are compared with.
+    today: &'a Day,
     memo: HashMap<PairKey, Rc<Vec<Finding>>>,
     in_progress: HashSet<PairKey>,
 }
 
 impl<'a> SchemaWalker<'a> {
-    fn new(old_root: &'a Value, new_root: &'a Value) -> Self {
-        SchemaWalker { roots: (old_root, new_root), memo: HashMap::new(), in_progress: HashSet::new() }
+    fn new(old_root: &'a Value, new_root: &'a Value, today: &'a Day) -> Self {
+        SchemaWalker { roots: (old_root, new_root), today, memo: HashMap::new(), in_progress: HashSet::new() }
     }
 
     /// The findings between two schemas (or references to them), located relative to them.
@@ -282,7 +328,8 @@ impl<'a> SchemaWalker<'a> {
         let (old, new) = (flatten(oroot, old, 0), flatten(nroot, new, 0));
         let (old, new) = (old.as_ref(), new.as_ref());
         prose::compare(at, old, new, out);
-        keywords::deprecated(at, old, new, out);
+        lifecycle::compare(Part::Property, at, old, new, out);
+        discriminator::compare(at, old, new, flow, out);
         if !keywords::types(at, self.roots, old, new, flow, out) {
             return;
         }
@@ -337,11 +384,13 @@ impl<'a> SchemaWalker<'a> {
         for (name, os) in op {
             let Some(ns) = np.get(name) else {
                 if properties::counts(oroot, os, flow) {
-                    properties::removed(&here(name), name, flow, out);
+                    properties::removed(&here(name), name, &flatten(oroot, os, 0), flow, self.today, out);
                 }
                 continue;
             };
-            if !properties::counts(oroot, os, flow) && !properties::counts(nroot, ns, flow) {
+            let counts = Counts { was: properties::counts(oroot, os, flow), is: properties::counts(nroot, ns, flow) };
+            let required = (or.contains(name), nr.contains(name));
+            if mutability::transition(&here(name), name, flow, counts, required, out) || !counts.was {
                 continue;
             }
             properties::required(&here(name), name, flow, or.contains(name), nr.contains(name), out);

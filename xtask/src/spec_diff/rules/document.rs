@@ -1,8 +1,7 @@
-//! The document as a whole: its version, its servers (where clients call) and its security
-//! (how they authenticate).
+//! The document as a whole: its version and its servers (where clients call); security is
+//! [`super::security`]'s.
 //!
-//! Emits `version-not-bumped`, `server-changed`, `server-added`, `server-base-moved` and
-//! `security-changed`.
+//! Emits `version-not-bumped`, `server-changed`, `server-added` and `server-base-moved`.
 
 use std::collections::BTreeSet;
 
@@ -103,20 +102,4 @@ fn server_urls(doc: &Value) -> Vec<(String, String)> {
             }
         })
         .collect()
-}
-
-/// A `security` requirement (the document's or an operation's) that changed.
-pub fn security(at: &str, old: Option<&Value>, new: Option<&Value>, out: &mut Vec<Finding>) {
-    if old != new {
-        out.push(finding(Check::SecurityChanged, at, format!("{} -> {}", show(old), show(new))));
-    }
-}
-
-/// The security schemes, compared without their prose.
-pub fn security_schemes(old: &Value, new: &Value, out: &mut Vec<Finding>) {
-    let at = "/components/securitySchemes";
-    let (old, new) = (old.pointer(at), new.pointer(at));
-    if old.map(crate::structure::skeleton) != new.map(crate::structure::skeleton) {
-        out.push(finding(Check::SecurityChanged, at, "the security schemes changed".into()));
-    }
 }

@@ -1,14 +1,15 @@
 //! A schema's own keywords, each judged in the direction data flows: what a client sends must
 //! not get stricter, what it receives must not get looser. [`KEYWORDS`] is the table of
-//! comparators; `type` comes first and may end the comparison, `deprecated` beside it.
+//! comparators; `type` comes first and may end the comparison.
 //!
 //! Emits `type-changed`, `request-type-widened`, `response-type-narrowed`, `format-changed`,
 //! `request-format-removed`, `response-format-added`, `request-default-changed`,
-//! `response-default-changed`, `request-nullable-removed`, `response-nullable-added`,
-//! `request-constraint-tightened`, `request-constraint-loosened`,
-//! `response-constraint-loosened`, `response-constraint-tightened`, `pattern-changed`,
-//! `request-enum-value-added`, `request-enum-value-removed`, `response-enum-value-added`,
-//! `response-enum-value-removed` and `property-deprecated`.
+//! `response-default-changed`, `request-nullable-removed`, `request-nullable-added`,
+//! `response-nullable-added`, `response-nullable-removed`, `request-constraint-tightened`,
+//! `request-constraint-loosened`, `response-constraint-loosened`,
+//! `response-constraint-tightened`, `pattern-changed`, `request-enum-value-added`,
+//! `request-enum-value-removed`, `response-enum-value-added`, `response-enum-value-removed`,
+//! `request-extensible-enum-value-removed` and `response-extensible-enum-value-added`.
 
 use serde_json::Value;
 
@@ -69,6 +70,7 @@ pub const KEYWORDS: &[(&str, Comparator)] = &[
     ("uniqueItems", unique_items),
     ("pattern", pattern),
     ("enum", enum_values),
+    ("x-extensible-enum", extensible_enum),
 ];
 
 /// Runs every comparator of [`KEYWORDS`] whose keyword differs between `old` and `new`.
@@ -77,13 +79,6 @@ pub fn compare(at: &str, old: &Value, new: &Value, flow: Flow, out: &mut Vec<Fin
         if old.get(key) != new.get(key) {
             comparator(&Keyword { at, key, old_schema: old, new_schema: new, flow }, out);
         }
-    }
-}
-
-/// A schema (or property) that is now deprecated.
-pub fn deprecated(at: &str, old: &Value, new: &Value, out: &mut Vec<Finding>) {
-    if !flag(old, "deprecated") && flag(new, "deprecated") {
-        out.push(finding(Check::PropertyDeprecated, at, "now deprecated".into()));
     }
 }
 
@@ -106,6 +101,15 @@ pub fn types(at: &str, roots: (&Value, &Value), old: &Value, new: &Value, flow: 
         }
     }
     true
+}
+
+/// A media type that gains a schema (any body was accepted or answered; now only what it
+/// describes) or loses one: a limit like any other, by direction.
+pub fn media_type_schema(at: &str, old: Option<&Value>, new: Option<&Value>, flow: Flow, out: &mut Vec<Finding>) {
+    let shown = |v: Option<&Value>| v.map(|_| Value::String("a schema".into()));
+    if old.is_some() != new.is_some() {
+        constraint(at, "schema", shown(old).as_ref(), shown(new).as_ref(), new.is_some(), flow, out);
+    }
 }
 
 /// `additionalProperties` that is not a schema on both sides (a schema on both is compared as
@@ -147,6 +151,12 @@ fn nullable(k: &Keyword<'_>, out: &mut Vec<Finding>) {
         }
         (Flow::Response, false, true) => {
             out.push(finding(Check::ResponseNullableAdded, k.at, "the answer may now be null".into()))
+        }
+        (Flow::Request, false, true) => {
+            out.push(finding(Check::RequestNullableAdded, k.at, "null may now be sent".into()))
+        }
+        (Flow::Response, true, false) => {
+            out.push(finding(Check::ResponseNullableRemoved, k.at, "the answer is never null any more".into()))
         }
         _ => {}
     }
@@ -279,6 +289,34 @@ fn enum_values(k: &Keyword<'_>, out: &mut Vec<Finding>) {
                 });
             }
         }
+    }
+}
+
+/// `x-extensible-enum` (Zalando's open enum): clients must accept values they do not know, so
+/// a value added to an answer is no break; one removed from what clients send is.
+fn extensible_enum(k: &Keyword<'_>, out: &mut Vec<Finding>) {
+    let values = |v: Option<&'_ Value>| v.and_then(Value::as_array).cloned().unwrap_or_default();
+    let (o, n) = (values(k.before()), values(k.after()));
+    let at = format!("{}/x-extensible-enum", k.at);
+    for added in n.iter().filter(|v| !o.contains(v)) {
+        out.push(match k.flow {
+            Flow::Request => finding(Check::RequestEnumValueAdded, &at, format!("{added} may now be sent")),
+            Flow::Response => finding(
+                Check::ResponseExtensibleEnumValueAdded,
+                &at,
+                format!("{added} may now be answered; an extensible enum's clients accept unknown values"),
+            ),
+        });
+    }
+    for removed in o.iter().filter(|v| !n.contains(v)) {
+        out.push(match k.flow {
+            Flow::Request => finding(
+                Check::RequestExtensibleEnumValueRemoved,
+                &at,
+                format!("{removed} is no longer accepted: clients that send it are refused"),
+            ),
+            Flow::Response => finding(Check::ResponseEnumValueRemoved, &at, format!("{removed} is no longer answered")),
+        });
     }
 }
 

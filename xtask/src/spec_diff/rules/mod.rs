@@ -5,25 +5,35 @@
 //!
 //! | area | file |
 //! | --- | --- |
-//! | servers and security | [`document`] |
+//! | version and servers | [`document`] |
+//! | security requirements and schemes | [`security`] |
 //! | operations matched, renamed, moved | [`operations`] |
+//! | deprecation, sunset dates, stability levels | [`lifecycle`] |
 //! | parameters | [`parameters`] |
 //! | request bodies and media types | [`bodies`] |
 //! | answer statuses | [`responses`] |
+//! | answer headers | [`headers`] |
 //! | object properties | [`properties`] |
+//! | readOnly / writeOnly transitions | [`mutability`] |
 //! | a schema's own keywords (type, format, limits, enum, ...) | [`keywords`] |
 //! | compositions and external references | [`schemas`] |
+//! | discriminators | [`discriminator`] |
 //! | descriptions and examples | [`prose`] |
 
 pub mod bodies;
+pub mod discriminator;
 pub mod document;
+pub mod headers;
 pub mod keywords;
+pub mod lifecycle;
+pub mod mutability;
 pub mod operations;
 pub mod parameters;
 pub mod properties;
 pub mod prose;
 pub mod responses;
 pub mod schemas;
+pub mod security;
 
 use super::checks::Check;
 
@@ -82,14 +92,19 @@ mod tests {
     /// Each rules file's source with its name.
     const FILES: &[(&str, &str)] = &[
         ("bodies.rs", include_str!("bodies.rs")),
+        ("discriminator.rs", include_str!("discriminator.rs")),
         ("document.rs", include_str!("document.rs")),
+        ("headers.rs", include_str!("headers.rs")),
         ("keywords.rs", include_str!("keywords.rs")),
+        ("lifecycle.rs", include_str!("lifecycle.rs")),
+        ("mutability.rs", include_str!("mutability.rs")),
         ("operations.rs", include_str!("operations.rs")),
         ("parameters.rs", include_str!("parameters.rs")),
         ("properties.rs", include_str!("properties.rs")),
         ("prose.rs", include_str!("prose.rs")),
         ("responses.rs", include_str!("responses.rs")),
         ("schemas.rs", include_str!("schemas.rs")),
+        ("security.rs", include_str!("security.rs")),
     ];
 
     /// The check ids a file's opening doc comment lists (as `` `id` ``).

@@ -3,7 +3,7 @@
 //! `readOnly` properties do not count in requests, `writeOnly` ones not in answers.
 //!
 //! Emits `request-property-added`, `request-property-added-required`,
-//! `request-property-removed`, `request-property-made-required`,
+//! `request-property-removed`, `property-removed-after-sunset`, `request-property-made-required`,
 //! `request-property-made-optional`, `response-property-added`, `response-property-removed`,
 //! `response-property-made-optional` and `response-property-made-required`.
 
@@ -11,7 +11,9 @@ use epayment_openapi::walk;
 use serde_json::Value;
 
 use super::super::checks::Check;
+use super::super::date::Day;
 use super::super::schema::flag;
+use super::lifecycle::{early_removal_note, sunset_passed};
 use super::{Finding, Flow, finding};
 
 /// Whether a property counts in this direction: a client never sends a `readOnly` one and
@@ -24,13 +26,18 @@ pub fn counts(root: &Value, property: &Value, flow: Flow) -> bool {
     }
 }
 
-/// A property of the old schema that the new one does not declare.
-pub fn removed(at: &str, name: &str, flow: Flow, out: &mut Vec<Finding>) {
+/// A property of the old schema (`old`, resolved) that the new one does not declare:
+/// announced when it was deprecated and its sunset date is `today` or earlier.
+pub fn removed(at: &str, name: &str, old: &Value, flow: Flow, today: &Day, out: &mut Vec<Finding>) {
+    if let Some(day) = sunset_passed(old, today) {
+        out.push(finding(Check::PropertyRemovedAfterSunset, at, format!("{name} is gone after its sunset {day}")));
+        return;
+    }
     let (check, what) = match flow {
         Flow::Request => (Check::RequestPropertyRemoved, "is gone from what clients send"),
         Flow::Response => (Check::ResponsePropertyRemoved, "is gone from the answer"),
     };
-    out.push(finding(check, at, format!("{name} {what}")));
+    out.push(finding(check, at, format!("{name} {what}{}", early_removal_note(old))));
 }
 
 /// A property both schemas declare, required by the old one or not, and by the new one.
