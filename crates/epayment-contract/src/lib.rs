@@ -51,7 +51,7 @@ mod xml;
 pub use command::main;
 pub use compare::{ByRow, Compared, Comparison, Difference, Differences, Kind as DifferenceKind, NotCompared, compare};
 pub use controls::TargetKind;
-pub use options::Options;
+pub use options::{Options, usage};
 pub use paths::{target_dir, workspace_root};
 pub use record::{ScenarioRecord, StepStatus};
 pub use runner::{RunError, run};

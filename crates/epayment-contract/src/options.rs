@@ -137,6 +137,14 @@ pub(crate) fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Cli, 
     Cli::from_arg_matches(&matches).map_err(|e| Usage::of(&e))
 }
 
+/// The harness's usage, as `cargo xtask contract --help` prints it: the source the guides'
+/// commands are checked against.
+pub fn usage() -> String {
+    use clap::CommandFactory as _;
+    let mut command = Cli::command().name(COMMAND).bin_name(COMMAND).about(ABOUT).long_about(ABOUT);
+    command.render_long_help().to_string()
+}
+
 /// Whether a harness or cucumber flag reads the next argument as its value.
 fn takes_a_value(flag: &str) -> bool {
     !flag.contains('=')

@@ -1,9 +1,12 @@
 //! Helpers that `xtask` and the contract harness (`epayment-contract`) both need, kept once:
 //!
 //! - [`target_dir`]: where cargo builds for a workspace (reports and scratch copies go there);
-//! - [`xml_escape`]: text made safe for XML reports (JUnit).
+//! - [`xml_escape`]: text made safe for XML reports (JUnit);
+//! - [`guides`]: the guides' commands and links, as the tests that keep them true read them.
 //!
 //! Internal to this workspace and never published; nothing here takes a dependency.
+
+pub mod guides;
 
 use std::path::{Path, PathBuf};
 

@@ -89,7 +89,7 @@ pub fn propose(root: &Path, lock: &Lock, watched: &[Watched], no_contract: bool)
         body,
         "\nThis pull request updates `{}` only. Then a person decides: follow the change in \
          `openapi/` in our own words, run `cargo xtask regen`, and review the overlays the report \
-         names (see the README's \"When Vipps publishes a new document\").\n",
+         names (see docs/tracking-the-document.md, \"When Vipps publishes a new document\").\n",
         lock::DEFAULT_PATH
     );
     let diff = text_diff(

@@ -1,7 +1,7 @@
 //! What legitimately differs between two servers answering the same scenario, made equal
 //! before the comparison: the references each run generates, the ids each server makes, the
 //! words of its problems, and each server's clock (a time becomes its distance from the
-//! scenario's start, so that durations are still compared). The README lists each with its
+//! scenario's start, so that durations are still compared). The scenarios guide lists each with its
 //! reason.
 //!
 //! The exchanges come in the form a comparison reads (`crate::exchanges::comparable`): tokens
@@ -31,7 +31,7 @@ fn time_pattern() -> &'static Regex {
 }
 
 /// Fields whose value says nothing about behaviour, or says it in a form each server writes
-/// its own way, and why (the README's table).
+/// its own way, and why (the scenarios guide's table, docs/scenarios.md).
 pub const NORMALISED: &[(&str, &str)] = &[
     (
         "references",
@@ -260,11 +260,12 @@ mod tests {
 
     #[test]
     fn the_readme_lists_what_is_made_equal() {
-        let readme = std::fs::read_to_string(crate::paths::workspace_root().join("README.md")).expect("README.md");
+        let readme = std::fs::read_to_string(crate::paths::workspace_root().join("docs/scenarios.md"))
+            .expect("docs/scenarios.md");
         for (what, why) in NORMALISED {
             assert!(
                 readme.contains(&format!("| {what} | {why} |")),
-                "README.md's table lacks {what:?} as the code says it"
+                "docs/scenarios.md's table lacks {what:?} as the code says it"
             );
         }
     }
