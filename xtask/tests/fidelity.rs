@@ -19,7 +19,10 @@ fn upstream_dir() -> Option<PathBuf> {
     if dir.join("epayment-openapi.yaml").is_file() {
         Some(dir)
     } else {
-        eprintln!("skipping: {} not found (CI has ../shared beside the checkout)", dir.display());
+        epayment_devkit::skip_outside_ci(&format!(
+            "{} not found (CI has ../shared beside the checkout)",
+            dir.display()
+        ));
         None
     }
 }

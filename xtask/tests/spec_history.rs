@@ -15,7 +15,10 @@ fn history() -> Option<PathBuf> {
     if dir.is_dir() {
         Some(dir)
     } else {
-        eprintln!("skipping: {} not found (CI has ../shared beside the checkout)", dir.display());
+        epayment_devkit::skip_outside_ci(&format!(
+            "{} not found (CI has ../shared beside the checkout)",
+            dir.display()
+        ));
         None
     }
 }
@@ -109,7 +112,7 @@ fn upstream_1_4_1_to_1_8_1_widens_patterns_without_breaking() {
     let upstream = dir.join("../upstream");
     let load = |name: &str| Document::load(&upstream.join(name)).map(|d| d.value);
     let (Ok(old), Ok(new)) = (load("epayment-openapi-1.4.1.yml"), load("epayment-openapi.yaml")) else {
-        eprintln!("skipping: ../shared/upstream is incomplete");
+        epayment_devkit::skip_outside_ci("../shared/upstream is incomplete");
         return;
     };
     let changes = spec_diff::diff(&old, &new);

@@ -47,7 +47,10 @@ fn shared(dir: &str) -> Option<PathBuf> {
     if path.is_dir() {
         Some(path)
     } else {
-        eprintln!("skipping: {} not found (CI has ../shared beside the checkout)", path.display());
+        epayment_devkit::skip_outside_ci(&format!(
+            "{} not found (CI has ../shared beside the checkout)",
+            path.display()
+        ));
         None
     }
 }

@@ -111,7 +111,9 @@ async fn a_failed_run_is_told_truthfully_in_junit_and_drawn_in_html() {
     assert_eq!(junit.matches("\" time=\"0.").count() + junit.matches("\" time=\"1.").count(), times + 2, "{junit}");
 
     let Some(chromium) = chromium() else {
-        eprintln!("skipping the browser check: no chromium on this machine (.ci/run installs Debian's chromium)");
+        epayment_devkit::skip_outside_ci(
+            "the browser check: no chromium on this machine (.ci/run installs Debian's chromium)",
+        );
         return;
     };
     let dom = String::from_utf8_lossy(&browse(chromium, &options.report, &["--dump-dom"]).stdout).into_owned();
@@ -197,9 +199,8 @@ async fn the_picture_of_the_report_in_docs_is_of_the_report_as_it_is_drawn_now()
     if committed.as_deref() == Some(source.as_str()) {
         return;
     }
-    let ci = std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0");
     assert!(
-        !ci,
+        !epayment_devkit::in_ci(),
         "docs/report.png is a picture of another report ({committed:?}, now {source:?}): run \
          `cargo test -p epayment-contract --test reports` where chromium is, and commit docs/report.png"
     );

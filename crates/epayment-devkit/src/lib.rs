@@ -2,7 +2,9 @@
 //!
 //! - [`target_dir`]: where cargo builds for a workspace (reports and scratch copies go there);
 //! - [`xml_escape`]: text made safe for XML reports (JUnit);
-//! - [`guides`]: the guides' commands and links, as the tests that keep them true read them.
+//! - [`guides`]: the guides' commands and links, as the tests that keep them true read them;
+//! - [`skip_outside_ci`]: a test's missing input (`../shared`, a browser) is a skip on a
+//!   developer's machine and a failure in CI.
 //!
 //! Internal to this workspace and never published; nothing here takes a dependency.
 
@@ -43,6 +45,22 @@ pub fn xml_escape(text: &str) -> String {
         }
     }
     out
+}
+
+/// Whether this runs in CI (`CI` set, and not to `false` or `0`), as `.ci/run` does.
+pub fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0")
+}
+
+/// A test's input is missing (`why` says which, and where CI gets it): outside CI, says that
+/// the test skips it; in CI, fails, so that a green CI run never means "checked nothing".
+///
+/// # Panics
+///
+/// Under [`in_ci`], always: that is its purpose.
+pub fn skip_outside_ci(why: &str) {
+    assert!(!in_ci(), "{why}; CI must have it, so this fails rather than skip");
+    eprintln!("skipping: {why}");
 }
 
 #[cfg(test)]
