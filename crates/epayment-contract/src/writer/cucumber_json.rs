@@ -12,15 +12,16 @@ use base64::Engine as _;
 use serde_json::{Value, json};
 
 use super::source::{Found, Source, tag};
-use super::{Status, attachments, is_setup, source_of, status, step_message, verdict_message};
+use super::{Attachment, Status, is_setup, source_of, status, step_message, verdict_message};
 use crate::record::ScenarioRecord;
 
-/// The whole file, one feature per feature file that has records, in the records' order.
-pub fn json(records: &[ScenarioRecord], sources: &[Source]) -> String {
+/// The whole file, one feature per feature file that has records, in the records' order;
+/// `attached` holds each record's steps' exchanges.
+pub fn json(records: &[ScenarioRecord], attached: &[Vec<Vec<Attachment>>], sources: &[Source]) -> String {
     let mut features: Vec<(String, Value)> = Vec::new();
-    for record in records {
+    for (record, attached) in records.iter().zip(attached) {
         let source = source_of(sources, record);
-        let element = element(record, source);
+        let element = element(record, attached, source);
         match features.iter_mut().find(|(file, _)| *file == record.file) {
             Some((_, feature)) => push(feature, element),
             None => {
@@ -57,7 +58,7 @@ fn feature(record: &ScenarioRecord, source: Option<&Source>) -> Value {
 }
 
 /// A scenario (or an outline's row) with its steps and the verdict.
-fn element(record: &ScenarioRecord, source: Option<&Source>) -> Value {
+fn element(record: &ScenarioRecord, attached: &[Vec<Attachment>], source: Option<&Source>) -> Value {
     let found = source.and_then(|s| s.find(record));
     let feature_tags = source.map(|s| s.feature.tags.as_slice()).unwrap_or_default();
     let rule_tags = found.as_ref().and_then(|f| f.rule).map(|r| r.tags.as_slice()).unwrap_or_default();
@@ -78,7 +79,7 @@ fn element(record: &ScenarioRecord, source: Option<&Source>) -> Value {
         "description": description(record, found.as_ref()),
         "line": record.line,
         "tags": tags(all_tags, record.line),
-        "steps": steps(record, source),
+        "steps": steps(record, attached, source),
     });
     if let Some(started) = record.started {
         element["start_timestamp"] = json!(chrono::DateTime::<chrono::Utc>::from(started).to_rfc3339());
@@ -116,7 +117,7 @@ fn description(record: &ScenarioRecord, found: Option<&Found<'_>>) -> String {
 }
 
 /// The steps of the file (the harness's setting up is a `before` hook).
-fn steps(record: &ScenarioRecord, source: Option<&Source>) -> Vec<Value> {
+fn steps(record: &ScenarioRecord, attached: &[Vec<Attachment>], source: Option<&Source>) -> Vec<Value> {
     (0..record.steps.len())
         .filter(|&i| !is_setup(source, record, i))
         .map(|i| {
@@ -124,13 +125,15 @@ fn steps(record: &ScenarioRecord, source: Option<&Source>) -> Vec<Value> {
             let keyword = source.and_then(|s| s.step(step.line)).map(|s| s.keyword.trim().to_owned());
             let keyword = keyword.unwrap_or_else(|| step.text.split(' ').next().unwrap_or_default().to_owned());
             let name = step.text.strip_prefix(keyword.as_str()).unwrap_or(&step.text).trim_start();
-            let embeddings: Vec<Value> = attachments(record, i)
+            let embeddings: Vec<Value> = attached
+                .get(i)
                 .into_iter()
+                .flatten()
                 .map(|a| {
                     json!({
                         "mime_type": "application/json",
                         "name": a.name,
-                        "data": base64::engine::general_purpose::STANDARD.encode(a.body),
+                        "data": base64::engine::general_purpose::STANDARD.encode(&a.body),
                     })
                 })
                 .collect();

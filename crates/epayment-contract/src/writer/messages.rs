@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 
 use super::gherkin_document::{document, node_id, step_type, tag_id};
 use super::source::{Found, Source};
-use super::{Status, attachments, is_setup, source_of, status, step_message, verdict_message};
+use super::{Attachment, Status, is_setup, source_of, status, step_message, verdict_message};
 use crate::record::ScenarioRecord;
 
 /// The id of the harness's hook that sets a scenario up.
@@ -23,8 +23,8 @@ const SETUP: &str = "setup";
 /// The id of the harness's hook that judges a scenario after its steps.
 const VERDICT: &str = "verdict";
 
-/// The whole file.
-pub fn ndjson(records: &[ScenarioRecord], sources: &[Source]) -> String {
+/// The whole file; `attached` holds each record's steps' exchanges.
+pub fn ndjson(records: &[ScenarioRecord], attached: &[Vec<Vec<Attachment>>], sources: &[Source]) -> String {
     let mut out = Lines::default();
     out.push(json!({ "meta": meta() }));
     for source in sources {
@@ -43,9 +43,9 @@ pub fn ndjson(records: &[ScenarioRecord], sources: &[Source]) -> String {
     let run_start = records.iter().filter_map(|r| r.started).min().unwrap_or_else(SystemTime::now);
     out.push(json!({ "testRunStarted": { "id": "run", "timestamp": timestamp(run_start) } }));
     let mut run_end = run_start;
-    for record in records {
+    for (record, attached) in records.iter().zip(attached) {
         let source = source_of(sources, record);
-        let end = test_case(&mut out, record, source, run_start);
+        let end = test_case(&mut out, record, attached, source, run_start);
         run_end = run_end.max(end);
     }
     let success = records.iter().all(ScenarioRecord::passed);
@@ -137,7 +137,13 @@ fn pickle_tags(record: &ScenarioRecord, source: &Source, found: Option<&Found<'_
 }
 
 /// A scenario's test case and its run; returns when it ended.
-fn test_case(out: &mut Lines, record: &ScenarioRecord, source: Option<&Source>, run_start: SystemTime) -> SystemTime {
+fn test_case(
+    out: &mut Lines,
+    record: &ScenarioRecord,
+    attached: &[Vec<Attachment>],
+    source: Option<&Source>,
+    run_start: SystemTime,
+) -> SystemTime {
     let case = case_id(record);
     let step_id = |i: usize| format!("{case}:{i}");
     let mut steps: Vec<Value> = (0..record.steps.len())
@@ -165,7 +171,7 @@ fn test_case(out: &mut Lines, record: &ScenarioRecord, source: Option<&Source>, 
         let took = run.map_or(Duration::ZERO, |r| r.duration);
         let id = step_id(i);
         out.push(json!({ "testStepStarted": { "testCaseStartedId": started_id, "testStepId": id, "timestamp": timestamp(start) } }));
-        for a in attachments(record, i) {
+        for a in attached.get(i).into_iter().flatten() {
             out.push(json!({ "attachment": {
                 "testCaseStartedId": started_id,
                 "testStepId": id,

@@ -65,13 +65,27 @@ pub fn write(
         }
         std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))
     };
-    if let Some(path) = cucumber_json {
-        save(path, cucumber_json::json(records, &sources))?;
-    }
-    if let Some(path) = messages {
-        save(path, messages::ndjson(records, &sources))?;
-    }
-    Ok(())
+    // The run is over and waits only for its files: the exchanges are serialized once for both
+    // formats, and each half of the work, then each format, on a core of its own.
+    let half = records.len() / 2;
+    let attached: Vec<Vec<Vec<Attachment>>> = std::thread::scope(|s| {
+        let first = s.spawn(|| records[..half].iter().map(step_attachments).collect::<Vec<_>>());
+        let second: Vec<_> = records[half..].iter().map(step_attachments).collect();
+        first.join().unwrap_or_else(|p| std::panic::resume_unwind(p)).into_iter().chain(second).collect()
+    });
+    std::thread::scope(|s| {
+        let json = cucumber_json.map(|path| s.spawn(|| save(path, cucumber_json::json(records, &attached, &sources))));
+        let messages = messages.map_or(Ok(()), |path| save(path, messages::ndjson(records, &attached, &sources)));
+        let json = json.map_or(Ok(()), |handle| {
+            handle.join().unwrap_or_else(|_| Err("cucumber.json: the writer panicked".into()))
+        });
+        json.and(messages)
+    })
+}
+
+/// Each step's exchanges, as attachments, for one record.
+fn step_attachments(record: &ScenarioRecord) -> Vec<Vec<Attachment>> {
+    (0..record.steps.len()).map(|i| attachments(record, i)).collect()
 }
 
 /// How step `index` of `record` ended.
