@@ -197,9 +197,10 @@ pub struct Options {
     pub report: PathBuf,
     /// Where snapshots live.
     pub snapshots: PathBuf,
-    /// The Cucumber JSON results, if wanted.
+    /// The Cucumber JSON results, if wanted. (The command line puts them beside `junit`; in
+    /// code they stay where they are set when `junit` changes.)
     pub cucumber_json: Option<PathBuf>,
-    /// The Cucumber Messages (NDJSON), if wanted.
+    /// The Cucumber Messages (NDJSON), if wanted; placed as [`Self::cucumber_json`] is.
     pub messages: Option<PathBuf>,
     /// Cucumber's runner options: concurrency, fail-fast, retries.
     pub runner: cucumber::runner::basic::Cli,
