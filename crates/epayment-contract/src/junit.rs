@@ -1,6 +1,12 @@
 //! `junit.xml`: one test suite per feature, one test case per scenario, failed when a step
 //! failed or when its snapshot differs or its exchanges break the document (with the message
 //! and the diff), so that a CI system reading JUnit shows what the run printed.
+//!
+//! Hand-written rather than nextest's `quick-junit` (weighed in issue 34, not measured): 0.8
+//! would bring four crates the build does not have (`newtype-uuid`, `quick-xml`,
+//! `strip-ansi-escapes` and its `vte`), and its serializer writes its own attributes (`errors`,
+//! `disabled`) and order, so the report, which must stay as it is, would change. These ~60
+//! lines are pinned by the test below and by `tests/reports.rs`.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;

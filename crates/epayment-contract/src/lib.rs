@@ -14,7 +14,8 @@
 //!   `verdict` (what is found after the steps: `exchanges` for the document and redaction,
 //!   `snapshots` for the snapshots), `command` (the `contract` binary);
 //! - what a run tells: `record` (each scenario as it ran), `recorder` and `console` (the
-//!   output as it goes), `summary` (the block it ends with), `junit`, `html`, `xml`;
+//!   output as it goes), `summary` (the block it ends with), `junit`, `html`, `xml`, and
+//!   `writer` (Cucumber JSON and Cucumber Messages, for QA tools);
 //! - help for a step that does not match: `hints`;
 //! - how the simulator and another target differ (`--compare`): `compare`.
 #![deny(missing_docs)]
@@ -46,6 +47,7 @@ mod target;
 mod trail;
 mod verdict;
 mod world;
+mod writer;
 mod xml;
 
 pub use command::main;

@@ -40,6 +40,20 @@ pub(crate) struct Args {
     /// beside the JUnit report].
     #[arg(long, value_name = "FILE")]
     pub report: Option<PathBuf>,
+    /// Where the Cucumber JSON results go (for Xray, Allure, Jenkins), relative to the workspace
+    /// root [default: cucumber.json beside the JUnit report].
+    #[arg(long, value_name = "FILE")]
+    pub cucumber_json: Option<PathBuf>,
+    /// Write no Cucumber JSON results.
+    #[arg(long, conflicts_with = "cucumber_json")]
+    pub no_cucumber_json: bool,
+    /// Where the Cucumber Messages (NDJSON, for cucumber's HTML formatter and ReportPortal) go,
+    /// relative to the workspace root [default: messages.ndjson beside the JUnit report].
+    #[arg(long, value_name = "FILE")]
+    pub messages: Option<PathBuf>,
+    /// Write no Cucumber Messages.
+    #[arg(long, conflicts_with = "messages")]
+    pub no_messages: bool,
     /// Check that every step of every feature matches exactly one step of the library, and
     /// that the tags are ones in use or documented, with hints for those that are not, and
     /// exit; starts no simulator.
@@ -156,6 +170,8 @@ fn takes_a_value(flag: &str) -> bool {
                 | "--snapshots"
                 | "--junit"
                 | "--report"
+                | "--cucumber-json"
+                | "--messages"
                 | "--tags"
                 | "-t"
                 | "--name"
@@ -189,6 +205,11 @@ pub struct Options {
     pub report: PathBuf,
     /// Where snapshots live.
     pub snapshots: PathBuf,
+    /// The Cucumber JSON results, if wanted. (The command line puts them beside `junit`; in
+    /// code they stay where they are set when `junit` changes.)
+    pub cucumber_json: Option<PathBuf>,
+    /// The Cucumber Messages (NDJSON), if wanted; placed as [`Self::cucumber_json`] is.
+    pub messages: Option<PathBuf>,
     /// Cucumber's runner options: concurrency, fail-fast, retries.
     pub runner: cucumber::runner::basic::Cli,
     /// Cucumber's console options: colour, and `-v` for every step.
@@ -218,6 +239,8 @@ impl Options {
             target,
             junit: reports.join("junit.xml"),
             report: reports.join("report.html"),
+            cucumber_json: Some(reports.join("cucumber.json")),
+            messages: Some(reports.join("messages.ndjson")),
             snapshots: root.join("features/snapshots"),
             runner: cucumber::runner::basic::Cli::default(),
             console: writer::basic::Cli::default(),
@@ -262,6 +285,12 @@ impl Options {
         if let Some(report) = cli.custom.report {
             options.report = from_root(report);
         }
+        // The result formats go beside the JUnit report, unless placed or turned off.
+        let beside = |name: &str| options.junit.with_file_name(name);
+        options.cucumber_json = (!cli.custom.no_cucumber_json)
+            .then(|| cli.custom.cucumber_json.map_or_else(|| beside("cucumber.json"), from_root));
+        options.messages =
+            (!cli.custom.no_messages).then(|| cli.custom.messages.map_or_else(|| beside("messages.ndjson"), from_root));
         options.tags = cli.tags_filter;
         options.name = cli.re_filter;
         options.runner = cli.runner;
@@ -414,6 +443,20 @@ mod tests {
         assert!(!help.text.contains("18f938c599188e18"));
         let wrong = parse_args(["contract", "--no-such-flag"].map(str::to_owned)).expect_err("a usage error");
         assert_eq!(wrong.code, 2);
+    }
+
+    #[test]
+    fn the_result_formats_go_beside_the_junit_report_unless_placed_or_turned_off() {
+        let beside = Options::from_cli(parse(&["--junit", "out/j.xml"]).expect("parses")).expect("options");
+        assert_eq!(beside.cucumber_json, Some(workspace_root().join("out/cucumber.json")));
+        assert_eq!(beside.messages, Some(workspace_root().join("out/messages.ndjson")));
+        let placed = Options::from_cli(parse(&["--cucumber-json", "x/c.json", "--no-messages"]).expect("parses"))
+            .expect("options");
+        assert_eq!(placed.cucumber_json, Some(workspace_root().join("x/c.json")));
+        assert_eq!(placed.messages, None);
+        let off = Options::from_cli(parse(&["--no-cucumber-json"]).expect("parses")).expect("options");
+        assert_eq!((off.cucumber_json, off.messages.is_some()), (None, true));
+        assert!(parse(&["--messages", "m.ndjson", "--no-messages"]).is_err(), "both is a usage error");
     }
 
     #[test]

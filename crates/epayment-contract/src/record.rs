@@ -97,6 +97,25 @@ pub struct ScenarioRecord {
     pub not_run: bool,
     /// How it compared with the simulator (`--compare`).
     pub comparison: Option<crate::compare::diff::Comparison>,
+    /// Its own tags and its Examples' (without `@`; the feature's and rule's are on the
+    /// parsed feature), for the result formats (`crate::writer`).
+    pub tags: Vec<String>,
+    /// When it started, by cucumber's clock, for the result formats' timestamps.
+    #[serde(skip)]
+    pub started: Option<std::time::SystemTime>,
+    /// For each of [`Self::steps`]: when it ran and how long, from cucumber's events.
+    #[serde(skip)]
+    pub step_runs: Vec<StepRun>,
+}
+
+/// When a step ran and how long: what the result formats tell beside a [`StepRecord`] (kept
+/// apart so that the records' other readers and their literals are unchanged).
+#[derive(Clone, Debug, Default)]
+pub struct StepRun {
+    /// When it started (none for a step that never started).
+    pub started: Option<std::time::SystemTime>,
+    /// How long it ran.
+    pub duration: std::time::Duration,
 }
 
 impl ScenarioRecord {

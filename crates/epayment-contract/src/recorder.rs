@@ -12,7 +12,7 @@ use cucumber::{Event, World, cli, gherkin, parser};
 
 use crate::console::{Console, shown};
 use crate::hints::StepProblem;
-use crate::record::{Records, StepRecord, StepStatus, file_name, panic_message};
+use crate::record::{Records, StepRecord, StepRun, StepStatus, file_name, panic_message};
 
 /// Records and prints a run.
 #[derive(Debug, Clone)]
@@ -43,6 +43,7 @@ impl Recorder {
         rule: Option<&gherkin::Rule>,
         scenario: &gherkin::Scenario,
         event: &Scenario<impl World>,
+        at: std::time::SystemTime,
     ) {
         let file = file_name(feature);
         let line = scenario.position.line;
@@ -58,6 +59,10 @@ impl Recorder {
                     r.example = example_row(scenario);
                     // A retried scenario starts again.
                     r.steps.clear();
+                    r.tags =
+                        scenario.tags.iter().chain(scenario.examples.iter().flat_map(|e| &e.tags)).cloned().collect();
+                    r.started = Some(at);
+                    r.step_runs.clear();
                 });
                 return;
             }
@@ -81,8 +86,22 @@ impl Recorder {
             }),
             _ => None,
         };
+        if let Scenario::Step(_, Step::Started) | Scenario::Background(_, Step::Started) = event {
+            let run = StepRun { started: Some(at), duration: Default::default() };
+            self.records.update(&file, line, |r| r.step_runs.push(run));
+        }
         if let Some(step) = step {
-            self.records.update(&file, line, |r| r.steps.push(step));
+            self.records.update(&file, line, |r| {
+                // The run its `Started` began (a hook's failure has none: it gets one now).
+                let started = r.step_runs.get(r.steps.len()).and_then(|run| run.started);
+                let duration = started.and_then(|s| at.duration_since(s).ok()).unwrap_or_default();
+                if r.step_runs.len() <= r.steps.len() {
+                    r.step_runs.push(StepRun { started: Some(at), duration });
+                } else if let Some(run) = r.step_runs.get_mut(r.steps.len()) {
+                    run.duration = duration;
+                }
+                r.steps.push(step);
+            });
         }
     }
 }
@@ -125,12 +144,13 @@ impl<W: World> cucumber::Writer<W> for Recorder {
                 return;
             }
         };
+        let at = event.at;
         let Cucumber::Feature(feature, ev) = &event.value else { return };
         match ev {
             Feature::Started => self.console.feature(&feature.name, feature.path.as_deref()),
-            Feature::Scenario(s, RetryableScenario { event, .. }) => self.scenario(feature, None, s, event),
+            Feature::Scenario(s, RetryableScenario { event, .. }) => self.scenario(feature, None, s, event, at),
             Feature::Rule(rule, Rule::Scenario(s, RetryableScenario { event, .. })) => {
-                self.scenario(feature, Some(rule), s, event)
+                self.scenario(feature, Some(rule), s, event, at)
             }
             _ => {}
         }

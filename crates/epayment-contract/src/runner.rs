@@ -128,6 +128,9 @@ pub async fn run(options: &Options) -> Result<Summary, RunError> {
     };
     write(&options.junit, crate::junit::junit(&all))?;
     write(&options.report, crate::html::report(&all))?;
+    let files: Vec<_> = features.iter().filter_map(|f| f.path.clone()).collect();
+    crate::writer::write(options.cucumber_json.as_deref(), options.messages.as_deref(), &all, &files)
+        .map_err(RunError::Setup)?;
     let skipped = [skipped_sim_only.load(Ordering::Relaxed), skipped_sandbox.load(Ordering::Relaxed)];
     Ok(Summary::of(all, skipped, recorder.read_errors()))
 }

@@ -49,6 +49,11 @@ fn main() {
     a_plain_run_removes_a_comparisons_files(&url, &same);
     drop(sandbox);
     let found = differences(&same);
+    // Both sides write the result formats for QA tools, the simulator's under simulator/.
+    for file in ["cucumber.json", "messages.ndjson", "simulator/cucumber.json", "simulator/messages.ndjson"] {
+        let text = std::fs::read_to_string(same.join(file)).unwrap_or_default();
+        assert!(text.contains("Refund before the payment is authorized"), "{file} tells the compared scenarios");
+    }
     assert_eq!(found["summary"]["differences"], 0, "{:#}", found["summary"]);
     let compared = found["summary"]["scenarios_compared"].as_u64().unwrap_or_default();
     assert_eq!(compared, 37, "every scenario a sandbox can run is compared (the README says 37)");
@@ -234,7 +239,7 @@ fn stale(dir: &Path) {
 }
 
 fn no_key_or_token_in_the_reports(dir: &Path, keys: &epayment_contract::Remote) {
-    for file in ["differences.md", "differences.json", "report.html"] {
+    for file in ["differences.md", "differences.json", "report.html", "messages.ndjson", "simulator/messages.ndjson"] {
         let Ok(text) = std::fs::read_to_string(dir.join(file)) else { continue };
         for secret in [&keys.client_secret, &keys.subscription_key] {
             assert!(!text.contains(secret.as_str()), "{file} shows a key");

@@ -10,6 +10,8 @@ fn main() {
     let mut options = Options::new(Target::Remote(common::sandbox_keys(url)));
     options.junit = options.junit.with_file_name("junit-remote.xml");
     options.report = options.junit.with_file_name("report-remote.html");
+    options.cucumber_json = Some(options.junit.with_file_name("cucumber-remote.json"));
+    options.messages = Some(options.junit.with_file_name("messages-remote.ndjson"));
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
     let summary = runtime.block_on(epayment_contract::run(&options)).expect("the run");
     for problem in &summary.problems {
@@ -41,5 +43,10 @@ fn main() {
         .map(|r| r.scenario.as_str())
         .collect();
     assert_eq!(without, ["A reference the API cannot take is refused before sending"]);
+    // The result formats for QA tools are written on a remote target too.
+    for path in [&options.cucumber_json, &options.messages].into_iter().flatten() {
+        let text = std::fs::read_to_string(path).unwrap_or_default();
+        assert!(text.contains("An expired card is declined"), "{} tells the remote run", path.display());
+    }
     println!("remote: {} passed, {} failed, {} skipped", summary.passed, summary.failed, summary.skipped_sim_only);
 }

@@ -19,7 +19,8 @@ use crate::project::{cargo, workspace_root};
 
 /// The harness's options whose value is a path (`Option<PathBuf>` fields of
 /// `epayment_contract::runner::Args`; a test keeps this list and that struct in step).
-pub const PATH_OPTIONS: &[&str] = &["--features", "--snapshots", "--junit", "--report"];
+pub const PATH_OPTIONS: &[&str] =
+    &["--features", "--snapshots", "--junit", "--report", "--cucumber-json", "--messages"];
 
 /// `contract`'s arguments: everything goes to the harness.
 #[derive(clap::Args, Debug)]

@@ -261,6 +261,8 @@ fn simulator_side(options: &Options, remote: &Remote, simulator: &Simulator, kin
     let dir = report_dir(options).join("simulator");
     side.junit = dir.join("junit.xml");
     side.report = dir.join("report.html");
+    side.cucumber_json = options.cucumber_json.as_ref().map(|_| dir.join("cucumber.json"));
+    side.messages = options.messages.as_ref().map(|_| dir.join("messages.ndjson"));
     side
 }
 
