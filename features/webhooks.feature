@@ -30,3 +30,12 @@ Feature: Webhooks
     When 2 seconds pass
     Then a webhook epayments.payment.authorized.v1 is received for 10.00 NOK
     And a webhook epayments.payment.captured.v1 is received for 2.50 NOK
+
+  Scenario: One clock move runs every retry that falls due in it
+    Given a payment of 10.00 NOK has been authorized
+    Then a webhook epayments.payment.authorized.v1 is received for 10.00 NOK
+    Given the webhook receiver fails the next 2 deliveries
+    When the merchant captures 2.50 NOK
+    Then the webhook epayments.payment.captured.v1 is held back
+    When 10 seconds pass
+    Then a webhook epayments.payment.captured.v1 is received for 2.50 NOK

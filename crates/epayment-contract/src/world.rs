@@ -90,8 +90,10 @@ impl PaymentWorld {
     async fn on_simulator() -> Self {
         let start = chrono_start();
         let sim = Simulator::builder().start_at(start).start().await;
-        let receiver_server =
-            WebhookReceiver::start().await.unwrap_or_else(|e| panic!("the scenario's webhook receiver: {e}"));
+        let clock = sim.clock();
+        let receiver_server = WebhookReceiver::start_on(std::sync::Arc::new(move || clock.now().into()))
+            .await
+            .unwrap_or_else(|e| panic!("the scenario's webhook receiver: {e}"));
         let path = "/webhooks/vipps";
         // Every event type there is, so that a scenario may await any.
         let events = epayment::EventName::KNOWN.iter().map(epayment::webhooks::event_type).collect();
@@ -177,7 +179,11 @@ impl PaymentWorld {
     /// out for real on a real environment (up to [`LONGEST_REAL_WAIT`]).
     pub async fn pass_time(&mut self, period: Duration) -> Result<(), String> {
         if let Some(sim) = &self.sim {
-            return sim.advance_clock(period).map_err(|e| e.to_string());
+            sim.advance_clock(period).map_err(|e| e.to_string())?;
+            // Every delivery that fell due in the move is made before the next step, so that
+            // the report draws it where it happened.
+            sim.webhooks().settled().await;
+            return Ok(());
         }
         if let Some(sandbox) = &self.sandbox {
             return sandbox.advance(period).await;

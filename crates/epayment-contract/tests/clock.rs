@@ -1,0 +1,50 @@
+//! The scenario's clock behaves like time: one move runs every webhook retry that falls due
+//! in it, and what the receiver accepted before a long move is still said to be accepted.
+
+use epayment_contract::{Options, SnapshotPolicy, Target};
+
+/// Runs `feature` alone on the embedded simulator, writing nothing, and returns the problems.
+async fn problems(feature: &str) -> (usize, Vec<String>) {
+    let dir = tempfile::tempdir().expect("a folder");
+    let features = dir.path().join("features");
+    std::fs::create_dir_all(&features).expect("features");
+    std::fs::write(features.join("clock.feature"), feature).expect("a feature");
+    let mut options = Options::new(Target::Sim);
+    options.features = features;
+    options.snapshots = dir.path().join("snapshots");
+    options.junit = dir.path().join("junit.xml");
+    options.report = dir.path().join("report.html");
+    options.snapshot_policy = SnapshotPolicy::WriteNothing;
+    let summary = epayment_contract::run(&options).await.expect("the run");
+    (summary.passed, summary.problems)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_move_of_ten_seconds_runs_both_retries_of_a_webhook_failed_twice() {
+    let feature = "Feature: Retries\n\n  Scenario: Two failures, one move\n    \
+        Given a payment of 10.00 NOK has been authorized\n    \
+        Then a webhook epayments.payment.authorized.v1 is received for 10.00 NOK\n    \
+        Given the webhook receiver fails the next 2 deliveries\n    \
+        When the merchant captures 2.50 NOK\n    \
+        Then the webhook epayments.payment.captured.v1 is held back\n    \
+        When 10 seconds pass\n    \
+        Then a webhook epayments.payment.captured.v1 is received for 2.50 NOK\n";
+    assert_eq!(problems(feature).await, (1, vec![]));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_webhook_failure_after_a_long_move_says_what_the_receiver_accepted_before_it() {
+    let feature = "Feature: Accepted\n\n  Scenario: Ten minutes later\n    \
+        Given a payment of 10.00 NOK has been authorized\n    \
+        Then a webhook epayments.payment.authorized.v1 is received for 10.00 NOK\n    \
+        When 10 minutes pass\n    \
+        Then the webhooks arrive in the order CREATED, CAPTURED\n";
+    let (passed, problems) = problems(feature).await;
+    assert_eq!(passed, 0);
+    assert_eq!(
+        problems,
+        ["clock.feature:3 Ten minutes later: `Then the webhooks arrive in the order CREATED, CAPTURED` failed: \
+          expected the webhooks to arrive in the order CREATED, CAPTURED; the receiver accepted \
+          CREATED of 10.00 NOK, AUTHORIZED of 10.00 NOK"]
+    );
+}
