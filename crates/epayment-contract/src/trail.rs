@@ -43,6 +43,8 @@ pub enum NoteKind {
     Customer,
     /// A fault was set up for what comes next.
     Fault,
+    /// The scenario set up the sales unit, the card or the issuer.
+    Setup,
 }
 
 /// A moment on the scenario's timeline that is not an exchange.
@@ -50,7 +52,7 @@ pub enum NoteKind {
 pub struct Note {
     /// How many exchanges came before it.
     pub after: usize,
-    /// Clock, customer or fault.
+    /// Clock, customer, fault or setup.
     pub kind: NoteKind,
     /// What happened: `10 minutes pass (now 2026-01-01 12:10 UTC)`.
     pub text: String,

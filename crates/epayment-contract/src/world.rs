@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use epayment::{Amount, Client, Environment, Reference, RetryPolicy};
-use epayment_sim::{Scope, Simulator};
+use epayment_sim::{SalesUnit, Scope, Simulator};
 
 use crate::controls::{LONGEST_REAL_WAIT, Sandbox, SandboxSleep, TargetKind};
 use crate::params::Action;
@@ -61,6 +61,9 @@ pub struct PaymentWorld {
     /// The sandbox's time when the scenario started.
     sandbox_start: Option<chrono::DateTime<chrono::Utc>>,
     payments_made: u32,
+    /// Sales-unit settings written before the payment: which unit they are for is known only
+    /// once the payment's currency picks it, so they wait until then.
+    unit_settings: Vec<fn(SalesUnit) -> SalesUnit>,
 }
 
 /// How an action ended, and the exchanges (numbered from 1) it made.
@@ -118,6 +121,7 @@ impl PaymentWorld {
             started: None,
             sandbox_start: None,
             payments_made: 0,
+            unit_settings: Vec::new(),
         }
     }
 
@@ -157,6 +161,7 @@ impl PaymentWorld {
             started: Some(std::time::Instant::now()),
             sandbox_start,
             payments_made: 0,
+            unit_settings: Vec::new(),
         }
     }
 
@@ -241,6 +246,21 @@ impl PaymentWorld {
             self.client = Some(sim_client(sim, &msn));
             self.msn = msn;
         }
+        for change in self.unit_settings.drain(..) {
+            sim.update_sales_unit(&self.msn, change);
+        }
+    }
+
+    /// Changes the settings of the sales unit the scenario's payment is made on: at once when
+    /// there is a payment, else when the payment's currency has picked the unit (so that a
+    /// setting written before `a payment of 10.00 DKK ...` applies to the Danish unit).
+    pub fn set_up_sales_unit(&mut self, change: fn(SalesUnit) -> SalesUnit) {
+        if self.reference.is_none() {
+            self.sim();
+            self.unit_settings.push(change);
+            return;
+        }
+        self.sim().update_sales_unit(&self.msn, change);
     }
 
     /// The simulator, for steps that need one.

@@ -1,5 +1,7 @@
-//! The scenario's clock behaves like time: one move runs every webhook retry that falls due
-//! in it, and what the receiver accepted before a long move is still said to be accepted.
+//! Scenarios mean what they say whatever the order of their steps: one clock move runs every
+//! webhook retry that falls due in it, what the receiver accepted before a long move is still
+//! said to be accepted, and a sales-unit setting written before the payment applies to the
+//! unit that payment is made on.
 
 use epayment_contract::{Options, SnapshotPolicy, Target};
 
@@ -47,4 +49,25 @@ async fn a_webhook_failure_after_a_long_move_says_what_the_receiver_accepted_bef
           expected the webhooks to arrive in the order CREATED, CAPTURED; the receiver accepted \
           CREATED of 10.00 NOK, AUTHORIZED of 10.00 NOK"]
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sales_unit_setting_written_before_the_payment_applies_to_the_unit_it_is_made_on() {
+    let feature = "Feature: Setup first\n\n  Scenario: Late capture before a Danish payment\n    \
+        Given the sales unit has late capture\n    \
+        And a payment of 10.00 DKK has been authorized\n    \
+        When 179 days pass\n    \
+        And the merchant captures 2.50 DKK\n    \
+        Then the capture succeeds\n\n  \
+        Scenario: Full capture only before a Danish payment\n    \
+        Given the sales unit allows only full capture\n    \
+        And a payment of 10.00 DKK has been authorized\n    \
+        When the merchant captures 2.50 DKK\n    \
+        Then the capture is rejected with error code 6140\n\n  \
+        Scenario: A Mastercard guarantee of 30 days on a Danish unit with late capture\n    \
+        Given the sales unit has late capture\n    \
+        And the customer pays with a Mastercard card\n    \
+        And a payment of 10.00 DKK has been authorized\n    \
+        Then the capture guarantee lasts 30 days\n";
+    assert_eq!(problems(feature).await, (3, vec![]));
 }
