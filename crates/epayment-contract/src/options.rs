@@ -52,6 +52,10 @@ pub(crate) struct Args {
     /// Write features/STEPS.md and exit.
     #[arg(long)]
     pub write_steps: bool,
+    /// cucumber's `--input <glob>`, taken off the command line before cucumber's parser sees
+    /// it (which keeps it where the harness cannot read it).
+    #[arg(skip)]
+    pub input: Option<String>,
 }
 
 /// The whole command line: cucumber's options and the harness's.
@@ -113,6 +117,7 @@ impl Usage {
 pub(crate) fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Cli, Usage> {
     use clap::{CommandFactory as _, FromArgMatches as _};
     let mut kept = Vec::new();
+    let mut input = None;
     let mut args = args.into_iter();
     kept.extend(args.next());
     while let Some(arg) = args.next() {
@@ -120,6 +125,20 @@ pub(crate) fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Cli, 
             Some((flag, _)) => (flag, true),
             None => (arg.as_str(), false),
         };
+        if matches!(flag, "--input" | "-i") {
+            let value = match arg.split_once('=') {
+                Some((_, value)) => Some(value.to_owned()),
+                None => args.next(),
+            };
+            let Some(value) = value else {
+                return Err(Usage {
+                    text: format!("error: {flag} needs a glob, e.g. {flag} 'features/refund.feature'\n"),
+                    code: 2,
+                });
+            };
+            input = Some(value);
+            continue;
+        }
         if let Some((_, takes_value)) = LIBTEST_FLAGS.iter().find(|(f, _)| *f == flag) {
             if *takes_value && !inline_value {
                 args.next();
@@ -134,7 +153,9 @@ pub(crate) fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Cli, 
     }
     let command = Cli::command().name(COMMAND).bin_name(COMMAND).about(ABOUT).long_about(ABOUT);
     let matches = command.try_get_matches_from(kept).map_err(|e| Usage::of(&e))?;
-    Cli::from_arg_matches(&matches).map_err(|e| Usage::of(&e))
+    let mut cli = Cli::from_arg_matches(&matches).map_err(|e| Usage::of(&e))?;
+    cli.custom.input = input;
+    Ok(cli)
 }
 
 /// Whether a harness or cucumber flag reads the next argument as its value.
@@ -196,6 +217,8 @@ pub struct Options {
     pub kind: Option<TargetKind>,
     /// Print nothing as the run goes.
     pub quiet: bool,
+    /// `--input`: only the feature files this glob matches.
+    pub input: Option<crate::selection::InputGlob>,
 }
 
 impl Options {
@@ -218,6 +241,7 @@ impl Options {
             compare: false,
             kind: None,
             quiet: false,
+            input: None,
         }
     }
 
@@ -259,6 +283,9 @@ impl Options {
         options.runner = cli.runner;
         options.console = cli.writer.left;
         options.allow_no_scenarios = cli.custom.allow_no_scenarios;
+        if let Some(glob) = &cli.custom.input {
+            options.input = Some(crate::selection::InputGlob::new(glob, &options.features)?);
+        }
         Ok(options)
     }
 }

@@ -149,6 +149,7 @@ pub(crate) fn filter(options: &Options, kind: crate::controls::TargetKind) -> Fi
         tags: options.tags.clone(),
         tags_text: options.tags.as_ref().map(crate::options::tag_expression),
         name: options.name.clone(),
+        input: options.input.clone(),
         kind,
     }
 }

@@ -11,6 +11,10 @@ use cucumber::gherkin::tagexpr::TagOperation;
 use cucumber::gherkin::{Feature, GherkinEnv, Rule, Scenario};
 use cucumber::tag::Ext as _;
 
+mod input;
+
+pub use input::InputGlob;
+
 /// Every `.feature` file under `path` at any depth, as cucumber finds them (or `path`
 /// itself), by path, parsed, its outlines expanded one scenario per example row.
 pub fn load(path: &Path) -> Result<Vec<Feature>, String> {
@@ -75,6 +79,8 @@ pub struct Filter {
     pub tags_text: Option<String>,
     /// `--name`.
     pub name: Option<regex::Regex>,
+    /// `--input`: only the feature files this glob matches.
+    pub input: Option<InputGlob>,
     /// What the target is (a remote one leaves `@sim-only` scenarios out; a real environment
     /// `@sandbox` ones too).
     pub kind: crate::controls::TargetKind,
@@ -97,7 +103,9 @@ impl Filter {
     /// What becomes of this scenario.
     pub fn choose(&self, feature: &Feature, rule: Option<&Rule>, scenario: &Scenario) -> Choice {
         let tags = tags_of(feature, rule, scenario);
-        let matches = self.name.as_ref().is_none_or(|re| re.is_match(&scenario.name))
+        let read = |glob: &InputGlob| feature.path.as_deref().is_some_and(|path| glob.selects(path));
+        let matches = self.input.as_ref().is_none_or(read)
+            && self.name.as_ref().is_none_or(|re| re.is_match(&scenario.name))
             && self.tags.as_ref().is_none_or(|expr| expr.eval(tags.clone()));
         use crate::controls::TargetKind;
         let tagged = |tag: &str| tags.clone().any(|t| t == tag);
@@ -113,7 +121,8 @@ impl Filter {
     pub fn describe(&self) -> String {
         let tags = self.tags_text.as_ref().map(|t| format!("--tags {t:?}"));
         let name = self.name.as_ref().map(|n| format!("--name {:?}", n.as_str()));
-        let given: Vec<String> = tags.into_iter().chain(name).collect();
+        let input = self.input.as_ref().map(|g| format!("--input {:?}", g.text));
+        let given: Vec<String> = input.into_iter().chain(tags).chain(name).collect();
         if given.is_empty() { "no filter".to_owned() } else { given.join(" and ") }
     }
 }

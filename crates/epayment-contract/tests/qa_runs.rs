@@ -141,3 +141,20 @@ async fn the_run_ends_with_every_failed_scenario_in_a_sentence_and_the_counts_of
         "{junit}"
     );
 }
+
+#[test]
+fn input_selects_the_files_its_glob_matches_and_an_empty_selection_exits_2() {
+    let dir = tempfile::tempdir().expect("a folder");
+    let junit = dir.path().join("junit.xml");
+    let run = |glob: &str| {
+        let args = ["contract", "--input", glob, "--junit", junit.to_str().expect("UTF-8")];
+        epayment_contract::main(args.map(str::to_owned).to_vec())
+    };
+    assert_eq!(run("features/refund.feature"), ExitCode::SUCCESS);
+    let report = std::fs::read_to_string(&junit).expect("junit.xml");
+    assert!(report.contains("tests=\"3\" failures=\"0\""), "refund.feature's 3 scenarios alone: {report}");
+    assert!(!report.contains("capture.feature"), "{report}");
+    std::fs::remove_file(&junit).expect("removed");
+    assert_eq!(run("nonexistent*.feature"), ExitCode::from(2), "an empty selection");
+    assert!(!junit.exists(), "nothing ran, so nothing was written");
+}
