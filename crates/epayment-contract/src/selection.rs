@@ -207,14 +207,34 @@ pub fn check_tags(features: &[Feature], filter: Option<&TagOperation>) -> Vec<Ta
     problems
 }
 
-/// Each tag in use, with where (`features/x.feature:3`), first to last.
+/// The line (from 1) where `tag` is written above the keyword at `keyword_line`: gherkin
+/// keeps where a scenario is, not where its tags are. The keyword's line if it is not found.
+fn tag_line(lines: &[&str], keyword_line: usize, tag: &str) -> usize {
+    for at in (1..keyword_line).rev() {
+        let text = lines.get(at - 1).map_or("", |l| l.trim());
+        if text.starts_with('@') {
+            if text.split_whitespace().any(|t| t.trim_start_matches('@') == tag) {
+                return at;
+            }
+        } else if !text.is_empty() && !text.starts_with('#') {
+            break;
+        }
+    }
+    keyword_line
+}
+
+/// Each tag in use, with where it is written (`features/x.feature:3`), first to last.
 fn in_use(features: &[Feature]) -> BTreeMap<String, Vec<String>> {
     let mut used: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for feature in features {
         let file = feature.path.as_deref().map(crate::console::shown).unwrap_or_else(|| feature.name.clone());
+        let text = feature.path.as_deref().and_then(|p| std::fs::read_to_string(p).ok()).unwrap_or_default();
+        let lines: Vec<&str> = text.lines().collect();
         let mut add = |tags: &[String], line: usize| {
             for tag in tags {
-                used.entry(tag.trim_start_matches('@').to_owned()).or_default().push(format!("{file}:{line}"));
+                let tag = tag.trim_start_matches('@');
+                let at = tag_line(&lines, line, tag);
+                used.entry(tag.to_owned()).or_default().push(format!("{file}:{at}"));
             }
         };
         add(&feature.tags, feature.position.line);
