@@ -39,3 +39,10 @@ Feature: Webhooks
     Then the webhook epayments.payment.captured.v1 is held back
     When 10 seconds pass
     Then a webhook epayments.payment.captured.v1 is received for 2.50 NOK
+
+  Scenario: How many webhooks of a kind arrived, and one that never does
+    Given a payment of 10.00 NOK has been authorized
+    When the merchant captures 2.50 NOK
+    And the merchant captures 2.50 NOK
+    Then 2 webhooks epayments.payment.captured.v1 arrived
+    And no webhook epayments.payment.refunded.v1 arrives

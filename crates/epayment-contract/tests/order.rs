@@ -71,3 +71,20 @@ async fn a_sales_unit_setting_written_before_the_payment_applies_to_the_unit_it_
         Then the capture guarantee lasts 30 days\n";
     assert_eq!(problems(feature).await, (3, vec![]));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_webhook_said_not_to_arrive_that_did_fails_with_the_count() {
+    let feature = "Feature: Counted\n\n  Scenario: One captured\n    \
+        Given a payment of 10.00 NOK has been authorized\n    \
+        When the merchant captures 2.50 NOK\n    \
+        Then 1 webhook epayments.payment.captured.v1 arrived\n    \
+        And no webhook epayments.payment.captured.v1 arrives\n";
+    let (passed, problems) = problems(feature).await;
+    assert_eq!(passed, 0);
+    assert_eq!(
+        problems,
+        ["clock.feature:3 One captured: `And no webhook epayments.payment.captured.v1 arrives` failed: expected no \
+          epayments.payment.captured.v1 webhook; 1 arrived (the receiver accepted CREATED of 10.00 NOK, \
+          AUTHORIZED of 10.00 NOK, CAPTURED of 2.50 NOK)"]
+    );
+}

@@ -28,6 +28,18 @@ pub(super) const STEPS: &[StepDef] = &[
     },
     StepDef {
         keywords: THEN,
+        pattern: "no webhook {word} arrives",
+        example: "no webhook epayments.payment.refunded.v1 arrives",
+        run: step!(no_webhook(String)),
+    },
+    StepDef {
+        keywords: THEN,
+        pattern: "{int} webhook(s) {word} arrived",
+        example: "2 webhooks epayments.payment.captured.v1 arrived",
+        run: step!(webhooks_counted(u32, String)),
+    },
+    StepDef {
+        keywords: THEN,
         pattern: "the webhooks arrive in the order {events}",
         example: "the webhooks arrive in the order CREATED, AUTHORIZED, CAPTURED",
         run: step!(webhooks_in_order(EventNames)),
@@ -75,6 +87,34 @@ async fn webhook_held_back(w: &mut PaymentWorld, event_type: String) {
     assert!(failed() > 0, "expected {event_type} to be held back behind a failed delivery; no delivery failed");
     let delivered = accepted_events(receiver).iter().any(|e| e.event_type() == event_type);
     assert!(!delivered, "expected {event_type} to be held back; it was delivered while an earlier event had failed");
+}
+
+async fn no_webhook(w: &mut PaymentWorld, event_type: String) {
+    let events = settled(w).await;
+    let arrived = events.iter().filter(|e| e.event_type() == event_type).count();
+    assert!(
+        arrived == 0,
+        "expected no {event_type} webhook; {arrived} arrived (the receiver accepted {})",
+        accepted_list(&events)
+    );
+}
+
+async fn webhooks_counted(w: &mut PaymentWorld, count: u32, event_type: String) {
+    let events = settled(w).await;
+    let arrived = events.iter().filter(|e| e.event_type() == event_type).count();
+    assert!(
+        arrived == count as usize,
+        "expected {count} {event_type} webhook(s); {arrived} arrived (the receiver accepted {})",
+        accepted_list(&events)
+    );
+}
+
+/// The accepted events once every delivery due by now has been made (or the patience ran out:
+/// a receiver that hangs takes 10 s a try).
+async fn settled(w: &PaymentWorld) -> Vec<WebhookEvent> {
+    let (sim, receiver) = webhooks(w);
+    let _ = tokio::time::timeout(PATIENCE, sim.webhooks().settled()).await;
+    accepted_events(receiver)
 }
 
 /// The simulator and the scenario's receiver.
