@@ -88,3 +88,21 @@ async fn a_webhook_said_not_to_arrive_that_did_fails_with_the_count() {
           AUTHORIZED of 10.00 NOK, CAPTURED of 2.50 NOK)"]
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_last_call_of_an_action_is_told_from_any_of_its_calls() {
+    let feature = "Feature: Last\n\n  Scenario: Retried\n    \
+        Given a payment of 10.00 NOK has been authorized\n    \
+        And the API fails the next capture with status 503\n    \
+        When the merchant captures 2.50 NOK\n    \
+        Then the capture is answered with status 503\n    \
+        And the last capture got status 200\n    \
+        And the last capture got status 503\n";
+    let (passed, problems) = problems(feature).await;
+    assert_eq!(passed, 0);
+    assert_eq!(
+        problems,
+        ["clock.feature:3 Retried: `And the last capture got status 503` failed: expected the last capture to get \
+          status 503; it got 200 (exchange 4)"]
+    );
+}
