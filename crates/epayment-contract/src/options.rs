@@ -52,6 +52,16 @@ pub(crate) struct Args {
     /// Write features/STEPS.md and exit.
     #[arg(long)]
     pub write_steps: bool,
+    /// For each rule the simulator enforces (the FIDELITY.md rows its refusals name), run the
+    /// selected scenarios against a simulator whose answer for that rule is swapped, and write
+    /// which scenarios notice (target/contract/rules.md and rules.json); snapshots are neither
+    /// read nor written.
+    #[arg(long)]
+    pub mutate: bool,
+    /// With --mutate: fail (exit 1) when fewer than this share of the rule mutants are
+    /// noticed, e.g. 0.8.
+    #[arg(long, value_name = "SHARE", requires = "mutate")]
+    pub min_score: Option<f64>,
     /// cucumber's `--input <glob>`, taken off the command line before cucumber's parser sees
     /// it (which keeps it where the harness cannot read it).
     #[arg(skip)]
@@ -181,6 +191,7 @@ fn takes_a_value(flag: &str) -> bool {
                 | "--retry-tag-filter"
                 | "--color"
                 | "--input"
+                | "--min-score"
                 | "-i"
         )
 }
@@ -219,6 +230,8 @@ pub struct Options {
     pub quiet: bool,
     /// `--input`: only the feature files this glob matches.
     pub input: Option<crate::selection::InputGlob>,
+    /// The rule mutant of one run of `--mutate`; `None` on every other run.
+    pub mutant: Option<epayment_sim::mutants::Mutant>,
 }
 
 impl Options {
@@ -242,6 +255,7 @@ impl Options {
             kind: None,
             quiet: false,
             input: None,
+            mutant: None,
         }
     }
 

@@ -84,6 +84,7 @@ pub async fn run(options: &Options) -> Result<Summary, RunError> {
     let kind = filter.kind;
     let (judged, snapshots, policy) = (records.clone(), options.snapshots.clone(), options.snapshot_policy);
     let comparing = options.compare;
+    let mutant = options.mutant;
     let cucumber = PaymentWorld::cucumber()
         .steps(steps)
         .with_writer(recorder.clone().normalized())
@@ -91,7 +92,7 @@ pub async fn run(options: &Options) -> Result<Summary, RunError> {
         .with_cli(cli)
         .before(move |_, _, _, world| {
             let target = target.clone();
-            Box::pin(async move { world.start(&target, kind).await })
+            Box::pin(async move { world.start(&target, kind, mutant).await })
         })
         .after(move |feature, _rule, scenario, finished, world| {
             let place = Place { feature, scenario };

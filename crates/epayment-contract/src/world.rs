@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use epayment::{Amount, Client, Environment, Reference, RetryPolicy};
+use epayment_sim::mutants::Mutant;
 use epayment_sim::{SalesUnit, Scope, Simulator};
 
 use crate::controls::{LONGEST_REAL_WAIT, Sandbox, SandboxSleep, TargetKind};
@@ -77,10 +78,11 @@ pub struct Outcome {
 
 impl PaymentWorld {
     /// Starts the scenario on `target`: a simulator, webhook receiver and client of its own, or
-    /// a client of the remote API.
-    pub async fn start(&mut self, target: &Target, kind: TargetKind) {
+    /// a client of the remote API. `mutant` is a mutation run's (`--mutate`), and `None` on
+    /// every other run: the simulator answers as always.
+    pub async fn start(&mut self, target: &Target, kind: TargetKind, mutant: Option<Mutant>) {
         *self = match target {
-            Target::Sim => Self::on_simulator().await,
+            Target::Sim => Self::on_simulator(mutant).await,
             Target::Remote(remote) => Self::on_remote(remote, kind).await,
         };
     }
@@ -90,9 +92,15 @@ impl PaymentWorld {
         self.client.as_ref().unwrap_or_else(|| panic!("the scenario was not started: PaymentWorld::start"))
     }
 
-    async fn on_simulator() -> Self {
+    async fn on_simulator(mutant: Option<Mutant>) -> Self {
         let start = chrono_start();
-        let sim = Simulator::builder().start_at(start).start().await;
+        let builder = Simulator::builder().start_at(start);
+        let sim = match mutant {
+            Some(mutant) => builder.mutant(mutant),
+            None => builder,
+        }
+        .start()
+        .await;
         let clock = sim.clock();
         let receiver_server = WebhookReceiver::start_on(std::sync::Arc::new(move || clock.now().into()))
             .await
