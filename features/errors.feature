@@ -48,5 +48,6 @@ Feature: Errors
   Scenario: Refund and cancel of an unknown payment
     When the merchant refunds 1.00 NOK of an unknown payment
     Then the refund is rejected with status 404
+    And the refund is rejected with error code 5090
     When the merchant cancels an unknown payment
     Then the cancel is rejected with status 404
