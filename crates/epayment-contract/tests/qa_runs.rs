@@ -190,5 +190,11 @@ fn fail_fast_stops_at_the_first_failure_and_retry_verbosity_colour_are_taken() {
     let counts = format!("tests=\"2\" failures=\"{failures}\"");
     assert!(report.contains(&counts), "both ran, the failing one (retried) still failed: {report}");
     let (code, _) = run(&["--tags", "@flaky", "--name", "passes"]);
-    assert_eq!(code, ExitCode::from(2), "tags and name together select nothing");
+    assert_eq!(code, ExitCode::from(2), "cucumber takes --tags or --name, not both: a usage error");
+    let (code, report) = run(&["--name", "^passes$"]);
+    assert_eq!(
+        code,
+        if SnapshotPolicy::from_env() == SnapshotPolicy::Ci { ExitCode::FAILURE } else { ExitCode::SUCCESS }
+    );
+    assert!(report.contains("tests=\"1\""), "--name selects one: {report}");
 }
