@@ -95,11 +95,18 @@ pub async fn run(options: &Options) -> Result<Summary, RunError> {
             Box::pin(async move { world.start(&target, kind, mutant).await })
         })
         .after(move |feature, _rule, scenario, finished, world| {
-            let place = Place { feature, scenario };
-            if let Some(verdict) = judge(&snapshots, policy, comparing, place, finished, world) {
-                judged.update(&verdict.file.clone(), verdict.line, |record| verdict.apply(record));
-            }
-            Box::pin(std::future::ready(()))
+            let (snapshots, judged) = (snapshots.clone(), judged.clone());
+            Box::pin(async move {
+                // The webhooks due by the scenario's end are delivered before its trail is read,
+                // so that its report does not depend on how fast the receiver answered.
+                if let Some(sim) = world.as_ref().and_then(|w| w.sim.as_ref()) {
+                    let _ = tokio::time::timeout(std::time::Duration::from_secs(5), sim.webhooks().settled()).await;
+                }
+                let place = Place { feature, scenario };
+                if let Some(verdict) = judge(&snapshots, policy, comparing, place, finished, world) {
+                    judged.update(&verdict.file.clone(), verdict.line, |record| verdict.apply(record));
+                }
+            })
         });
 
     let skipped_sim_only = Arc::new(AtomicUsize::new(0));
