@@ -65,6 +65,8 @@ pub struct PaymentWorld {
     /// Sales-unit settings written before the payment: which unit they are for is known only
     /// once the payment's currency picks it, so they wait until then.
     unit_settings: Vec<fn(SalesUnit) -> SalesUnit>,
+    /// How many of the receiver's deliveries are on the trail already.
+    deliveries_drawn: usize,
 }
 
 /// How an action ended, and the exchanges (numbered from 1) it made.
@@ -130,6 +132,7 @@ impl PaymentWorld {
             sandbox_start: None,
             payments_made: 0,
             unit_settings: Vec::new(),
+            deliveries_drawn: 0,
         }
     }
 
@@ -170,6 +173,7 @@ impl PaymentWorld {
             sandbox_start,
             payments_made: 0,
             unit_settings: Vec::new(),
+            deliveries_drawn: 0,
         }
     }
 
@@ -277,8 +281,27 @@ impl PaymentWorld {
     }
 
     /// A step starts (every step of the library says so first).
-    pub fn step_started(&mut self) {
+    pub async fn step_started(&mut self) {
+        // The webhooks the last step caused are delivered first, so that the report draws
+        // them after that step, not wherever the receiver happened to be by then.
+        if let Some(sim) = &self.sim {
+            let _ = tokio::time::timeout(Duration::from_secs(5), sim.webhooks().settled()).await;
+        }
         self.trail.step_started(source(&self.sim, &self.proxy));
+        self.draw_deliveries();
+    }
+
+    /// Notes on the trail the webhook deliveries the receiver got since the last look, where
+    /// they happened among the exchanges and notes.
+    fn draw_deliveries(&mut self) {
+        let Some(receiver) = &self.receiver else { return };
+        let received = receiver.server.received();
+        for delivery in received.iter().skip(self.deliveries_drawn) {
+            let body: serde_json::Value = serde_json::from_slice(&delivery.body).unwrap_or_default();
+            let name = body["name"].as_str().unwrap_or("(unreadable)").to_owned();
+            self.trail.delivery(name, delivery.status);
+        }
+        self.deliveries_drawn = self.deliveries_drawn.max(received.len());
     }
 
     /// The exchanges made since the last look, as the running step's; their numbers.
@@ -288,6 +311,8 @@ impl PaymentWorld {
 
     /// Ends the scenario's trail: every exchange, and the timeline for the reports.
     pub fn finish_trail(&mut self) -> (Vec<epayment_sim::Exchange>, crate::trail::Timeline) {
+        self.collect_exchanges();
+        self.draw_deliveries();
         self.trail.finish(source(&self.sim, &self.proxy))
     }
 
@@ -317,6 +342,7 @@ impl PaymentWorld {
     /// Notes a moment that is not an exchange, with the scenario's time (simulator only).
     pub fn note(&mut self, kind: NoteKind, what: &str) {
         self.collect_exchanges();
+        self.draw_deliveries();
         let text = match &self.sim {
             Some(sim) => format!("{what} (now {})", sim.clock().now().format("%Y-%m-%d %H:%M:%S UTC")),
             None => what.to_owned(),
