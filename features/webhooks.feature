@@ -19,6 +19,7 @@ Feature: Webhooks
     And the event log shows CAPTURED of 2.50 NOK
     And the captured amount is 2.50 NOK
     And a webhook epayments.payment.captured.v1 is received for 2.50 NOK
+    And a failed webhook epayments.payment.captured.v1 is received for 2.50 NOK
 
   Scenario: A failed webhook holds back the payment's later events until it is delivered
     Given a payment of 10.00 NOK has been created

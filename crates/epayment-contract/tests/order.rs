@@ -106,3 +106,20 @@ async fn the_last_call_of_an_action_is_told_from_any_of_its_calls() {
           status 503; it got 200 (exchange 4)"]
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_successful_webhook_is_not_taken_for_a_failed_one() {
+    let feature = "Feature: Payload\n\n  Scenario: Captured for real\n    \
+        Given a payment of 10.00 NOK has been authorized\n    \
+        When the merchant captures 2.50 NOK\n    \
+        Then a failed webhook epayments.payment.captured.v1 is received for 2.50 NOK\n";
+    let (passed, problems) = problems(feature).await;
+    assert_eq!(passed, 0);
+    assert_eq!(
+        problems,
+        ["clock.feature:3 Captured for real: `Then a failed webhook epayments.payment.captured.v1 is received for \
+          2.50 NOK` failed: expected a signed epayments.payment.captured.v1 webhook with success false for 2.50 NOK; \
+          none arrived within 5 s (the receiver accepted CREATED of 10.00 NOK, AUTHORIZED of 10.00 NOK, CAPTURED \
+          of 2.50 NOK)"]
+    );
+}

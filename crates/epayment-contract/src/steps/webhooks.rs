@@ -28,6 +28,12 @@ pub(super) const STEPS: &[StepDef] = &[
     },
     StepDef {
         keywords: THEN,
+        pattern: "a failed webhook {word} is received for {money}",
+        example: "a failed webhook epayments.payment.captured.v1 is received for 2.50 NOK",
+        run: step!(failed_webhook_received(String, Money)),
+    },
+    StepDef {
+        keywords: THEN,
         pattern: "no webhook {word} arrives",
         example: "no webhook epayments.payment.refunded.v1 arrives",
         run: step!(no_webhook(String)),
@@ -55,6 +61,24 @@ async fn webhook_received(w: &mut PaymentWorld, event_type: String, money: Money
     if !arrived(&events) {
         panic!(
             "expected a signed {event_type} webhook for {}; none arrived within {} s (the receiver accepted {})",
+            money.0,
+            PATIENCE.as_secs(),
+            accepted_list(&events)
+        );
+    }
+}
+
+/// A webhook whose payload says `success: false` (an operation the API tried and could not do).
+async fn failed_webhook_received(w: &mut PaymentWorld, event_type: String, money: Money) {
+    let (sim, receiver) = webhooks(w);
+    let arrived = |events: &[WebhookEvent]| {
+        events.iter().any(|e| e.event_type() == event_type && Amount::from(&e.amount) == money.0 && !e.success)
+    };
+    let events = wait_for(sim, receiver, arrived).await;
+    if !arrived(&events) {
+        panic!(
+            "expected a signed {event_type} webhook with success false for {}; none arrived within {} s (the \
+             receiver accepted {})",
             money.0,
             PATIENCE.as_secs(),
             accepted_list(&events)
