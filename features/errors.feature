@@ -44,3 +44,10 @@ Feature: Errors
     And the payment state is ABORTED
     When the merchant captures 1.00 NOK
     Then the capture is rejected with error code 6200
+
+  Scenario: Refund and cancel of an unknown payment
+    When the merchant refunds 1.00 NOK of an unknown payment
+    Then the refund is rejected with status 404
+    And the refund is rejected with error code 5090
+    When the merchant cancels an unknown payment
+    Then the cancel is rejected with status 404

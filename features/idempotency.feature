@@ -66,3 +66,11 @@ Feature: Idempotency
     When the merchant captures 2.50 NOK with idempotency key "order-1-c2"
     Then the capture succeeds
     And the captured amount is 2.50 NOK
+
+  Scenario: A cancel retried with the same key cancels once
+    Given a payment of 10.00 NOK has been authorized
+    When the merchant captures 2.50 NOK
+    And the merchant cancels the payment with idempotency key "order-1-x1"
+    And the merchant cancels the payment with idempotency key "order-1-x1"
+    Then the cancel succeeds
+    And the event log is in the order CREATED, AUTHORIZED, CAPTURED, CANCELLED

@@ -19,6 +19,7 @@ Feature: Webhooks
     And the event log shows CAPTURED of 2.50 NOK
     And the captured amount is 2.50 NOK
     And a webhook epayments.payment.captured.v1 is received for 2.50 NOK
+    And a failed webhook epayments.payment.captured.v1 is received for 2.50 NOK
 
   Scenario: A failed webhook holds back the payment's later events until it is delivered
     Given a payment of 10.00 NOK has been created
@@ -30,3 +31,19 @@ Feature: Webhooks
     When 2 seconds pass
     Then a webhook epayments.payment.authorized.v1 is received for 10.00 NOK
     And a webhook epayments.payment.captured.v1 is received for 2.50 NOK
+
+  Scenario: One clock move runs every retry that falls due in it
+    Given a payment of 10.00 NOK has been authorized
+    Then a webhook epayments.payment.authorized.v1 is received for 10.00 NOK
+    Given the webhook receiver fails the next 2 deliveries
+    When the merchant captures 2.50 NOK
+    Then the webhook epayments.payment.captured.v1 is held back
+    When 10 seconds pass
+    Then a webhook epayments.payment.captured.v1 is received for 2.50 NOK
+
+  Scenario: How many webhooks of a kind arrived, and one that never does
+    Given a payment of 10.00 NOK has been authorized
+    When the merchant captures 2.50 NOK
+    And the merchant captures 2.50 NOK
+    Then 2 webhooks epayments.payment.captured.v1 arrived
+    And no webhook epayments.payment.refunded.v1 arrives

@@ -44,6 +44,9 @@ pub fn main(args: impl IntoIterator<Item = String>) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    if cli.custom.mutate {
+        return mutate(&runtime, &options, cli.custom.min_score);
+    }
     if options.compare {
         return match runtime.block_on(crate::compare::compare(&options)) {
             Ok(found) => {
@@ -69,6 +72,28 @@ pub fn main(args: impl IntoIterator<Item = String>) -> ExitCode {
 }
 
 /// `--write-steps`: features/STEPS.md from the step tables.
+/// `--mutate`: the rule coverage, its score against `--min-score`.
+fn mutate(runtime: &tokio::runtime::Runtime, options: &Options, min_score: Option<f64>) -> ExitCode {
+    match runtime.block_on(crate::mutate::mutate(options)) {
+        Ok(coverage) => {
+            let (markdown, _) = crate::mutate::report_paths(options);
+            println!("rules: {} ({})", coverage.sentence(), crate::console::shown(&markdown));
+            for defect in &coverage.defects {
+                println!("defect of the tool: {defect}");
+            }
+            let below = min_score.is_some_and(|min| coverage.score() < min);
+            if below {
+                println!("rules: {:.2} is below --min-score {:.2}", coverage.score(), min_score.unwrap_or_default());
+            }
+            if below || !coverage.defects.is_empty() { ExitCode::FAILURE } else { ExitCode::SUCCESS }
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
 fn write_steps() -> ExitCode {
     let path = paths::workspace_root().join("features/STEPS.md");
     match std::fs::write(&path, catalog::steps_markdown()) {

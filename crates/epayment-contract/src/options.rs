@@ -66,6 +66,20 @@ pub(crate) struct Args {
     /// Write features/STEPS.md and exit.
     #[arg(long)]
     pub write_steps: bool,
+    /// For each rule the simulator enforces (the FIDELITY.md rows its refusals name), run the
+    /// selected scenarios against a simulator whose answer for that rule is swapped, and write
+    /// which scenarios notice (target/contract/rules.md and rules.json); snapshots are neither
+    /// read nor written.
+    #[arg(long)]
+    pub mutate: bool,
+    /// With --mutate: fail (exit 1) when fewer than this share of the rule mutants are
+    /// noticed, e.g. 0.8.
+    #[arg(long, value_name = "SHARE", requires = "mutate")]
+    pub min_score: Option<f64>,
+    /// cucumber's `--input <glob>`, taken off the command line before cucumber's parser sees
+    /// it (which keeps it where the harness cannot read it).
+    #[arg(skip)]
+    pub input: Option<String>,
 }
 
 /// The whole command line: cucumber's options and the harness's.
@@ -127,6 +141,7 @@ impl Usage {
 pub(crate) fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Cli, Usage> {
     use clap::{CommandFactory as _, FromArgMatches as _};
     let mut kept = Vec::new();
+    let mut input = None;
     let mut args = args.into_iter();
     kept.extend(args.next());
     while let Some(arg) = args.next() {
@@ -134,6 +149,20 @@ pub(crate) fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Cli, 
             Some((flag, _)) => (flag, true),
             None => (arg.as_str(), false),
         };
+        if matches!(flag, "--input" | "-i") {
+            let value = match arg.split_once('=') {
+                Some((_, value)) => Some(value.to_owned()),
+                None => args.next(),
+            };
+            let Some(value) = value else {
+                return Err(Usage {
+                    text: format!("error: {flag} needs a glob, e.g. {flag} 'features/refund.feature'\n"),
+                    code: 2,
+                });
+            };
+            input = Some(value);
+            continue;
+        }
         if let Some((_, takes_value)) = LIBTEST_FLAGS.iter().find(|(f, _)| *f == flag) {
             if *takes_value && !inline_value {
                 args.next();
@@ -148,7 +177,9 @@ pub(crate) fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Cli, 
     }
     let command = Cli::command().name(COMMAND).bin_name(COMMAND).about(ABOUT).long_about(ABOUT);
     let matches = command.try_get_matches_from(kept).map_err(|e| Usage::of(&e))?;
-    Cli::from_arg_matches(&matches).map_err(|e| Usage::of(&e))
+    let mut cli = Cli::from_arg_matches(&matches).map_err(|e| Usage::of(&e))?;
+    cli.custom.input = input;
+    Ok(cli)
 }
 
 /// The harness's usage, as `cargo xtask contract --help` prints it: the source the guides'
@@ -184,6 +215,7 @@ fn takes_a_value(flag: &str) -> bool {
                 | "--retry-tag-filter"
                 | "--color"
                 | "--input"
+                | "--min-score"
                 | "-i"
         )
 }
@@ -225,6 +257,10 @@ pub struct Options {
     pub kind: Option<TargetKind>,
     /// Print nothing as the run goes.
     pub quiet: bool,
+    /// `--input`: only the feature files this glob matches.
+    pub input: Option<crate::selection::InputGlob>,
+    /// The rule mutant of one run of `--mutate`; `None` on every other run.
+    pub mutant: Option<epayment_sim::mutants::Mutant>,
 }
 
 impl Options {
@@ -249,6 +285,8 @@ impl Options {
             compare: false,
             kind: None,
             quiet: false,
+            input: None,
+            mutant: None,
         }
     }
 
@@ -296,6 +334,9 @@ impl Options {
         options.runner = cli.runner;
         options.console = cli.writer.left;
         options.allow_no_scenarios = cli.custom.allow_no_scenarios;
+        if let Some(glob) = &cli.custom.input {
+            options.input = Some(crate::selection::InputGlob::new(glob, &options.features)?);
+        }
         Ok(options)
     }
 }

@@ -26,6 +26,9 @@ pub struct Received {
     pub body: Bytes,
     /// The status the receiver answered with.
     pub status: u16,
+    /// When it arrived, by the receiver's clock (the scenario's: its signature is checked
+    /// at this time, so that a later clock move does not make an accepted delivery stale).
+    pub at: std::time::SystemTime,
 }
 
 /// A running receiver; dropping it stops it.
@@ -36,14 +39,17 @@ pub struct WebhookReceiver {
     failures_left: Arc<AtomicUsize>,
 }
 
+/// The time by a receiver's clock.
+type Now = Arc<dyn Fn() -> std::time::SystemTime + Send + Sync>;
+
 impl WebhookReceiver {
-    /// Listens on a free loopback port.
-    pub async fn start() -> std::io::Result<Self> {
+    /// Listens on a free loopback port; `now` tells the time each delivery arrives at.
+    pub async fn start_on(now: Now) -> std::io::Result<Self> {
         let received: Arc<Mutex<Vec<Received>>> = Arc::default();
         let failures_left: Arc<AtomicUsize> = Arc::default();
         let (kept, failing) = (received.clone(), failures_left.clone());
         let server = LoopbackServer::start(move |request: hyper::Request<hyper::body::Incoming>| {
-            let (kept, failing) = (kept.clone(), failing.clone());
+            let (kept, failing, now) = (kept.clone(), failing.clone(), now.clone());
             async move {
                 let (parts, body) = request.into_parts();
                 // A delivery that breaks off mid-body is the simulator's to retry.
@@ -51,8 +57,8 @@ impl WebhookReceiver {
                 let path_and_query = parts.uri.path_and_query().map_or("/", |p| p.as_str()).to_owned();
                 let fail = failing.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1)).is_ok();
                 let status = if fail { 500 } else { 200 };
-                let delivery =
-                    Received { method: parts.method.to_string(), path_and_query, headers: parts.headers, body, status };
+                let (method, headers, at) = (parts.method.to_string(), parts.headers, now());
+                let delivery = Received { method, path_and_query, headers, body, status, at };
                 kept.lock().unwrap_or_else(PoisonError::into_inner).push(delivery);
                 respond(status, Bytes::new())
             }

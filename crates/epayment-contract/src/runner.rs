@@ -84,6 +84,7 @@ pub async fn run(options: &Options) -> Result<Summary, RunError> {
     let kind = filter.kind;
     let (judged, snapshots, policy) = (records.clone(), options.snapshots.clone(), options.snapshot_policy);
     let comparing = options.compare;
+    let mutant = options.mutant;
     let cucumber = PaymentWorld::cucumber()
         .steps(steps)
         .with_writer(recorder.clone().normalized())
@@ -91,14 +92,21 @@ pub async fn run(options: &Options) -> Result<Summary, RunError> {
         .with_cli(cli)
         .before(move |_, _, _, world| {
             let target = target.clone();
-            Box::pin(async move { world.start(&target, kind).await })
+            Box::pin(async move { world.start(&target, kind, mutant).await })
         })
         .after(move |feature, _rule, scenario, finished, world| {
-            let place = Place { feature, scenario };
-            if let Some(verdict) = judge(&snapshots, policy, comparing, place, finished, world) {
-                judged.update(&verdict.file.clone(), verdict.line, |record| verdict.apply(record));
-            }
-            Box::pin(std::future::ready(()))
+            let (snapshots, judged) = (snapshots.clone(), judged.clone());
+            Box::pin(async move {
+                // The webhooks due by the scenario's end are delivered before its trail is read,
+                // so that its report does not depend on how fast the receiver answered.
+                if let Some(sim) = world.as_ref().and_then(|w| w.sim.as_ref()) {
+                    let _ = tokio::time::timeout(std::time::Duration::from_secs(5), sim.webhooks().settled()).await;
+                }
+                let place = Place { feature, scenario };
+                if let Some(verdict) = judge(&snapshots, policy, comparing, place, finished, world) {
+                    judged.update(&verdict.file.clone(), verdict.line, |record| verdict.apply(record));
+                }
+            })
         });
 
     let skipped_sim_only = Arc::new(AtomicUsize::new(0));
@@ -152,6 +160,7 @@ pub(crate) fn filter(options: &Options, kind: crate::controls::TargetKind) -> Fi
         tags: options.tags.clone(),
         tags_text: options.tags.as_ref().map(crate::options::tag_expression),
         name: options.name.clone(),
+        input: options.input.clone(),
         kind,
     }
 }

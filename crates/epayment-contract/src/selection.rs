@@ -11,6 +11,10 @@ use cucumber::gherkin::tagexpr::TagOperation;
 use cucumber::gherkin::{Feature, GherkinEnv, Rule, Scenario};
 use cucumber::tag::Ext as _;
 
+mod input;
+
+pub use input::InputGlob;
+
 /// Every `.feature` file under `path` at any depth, as cucumber finds them (or `path`
 /// itself), by path, parsed, its outlines expanded one scenario per example row.
 pub fn load(path: &Path) -> Result<Vec<Feature>, String> {
@@ -75,6 +79,8 @@ pub struct Filter {
     pub tags_text: Option<String>,
     /// `--name`.
     pub name: Option<regex::Regex>,
+    /// `--input`: only the feature files this glob matches.
+    pub input: Option<InputGlob>,
     /// What the target is (a remote one leaves `@sim-only` scenarios out; a real environment
     /// `@sandbox` ones too).
     pub kind: crate::controls::TargetKind,
@@ -97,7 +103,9 @@ impl Filter {
     /// What becomes of this scenario.
     pub fn choose(&self, feature: &Feature, rule: Option<&Rule>, scenario: &Scenario) -> Choice {
         let tags = tags_of(feature, rule, scenario);
-        let matches = self.name.as_ref().is_none_or(|re| re.is_match(&scenario.name))
+        let read = |glob: &InputGlob| feature.path.as_deref().is_some_and(|path| glob.selects(path));
+        let matches = self.input.as_ref().is_none_or(read)
+            && self.name.as_ref().is_none_or(|re| re.is_match(&scenario.name))
             && self.tags.as_ref().is_none_or(|expr| expr.eval(tags.clone()));
         use crate::controls::TargetKind;
         let tagged = |tag: &str| tags.clone().any(|t| t == tag);
@@ -113,7 +121,8 @@ impl Filter {
     pub fn describe(&self) -> String {
         let tags = self.tags_text.as_ref().map(|t| format!("--tags {t:?}"));
         let name = self.name.as_ref().map(|n| format!("--name {:?}", n.as_str()));
-        let given: Vec<String> = tags.into_iter().chain(name).collect();
+        let input = self.input.as_ref().map(|g| format!("--input {:?}", g.text));
+        let given: Vec<String> = input.into_iter().chain(tags).chain(name).collect();
         if given.is_empty() { "no filter".to_owned() } else { given.join(" and ") }
     }
 }
@@ -198,14 +207,34 @@ pub fn check_tags(features: &[Feature], filter: Option<&TagOperation>) -> Vec<Ta
     problems
 }
 
-/// Each tag in use, with where (`features/x.feature:3`), first to last.
+/// The line (from 1) where `tag` is written above the keyword at `keyword_line`: gherkin
+/// keeps where a scenario is, not where its tags are. The keyword's line if it is not found.
+fn tag_line(lines: &[&str], keyword_line: usize, tag: &str) -> usize {
+    for at in (1..keyword_line).rev() {
+        let text = lines.get(at - 1).map_or("", |l| l.trim());
+        if text.starts_with('@') {
+            if text.split_whitespace().any(|t| t.trim_start_matches('@') == tag) {
+                return at;
+            }
+        } else if !text.is_empty() && !text.starts_with('#') {
+            break;
+        }
+    }
+    keyword_line
+}
+
+/// Each tag in use, with where it is written (`features/x.feature:3`), first to last.
 fn in_use(features: &[Feature]) -> BTreeMap<String, Vec<String>> {
     let mut used: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for feature in features {
         let file = feature.path.as_deref().map(crate::console::shown).unwrap_or_else(|| feature.name.clone());
+        let text = feature.path.as_deref().and_then(|p| std::fs::read_to_string(p).ok()).unwrap_or_default();
+        let lines: Vec<&str> = text.lines().collect();
         let mut add = |tags: &[String], line: usize| {
             for tag in tags {
-                used.entry(tag.trim_start_matches('@').to_owned()).or_default().push(format!("{file}:{line}"));
+                let tag = tag.trim_start_matches('@');
+                let at = tag_line(&lines, line, tag);
+                used.entry(tag.to_owned()).or_default().push(format!("{file}:{at}"));
             }
         };
         add(&feature.tags, feature.position.line);

@@ -43,6 +43,10 @@ pub enum NoteKind {
     Customer,
     /// A fault was set up for what comes next.
     Fault,
+    /// The scenario set up the sales unit, the card or the issuer.
+    Setup,
+    /// A webhook delivery reached the receiver: the text is its event name.
+    Delivery,
 }
 
 /// A moment on the scenario's timeline that is not an exchange.
@@ -50,10 +54,13 @@ pub enum NoteKind {
 pub struct Note {
     /// How many exchanges came before it.
     pub after: usize,
-    /// Clock, customer or fault.
+    /// Clock, customer, fault, setup or a webhook delivery.
     pub kind: NoteKind,
     /// What happened: `10 minutes pass (now 2026-01-01 12:10 UTC)`.
     pub text: String,
+    /// A delivery's: the status the receiver answered.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<u16>,
 }
 
 /// The trail a scenario leaves as it runs.
@@ -115,7 +122,18 @@ impl Trail {
 
     /// Notes a moment that is not an exchange, after the exchanges so far.
     pub fn note(&mut self, kind: NoteKind, text: String) {
-        self.notes.push(Note { after: self.exchanges.len(), kind, text });
+        self.notes.push(Note { after: self.exchanges.len(), kind, text, status: None });
+    }
+
+    /// Notes a webhook delivery of `event` that the receiver answered with `status`, after the
+    /// exchanges so far (the steps look for new ones as they start and note).
+    pub fn delivery(&mut self, event: String, status: u16) {
+        self.notes.push(Note {
+            after: self.exchanges.len(),
+            kind: NoteKind::Delivery,
+            text: event,
+            status: Some(status),
+        });
     }
 
     /// Marks exchanges the running step looked at.

@@ -5,7 +5,8 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use epayment::{Amount, Client, Environment, Reference, RetryPolicy};
-use epayment_sim::{Scope, Simulator};
+use epayment_sim::mutants::Mutant;
+use epayment_sim::{SalesUnit, Scope, Simulator};
 
 use crate::controls::{LONGEST_REAL_WAIT, Sandbox, SandboxSleep, TargetKind};
 use crate::params::Action;
@@ -61,6 +62,11 @@ pub struct PaymentWorld {
     /// The sandbox's time when the scenario started.
     sandbox_start: Option<chrono::DateTime<chrono::Utc>>,
     payments_made: u32,
+    /// Sales-unit settings written before the payment: which unit they are for is known only
+    /// once the payment's currency picks it, so they wait until then.
+    unit_settings: Vec<fn(SalesUnit) -> SalesUnit>,
+    /// How many of the receiver's deliveries are on the trail already.
+    deliveries_drawn: usize,
 }
 
 /// How an action ended, and the exchanges (numbered from 1) it made.
@@ -74,10 +80,11 @@ pub struct Outcome {
 
 impl PaymentWorld {
     /// Starts the scenario on `target`: a simulator, webhook receiver and client of its own, or
-    /// a client of the remote API.
-    pub async fn start(&mut self, target: &Target, kind: TargetKind) {
+    /// a client of the remote API. `mutant` is a mutation run's (`--mutate`), and `None` on
+    /// every other run: the simulator answers as always.
+    pub async fn start(&mut self, target: &Target, kind: TargetKind, mutant: Option<Mutant>) {
         *self = match target {
-            Target::Sim => Self::on_simulator().await,
+            Target::Sim => Self::on_simulator(mutant).await,
             Target::Remote(remote) => Self::on_remote(remote, kind).await,
         };
     }
@@ -87,11 +94,19 @@ impl PaymentWorld {
         self.client.as_ref().unwrap_or_else(|| panic!("the scenario was not started: PaymentWorld::start"))
     }
 
-    async fn on_simulator() -> Self {
+    async fn on_simulator(mutant: Option<Mutant>) -> Self {
         let start = chrono_start();
-        let sim = Simulator::builder().start_at(start).start().await;
-        let receiver_server =
-            WebhookReceiver::start().await.unwrap_or_else(|e| panic!("the scenario's webhook receiver: {e}"));
+        let builder = Simulator::builder().start_at(start);
+        let sim = match mutant {
+            Some(mutant) => builder.mutant(mutant),
+            None => builder,
+        }
+        .start()
+        .await;
+        let clock = sim.clock();
+        let receiver_server = WebhookReceiver::start_on(std::sync::Arc::new(move || clock.now().into()))
+            .await
+            .unwrap_or_else(|e| panic!("the scenario's webhook receiver: {e}"));
         let path = "/webhooks/vipps";
         // Every event type there is, so that a scenario may await any.
         let events = epayment::EventName::KNOWN.iter().map(epayment::webhooks::event_type).collect();
@@ -116,6 +131,8 @@ impl PaymentWorld {
             started: None,
             sandbox_start: None,
             payments_made: 0,
+            unit_settings: Vec::new(),
+            deliveries_drawn: 0,
         }
     }
 
@@ -155,6 +172,8 @@ impl PaymentWorld {
             started: Some(std::time::Instant::now()),
             sandbox_start,
             payments_made: 0,
+            unit_settings: Vec::new(),
+            deliveries_drawn: 0,
         }
     }
 
@@ -177,7 +196,11 @@ impl PaymentWorld {
     /// out for real on a real environment (up to [`LONGEST_REAL_WAIT`]).
     pub async fn pass_time(&mut self, period: Duration) -> Result<(), String> {
         if let Some(sim) = &self.sim {
-            return sim.advance_clock(period).map_err(|e| e.to_string());
+            sim.advance_clock(period).map_err(|e| e.to_string())?;
+            // Every delivery that fell due in the move is made before the next step, so that
+            // the report draws it where it happened.
+            sim.webhooks().settled().await;
+            return Ok(());
         }
         if let Some(sandbox) = &self.sandbox {
             return sandbox.advance(period).await;
@@ -235,6 +258,21 @@ impl PaymentWorld {
             self.client = Some(sim_client(sim, &msn));
             self.msn = msn;
         }
+        for change in self.unit_settings.drain(..) {
+            sim.update_sales_unit(&self.msn, change);
+        }
+    }
+
+    /// Changes the settings of the sales unit the scenario's payment is made on: at once when
+    /// there is a payment, else when the payment's currency has picked the unit (so that a
+    /// setting written before `a payment of 10.00 DKK ...` applies to the Danish unit).
+    pub fn set_up_sales_unit(&mut self, change: fn(SalesUnit) -> SalesUnit) {
+        if self.reference.is_none() {
+            self.sim();
+            self.unit_settings.push(change);
+            return;
+        }
+        self.sim().update_sales_unit(&self.msn, change);
     }
 
     /// The simulator, for steps that need one.
@@ -243,8 +281,27 @@ impl PaymentWorld {
     }
 
     /// A step starts (every step of the library says so first).
-    pub fn step_started(&mut self) {
+    pub async fn step_started(&mut self) {
+        // The webhooks the last step caused are delivered first, so that the report draws
+        // them after that step, not wherever the receiver happened to be by then.
+        if let Some(sim) = &self.sim {
+            let _ = tokio::time::timeout(Duration::from_secs(5), sim.webhooks().settled()).await;
+        }
         self.trail.step_started(source(&self.sim, &self.proxy));
+        self.draw_deliveries();
+    }
+
+    /// Notes on the trail the webhook deliveries the receiver got since the last look, where
+    /// they happened among the exchanges and notes.
+    fn draw_deliveries(&mut self) {
+        let Some(receiver) = &self.receiver else { return };
+        let received = receiver.server.received();
+        for delivery in received.iter().skip(self.deliveries_drawn) {
+            let body: serde_json::Value = serde_json::from_slice(&delivery.body).unwrap_or_default();
+            let name = body["name"].as_str().unwrap_or("(unreadable)").to_owned();
+            self.trail.delivery(name, delivery.status);
+        }
+        self.deliveries_drawn = self.deliveries_drawn.max(received.len());
     }
 
     /// The exchanges made since the last look, as the running step's; their numbers.
@@ -254,6 +311,8 @@ impl PaymentWorld {
 
     /// Ends the scenario's trail: every exchange, and the timeline for the reports.
     pub fn finish_trail(&mut self) -> (Vec<epayment_sim::Exchange>, crate::trail::Timeline) {
+        self.collect_exchanges();
+        self.draw_deliveries();
         self.trail.finish(source(&self.sim, &self.proxy))
     }
 
@@ -283,6 +342,7 @@ impl PaymentWorld {
     /// Notes a moment that is not an exchange, with the scenario's time (simulator only).
     pub fn note(&mut self, kind: NoteKind, what: &str) {
         self.collect_exchanges();
+        self.draw_deliveries();
         let text = match &self.sim {
             Some(sim) => format!("{what} (now {})", sim.clock().now().format("%Y-%m-%d %H:%M:%S UTC")),
             None => what.to_owned(),

@@ -141,3 +141,60 @@ async fn the_run_ends_with_every_failed_scenario_in_a_sentence_and_the_counts_of
         "{junit}"
     );
 }
+
+#[test]
+fn input_selects_the_files_its_glob_matches_and_an_empty_selection_exits_2() {
+    let dir = tempfile::tempdir().expect("a folder");
+    let junit = dir.path().join("junit.xml");
+    let run = |glob: &str| {
+        let args = ["contract", "--input", glob, "--junit", junit.to_str().expect("UTF-8")];
+        epayment_contract::main(args.map(str::to_owned).to_vec())
+    };
+    assert_eq!(run("features/refund.feature"), ExitCode::SUCCESS);
+    let report = std::fs::read_to_string(&junit).expect("junit.xml");
+    assert!(report.contains("tests=\"3\" failures=\"0\""), "refund.feature's 3 scenarios alone: {report}");
+    assert!(!report.contains("capture.feature"), "{report}");
+    std::fs::remove_file(&junit).expect("removed");
+    assert_eq!(run("nonexistent*.feature"), ExitCode::from(2), "an empty selection");
+    assert!(!junit.exists(), "nothing ran, so nothing was written");
+}
+
+/// A scenario that fails, then one that passes.
+const FAILS_FIRST: &str = "Feature: x\n  @flaky\n  Scenario: fails\n    Given a payment of 10.00 NOK has been authorized\n    \
+    Then the payment state is CREATED\n\n  Scenario: passes\n    Given a payment of 10.00 NOK has been authorized\n    \
+    Then the payment state is AUTHORIZED\n";
+
+#[test]
+fn fail_fast_stops_at_the_first_failure_and_retry_verbosity_colour_are_taken() {
+    let dir = tempfile::tempdir().expect("a folder");
+    let features = dir.path().join("features");
+    std::fs::create_dir_all(&features).expect("features");
+    std::fs::write(features.join("x.feature"), FAILS_FIRST).expect("a feature");
+    let junit = dir.path().join("junit.xml");
+    let run = |extra: &[&str]| {
+        let snapshots = dir.path().join("snaps");
+        let mut args: Vec<String> = ["contract", "--features"].map(str::to_owned).to_vec();
+        args.extend([features.display().to_string(), "--snapshots".to_owned(), snapshots.display().to_string()]);
+        args.extend(["--junit".to_owned(), junit.display().to_string()]);
+        args.extend(extra.iter().map(|a| (*a).to_owned()));
+        let code = epayment_contract::main(args);
+        (code, std::fs::read_to_string(&junit).unwrap_or_default())
+    };
+    let (code, report) = run(&["--fail-fast", "--concurrency", "1"]);
+    assert_eq!(code, ExitCode::FAILURE);
+    assert!(report.contains("tests=\"1\" failures=\"1\""), "the run stopped at the first failure: {report}");
+    let (code, report) = run(&["--retry", "1", "--retry-tag-filter", "@flaky", "-v", "--color", "never"]);
+    assert_eq!(code, ExitCode::FAILURE);
+    // Under CI the passing scenario fails too: it has no committed snapshot.
+    let failures = if SnapshotPolicy::from_env() == SnapshotPolicy::Ci { 2 } else { 1 };
+    let counts = format!("tests=\"2\" failures=\"{failures}\"");
+    assert!(report.contains(&counts), "both ran, the failing one (retried) still failed: {report}");
+    let (code, _) = run(&["--tags", "@flaky", "--name", "passes"]);
+    assert_eq!(code, ExitCode::from(2), "cucumber takes --tags or --name, not both: a usage error");
+    let (code, report) = run(&["--name", "^passes$"]);
+    assert_eq!(
+        code,
+        if SnapshotPolicy::from_env() == SnapshotPolicy::Ci { ExitCode::FAILURE } else { ExitCode::SUCCESS }
+    );
+    assert!(report.contains("tests=\"1\""), "--name selects one: {report}");
+}

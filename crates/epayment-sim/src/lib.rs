@@ -35,6 +35,7 @@ mod exchange_log;
 mod faults;
 mod front;
 mod model;
+pub mod mutants;
 mod simulator;
 mod stalled_writes;
 

@@ -23,6 +23,7 @@ use crate::exchange_log::{Exchange, ExchangeLog};
 use crate::faults::{Fault, LostAnswer};
 use crate::front::{self, Connections, FrontLimits};
 use crate::model::{self, ApiError, CardNetwork, Model, Payment, PaymentKey, Retention, SalesUnit, TestCredentials};
+use crate::mutants::Mutant;
 
 /// Configures a [`Simulator`].
 #[derive(Debug)]
@@ -35,6 +36,7 @@ pub struct SimulatorBuilder {
     webhook_schedule: RetrySchedule,
     tenants: Vec<Tenant>,
     webhook_destinations: Option<WebhookDestinations>,
+    mutant: Option<Mutant>,
 }
 
 impl Default for SimulatorBuilder {
@@ -48,6 +50,7 @@ impl Default for SimulatorBuilder {
             webhook_schedule: RetrySchedule::Api,
             tenants: Vec::new(),
             webhook_destinations: None,
+            mutant: None,
         }
     }
 }
@@ -191,6 +194,14 @@ impl SimulatorBuilder {
         self
     }
 
+    /// A rule mutant: every refusal by that FIDELITY.md rule answers with another code (see
+    /// [`crate::mutants`]). For the contract harness's `--mutate` alone, which asks whether its
+    /// scenarios notice; nothing else sets it, the sandbox binary included.
+    pub fn mutant(mut self, mutant: Mutant) -> Self {
+        self.mutant = Some(mutant);
+        self
+    }
+
     /// Serves on a free loopback port. Must run inside a tokio runtime (the front and the
     /// webhook deliveries run on it).
     ///
@@ -236,7 +247,9 @@ impl SimulatorBuilder {
         let tenants = Tenants::new(tenants).ok_or_else(|| std::io::Error::other("no tenant to serve"))?;
         let document = self.document.unwrap_or_else(|| ApiDocument::epayment().clone());
         let log = ExchangeLog::new(self.record_limit, self.record_bytes);
-        let api = Arc::new(SimulatedApi::new(document, tenants, log));
+        let mut api = SimulatedApi::new(document, tenants, log);
+        api.mutant = self.mutant;
+        let api = Arc::new(api);
         let (stop, stopped) = watch::channel(false);
         let connections = Arc::new(Connections::new(self.front.max_connections, self.front.max_connections_per_client));
         tokio::spawn(front::run(listener, api.clone(), self.front, connections.clone(), stopped));
@@ -290,6 +303,11 @@ impl Simulator {
     /// The ePayment API's base URL (`{uri}/epayment`, the document's server base path).
     pub fn epayment_url(&self) -> String {
         format!("{}{}", self.uri(), self.api.document.base_path())
+    }
+
+    /// The rule mutant it was built with: `None` for every simulator but a mutation run's.
+    pub fn mutant(&self) -> Option<Mutant> {
+        self.api.mutant
     }
 
     /// Stops accepting connections; open ones close after their request in flight.

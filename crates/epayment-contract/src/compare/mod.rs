@@ -11,7 +11,7 @@ mod causes;
 pub(crate) mod diff;
 mod normalize;
 mod report;
-mod rules;
+pub(crate) mod rules;
 mod summary;
 
 use std::collections::BTreeMap;

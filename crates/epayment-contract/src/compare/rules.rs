@@ -82,6 +82,11 @@ impl Rules {
         Self { rows }
     }
 
+    /// Every row, in the ledger's order.
+    pub fn rows(&self) -> &[Row] {
+        &self.rows
+    }
+
     /// Whether the ledger had any row.
     pub fn is_empty(&self) -> bool {
         self.rows.is_empty()

@@ -45,18 +45,20 @@ impl StepProblem {
 
     /// The sentence, then the whole explanation with its hints and the nearest steps.
     pub fn explanation(&self) -> String {
-        format!("{}\n{}", self.sentence(), self.details())
+        // The sentence carries the first hint already: it is not said twice.
+        format!("{}\n{}", self.sentence(), self.details(1))
     }
 
-    /// The candidates of an ambiguous step, the hints, and the nearest steps with examples.
-    fn details(&self) -> String {
+    /// The candidates of an ambiguous step, the hints but the first `said` ones, and the
+    /// nearest steps with examples.
+    fn details(&self, said: usize) -> String {
         let mut out = String::new();
         if let ProblemKind::Ambiguous(candidates) = &self.kind {
             for c in candidates {
                 let _ = writeln!(out, "    {c}");
             }
         }
-        for hint in &self.hints {
+        for hint in self.hints.iter().skip(said) {
             let _ = writeln!(out, "  hint: {hint}");
         }
         if !self.suggestions.is_empty() {
@@ -99,7 +101,7 @@ impl std::fmt::Display for StepProblem {
             ProblemKind::Unmatched => writeln!(f, "{place}: `{}` matches no step", self.step)?,
             ProblemKind::Ambiguous(_) => writeln!(f, "{place}: `{}` matches more than one step:", self.step)?,
         }
-        f.write_str(&self.details())
+        f.write_str(&self.details(0))
     }
 }
 

@@ -130,6 +130,8 @@ fn a_feature_with_slips_is_reported_step_by_step() {
         "{text}"
     );
     assert!(text.contains("  hint: {money} is written with a decimal point"), "{text}");
+    let explained = problems[0].explanation();
+    assert_eq!(explained.matches("decimal point").count(), 1, "a normal run says the hint once: {explained}");
     assert!(
         text.contains(
             "  did you mean:\n    When the merchant captures {money}\n        e.g. When the merchant captures 2.50 NOK"

@@ -42,6 +42,7 @@ svg .arrow.looked { stroke: #d9822b; stroke-width: 2.6; } svg .head.looked { fil
 svg .label.broken { fill: #b3261e; font-weight: 600; } svg .label.looked { fill: #a15c12; font-weight: 600; }
 svg .note rect { fill: #eef3fb; stroke: #8aa4cf; } svg .note.clock rect { fill: #f3f0fb; stroke: #9b8ac9; }
 svg .note.fault rect { fill: #fff4e5; stroke: #d9a45b; }
+svg .note.setup rect { fill: #eef7ee; stroke: #7fb27f; }
 "#;
 
 /// Draws each scenario's diagram from its `data-timeline` JSON, in the order things happened:

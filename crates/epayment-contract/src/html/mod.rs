@@ -285,13 +285,16 @@ fn kind(kind: ProblemKind) -> &'static str {
 }
 
 /// The diagram's items in the order they happened: each exchange (only its method, path and
-/// status: the bodies are in the page once, above), each note where it fell among them, then
-/// the webhook deliveries.
+/// status: the bodies are in the page once, above), each note and webhook delivery where it
+/// fell among them (deliveries at the end only for a trail that did not draw them).
 fn timeline(r: &ScenarioRecord) -> Value {
     let broken: Vec<usize> = r.problems.iter().filter_map(|p| p.exchange).collect();
     let looked: Vec<usize> = (0..r.steps.len()).flat_map(|index| r.looked_at(index).to_vec()).collect();
     let mut items = Vec::new();
-    let note = |n: &crate::trail::Note| json!({"note": n.text, "kind": n.kind});
+    let note = |n: &crate::trail::Note| match n.status {
+        Some(status) => json!({"delivery": n.text, "status": status}),
+        None => json!({"note": n.text, "kind": n.kind}),
+    };
     for (index, e) in r.exchanges.as_array().into_iter().flatten().enumerate() {
         items.extend(r.timeline.notes.iter().filter(|n| n.after == index).map(note));
         let n = index + 1;
@@ -306,7 +309,10 @@ fn timeline(r: &ScenarioRecord) -> Value {
     }
     let count = r.exchange_count();
     items.extend(r.timeline.notes.iter().filter(|n| n.after >= count).map(note));
-    items.extend(r.deliveries.iter().map(|(name, status)| json!({"delivery": name, "status": status})));
+    // A trail that drew its deliveries where they happened has them already.
+    if !r.timeline.notes.iter().any(|n| n.status.is_some()) {
+        items.extend(r.deliveries.iter().map(|(name, status)| json!({"delivery": name, "status": status})));
+    }
     Value::Array(items)
 }
 

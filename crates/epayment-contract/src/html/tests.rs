@@ -42,11 +42,15 @@ fn refused_refund() -> ScenarioRecord {
         deliveries: vec![("REFUNDED".into(), 200)],
         timeline: Timeline {
             made_by: vec![0, 0],
-            notes: vec![Note {
-                after: 1,
-                kind: NoteKind::Clock,
-                text: "1 minute passes (now 2026-01-01 12:01:00 UTC)".into(),
-            }],
+            notes: vec![
+                Note {
+                    after: 1,
+                    kind: NoteKind::Clock,
+                    text: "1 minute passes (now 2026-01-01 12:01:00 UTC)".into(),
+                    status: None,
+                },
+                Note { after: 1, kind: NoteKind::Delivery, text: "REFUNDED".into(), status: Some(200) },
+            ],
             looked_at: vec![2],
             last_step: Some(1),
             duration: Duration::from_millis(42),
@@ -83,5 +87,8 @@ fn the_page_is_self_contained_literal_utf8_and_points_at_the_cause() {
     let data = &page[page.find("data-timeline=").expect("the diagram's data")..];
     let (first, note) = (data.find("&quot;n&quot;:1").expect("exchange 1"), data.find("note").expect("the note"));
     assert!(first < note && note < data.find("&quot;n&quot;:2").expect("exchange 2"), "the note between the two");
+    let delivery = data.find("&quot;delivery&quot;:&quot;REFUNDED&quot;").expect("the delivery");
+    assert!(note < delivery && delivery < data.find("&quot;n&quot;:2").expect("exchange 2"), "drawn where it came");
+    assert_eq!(data.matches("&quot;delivery&quot;").count(), 1, "and not again at the end");
     assert!(page.contains("&quot;looked&quot;:true"));
 }

@@ -88,3 +88,15 @@ fn tags_are_inherited_from_the_feature_and_rule() {
     assert_eq!(filter("@a and @b").choose(f, r, s), Choice::Run);
     assert_eq!(filter("@a and not @b").choose(f, r, s), Choice::Out);
 }
+
+#[test]
+fn a_tag_slip_in_a_file_is_placed_at_the_line_of_the_tag() {
+    let dir = tempfile::tempdir().expect("a folder");
+    let file = dir.path().join("qa.feature");
+    std::fs::write(&file, "Feature: QA\n\n  @sim_only\n  # why\n  @qa-3\n  Scenario: two\n    Given x\n")
+        .expect("written");
+    let features = load(&file).expect("parses");
+    let problems = check_tags(&features, None);
+    assert_eq!(problems.len(), 1);
+    assert_eq!(problems[0].place, format!("{}:3", crate::console::shown(&file)), "the tag's line, not the scenario's");
+}

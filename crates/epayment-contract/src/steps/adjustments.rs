@@ -76,6 +76,24 @@ pub(super) const STEPS: &[StepDef] = &[
     },
     StepDef {
         keywords: WHEN,
+        pattern: "the merchant cancels the payment with idempotency key {string}",
+        example: "the merchant cancels the payment with idempotency key \"cancel-1\"",
+        run: step!(cancel_with_key(String)),
+    },
+    StepDef {
+        keywords: WHEN,
+        pattern: "the merchant refunds {money} of an unknown payment",
+        example: "the merchant refunds 1.00 NOK of an unknown payment",
+        run: step!(refund_unknown(Money)),
+    },
+    StepDef {
+        keywords: WHEN,
+        pattern: "the merchant cancels an unknown payment",
+        example: "the merchant cancels an unknown payment",
+        run: step!(cancel_unknown),
+    },
+    StepDef {
+        keywords: WHEN,
         pattern: "the merchant cancels the payment {int} times",
         example: "the merchant cancels the payment 2 times",
         run: step!(cancel_times(u32)),
@@ -88,7 +106,7 @@ async fn capture(w: &mut PaymentWorld, money: Money) {
 }
 
 async fn capture_with_key(w: &mut PaymentWorld, money: Money, key: String) {
-    let result = with_key(w, Action::Capture, money.0, key).await;
+    let result = with_key(w, Action::Capture, Some(money.0), key).await;
     w.keep_outcome(Action::Capture, result);
 }
 
@@ -112,9 +130,23 @@ async fn capture_for_reference(w: &mut PaymentWorld, money: Money, reference: St
 }
 
 async fn capture_unknown(w: &mut PaymentWorld, money: Money) {
-    let unknown = Reference::new("unknown-order-9999").unwrap_or_else(|e| panic!("{e}"));
-    let result = w.client().capture(&unknown, money.0).send().await.map(drop);
+    let result = w.client().capture(&unknown(), money.0).send().await.map(drop);
     w.keep_outcome(Action::Capture, result);
+}
+
+async fn refund_unknown(w: &mut PaymentWorld, money: Money) {
+    let result = w.client().refund(&unknown(), money.0).send().await.map(drop);
+    w.keep_outcome(Action::Refund, result);
+}
+
+async fn cancel_unknown(w: &mut PaymentWorld) {
+    let result = w.client().cancel(&unknown()).send().await.map(drop);
+    w.keep_outcome(Action::Cancel, result);
+}
+
+/// A reference no scenario's payment has.
+fn unknown() -> Reference {
+    Reference::new("unknown-order-9999").unwrap_or_else(|e| panic!("{e}"))
 }
 
 async fn refund(w: &mut PaymentWorld, money: Money) {
@@ -123,7 +155,7 @@ async fn refund(w: &mut PaymentWorld, money: Money) {
 }
 
 async fn refund_with_key(w: &mut PaymentWorld, money: Money, key: String) {
-    let result = with_key(w, Action::Refund, money.0, key).await;
+    let result = with_key(w, Action::Refund, Some(money.0), key).await;
     w.keep_outcome(Action::Refund, result);
 }
 
@@ -136,6 +168,11 @@ async fn cancel(w: &mut PaymentWorld) {
     w.keep_outcome(Action::Cancel, result);
 }
 
+async fn cancel_with_key(w: &mut PaymentWorld, key: String) {
+    let result = with_key(w, Action::Cancel, None, key).await;
+    w.keep_outcome(Action::Cancel, result);
+}
+
 async fn cancel_transaction_only(w: &mut PaymentWorld) {
     let result = w.client().cancel(&w.reference()).transaction_only().send().await.map(drop);
     w.keep_outcome(Action::Cancel, result);
@@ -145,15 +182,18 @@ async fn cancel_times(w: &mut PaymentWorld, times: u32) {
     repeat(w, Call::Cancel, times).await;
 }
 
-/// A capture or refund with an idempotency key the scenario wrote (kept as written in the
-/// snapshot); a key the client refuses is refused before sending.
-async fn with_key(w: &mut PaymentWorld, action: Action, amount: Amount, key: String) -> Result<(), Error> {
+/// A capture, refund or cancel (no amount) with an idempotency key the scenario wrote (kept
+/// as written in the snapshot); a key the client refuses is refused before sending.
+async fn with_key(w: &mut PaymentWorld, action: Action, amount: Option<Amount>, key: String) -> Result<(), Error> {
     w.written_keys.push(key.clone());
     let key = IdempotencyKey::new(key)?;
     let reference = w.reference();
-    match action {
-        Action::Refund => w.client().refund(&reference, amount).idempotency_key(key).send().await.map(drop),
-        _ => w.client().capture(&reference, amount).idempotency_key(key).send().await.map(drop),
+    match (action, amount) {
+        (Action::Refund, Some(amount)) => {
+            w.client().refund(&reference, amount).idempotency_key(key).send().await.map(drop)
+        }
+        (_, Some(amount)) => w.client().capture(&reference, amount).idempotency_key(key).send().await.map(drop),
+        (_, None) => w.client().cancel(&reference).idempotency_key(key).send().await.map(drop),
     }
 }
 

@@ -41,6 +41,12 @@ pub(super) const STEPS: &[StepDef] = &[
     },
     StepDef {
         keywords: THEN,
+        pattern: "the last {action} got status {int}",
+        example: "the last capture got status 200",
+        run: step!(last_got_status(Action, u16)),
+    },
+    StepDef {
+        keywords: THEN,
         pattern: "the aggregate is:",
         example: "the aggregate is:",
         run: step!(aggregate_is(table)),
@@ -134,6 +140,21 @@ async fn answered_with_status(w: &mut PaymentWorld, action: Action, status: u16)
         "expected a call of the {} to be answered with status {status}; its calls were answered {seen}",
         action.noun()
     );
+}
+
+/// The answer to the last call the last step of that action made (after the client's retries),
+/// where `is answered with status` takes any of its calls.
+async fn last_got_status(w: &mut PaymentWorld, action: Action, status: u16) {
+    let last = outcome(w, action).exchanges.last().copied();
+    let got = last.and_then(|n| w.exchanges().get(n - 1).map(|e| e.response.status));
+    w.trail.look_at(last);
+    match (last, got) {
+        (Some(_), Some(got)) if got == status => {}
+        (Some(n), Some(got)) => {
+            panic!("expected the last {} to get status {status}; it got {got} (exchange {n})", action.noun())
+        }
+        _ => panic!("expected the last {} to get status {status}; it made no call the simulator saw", action.noun()),
+    }
 }
 
 async fn aggregate_is(w: &mut PaymentWorld, table: Option<&Table>) {

@@ -75,7 +75,8 @@ async fn token_expired(w: &mut PaymentWorld) {
 async fn receiver_fails(w: &mut PaymentWorld, n: usize) {
     let receiver = w.receiver.as_ref().unwrap_or_else(|| panic!("webhooks need the simulator"));
     receiver.server.fail_next(n);
-    w.note(NoteKind::Fault, &format!("the webhook receiver fails the next {n} deliveries"));
+    let deliveries = if n == 1 { "delivery" } else { "deliveries" };
+    w.note(NoteKind::Fault, &format!("the webhook receiver fails the next {n} {deliveries}"));
 }
 
 /// The simulator's endpoint for an action of the merchant's; the customer's happen in the app.

@@ -112,7 +112,7 @@ macro_rules! step {
         $crate::steps::Glue {
             call: |world, _context| {
                 Box::pin(async move {
-                    world.step_started();
+                    world.step_started().await;
                     $function(world).await
                 })
             },
@@ -123,7 +123,7 @@ macro_rules! step {
         $crate::steps::Glue {
             call: |world, context| {
                 Box::pin(async move {
-                    world.step_started();
+                    world.step_started().await;
                     $function(world, context.step.table.as_ref()).await
                 })
             },
@@ -135,7 +135,7 @@ macro_rules! step {
             call: |world, context| {
                 Box::pin(async move {
                     let mut args = $crate::steps::Args::new(&context);
-                    world.step_started();
+                    world.step_started().await;
                     $function(world, $(args.next::<$param>()),+).await
                 })
             },

@@ -92,16 +92,17 @@ async fn customer_pays_with(w: &mut PaymentWorld, network: Network) {
 
 async fn issuer_releases(w: &mut PaymentWorld) {
     w.sim().set_issuer_releases_reservations(true);
+    w.note(NoteKind::Setup, "the issuer releases the reservation when the capture guarantee ends");
 }
 
 async fn full_capture_only(w: &mut PaymentWorld) {
-    let msn = w.msn.clone();
-    w.sim().update_sales_unit(&msn, |unit| unit.full_capture_only(true));
+    w.set_up_sales_unit(|unit| unit.full_capture_only(true));
+    w.note(NoteKind::Setup, "the sales unit allows only full capture");
 }
 
 async fn late_capture(w: &mut PaymentWorld) {
-    let msn = w.msn.clone();
-    w.sim().update_sales_unit(&msn, |unit| unit.late_capture(true));
+    w.set_up_sales_unit(|unit| unit.late_capture(true));
+    w.note(NoteKind::Setup, "the sales unit has late capture");
 }
 
 async fn merchant_creates(w: &mut PaymentWorld, money: Money) {

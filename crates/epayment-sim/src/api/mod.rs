@@ -42,6 +42,8 @@ pub(crate) struct SimulatedApi {
     faults: Mutex<Faults>,
     exchanges: Mutex<ExchangeLog>,
     traces: AtomicU64,
+    /// The rule whose refusals are swapped, on a mutation run's simulators only.
+    pub(crate) mutant: Option<crate::mutants::Mutant>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -58,6 +60,7 @@ impl SimulatedApi {
             faults: Mutex::new(Faults::default()),
             exchanges: Mutex::new(exchanges),
             traces: AtomicU64::new(0),
+            mutant: None,
         }
     }
 
@@ -171,6 +174,8 @@ impl SimulatedApi {
     }
 
     fn problem(&self, request: &Request<Bytes>, error: &ApiError) -> Reply {
+        let swapped = self.mutant.and_then(|mutant| mutant.apply(error));
+        let error = swapped.as_ref().unwrap_or(error);
         let trace_id = format!("sim-trace-{:08}", self.traces.fetch_add(1, Ordering::Relaxed) + 1);
         // fidelity: problem-instance
         // The API's `instance` is the path without the server's base (`/epayment`).

@@ -86,6 +86,8 @@ impl TenantState {
         model.catch_up();
         let result = f(&mut model);
         self.webhooks.publish(model.take_notifications());
+        // Only now may the tries due by this time go: the events that came before them are queued.
+        self.webhooks.published_to(model.now());
         result
     }
 

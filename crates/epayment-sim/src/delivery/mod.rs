@@ -19,6 +19,7 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::AtomicUsize;
 use std::sync::{Arc, Mutex, PoisonError};
 
+use chrono::{DateTime, Utc};
 use tokio::sync::{mpsc, watch};
 
 pub use destinations::WebhookDestinations;
@@ -66,12 +67,29 @@ pub(crate) struct Shared {
     tried: watch::Sender<u64>,
     /// Which addresses deliveries may go to.
     destinations: WebhookDestinations,
+    /// The simulator's time up to which every event has been published: on a virtual clock,
+    /// the workers try what is due by it (see [`WebhookDispatcher::published_to`]).
+    horizon: watch::Sender<DateTime<Utc>>,
+    /// Each worker's last word on what it has left, by registration id; changes tick
+    /// `reported`.
+    idle: Mutex<HashMap<String, Idle>>,
+    reported: watch::Sender<u64>,
 }
 
-/// A registration's queue, and how many of its events wait (queued or being retried).
+/// A worker waiting: how many jobs it had taken in, and when its next try is due. Once it has
+/// taken in every job sent to it, nothing is due for it before `next`.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Idle {
+    pub(crate) received: u64,
+    pub(crate) next: Option<DateTime<Utc>>,
+}
+
+/// A registration's queue, how many of its events wait (queued or being retried), and how
+/// many were ever sent to it.
 struct Queue {
     jobs: mpsc::UnboundedSender<Job>,
     waiting: Arc<AtomicUsize>,
+    sent: u64,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -89,6 +107,27 @@ impl Shared {
             log.push_back(delivery);
         }
         self.finished.send_modify(|n| *n += 1);
+    }
+
+    /// A worker's word on what it has left; `None` when it stopped.
+    fn report(&self, id: &str, idle: Option<Idle>) {
+        {
+            let mut all = lock(&self.idle);
+            match idle {
+                Some(idle) => all.insert(id.to_owned(), idle),
+                None => all.remove(id),
+            };
+        }
+        self.reported.send_modify(|n| *n += 1);
+    }
+
+    /// Whether every worker has taken in what was sent to it and has nothing due by `at`.
+    fn settled(&self, at: DateTime<Utc>) -> bool {
+        let queues = lock(&self.queues);
+        let idle = lock(&self.idle);
+        queues.iter().all(|(id, queue)| {
+            idle.get(id).is_some_and(|w| w.received == queue.sent && w.next.is_none_or(|next| next > at))
+        })
     }
 
     /// Removes a registration and stops its worker.
@@ -132,6 +171,7 @@ impl WebhookDispatcher {
         clock: Clock,
         destinations: WebhookDestinations,
     ) -> Self {
+        let now = clock.now();
         Self {
             shared: Arc::new(Shared {
                 registrations: Mutex::new(Vec::new()),
@@ -142,6 +182,9 @@ impl WebhookDispatcher {
                 finished: watch::channel(0).0,
                 tried: watch::channel(0).0,
                 destinations,
+                horizon: watch::channel(now).0,
+                idle: Mutex::new(HashMap::new()),
+                reported: watch::channel(0).0,
             }),
             clock,
             schedule,
@@ -176,7 +219,8 @@ impl WebhookDispatcher {
         let (queue, jobs) = mpsc::unbounded_channel();
         let worker = Worker::new(registration.clone(), self.clock.clone(), self.schedule, self.shared.clone());
         self.runtime.spawn(worker.run(jobs));
-        lock(&self.shared.queues).insert(registration.id.clone(), Queue { jobs: queue, waiting: Arc::default() });
+        lock(&self.shared.queues)
+            .insert(registration.id.clone(), Queue { jobs: queue, waiting: Arc::default(), sent: 0 });
         list.push(registration.clone());
         Ok(registration)
     }
@@ -208,7 +252,7 @@ impl WebhookDispatcher {
         if registrations.is_empty() {
             return;
         }
-        let queues = lock(&self.shared.queues);
+        let mut queues = lock(&self.shared.queues);
         let mut per_unit = lock(&self.shared.waiting_per_unit);
         if per_unit.len() > MAX_REGISTRATIONS {
             // Counters of sales units with nothing waiting are kept only while few.
@@ -228,7 +272,7 @@ impl WebhookDispatcher {
             let payment = format!("{msn}/{}", n.event.reference.as_str());
             let unit = per_unit.entry(msn.clone()).or_default().clone();
             for r in wanted {
-                let Some(queue) = queues.get(&r.id) else { continue };
+                let Some(queue) = queues.get_mut(&r.id) else { continue };
                 let Some(slot) = Slot::take(&queue.waiting, &unit, &self.shared.waiting) else {
                     // Too many wait already: given up at once, as a delivery that failed.
                     self.shared.log(Delivery {
@@ -241,10 +285,47 @@ impl WebhookDispatcher {
                     });
                     continue;
                 };
-                let job =
-                    Job { payment: payment.clone(), event_type: event_type.clone(), body: body.clone(), _slot: slot };
+                let job = Job {
+                    payment: payment.clone(),
+                    at: n.event.timestamp,
+                    event_type: event_type.clone(),
+                    body: body.clone(),
+                    _slot: slot,
+                };
                 // Fails only when the worker is gone: the registration is being deleted.
-                let _ = queue.jobs.send(job);
+                if queue.jobs.send(job).is_ok() {
+                    queue.sent += 1;
+                }
+            }
+        }
+    }
+
+    /// Tells the workers that every event up to `now` has been published: on a virtual clock,
+    /// the tries due by then may go. Called after each change of the model, events first.
+    pub(crate) fn published_to(&self, now: DateTime<Utc>) {
+        self.shared.horizon.send_if_modified(|at| {
+            let later = now > *at;
+            if later {
+                *at = now;
+            }
+            later
+        });
+    }
+
+    /// Waits until every try due by now has been made: each event published so far has been
+    /// delivered, given up, or waits for a retry that is due later. On a virtual clock, that
+    /// is where the deliveries stand once a clock move has run its course. A receiver that
+    /// hangs keeps this waiting for up to 10 s a try.
+    pub async fn settled(&self) {
+        let mut reported = self.shared.reported.subscribe();
+        loop {
+            let now = if self.clock.is_virtual() { *self.shared.horizon.borrow() } else { self.clock.now() };
+            reported.borrow_and_update();
+            if self.shared.settled(now) {
+                return;
+            }
+            if reported.changed().await.is_err() {
+                return;
             }
         }
     }

@@ -1,6 +1,10 @@
 //! One registration's deliveries: a task of its own, so that a receiver that hangs delays
 //! nobody else's webhooks. Within the registration, each payment's events go one at a time,
 //! in order; a failed one holds back that payment's later events until it succeeds.
+//!
+//! Every try has the instant it was due at, and the schedule counts from those instants, not
+//! from when the worker got round to it: a clock moved by an hour at once runs every retry
+//! that fell due in that hour, in time order, as an hour of one-second steps would.
 
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
@@ -8,10 +12,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, SystemTime};
 
 use chrono::{DateTime, Utc};
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, watch};
 
 use super::destinations::{CheckedResolver, WebhookDestinations};
-use super::{Delivery, Registration, RetrySchedule, Shared};
+use super::{Delivery, Idle, Registration, RetrySchedule, Shared};
 use crate::clock::{self, Clock};
 
 /// How long a registration may fail before it is deleted.
@@ -37,6 +41,8 @@ const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(10);
 /// it is published: a worker busy with a receiver that hangs cannot let its queue grow.
 pub(crate) struct Job {
     pub(crate) payment: String,
+    /// When the event happened: its first try is due then.
+    pub(crate) at: DateTime<Utc>,
     pub(crate) event_type: String,
     pub(crate) body: bytes::Bytes,
     pub(crate) _slot: Slot,
@@ -81,6 +87,7 @@ impl Drop for Slot {
 /// The events of one payment, delivered one at a time, in order.
 struct Lane {
     jobs: VecDeque<Job>,
+    /// When the first event's next try is due (the simulator's time, not the worker's).
     next_try: DateTime<Utc>,
     failures: u32,
     first_try: Option<DateTime<Utc>>,
@@ -103,45 +110,66 @@ impl Worker {
     }
 
     pub(crate) async fn run(mut self, mut jobs: mpsc::UnboundedReceiver<Job>) {
+        let mut horizon = self.shared.horizon.subscribe();
+        let mut received = 0u64;
         loop {
-            while let Ok(job) = jobs.try_recv() {
-                self.enqueue(job);
-            }
-            let now = self.clock.now();
-            let due: Vec<String> =
-                self.lanes.iter().filter(|(_, lane)| lane.next_try <= now).map(|(key, _)| key.clone()).collect();
-            for key in due {
+            // What is due is judged against the time the simulator has published events up
+            // to, so that a try never runs ahead of an event that happened before it.
+            let now = self.now(&mut horizon);
+            loop {
+                while let Ok(job) = jobs.try_recv() {
+                    received += 1;
+                    self.enqueue(job);
+                }
+                // The try due first goes first, whichever payment it is for.
+                let due = self.lanes.iter().filter(|(_, lane)| lane.next_try <= now).min_by_key(|(_, l)| l.next_try);
+                let Some(key) = due.map(|(key, _)| key.clone()) else { break };
                 let alive = self.try_head(&key).await;
                 // Counted once the next try is scheduled, so that a test that waits for this
                 // attempt and then moves the clock moves it past that try.
                 self.shared.tried.send_modify(|n| *n += 1);
                 if !alive {
+                    self.shared.report(&self.registration.id, None);
                     return;
                 }
+                self.lanes.retain(|_, lane| !lane.jobs.is_empty());
             }
-            self.lanes.retain(|_, lane| !lane.jobs.is_empty());
             let next = self.lanes.values().map(|lane| lane.next_try).min();
-            let arrived = match next {
-                Some(at) if at <= self.clock.now() => continue,
-                Some(at) => tokio::select! {
-                    job = jobs.recv() => job,
-                    _ = self.clock.sleep_until(at) => continue,
-                },
-                None => jobs.recv().await,
+            if next.is_some_and(|at| at <= self.now(&mut horizon)) {
+                continue;
+            }
+            self.shared.report(&self.registration.id, Some(Idle { received, next }));
+            let arrived = tokio::select! {
+                job = jobs.recv() => job,
+                _ = horizon.changed(), if self.clock.is_virtual() => continue,
+                _ = self.clock.sleep_until(next.unwrap_or(clock::LATEST)), if !self.clock.is_virtual() && next.is_some() => continue,
             };
             match arrived {
-                Some(job) => self.enqueue(job),
+                Some(job) => {
+                    received += 1;
+                    self.enqueue(job);
+                }
                 // The registration was deleted, or the simulator stopped: what waits is dropped.
-                None => return,
+                None => {
+                    self.shared.report(&self.registration.id, None);
+                    return;
+                }
             }
         }
     }
 
+    /// The time tries are due by: on a virtual clock, the time up to which the simulator has
+    /// published its events; on the system's clock, its time.
+    fn now(&self, horizon: &mut watch::Receiver<DateTime<Utc>>) -> DateTime<Utc> {
+        let published = *horizon.borrow_and_update();
+        if self.clock.is_virtual() { published } else { self.clock.now() }
+    }
+
     fn enqueue(&mut self, job: Job) {
-        let now = self.clock.now();
+        let at = job.at;
         let lane = self.lanes.entry(job.payment.clone()).or_insert_with(|| Lane {
             jobs: VecDeque::new(),
-            next_try: now,
+            next_try: at,
             failures: 0,
             first_try: None,
             status: None,
@@ -154,7 +182,8 @@ impl Worker {
     async fn try_head(&mut self, key: &str) -> bool {
         let Some(lane) = self.lanes.get_mut(key) else { return true };
         let Some(job) = lane.jobs.front() else { return true };
-        let now = self.clock.now();
+        // The schedule counts from when the try was due, however late the worker got to it.
+        let now = lane.next_try;
         let first = *lane.first_try.get_or_insert(now);
         let status = send(&self.registration, job, &self.clock, self.shared.destinations).await;
         let Some(lane) = self.lanes.get_mut(key) else { return true };
@@ -200,6 +229,10 @@ impl Worker {
             delivered,
         };
         (lane.failures, lane.first_try, lane.status) = (0, None, None);
+        // The next event goes once it has happened, and not before this one's last try.
+        if let Some(next) = lane.jobs.front() {
+            lane.next_try = lane.next_try.max(next.at);
+        }
         self.shared.log(delivery);
     }
 }

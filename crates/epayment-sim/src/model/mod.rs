@@ -189,12 +189,29 @@ impl Model {
         &self.clock
     }
 
-    /// Moves the clock forward, then applies what came due meanwhile (expiries); refuses a move
-    /// past the last instant the simulator can count to.
+    /// Moves the clock forward, stopping at each instant something falls due on the way
+    /// (expiries, decisions of unknown results) to apply it then, in time order, as if the time
+    /// had passed second by second; refuses a move past the last instant the simulator can
+    /// count to.
     pub(crate) fn advance(&mut self, by: Duration) -> Result<(), crate::clock::OutOfRange> {
-        self.clock.advance(by)?;
+        let by = chrono::Duration::from_std(by).map_err(|_| crate::clock::OutOfRange)?;
+        let target = self.now().checked_add_signed(by).filter(|at| *at <= crate::clock::LATEST);
+        let target = target.ok_or(crate::clock::OutOfRange)?;
+        while let Some(due) = self.next_due().filter(|due| *due <= target) {
+            self.clock.advance_to(due);
+            self.catch_up();
+        }
+        self.clock.advance_to(target);
         self.catch_up();
         Ok(())
+    }
+
+    /// The next instant at which something falls due on its own, if any is pending. Deadlines
+    /// and rate-limit windows need no stop: they are judged when a call comes.
+    fn next_due(&self) -> Option<DateTime<Utc>> {
+        let expiry = self.expiries.first().map(|(at, _)| *at);
+        let decision = self.decisions.first().map(|(at, _)| *at);
+        expiry.into_iter().chain(decision).min().filter(|due| *due > self.now())
     }
 
     /// Applies what came due on the clock since the last call: expiries of payments the
