@@ -139,7 +139,7 @@ impl Usage {
 /// filters. `--help`, or a usage error, comes back as clap renders it, named
 /// `cargo xtask contract`.
 pub(crate) fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Cli, Usage> {
-    use clap::{CommandFactory as _, FromArgMatches as _};
+    use clap::FromArgMatches as _;
     let mut kept = Vec::new();
     let mut input = None;
     let mut args = args.into_iter();
@@ -175,8 +175,7 @@ pub(crate) fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Cli, 
         }
         kept.push(arg);
     }
-    let command = Cli::command().name(COMMAND).bin_name(COMMAND).about(ABOUT).long_about(ABOUT);
-    let matches = command.try_get_matches_from(kept).map_err(|e| Usage::of(&e))?;
+    let matches = command().try_get_matches_from(kept).map_err(|e| Usage::of(&e))?;
     let mut cli = Cli::from_arg_matches(&matches).map_err(|e| Usage::of(&e))?;
     cli.custom.input = input;
     Ok(cli)
@@ -185,9 +184,13 @@ pub(crate) fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Cli, 
 /// The harness's usage, as `cargo xtask contract --help` prints it: the source the guides'
 /// commands are checked against.
 pub fn usage() -> String {
+    command().render_long_help().to_string()
+}
+
+/// The whole command line as clap knows it, named as the user types it.
+fn command() -> clap::Command {
     use clap::CommandFactory as _;
-    let mut command = Cli::command().name(COMMAND).bin_name(COMMAND).about(ABOUT).long_about(ABOUT);
-    command.render_long_help().to_string()
+    Cli::command().name(COMMAND).bin_name(COMMAND).about(ABOUT).long_about(ABOUT)
 }
 
 /// Whether a harness or cucumber flag reads the next argument as its value.

@@ -104,24 +104,26 @@ pub fn lists(help: &str, option: &str) -> bool {
     })
 }
 
+/// The lines of `text` outside fenced code blocks, with their numbers (from 1).
+fn prose_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut fenced = false;
+    text.lines().enumerate().filter_map(move |(n, line)| {
+        let fence = line.trim_start().starts_with("```");
+        fenced ^= fence;
+        (!fence && !fenced).then_some((n + 1, line))
+    })
+}
+
 /// Every link target in `text` outside code: `[label](target)`, images included.
 pub fn links(text: &str) -> Vec<(usize, String)> {
     let mut found = Vec::new();
-    let mut fenced = false;
-    for (n, line) in text.lines().enumerate() {
-        if line.trim_start().starts_with("```") {
-            fenced = !fenced;
-            continue;
-        }
-        if fenced {
-            continue;
-        }
+    for (n, line) in prose_lines(text) {
         let prose: String = line.split('`').step_by(2).collect::<Vec<_>>().join(" ");
         let mut rest = prose.as_str();
         while let Some(at) = rest.find("](") {
             let after = &rest[at + 2..];
             let Some(end) = after.find(')') else { break };
-            found.push((n + 1, after[..end].to_owned()));
+            found.push((n, after[..end].to_owned()));
             rest = &after[end..];
         }
     }
@@ -133,13 +135,8 @@ pub fn links(text: &str) -> Vec<(usize, String)> {
 pub fn anchors(text: &str) -> Vec<String> {
     let mut seen: Vec<String> = Vec::new();
     let mut counts: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
-    let mut fenced = false;
-    for line in text.lines() {
-        if line.trim_start().starts_with("```") {
-            fenced = !fenced;
-            continue;
-        }
-        let Some(heading) = line.strip_prefix('#').filter(|_| !fenced) else { continue };
+    for (_, line) in prose_lines(text) {
+        let Some(heading) = line.strip_prefix('#') else { continue };
         let heading = heading.trim_start_matches('#').trim();
         let slug: String = heading
             .to_lowercase()

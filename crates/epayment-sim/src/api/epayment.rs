@@ -35,10 +35,10 @@ pub(super) fn serve(api: &SimulatedApi, call: &Call<'_>) -> Result<Reply, ApiErr
     let checked = check(api, call);
     let handle = handler(call.endpoint)
         .ok_or_else(|| ApiError::internal(format!("{} is not an ePayment operation", call.endpoint.id())))?;
-    let tenant = api.tenants.by_subscription_key(call.subscription_key());
+    let tenant = api.tenants.of(call);
     tenant.with_model(|model| {
         // fidelity: credentials-first
-        tenant.admit(model, call.authorization(), call.subscription_key(), call.msn())?;
+        tenant.admit(model, call, call.msn())?;
         checked?;
         // fidelity: rate-limit-counting
         // Our choice of what counts: every call that passes the credentials and the schema,
@@ -129,7 +129,7 @@ pub(super) fn record_failure(api: &SimulatedApi, call: &Call<'_>) {
     };
     let payment: PaymentKey = call.payment();
     let amount = call.modification_value();
-    let tenant = api.tenants.by_subscription_key(call.subscription_key());
+    let tenant = api.tenants.of(call);
     if !tenant.owns(&payment.msn) {
         return;
     }

@@ -46,7 +46,7 @@ pub(crate) struct SimulatedApi {
     pub(crate) mutant: Option<crate::mutants::Mutant>,
 }
 
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+pub(super) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     // A panic while holding a lock leaves data that is still consistent enough to serve from:
     // every change under these locks is made whole or not at all.
     m.lock().unwrap_or_else(PoisonError::into_inner)

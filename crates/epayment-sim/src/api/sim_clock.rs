@@ -19,10 +19,10 @@ pub(crate) const LONGEST_RULE_PERIOD: chrono::TimeDelta = chrono::TimeDelta::day
 
 // fidelity: sandbox-clock
 pub(super) fn serve(api: &SimulatedApi, call: &Call<'_>) -> Result<Reply, ApiError> {
-    let tenant = api.tenants.by_subscription_key(call.subscription_key());
+    let tenant = api.tenants.of(call);
     let now = tenant.with_model(|model| {
         // The credentials first, as everywhere: an anonymous caller learns nothing of the body.
-        tenant.admit(model, call.authorization(), call.subscription_key(), "")?;
+        tenant.admit(model, call, "")?;
         let by = match call.endpoint {
             Endpoint::AdvanceClock => Some(how_far(call)?),
             _ => None,

@@ -20,9 +20,9 @@ pub(super) fn serve(api: &SimulatedApi, call: &Call<'_>) -> Result<Reply, ApiErr
             _ => return Err(ApiError::status(404, None, "no such customer action")),
         };
     let payment = call.payment();
-    let tenant = api.tenants.by_subscription_key(call.subscription_key());
+    let tenant = api.tenants.of(call);
     tenant.with_model(|model| {
-        tenant.admit(model, call.authorization(), call.subscription_key(), &payment.msn)?;
+        tenant.admit(model, call, &payment.msn)?;
         if payment.msn.is_empty() {
             let why = "the sales unit's merchant serial number is required";
             return Err(ApiError::validation(vec![("Merchant-Serial-Number".into(), why.into())]));

@@ -9,8 +9,9 @@
 //! merchant serial number: one developer's sandbox, as before.
 
 use std::collections::BTreeSet;
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::Mutex;
 
+use super::{Call, lock};
 use crate::delivery::WebhookDispatcher;
 use crate::model::{ApiError, Model, TestCredentials};
 
@@ -97,29 +98,18 @@ impl TenantState {
     }
 
     /// The call's credentials, as the API checks them first (the token, then the subscription
-    /// key), then that they own the merchant serial number the call names, if it names one.
+    /// key), then that they own the merchant serial number `msn`, if it is one (a call names
+    /// its number in a header, or none).
     // fidelity: tenant-isolation
-    pub(crate) fn admit(
-        &self,
-        model: &Model,
-        authorization: Option<&str>,
-        subscription_key: Option<&str>,
-        msn: &str,
-    ) -> Result<(), ApiError> {
-        model.check_bearer(authorization)?;
-        model.check_subscription_key(subscription_key)?;
+    pub(crate) fn admit(&self, model: &Model, call: &Call<'_>, msn: &str) -> Result<(), ApiError> {
+        model.check_bearer(call.authorization())?;
+        model.check_subscription_key(call.subscription_key())?;
         if !msn.is_empty() && !self.owns(msn) {
             let refusal = ApiError::status(403, None, "these credentials are not for this merchant serial number");
             return Err(refusal.fidelity("tenant-isolation"));
         }
         Ok(())
     }
-}
-
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    // A panic while holding a lock leaves data that is still consistent enough to serve from:
-    // every change under these locks is made whole or not at all.
-    m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// Every tenant a simulator serves; never empty.
@@ -151,7 +141,8 @@ impl Tenants {
     }
 
     /// The tenant an API call is for, by its subscription key (the first when none matches).
-    pub(crate) fn by_subscription_key(&self, key: Option<&str>) -> &TenantState {
+    pub(crate) fn of(&self, call: &Call<'_>) -> &TenantState {
+        let key = call.subscription_key();
         self.all.iter().find(|t| Some(t.subscription_key.as_str()) == key).unwrap_or(self.first())
     }
 

@@ -13,9 +13,9 @@ use crate::model::ApiError;
 
 /// Serves a Webhooks API call.
 pub(super) fn serve(api: &SimulatedApi, call: &Call<'_>) -> Result<Reply, ApiError> {
-    let tenant = api.tenants.by_subscription_key(call.subscription_key());
+    let tenant = api.tenants.of(call);
     let scope = tenant.with_model(|model| {
-        tenant.admit(model, call.authorization(), call.subscription_key(), call.msn())?;
+        tenant.admit(model, call, call.msn())?;
         // fidelity: webhook-msn-scope
         // Our choice: the API lets partner keys register without a Merchant-Serial-Number;
         // the simulator has no partner keys, so every registration names its sales unit.

@@ -67,10 +67,15 @@ impl Activity {
         }
     }
 
+    /// Whether it counts anything: not when nothing is ever forgotten (the default).
+    pub(crate) fn is_counting(&self) -> bool {
+        self.retention != Retention::default()
+    }
+
     /// Notes activity on `key` at `now`, which now holds about `bytes`. Nothing is noted when
     /// nothing is ever forgotten.
     pub(crate) fn touch(&mut self, key: &PaymentKey, now: DateTime<Utc>, bytes: usize) {
-        if self.retention == Retention::default() {
+        if !self.is_counting() {
             return;
         }
         let before = self.last.insert(key.clone(), (now, bytes));
