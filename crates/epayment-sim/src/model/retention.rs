@@ -79,23 +79,20 @@ impl Activity {
             return;
         }
         let before = self.last.insert(key.clone(), (now, bytes));
-        if let Some((at, _)) = before {
-            self.by_time.remove(&(at, key.clone()));
-        }
-        self.by_time.insert((now, key.clone()));
-        let unit = self.units.entry(key.msn.clone()).or_default();
-        self.by_count.remove(&(unit.by_time.len(), key.msn.clone()));
-        self.by_bytes.remove(&(unit.bytes, key.msn.clone()));
         if let Some((at, held)) = before {
-            unit.by_time.remove(&(at, key.reference.clone()));
-            unit.bytes -= held;
+            self.by_time.remove(&(at, key.clone()));
             self.bytes -= held;
         }
-        unit.by_time.insert((now, key.reference.clone()));
-        unit.bytes += bytes;
+        self.by_time.insert((now, key.clone()));
         self.bytes += bytes;
-        self.by_count.insert((unit.by_time.len(), key.msn.clone()));
-        self.by_bytes.insert((unit.bytes, key.msn.clone()));
+        self.change_unit(&key.msn, |unit| {
+            if let Some((at, held)) = before {
+                unit.by_time.remove(&(at, key.reference.clone()));
+                unit.bytes -= held;
+            }
+            unit.by_time.insert((now, key.reference.clone()));
+            unit.bytes += bytes;
+        });
     }
 
     /// Takes the keys to forget at `now`: inactive too long; a sales unit's least recently
@@ -147,16 +144,24 @@ impl Activity {
         let Some((at, held)) = self.last.remove(key) else { return };
         self.by_time.remove(&(at, key.clone()));
         self.bytes -= held;
-        let Some(unit) = self.units.get_mut(&key.msn) else { return };
-        self.by_count.remove(&(unit.by_time.len(), key.msn.clone()));
-        self.by_bytes.remove(&(unit.bytes, key.msn.clone()));
-        unit.by_time.remove(&(at, key.reference.clone()));
-        unit.bytes -= held;
+        self.change_unit(&key.msn, |unit| {
+            unit.by_time.remove(&(at, key.reference.clone()));
+            unit.bytes -= held;
+        });
+    }
+
+    /// Changes what the sales unit `msn` holds (a unit is made when new and dropped once
+    /// empty), keeping the order of the units by count and by bytes.
+    fn change_unit(&mut self, msn: &str, change: impl FnOnce(&mut Unit)) {
+        let unit = self.units.entry(msn.to_owned()).or_default();
+        self.by_count.remove(&(unit.by_time.len(), msn.to_owned()));
+        self.by_bytes.remove(&(unit.bytes, msn.to_owned()));
+        change(unit);
         if unit.by_time.is_empty() {
-            self.units.remove(&key.msn);
+            self.units.remove(msn);
         } else {
-            self.by_count.insert((unit.by_time.len(), key.msn.clone()));
-            self.by_bytes.insert((unit.bytes, key.msn.clone()));
+            self.by_count.insert((unit.by_time.len(), msn.to_owned()));
+            self.by_bytes.insert((unit.bytes, msn.to_owned()));
         }
     }
 
