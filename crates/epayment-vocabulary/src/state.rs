@@ -1,6 +1,6 @@
 //! A payment's state, open to states the document does not list yet.
 
-epayment_webhooks::open_enum! {
+open_enum! {
     /// Where a payment is.
     ///
     /// The generated types use this in place of the document's closed `State` enum (see the
@@ -10,7 +10,7 @@ epayment_webhooks::open_enum! {
     /// version may know more states without breaking anyone's `match`: a `match` needs a `_` arm.
     ///
     /// ```compile_fail
-    /// # use epayment_api::State;
+    /// # use epayment_vocabulary::State;
     /// fn every_arm_but_the_wildcard(state: State) -> bool {
     ///     match state {
     ///         State::Created | State::Authorized => false,

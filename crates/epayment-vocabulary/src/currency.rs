@@ -1,6 +1,6 @@
 //! The currency of an amount, open to codes the document does not list yet.
 
-epayment_webhooks::open_enum! {
+open_enum! {
     /// An ISO 4217 currency code.
     ///
     /// The generated types use this in place of the document's closed `Currency` enum (see the
@@ -11,7 +11,7 @@ epayment_webhooks::open_enum! {
     /// know more codes without breaking anyone's `match`: a `match` needs a `_` arm.
     ///
     /// ```compile_fail
-    /// # use epayment_api::Currency;
+    /// # use epayment_vocabulary::Currency;
     /// fn every_arm_but_the_wildcard(currency: Currency) -> bool {
     ///     match currency {
     ///         Currency::Nok | Currency::Dkk | Currency::Eur => true,
