@@ -165,7 +165,10 @@ mod tests {
         }
         // A workspace crate it depends on is named by an absolute path into the checkout.
         let vocabulary = parsed["dependencies"]["epayment-vocabulary"]["path"].as_str().expect("a path");
-        assert!(Path::new(vocabulary).is_absolute() && Path::new(vocabulary).join("Cargo.toml").is_file(), "{vocabulary}");
+        assert!(
+            Path::new(vocabulary).is_absolute() && Path::new(vocabulary).join("Cargo.toml").is_file(),
+            "{vocabulary}"
+        );
     }
 
     #[test]
