@@ -61,7 +61,7 @@ impl Currency {
 mod tests {
     use super::*;
 
-    // Round trips and unknown codes kept: open_enum.rs's test, for every open enum.
+    // Round trips and unknown codes kept: tests/open_enums.rs, for every open enum.
     #[test]
     fn only_the_listed_codes_are_known_and_codes_are_case_sensitive() {
         assert!(Currency::KNOWN.iter().all(Currency::is_known));

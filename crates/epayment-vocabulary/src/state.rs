@@ -48,7 +48,7 @@ impl State {
 mod tests {
     use super::*;
 
-    // Round trips and unknown states kept: open_enum.rs's test, for every open enum.
+    // Round trips and unknown states kept: tests/open_enums.rs, for every open enum.
     #[test]
     fn an_unknown_state_is_not_final_and_states_are_case_sensitive() {
         let final_states: Vec<State> = State::KNOWN.into_iter().filter(State::is_final).collect();
