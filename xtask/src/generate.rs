@@ -15,9 +15,11 @@
 //!   one call without rebuilding the `reqwest::Client` and its connection pool.
 //!   A post-hook records the status and headers of each answer in the same context, because
 //!   progenitor's error for an undecodable body keeps neither (and `Retry-After` lives there).
-//! - **`Currency` replaced by `epayment_api::Currency`**, an open enum: the document's closed
-//!   enum would turn an answer in a currency added later into a decode failure of the whole
-//!   payment.
+//! - **`Currency`, `State` and `PaymentEventName` replaced by `epayment_vocabulary`'s open
+//!   `Currency`, `State` and `EventName`**: the document's closed enums would turn an answer
+//!   with a value added later (a currency, a state, an event name) into a decode failure of the
+//!   whole payment. The generated code names the vocabulary crate itself rather than a
+//!   re-export, so that where the types come from is written where they are used.
 //! - **An `operation_ids` module** beside progenitor's output: one constant per operationId
 //!   (`CAPTURE_PAYMENT = "capturePayment"`), so that the client's logs and errors and the
 //!   simulator's routing name operations from the document rather than by hand-typed strings
@@ -45,14 +47,18 @@ fn settings() -> GenerationSettings {
         .with_pre_hook(quote::quote!(crate::RequestContext::apply))
         .with_post_hook(quote::quote!(crate::RequestContext::observe))
         // Enums the API may extend: open types that keep an unknown value instead of failing
-        // the whole answer (crates/epayment-api/src/{currency,state}.rs, epayment-webhooks).
+        // the whole answer (crates/epayment-vocabulary).
         .with_replacement(
             "Currency",
-            "crate::Currency",
+            "::epayment_vocabulary::Currency",
             [TypeImpl::FromStr, TypeImpl::Display, TypeImpl::Default].into_iter(),
         )
-        .with_replacement("State", "crate::State", [TypeImpl::FromStr, TypeImpl::Display].into_iter())
-        .with_replacement("PaymentEventName", "crate::EventName", [TypeImpl::FromStr, TypeImpl::Display].into_iter());
+        .with_replacement("State", "::epayment_vocabulary::State", [TypeImpl::FromStr, TypeImpl::Display].into_iter())
+        .with_replacement(
+            "PaymentEventName",
+            "::epayment_vocabulary::EventName",
+            [TypeImpl::FromStr, TypeImpl::Display].into_iter(),
+        );
     for derive in EXTRA_DERIVES {
         settings.with_derive(*derive);
     }

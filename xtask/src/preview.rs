@@ -124,7 +124,7 @@ fn standalone_manifest(root: &Path, workspace: &Table, member: &Table) -> Result
                     list.extend(extra.iter().cloned());
                 }
             }
-            // A workspace crate the client uses (epayment-webhooks' EventName): from the
+            // A workspace crate the client uses (epayment-vocabulary's open enums): from the
             // checkout, wherever the preview is written.
             if let Some(Value::String(path)) = resolved.get("path") {
                 let absolute = root.join(path).display().to_string();
@@ -164,8 +164,11 @@ mod tests {
             }
         }
         // A workspace crate it depends on is named by an absolute path into the checkout.
-        let webhooks = parsed["dependencies"]["epayment-webhooks"]["path"].as_str().expect("a path");
-        assert!(Path::new(webhooks).is_absolute() && Path::new(webhooks).join("Cargo.toml").is_file(), "{webhooks}");
+        let vocabulary = parsed["dependencies"]["epayment-vocabulary"]["path"].as_str().expect("a path");
+        assert!(
+            Path::new(vocabulary).is_absolute() && Path::new(vocabulary).join("Cargo.toml").is_file(),
+            "{vocabulary}"
+        );
     }
 
     #[test]

@@ -35,19 +35,14 @@
 //! ```
 
 mod context;
-mod currency;
-mod error_code;
 mod hooks;
-mod state;
 pub use context::{Answer, RequestContext};
-pub use currency::Currency;
-/// A payment event's name, open to names the document does not list yet; the generated types
-/// use it in place of the document's closed `PaymentEventName`. The same type the webhook
-/// crate decodes deliveries into.
-pub use epayment_webhooks::EventName;
-pub use error_code::ErrorCode;
 pub use hooks::ResponseTooLarge;
-pub use state::State;
+// The API's shared vocabulary (the `epayment-vocabulary` crate), re-exported so that a user of
+// this crate names the types its generated ones carry without another dependency: the open
+// enums stand in for the document's closed `Currency`, `State` and `PaymentEventName`, and
+// `ErrorCode` reads the code in a problem's `extraDetails`.
+pub use epayment_vocabulary::{Currency, ErrorCode, EventName, State};
 
 /// The ePayment API: create, read, capture, cancel and refund payments.
 ///

@@ -7,8 +7,9 @@
 //! host + ";" + x-ms-content-sha256)) and `x-ms-content-sha256` is base64(SHA-256(body)).
 //!
 //! This crate depends on no HTTP client and not on the generated API client: a service that
-//! only receives webhooks compiles hashing, HMAC and JSON decoding, nothing more. The
-//! `epayment` client re-exports it as `epayment::webhooks`.
+//! only receives webhooks compiles hashing, HMAC and JSON decoding, and the API's shared
+//! vocabulary (`epayment-vocabulary`, whose [`EventName`] an event carries), nothing more.
+//! The `epayment` client re-exports it as `epayment::webhooks`.
 //!
 //! ```
 //! use std::time::SystemTime;
@@ -25,14 +26,11 @@
 #![deny(missing_docs)]
 
 mod event;
-mod open_enum;
 mod signature;
 mod verify;
 
-/// For `open_enum!` in this workspace's crates: the serde its impls name.
-#[doc(hidden)]
-pub use serde as __serde;
-
-pub use event::{EventAmount, EventName, WebhookEvent, event_type};
+pub use event::{EventAmount, WebhookEvent, event_type};
+// The shared vocabulary's open enum, re-exported because a `WebhookEvent` carries one.
+pub use epayment_vocabulary::EventName;
 pub use signature::{Signature, sign};
 pub use verify::{Verifier, WebhookError};

@@ -370,7 +370,7 @@ pub mod types {
     ///Money in minor units (øre, cents) with its currency. Never a decimal number.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Amount {
-        pub currency: crate::Currency,
+        pub currency: ::epayment_vocabulary::Currency,
         ///Minor units; 1000 is 10.00 NOK.
         pub value: i64,
     }
@@ -507,7 +507,7 @@ pub mod types {
     pub struct BottomLine {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub barcode: ::std::option::Option<Barcode>,
-        pub currency: crate::Currency,
+        pub currency: ::epayment_vocabulary::Currency,
         #[serde(
             rename = "giftCardAmount",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -2283,7 +2283,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub shipping_details: ::std::option::Option<ShippingDetails>,
-        pub state: crate::State,
+        pub state: ::epayment_vocabulary::State,
         #[serde(
             rename = "userDetails",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -2358,7 +2358,7 @@ pub mod types {
         #[serde(rename = "pspReference")]
         pub psp_reference: PspReference,
         pub reference: Reference,
-        pub state: crate::State,
+        pub state: ::epayment_vocabulary::State,
     }
     impl ModificationResponse {
         pub fn builder() -> builder::ModificationResponse {
@@ -2504,7 +2504,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub idempotency_key: ::std::option::Option<PaymentEventIdempotencyKey>,
-        pub name: crate::EventName,
+        pub name: ::epayment_vocabulary::EventName,
         #[serde(rename = "pspReference")]
         pub psp_reference: PspReference,
         pub reference: Reference,
@@ -3829,7 +3829,7 @@ pub mod types {
         )]
         pub idempotency_key: ::std::option::Option<::std::string::String>,
         pub msn: Msn,
-        pub name: crate::EventName,
+        pub name: ::epayment_vocabulary::EventName,
         #[serde(rename = "pspReference")]
         pub psp_reference: PspReference,
         pub reference: Reference,
@@ -4224,7 +4224,10 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct Amount {
-            currency: ::std::result::Result<crate::Currency, ::std::string::String>,
+            currency: ::std::result::Result<
+                ::epayment_vocabulary::Currency,
+                ::std::string::String,
+            >,
             value: ::std::result::Result<i64, ::std::string::String>,
         }
         impl ::std::default::Default for Amount {
@@ -4238,7 +4241,7 @@ pub mod types {
         impl Amount {
             pub fn currency<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<crate::Currency>,
+                T: ::std::convert::TryInto<::epayment_vocabulary::Currency>,
                 T::Error: ::std::fmt::Display,
             {
                 self.currency = value
@@ -4352,7 +4355,10 @@ pub mod types {
                 ::std::option::Option<super::Barcode>,
                 ::std::string::String,
             >,
-            currency: ::std::result::Result<crate::Currency, ::std::string::String>,
+            currency: ::std::result::Result<
+                ::epayment_vocabulary::Currency,
+                ::std::string::String,
+            >,
             gift_card_amount: ::std::result::Result<
                 ::std::option::Option<i64>,
                 ::std::string::String,
@@ -4432,7 +4438,7 @@ pub mod types {
             }
             pub fn currency<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<crate::Currency>,
+                T: ::std::convert::TryInto<::epayment_vocabulary::Currency>,
                 T::Error: ::std::fmt::Display,
             {
                 self.currency = value
@@ -5835,7 +5841,10 @@ pub mod types {
                 ::std::option::Option<super::ShippingDetails>,
                 ::std::string::String,
             >,
-            state: ::std::result::Result<crate::State, ::std::string::String>,
+            state: ::std::result::Result<
+                ::epayment_vocabulary::State,
+                ::std::string::String,
+            >,
             user_details: ::std::result::Result<
                 ::std::option::Option<super::UserDetails>,
                 ::std::string::String,
@@ -5996,7 +6005,7 @@ pub mod types {
             }
             pub fn state<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<crate::State>,
+                T: ::std::convert::TryInto<::epayment_vocabulary::State>,
                 T::Error: ::std::fmt::Display,
             {
                 self.state = value
@@ -6112,7 +6121,10 @@ pub mod types {
                 ::std::string::String,
             >,
             reference: ::std::result::Result<super::Reference, ::std::string::String>,
-            state: ::std::result::Result<crate::State, ::std::string::String>,
+            state: ::std::result::Result<
+                ::epayment_vocabulary::State,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for ModificationResponse {
             fn default() -> Self {
@@ -6178,7 +6190,7 @@ pub mod types {
             }
             pub fn state<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<crate::State>,
+                T: ::std::convert::TryInto<::epayment_vocabulary::State>,
                 T::Error: ::std::fmt::Display,
             {
                 self.state = value
@@ -6544,7 +6556,10 @@ pub mod types {
                 ::std::option::Option<super::PaymentEventIdempotencyKey>,
                 ::std::string::String,
             >,
-            name: ::std::result::Result<crate::EventName, ::std::string::String>,
+            name: ::std::result::Result<
+                ::epayment_vocabulary::EventName,
+                ::std::string::String,
+            >,
             psp_reference: ::std::result::Result<
                 super::PspReference,
                 ::std::string::String,
@@ -6602,7 +6617,7 @@ pub mod types {
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<crate::EventName>,
+                T: ::std::convert::TryInto<::epayment_vocabulary::EventName>,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
@@ -8228,7 +8243,10 @@ pub mod types {
                 ::std::string::String,
             >,
             msn: ::std::result::Result<super::Msn, ::std::string::String>,
-            name: ::std::result::Result<crate::EventName, ::std::string::String>,
+            name: ::std::result::Result<
+                ::epayment_vocabulary::EventName,
+                ::std::string::String,
+            >,
             psp_reference: ::std::result::Result<
                 super::PspReference,
                 ::std::string::String,
@@ -8329,7 +8347,7 @@ pub mod types {
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<crate::EventName>,
+                T: ::std::convert::TryInto<::epayment_vocabulary::EventName>,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value

@@ -1,12 +1,13 @@
-//! One definition for the open enums the API may extend: `EventName` here, and `State` and
-//! `Currency` in `epayment-api`. Each keeps a value it does not know as its text instead of
-//! failing the whole answer, is non-exhaustive (a `match` needs a `_` arm), and reads and
-//! writes the API's spelling through `From<String>`, `FromStr`, `Display` and serde.
+//! One definition for the open enums the API may extend: `Currency`, `State` and `EventName`.
+//! Each keeps a value it does not know as its text instead of failing the whole answer, is
+//! non-exhaustive (a `match` needs a `_` arm), and reads and writes the API's spelling through
+//! `From<String>`, `FromStr`, `Display` and serde.
+//!
+//! Private to this crate: every open enum of the API lives here, so no other crate needs the
+//! macro, nor a hidden re-export of serde for its expansion.
 
 /// Defines an open enum: known variants with the API's spelling, and (after `else`) the
-/// variant that keeps any other text. Not for use outside this workspace's crates.
-#[doc(hidden)]
-#[macro_export]
+/// variant that keeps any other text.
 macro_rules! open_enum {
     (
         $(#[$meta:meta])*
@@ -67,15 +68,15 @@ macro_rules! open_enum {
             }
         }
 
-        impl $crate::__serde::Serialize for $name {
-            fn serialize<S: $crate::__serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+        impl ::serde_core::Serialize for $name {
+            fn serialize<S: ::serde_core::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
                 serializer.serialize_str(self.as_str())
             }
         }
 
-        impl<'de> $crate::__serde::Deserialize<'de> for $name {
-            fn deserialize<D: $crate::__serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                let text = <::std::borrow::Cow<'de, str> as $crate::__serde::Deserialize<'de>>::deserialize(deserializer)?;
+        impl<'de> ::serde_core::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde_core::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                let text = <::std::borrow::Cow<'de, str> as ::serde_core::Deserialize<'de>>::deserialize(deserializer)?;
                 Ok($name::from(text.into_owned()))
             }
         }
