@@ -29,7 +29,7 @@ enum Command {
     Steps,
     /// Write the document schemathesis tests the sandbox against: the effective document
     /// (crates/epayment-openapi/epayment.json) with openapi/overlays/testing/ applied.
-    TestDocument(commands::test_document::Args),
+    TestDocument(xtask::test_document::Args),
     /// What a newly published ePayment document means for this project, in one report
     /// (target/spec-update/report.md): spec-diff, overlay statuses, the generated client's
     /// public surface, whether the epayment crate compiles against it, and the contract suite
@@ -78,7 +78,7 @@ fn main() -> ExitCode {
         Command::Regen(args) => commands::regen::run(args),
         Command::Contract(args) => commands::contract::run(args),
         Command::Steps => commands::contract::write_steps(),
-        Command::TestDocument(args) => commands::test_document::run(args),
+        Command::TestDocument(args) => xtask::test_document::run(args),
         Command::SpecUpdate(args) => commands::spec_update::run(args),
         Command::SpecWatch(args) => commands::spec_watch::run(args),
         Command::SpecDiff(args) => commands::spec_diff::run(args),

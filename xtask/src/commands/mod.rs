@@ -6,7 +6,6 @@ pub mod regen;
 pub mod spec_diff;
 pub mod spec_update;
 pub mod spec_watch;
-pub mod test_document;
 
 use std::path::PathBuf;
 

@@ -7,9 +7,9 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use super::ExternalArgs;
-use crate::fetch::Limits;
 use crate::lock::{self, Lock};
 use crate::project::{display, workspace_root};
+use crate::spec_watch::fetch::Limits;
 use crate::spec_watch::{self, Reader, Source, Verdict, proposal};
 
 /// `spec-watch`'s flags.

@@ -7,6 +7,7 @@
 //! On a change, [`proposal`] runs `spec-update` on the fetched copies and writes a pull
 //! request's body and the lock it proposes.
 
+pub mod fetch;
 pub mod proposal;
 
 use std::collections::VecDeque;
@@ -18,8 +19,8 @@ use serde_json::Value;
 use crate::digest;
 use crate::document::parse_text;
 use crate::external::{ExternalRefs, referenced_documents};
-use crate::fetch::{Fetcher, Limits};
 use crate::lock::{Lock, Locked, LockedExternal};
+use fetch::{Fetcher, Limits};
 
 /// Where a document is read from.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -7,13 +7,14 @@ use anyhow::{Context as _, Result, anyhow};
 
 use crate::document::{self, Document};
 use crate::external::{ExternalRefs, Unmapped};
-use crate::generate;
 use crate::overlay::{ActionReport, Overlay};
-use crate::preview;
 use crate::project::{
     CRATE_DIR, EFFECTIVE_DOCUMENT, OUT_EFFECTIVE_DOCUMENT, Rendered, TARGETS, Target, display, load_overlays,
 };
 use crate::surface::{surface_changes, unified_diff};
+
+pub mod generate;
+mod preview;
 
 /// What to generate and what to do with it.
 #[derive(Debug, Clone, Default)]
