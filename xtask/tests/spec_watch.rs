@@ -13,8 +13,7 @@ use std::process::Command;
 use xtask::external::ExternalRefs;
 use xtask::lock::{self, Lock};
 use xtask::project::workspace_root;
-use xtask::spec_watch::fetch::Limits;
-use xtask::spec_watch::{self, Reader, Source, Verdict};
+use xtask::spec_watch::{self, Limits, Reader, Source, Verdict};
 
 fn root() -> PathBuf {
     workspace_root().expect("run in the workspace")

@@ -1,5 +1,6 @@
-//! `cargo xtask spec-update NEW`: what a newly published ePayment document means for this
-//! project, in one run and one report, changing no committed file.
+//! `cargo xtask spec-update NEW [--base OLD] [--no-contract]`: what a newly published ePayment
+//! document means for this project, in one run and one report, changing no committed file.
+//! The command writes the report to `<target>/spec-update/report.md` and prints its path.
 //!
 //! 1. spec-diff (with `openapi/spec-diff.toml`) of the base (`openapi/epayment.yaml`, or
 //!    `--base`) against NEW;
@@ -14,27 +15,60 @@
 //! sections Changes, Overlays, Public surface, Compile and Scenarios. Updating `openapi/`
 //! stays a person's deliberate step.
 
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 
 use crate::external::{ExternalRefs, Unmapped, UnmappedRef};
+use crate::flags::UpdateArgs;
 use crate::overlay::{ActionReport, ActionStatus};
-use crate::project::{Rendered, TARGETS, display, target_dir};
+use crate::project::{Rendered, TARGETS, display, target_dir, workspace_root};
 use crate::regen::{self, Options};
-use crate::spec_diff::{self, Severity, report};
+use crate::spec_diff::{self, Severity};
 use crate::surface::surface_changes;
 
+mod report;
 mod scratch;
 mod step;
 
 use scratch::Scratch;
-pub use step::Step;
+use step::Step;
+
+/// `spec-update`'s flags.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// The new document (YAML or JSON).
+    new: PathBuf,
+    /// Compare with this document instead of openapi/epayment.yaml.
+    #[arg(long, value_name = "OLD")]
+    base: Option<PathBuf>,
+    #[command(flatten)]
+    update: UpdateArgs,
+}
+
+impl Args {
+    /// Runs `spec-update`: exit 0 when nothing breaks, 1 when something does.
+    pub fn run(self) -> Result<ExitCode> {
+        let root = workspace_root()?;
+        let request = Request {
+            new: self.new,
+            base: self.base,
+            external: self.update.external.refs()?,
+            no_contract: self.update.no_contract,
+        };
+        let (outcome, path, _) = write_report(&root, &request)?;
+        for status in outcome.overlays.iter().filter(|s| s.status != ActionStatus::Applied) {
+            eprintln!("warning: overlay {status}");
+        }
+        println!("{}", path.display());
+        Ok(if outcome.breaking() { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+    }
+}
 
 /// What to compare and which steps to run.
 #[derive(Debug, Default)]
-pub struct Request {
+pub(crate) struct Request {
     /// The new document.
     pub new: PathBuf,
     /// The base; `openapi/epayment.yaml` when not given.
@@ -47,7 +81,7 @@ pub struct Request {
 
 /// Everything the report says.
 #[derive(Debug)]
-pub struct Outcome {
+pub(crate) struct Outcome {
     /// spec-diff's findings, base to NEW.
     pub changes: Vec<spec_diff::Change>,
     /// Each overlay action's status on NEW.
@@ -72,7 +106,7 @@ impl Outcome {
 
 /// Runs every step. An error means the run could not be made (an unreadable document, an
 /// unmapped external reference, no cargo): exit 2.
-pub fn run(root: &Path, request: &Request) -> Result<Outcome> {
+fn run(root: &Path, request: &Request) -> Result<Outcome> {
     let base = request.base.clone().unwrap_or_else(|| root.join(TARGETS[0].spec));
     let config = spec_diff::Config::for_project(root)?;
     let load = |path: &Path| request.external.load(path, Unmapped::Keep);
@@ -128,99 +162,12 @@ pub fn run(root: &Path, request: &Request) -> Result<Outcome> {
 
 /// Runs every step and writes the report to `<target>/spec-update/report.md`; returns the
 /// outcome, where the report is, and its text.
-pub fn write_report(root: &Path, request: &Request) -> Result<(Outcome, PathBuf, String)> {
+pub(crate) fn write_report(root: &Path, request: &Request) -> Result<(Outcome, PathBuf, String)> {
     let outcome = run(root, request)?;
     let shown = |p: &Path| display(root, p);
     let base_name = request.base.as_deref().map_or_else(|| TARGETS[0].spec.to_owned(), shown);
-    let text = markdown(&outcome, &base_name, &shown(&request.new));
+    let text = report::markdown(&outcome, &base_name, &shown(&request.new))?;
     let path = target_dir(root).join("spec-update/report.md");
     std::fs::write(&path, &text).with_context(|| format!("cannot write {}", path.display()))?;
     Ok((outcome, path, text))
-}
-
-/// The Markdown report.
-pub fn markdown(outcome: &Outcome, base: &str, new: &str) -> String {
-    let mut out = format!("# spec-update: `{base}` -> `{new}`\n\n");
-    let verdict = if outcome.breaking() { "**Breaking**" } else { "Nothing breaks" };
-    let _ =
-        writeln!(out, "{verdict}. Updating `openapi/` stays a deliberate step: this run changed no committed file.\n");
-
-    out.push_str("## Changes\n\n");
-    let shown = report::visible(&outcome.changes, false);
-    let body = report::markdown(&shown);
-    // spec-diff's own title gives way to this section's.
-    out.push_str(body.trim_start_matches("# API changes\n\n").replace("\n## ", "\n### ").trim_start_matches("## "));
-    out.push('\n');
-
-    out.push_str("## Overlays\n\n");
-    if outcome.overlays.is_empty() {
-        out.push_str("No overlay was applied (the client could not be generated).\n\n");
-    } else {
-        out.push_str("| overlay action | status | why it exists |\n| --- | --- | --- |\n");
-        for o in &outcome.overlays {
-            let name = o.overlay.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            let status = match o.status {
-                ActionStatus::Applied => "applied".to_owned(),
-                ActionStatus::NoLongerNeeded => {
-                    "**no longer needed**: the document already is as the action would make it".to_owned()
-                }
-                ActionStatus::TargetGone => "**target gone**: the document moved; the action must follow".to_owned(),
-            };
-            let _ = writeln!(
-                out,
-                "| `{name}` #{} `{}` | {status} | {} |",
-                o.action,
-                o.target.replace('|', "\\|"),
-                o.description.replace('|', "\\|")
-            );
-        }
-        out.push('\n');
-    }
-
-    out.push_str("## Public surface\n\n");
-    if outcome.surface.is_empty() {
-        out.push_str("The generated client's public surface is unchanged.\n\n");
-    } else {
-        let _ =
-            writeln!(out, "{} changes to the generated client's types, methods and fields:\n", outcome.surface.len());
-        for line in &outcome.surface {
-            let _ = writeln!(out, "- {line}");
-        }
-        out.push('\n');
-    }
-
-    for (title, step) in [("Compile", &outcome.compile), ("Scenarios", &outcome.scenarios)] {
-        let _ = writeln!(out, "## {title}\n");
-        let _ = match step {
-            Step::Passed(text) => writeln!(out, "Passed. {text}\n"),
-            Step::Failed(text) => writeln!(out, "**Failed.** {text}\n"),
-            Step::Skipped(why) => writeln!(out, "Skipped: {why}.\n"),
-        };
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_report_has_every_section_and_says_why_a_step_was_skipped() {
-        let outcome = Outcome {
-            changes: Vec::new(),
-            overlays: Vec::new(),
-            surface: vec!["added type Receipt".into()],
-            compile: Step::Passed("ok".into()),
-            scenarios: Step::Skipped("--no-contract was given".into()),
-        };
-        let text = markdown(&outcome, "a.yaml", "b.yaml");
-        for section in ["## Changes", "## Overlays", "## Public surface", "## Compile", "## Scenarios"] {
-            assert!(text.contains(section), "{section} in {text}");
-        }
-        assert!(text.contains("Skipped: --no-contract was given."));
-        assert!(text.contains("- added type Receipt"));
-        assert!(!outcome.breaking());
-        let failed = Outcome { compile: Step::Failed("x".into()), ..outcome };
-        assert!(failed.breaking());
-    }
 }

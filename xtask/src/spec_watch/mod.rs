@@ -1,4 +1,5 @@
-//! `cargo xtask spec-watch`: has a document `openapi/` follows been published anew?
+//! `cargo xtask spec-watch [--url URL ...] [--file FILE ...]`: has a document `openapi/`
+//! follows been published anew? Exit 0: unchanged; 1: changed; 2: could not fetch or read.
 //!
 //! Each document of `openapi/upstream.lock` is fetched from its URL (or read from what
 //! `--url`/`--file` give, matched to the lock by `info.title`), with the external documents its
@@ -7,28 +8,86 @@
 //! On a change, [`proposal`] runs `spec-update` on the fetched copies and writes a pull
 //! request's body and the lock it proposes.
 
-pub mod fetch;
-pub mod proposal;
+mod fetch;
+mod proposal;
+mod reader;
 
 use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
 
-use anyhow::{Context as _, Result, anyhow, bail};
+use anyhow::{Result, anyhow, bail};
 use serde_json::Value;
 
 use crate::digest;
 use crate::document::parse_text;
-use crate::external::{ExternalRefs, referenced_documents};
-use crate::lock::{Lock, Locked, LockedExternal};
-use fetch::{Fetcher, Limits};
+use crate::external::referenced_documents;
+use crate::flags::UpdateArgs;
+use crate::lock::{self, Lock, Locked, LockedExternal};
+use crate::project::{display, workspace_root};
+use crate::spec_diff::Day;
 
-/// Where a document is read from.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Source {
-    /// Fetched.
-    Url(String),
-    /// A local copy of the published document.
-    File(PathBuf),
+pub use fetch::Limits;
+pub use reader::{Reader, Source};
+
+/// `spec-watch`'s flags.
+#[derive(clap::Args, Debug)]
+// The shared flag's help, in this command's terms.
+#[command(mut_arg("no_contract", |arg| arg.help("Skip spec-update's contract run on a change")))]
+pub struct Args {
+    /// Fetch a document from URL instead of the lock's URL (matched to the lock by its
+    /// info.title). Repeatable.
+    #[arg(long, value_name = "URL")]
+    url: Vec<String>,
+    /// Read a copy of a published document (matched to the lock by its info.title), standing
+    /// for the document at the lock's URL. Repeatable.
+    #[arg(long, value_name = "FILE")]
+    file: Vec<PathBuf>,
+    /// The lock to compare with [default: openapi/upstream.lock].
+    #[arg(long, value_name = "FILE")]
+    lock: Option<PathBuf>,
+    /// Give up on a fetch after this many seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = Limits::default().timeout.as_secs())]
+    timeout: u64,
+    /// Refuse a document larger than this many bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = Limits::default().max_bytes)]
+    max_bytes: u64,
+    #[command(flatten)]
+    update: UpdateArgs,
+}
+
+impl Args {
+    /// Runs `spec-watch`: exit 0 when every document is unchanged, 1 (with the proposal
+    /// written) when one changed.
+    pub fn run(self) -> Result<ExitCode> {
+        let root = workspace_root()?;
+        let lock_path = self.lock.unwrap_or_else(|| root.join(lock::DEFAULT_PATH));
+        let lock = Lock::load(&lock_path)?;
+        let limits = Limits { timeout: Duration::from_secs(self.timeout), max_bytes: self.max_bytes };
+        let reader = Reader::new(self.update.external.refs()?, limits);
+        let sources: Vec<Source> =
+            self.url.into_iter().map(Source::Url).chain(self.file.into_iter().map(Source::File)).collect();
+        let watched = watch(&lock, &sources, &reader, &Day::today().to_string())?;
+        for w in &watched {
+            println!("{}", w.summary());
+        }
+        if watched.iter().all(|w| w.verdict == Verdict::Unchanged) {
+            return Ok(ExitCode::SUCCESS);
+        }
+        let proposal = proposal::propose(&root, &lock, &watched, self.update.no_contract)?;
+        match &proposal.update {
+            Some(Ok((breaking, report))) => {
+                let verdict = if *breaking { "breaking" } else { "nothing breaks" };
+                println!("spec-update: {verdict} ({})", display(&root, report));
+            }
+            Some(Err(why)) => println!("spec-update could not run: {why}"),
+            None => {}
+        }
+        println!("pull request: {} ({})", display(&root, &proposal.body), proposal.title);
+        println!("proposed lock: {}", display(&root, &proposal.lock));
+        Ok(ExitCode::FAILURE)
+    }
 }
 
 /// How a published document compares with the lock.
@@ -92,49 +151,11 @@ impl Watched {
     }
 }
 
-/// Reads documents from mapped local files (`--external URL=FILE`) or over HTTP.
-#[derive(Debug)]
-pub struct Reader {
-    external: ExternalRefs,
-    limits: Limits,
-    fetcher: std::cell::OnceCell<Fetcher>,
-}
-
-impl Reader {
-    /// A reader that fetches within `limits` what `external` does not map to a file.
-    pub fn new(external: ExternalRefs, limits: Limits) -> Self {
-        Reader { external, limits, fetcher: std::cell::OnceCell::new() }
-    }
-
-    /// The bytes of the document at `url`.
-    pub fn read_url(&self, url: &str) -> Result<Vec<u8>> {
-        if let Some(file) = self.external.file_for(url) {
-            return std::fs::read(&file).with_context(|| format!("{url} (mapped to {}): cannot read", file.display()));
-        }
-        let fetcher = match self.fetcher.get() {
-            Some(fetcher) => fetcher,
-            None => {
-                let fetcher = Fetcher::new(self.limits)?;
-                self.fetcher.get_or_init(|| fetcher)
-            }
-        };
-        fetcher.get(url)
-    }
-
-    /// The bytes of a source.
-    pub fn read(&self, source: &Source) -> Result<Vec<u8>> {
-        match source {
-            Source::Url(url) => self.read_url(url),
-            Source::File(path) => std::fs::read(path).with_context(|| format!("{}: cannot read", path.display())),
-        }
-    }
-}
-
 /// At most this many external documents are followed from one document.
 const MAX_EXTERNALS: usize = 32;
 
 /// Parses what a source gave: YAML or JSON, named by where it came from in errors.
-pub fn parse(name: &str, bytes: &[u8]) -> Result<Value> {
+fn parse(name: &str, bytes: &[u8]) -> Result<Value> {
     let text = std::str::from_utf8(bytes).map_err(|e| anyhow!("{name}: not UTF-8 text (byte {})", e.valid_up_to()))?;
     parse_text(Path::new(name), text)
 }
@@ -183,7 +204,7 @@ fn text_of(v: &Value) -> String {
 }
 
 /// How a document read now compares with its lock entry.
-pub fn compare(locked: &Locked, taken: &Locked) -> Verdict {
+fn compare(locked: &Locked, taken: &Locked) -> Verdict {
     if digests(locked, Digest::Content) == digests(taken, Digest::Content) {
         Verdict::Unchanged
     } else if locked.version == taken.version {
@@ -257,7 +278,7 @@ fn matching<'l>(lock: &'l Lock, source: &Source, bytes: &[u8]) -> Result<&'l Loc
 }
 
 /// The lock as it would be with what was taken: changed documents replaced, the rest kept.
-pub fn next_lock(lock: &Lock, watched: &[Watched]) -> Lock {
+fn next_lock(lock: &Lock, watched: &[Watched]) -> Lock {
     let mut next = lock.clone();
     for w in watched.iter().filter(|w| w.verdict != Verdict::Unchanged) {
         if let Some(entry) = next.documents.iter_mut().find(|d| d.ours == w.locked.ours) {
@@ -267,36 +288,9 @@ pub fn next_lock(lock: &Lock, watched: &[Watched]) -> Lock {
     next
 }
 
-/// Today's date in UTC, `YYYY-MM-DD`.
-pub fn today() -> String {
-    let seconds = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
-    date_of(seconds / 86_400)
-}
-
-/// The civil date `days` after 1970-01-01 (Howard Hinnant's `civil_from_days`).
-fn date_of(days: u64) -> String {
-    let z = days as i64 + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn dates_from_days() {
-        assert_eq!(date_of(0), "1970-01-01");
-        assert_eq!(date_of(11_016), "2000-02-29");
-        assert_eq!(date_of(20_788), "2026-12-01");
-    }
 
     fn entry(version: &str, content: &str, external: Option<&str>) -> Locked {
         Locked {
