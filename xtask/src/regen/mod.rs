@@ -11,10 +11,9 @@ use std::process::ExitCode;
 
 use anyhow::{Result, anyhow};
 
-use crate::external::ExternalRefs;
 use crate::flags::ExternalArgs;
 use crate::lock::{self, Lock};
-use crate::overlay::{ActionReport, ActionStatus};
+use crate::overlay::{self, ActionReport};
 use crate::project::{CRATE_DIR, EFFECTIVE_DOCUMENT, display, workspace_root};
 use crate::surface::{surface_changes, unified_diff};
 
@@ -22,7 +21,7 @@ pub mod generate;
 mod preview;
 mod render;
 
-pub use render::{Inputs, RenderedTarget, render, render_all, render_all_reporting};
+pub use render::{Inputs, Options, RenderedTarget, render, render_all, render_all_reporting};
 
 /// `regen`'s flags.
 #[derive(clap::Args, Debug)]
@@ -47,9 +46,7 @@ impl Args {
         let root = workspace_root()?;
         let options = Options { spec: self.spec, out: self.out, check: self.check, external: self.external.refs()? };
         let report = run(&root, &options)?;
-        for status in report.overlays.iter().filter(|s| s.status != ActionStatus::Applied) {
-            eprintln!("warning: overlay {status}");
-        }
+        overlay::warn_unapplied(&report.overlays);
         if options.check {
             for (_, diff) in &report.stale {
                 print!("{diff}");
@@ -85,19 +82,6 @@ impl Args {
         }
         Ok(ExitCode::SUCCESS)
     }
-}
-
-/// What to generate and what to do with it.
-#[derive(Debug, Clone, Default)]
-pub struct Options {
-    /// Use this ePayment document instead of `openapi/epayment.yaml`.
-    pub spec: Option<PathBuf>,
-    /// Write a standalone crate here instead of updating `crates/epayment-api`.
-    pub out: Option<PathBuf>,
-    /// Compare with what is on disk instead of writing.
-    pub check: bool,
-    /// Where external `$ref`s are read from (an unmapped one is an error naming the flag).
-    pub external: ExternalRefs,
 }
 
 /// The outcome of a run, for the caller to print.

@@ -7,11 +7,24 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result};
 
-use super::{Options, generate};
+use super::generate;
 use crate::document::{self, Document};
 use crate::external::{ExternalRefs, Unmapped};
 use crate::overlay::{ActionReport, Overlay};
 use crate::project::{EFFECTIVE_DOCUMENT, OUT_EFFECTIVE_DOCUMENT, Rendered, TARGETS, Target, display, load_overlays};
+
+/// What to generate and what to do with it.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Use this ePayment document instead of `openapi/epayment.yaml`.
+    pub spec: Option<PathBuf>,
+    /// Write a standalone crate here instead of updating `crates/epayment-api`.
+    pub out: Option<PathBuf>,
+    /// Compare with what is on disk instead of writing.
+    pub check: bool,
+    /// Where external `$ref`s are read from (an unmapped one is an error naming the flag).
+    pub external: ExternalRefs,
+}
 
 /// Renders every target's module for the given options, and (last) the effective ePayment
 /// document. Paths are relative to the crate folder, except the effective document's, which

@@ -4,17 +4,17 @@
 //! prints the report and exits by `--fail-on`.
 //!
 //! Where to look:
-//! - the catalogue of checks (ids, default severities, meanings): [`checks`];
+//! - the catalogue of checks (ids, default severities, meanings): `checks.rs` ([`Check`]);
 //! - how two documents are paired, operation by operation and schema by schema: `walker.rs`;
 //! - what each check judges: `rules/`, one file per area (version and servers, security,
 //!   operations, lifecycle, parameters, bodies and media types, responses, headers,
 //!   properties, readOnly/writeOnly, keywords, compositions, discriminators, prose), each
 //!   opening with the check ids it emits;
 //! - how spec-diff's checks line up with oasdiff's rules: `oasdiff-rules.toml`;
-//! - sunset dates: [`date`];
+//! - sunset dates: `date.rs` ([`Day`]);
 //! - reading schemas (`allOf` merged, branches paired): `schema.rs`; ordering regular
-//!   expressions: [`pattern`];
-//! - the project's severities and accepted findings: [`config`]; the output formats:
+//!   expressions: `pattern.rs`;
+//! - the project's severities and accepted findings: `config.rs` ([`Config`]); the output formats:
 //!   [`report`].
 //!
 //! Operations are matched by operationId, so a path that moves is reported as moved rather
@@ -122,7 +122,7 @@ impl Args {
             (Some(path), false) => Config::load(path)?,
             (None, false) => Config::for_project(&root)?,
         };
-        let today = self.today.clone().unwrap_or_else(Day::today);
+        let today = self.today.unwrap_or_else(Day::today);
         let changes = diff_with_on(&load(&self.old)?, &load(&self.new)?, &config, &today);
         let shown = report::visible(&changes, self.all);
         let output = match self.format {

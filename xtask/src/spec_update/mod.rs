@@ -14,6 +14,9 @@
 //! The report (`<target>/spec-update/report.md`, Markdown, the body of a pull request) has the
 //! sections Changes, Overlays, Public surface, Compile and Scenarios. Updating `openapi/`
 //! stays a person's deliberate step.
+//!
+//! `scratch.rs` runs steps 4 and 5 in the copy, `outcome.rs` holds what the steps found, and
+//! `report.rs` writes it.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -22,18 +25,18 @@ use anyhow::{Context, Result};
 
 use crate::external::{ExternalRefs, Unmapped, UnmappedRef};
 use crate::flags::UpdateArgs;
-use crate::overlay::{ActionReport, ActionStatus};
+use crate::overlay;
 use crate::project::{Rendered, TARGETS, display, target_dir, workspace_root};
 use crate::regen::{self, Options};
-use crate::spec_diff::{self, Severity};
+use crate::spec_diff;
 use crate::surface::surface_changes;
 
+mod outcome;
 mod report;
 mod scratch;
-mod step;
 
+use outcome::{Outcome, Step};
 use scratch::Scratch;
-use step::Step;
 
 /// `spec-update`'s flags.
 #[derive(clap::Args, Debug)]
@@ -58,9 +61,7 @@ impl Args {
             no_contract: self.update.no_contract,
         };
         let (outcome, path, _) = write_report(&root, &request)?;
-        for status in outcome.overlays.iter().filter(|s| s.status != ActionStatus::Applied) {
-            eprintln!("warning: overlay {status}");
-        }
+        overlay::warn_unapplied(&outcome.overlays);
         println!("{}", path.display());
         Ok(if outcome.breaking() { ExitCode::FAILURE } else { ExitCode::SUCCESS })
     }
@@ -77,31 +78,6 @@ pub(crate) struct Request {
     pub external: ExternalRefs,
     /// Skip step 5.
     pub no_contract: bool,
-}
-
-/// Everything the report says.
-#[derive(Debug)]
-pub(crate) struct Outcome {
-    /// spec-diff's findings, base to NEW.
-    pub changes: Vec<spec_diff::Change>,
-    /// Each overlay action's status on NEW.
-    pub overlays: Vec<ActionReport>,
-    /// Public surface changes of the generated client, one line each.
-    pub surface: Vec<String>,
-    /// Step 4.
-    pub compile: Step,
-    /// Step 5.
-    pub scenarios: Step,
-}
-
-impl Outcome {
-    /// Whether anything breaks clients: a breaking finding that is not ignored, or a failed
-    /// compile or scenario.
-    pub fn breaking(&self) -> bool {
-        self.changes.iter().any(|c| c.counts() && c.severity == Severity::Breaking)
-            || matches!(self.compile, Step::Failed(_))
-            || matches!(self.scenarios, Step::Failed(_))
-    }
 }
 
 /// Runs every step. An error means the run could not be made (an unreadable document, an

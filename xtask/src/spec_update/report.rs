@@ -3,7 +3,7 @@
 
 use std::fmt::{self, Write as _};
 
-use super::{Outcome, Step};
+use super::outcome::{Outcome, Step};
 use crate::overlay::ActionStatus;
 use crate::spec_diff::report;
 

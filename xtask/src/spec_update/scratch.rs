@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, anyhow};
 
-use super::step::Step;
+use super::outcome::Step;
 use crate::project::{CRATE_DIR, EFFECTIVE_DOCUMENT, Rendered, cargo, target_dir};
 
 /// The copy's files that differ from the workspace's, by path relative to its root.

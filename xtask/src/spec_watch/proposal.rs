@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result};
 
-use super::{Verdict, Watched, next_lock};
+use super::watch::{Verdict, Watched, next_lock};
 use crate::external::{ExternalRefs, Unmapped};
 use crate::lock::{self, Lock};
 use crate::project::{TARGETS, target_dir};
