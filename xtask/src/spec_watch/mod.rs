@@ -89,3 +89,25 @@ impl Args {
         Ok(ExitCode::FAILURE)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::Args as _;
+
+    /// The help of a command's argument, by its id.
+    fn help(command: &clap::Command, id: &str) -> String {
+        let arg = command.get_arguments().find(|a| a.get_id() == id);
+        arg.and_then(clap::Arg::get_help).map(ToString::to_string).unwrap_or_default()
+    }
+
+    #[test]
+    fn the_flags_shared_with_spec_update_read_in_this_commands_terms() {
+        let watch = super::Args::augment_args(clap::Command::new("spec-watch"));
+        let update = crate::spec_update::Args::augment_args(clap::Command::new("spec-update"));
+        assert_eq!(help(&watch, "no_contract"), "Skip spec-update's contract run on a change");
+        assert_eq!(help(&update, "no_contract"), "Skip running the contract suite against the new document");
+        for id in ["mappings", "map"] {
+            assert!(!help(&watch, id).is_empty() && help(&watch, id) == help(&update, id), "--{id}");
+        }
+    }
+}
