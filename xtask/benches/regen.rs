@@ -33,7 +33,7 @@ fn stages(c: &mut Criterion) {
         })
     });
     group.bench_function("generate epayment (progenitor + prettyplease)", |b| {
-        b.iter(|| xtask::generate::generate(black_box(&openapi)))
+        b.iter(|| regen::generate::generate(black_box(&openapi)))
     });
     group.bench_function("render all (both documents)", |b| {
         b.iter(|| regen::render_all(black_box(&root), &Options::default()))

@@ -1,29 +1,33 @@
 //! Project automation behind `cargo xtask`. See `cargo xtask --help`.
 //!
-//! Where to look:
-//! - a command's flags and what it prints: [`commands`] (one module per command);
-//! - where things are (workspace root, documents, generated crate, target dir, overlays):
-//!   [`project`];
-//! - generation: `openapi/*.yaml` are read ([`document`], external refs [`external`]), the
-//!   overlays applied ([`overlay`]), progenitor turns the result into Rust ([`generate`]),
-//!   [`regen`] writes or checks `crates/epayment-api` ([`preview`] for `--out`), and
-//!   [`surface`] says how the public surface changed;
-//! - comparing documents: [`spec_diff`] (what changed and whether it breaks clients),
-//!   [`structure`] (a document without its prose), [`spec_update`] (what a new document means
-//!   for the project, in one report);
-//! - following the published documents: [`lock`] (`openapi/upstream.lock`), [`digest`] (its
-//!   content and structure digests), [`fetch`] (HTTP with limits), [`spec_watch`] (has a
-//!   document been published anew, and the pull request that says so).
+//! One command, one module: each owns its flags (`Args`, a `clap::Args`) and its body
+//! (`Args::run`, which returns the exit code), with the work it alone needs in its folder;
+//! `main.rs` only parses the command line and dispatches. Flag groups several commands take
+//! are declared once, in `flags.rs`.
+//!
+//! The commands:
+//! - [`regen`]: `openapi/*.yaml`, their external refs bundled and overlays applied, turned
+//!   into `crates/epayment-api` by progenitor ([`regen::generate`]), or checked against it;
+//! - [`spec_diff`]: what changed between two documents and whether it breaks clients;
+//! - [`spec_update`]: what a new document means for the project, in one report;
+//! - [`spec_watch`]: has a document been published anew, and the pull request that says so;
+//! - [`test_document`]: the document schemathesis tests the sandbox against;
+//! - `contract` and `steps`: the contract harness ([`commands`]).
+//!
+//! What more than one command reads: [`project`] (where things are: workspace root,
+//! documents, generated crate, target dir, overlays), [`document`] (reading a document, with
+//! errors that name the line), [`external`] (external `$ref`s), `overlay.rs`, [`lock`]
+//! (`openapi/upstream.lock`) with `digest.rs` (its content and structure digests),
+//! [`structure`] (a document without its prose) and [`surface`] (how a generated client's
+//! public surface changed).
 
 pub mod commands;
-pub mod digest;
+mod digest;
 pub mod document;
 pub mod external;
-pub mod fetch;
-pub mod generate;
+mod flags;
 pub mod lock;
-pub mod overlay;
-pub mod preview;
+mod overlay;
 pub mod project;
 pub mod regen;
 pub mod spec_diff;
@@ -31,3 +35,4 @@ pub mod spec_update;
 pub mod spec_watch;
 pub mod structure;
 pub mod surface;
+pub mod test_document;

@@ -1,6 +1,6 @@
 //! `openapi/upstream.lock`: the published documents `openapi/` follows, as they were when last
-//! taken: for each, its URL, `info.version`, the date, the [`digest`]s of its content and
-//! structure, and the external documents it references with theirs.
+//! taken: for each, its URL, `info.version`, the date, the digests of its content and
+//! structure (`digest.rs`), and the external documents it references with theirs.
 //!
 //! `cargo xtask spec-watch` compares what is published now with it and proposes the next lock;
 //! `cargo xtask regen --check` compares our documents' structure with it ([`check_ours`]).
@@ -49,9 +49,9 @@ pub struct Locked {
     pub version: String,
     /// The day it was taken, `YYYY-MM-DD` (UTC).
     pub taken: String,
-    /// [`digest::content`].
+    /// The digest of its content (`digest::content`).
     pub content: String,
-    /// [`digest::structure`].
+    /// The digest of its structure (`digest::structure`).
     pub structure: String,
     /// The documents its `$ref`s name, by URL.
     #[serde(default, rename = "external", skip_serializing_if = "Vec::is_empty")]
@@ -64,9 +64,9 @@ pub struct Locked {
 pub struct LockedExternal {
     /// Its URL, as the reference names it (made absolute).
     pub url: String,
-    /// [`digest::content`].
+    /// The digest of its content (`digest::content`).
     pub content: String,
-    /// [`digest::structure`].
+    /// The digest of its structure (`digest::structure`).
     pub structure: String,
 }
 

@@ -1,12 +1,12 @@
 //! `cargo xtask`: the project's automation. Run `cargo xtask --help`.
 //!
-//! This file only parses the command line and dispatches; each command's flags and body are in
-//! `xtask::commands::<command>`.
+//! This file only parses the command line and dispatches; each command's flags (its `Args`) and
+//! body (`Args::run`) are in its own module, `xtask::<command>`.
 
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use xtask::commands;
+use xtask::{commands, regen, spec_diff, spec_update, spec_watch, test_document};
 
 #[derive(Parser)]
 #[command(name = "cargo xtask", about = "Automation for the ePayment toolkit")]
@@ -18,7 +18,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Generate crates/epayment-api from openapi/ and its overlays.
-    Regen(commands::regen::Args),
+    Regen(regen::Args),
     /// Run the Gherkin scenarios under features/ (cucumber, epayment client, simulator), or
     /// with --check-steps only check that every step matches one step of the library.
     /// Every argument goes to the harness (`cargo xtask contract --help` lists its options);
@@ -29,22 +29,22 @@ enum Command {
     Steps,
     /// Write the document schemathesis tests the sandbox against: the effective document
     /// (crates/epayment-openapi/epayment.json) with openapi/overlays/testing/ applied.
-    TestDocument(commands::test_document::Args),
+    TestDocument(test_document::Args),
     /// What a newly published ePayment document means for this project, in one report
     /// (target/spec-update/report.md): spec-diff, overlay statuses, the generated client's
     /// public surface, whether the epayment crate compiles against it, and the contract suite
     /// against it. Changes no committed file. Exit 0: nothing breaks; 1: something does;
     /// 2: it could not run.
-    SpecUpdate(commands::spec_update::Args),
+    SpecUpdate(spec_update::Args),
     /// Has a document openapi/ follows been published anew? Compares the published documents
     /// (and what their $refs name) with openapi/upstream.lock: unchanged, changed with the same
     /// info.version, or changed with a new one. On a change, runs spec-update on the fetched
     /// copy and writes target/spec-watch/pr.md and the lock it proposes. Exit 0: unchanged;
     /// 1: changed; 2: could not fetch or read.
-    SpecWatch(commands::spec_watch::Args),
+    SpecWatch(spec_watch::Args),
     /// Tell what changed between two OpenAPI documents and whether it breaks clients.
     /// Exit 0: nothing that --fail-on names; 1: something it names; 2: usage or read error.
-    SpecDiff(commands::spec_diff::Args),
+    SpecDiff(spec_diff::Args),
 }
 
 impl Command {
@@ -75,13 +75,13 @@ fn main() -> ExitCode {
     let command = Cli::parse().command;
     let could_not_run = command.could_not_run();
     let result = match command {
-        Command::Regen(args) => commands::regen::run(args),
+        Command::Regen(args) => args.run(),
         Command::Contract(args) => commands::contract::run(args),
         Command::Steps => commands::contract::write_steps(),
-        Command::TestDocument(args) => commands::test_document::run(args),
-        Command::SpecUpdate(args) => commands::spec_update::run(args),
-        Command::SpecWatch(args) => commands::spec_watch::run(args),
-        Command::SpecDiff(args) => commands::spec_diff::run(args),
+        Command::TestDocument(args) => args.run(),
+        Command::SpecUpdate(args) => args.run(),
+        Command::SpecWatch(args) => args.run(),
+        Command::SpecDiff(args) => args.run(),
     };
     result.unwrap_or_else(|e| {
         // One line, the causes joined: an on-call reader wants the message, not a backtrace.

@@ -183,6 +183,14 @@ impl std::fmt::Display for ActionReport {
     }
 }
 
+/// Warns on stderr about each action that did not apply (regen and spec-update on another
+/// document than ours).
+pub fn warn_unapplied(statuses: &[ActionReport]) {
+    for status in statuses.iter().filter(|s| s.status != ActionStatus::Applied) {
+        eprintln!("warning: overlay {status}");
+    }
+}
+
 impl Overlay {
     /// Applies what still applies and reports every action's status: for a document the
     /// overlay was not written for, where an action that no longer matches is news, not an

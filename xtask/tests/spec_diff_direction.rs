@@ -135,6 +135,25 @@ fn today_is_a_flag_and_a_bad_day_is_a_usage_error() {
 }
 
 #[test]
+fn a_day_the_calendar_lacks_is_a_usage_error() {
+    let (old, new) = (fixture("sunset-passed.yaml"), fixture("parameter-removed-after-sunset.yaml"));
+    let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["spec-diff", "--today", "2027-02-30"])
+        .args([&old, &new])
+        .output()
+        .expect("xtask runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(out.stdout.is_empty(), "no report for a day that does not exist");
+    assert!(
+        stderr.starts_with(
+            "error: invalid value '2027-02-30' for '--today <DAY>': `2027-02-30` is no day of the calendar"
+        ),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn every_finding_of_every_fixture_pair_has_a_location() {
     let mut seen = 0;
     for entry in std::fs::read_dir(fixture("")).expect("fixtures") {

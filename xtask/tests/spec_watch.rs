@@ -11,10 +11,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use xtask::external::ExternalRefs;
-use xtask::fetch::Limits;
 use xtask::lock::{self, Lock};
 use xtask::project::workspace_root;
-use xtask::spec_watch::{self, Reader, Source, Verdict};
+use xtask::spec_watch::{self, Limits, Reader, Source, Verdict};
 
 fn root() -> PathBuf {
     workspace_root().expect("run in the workspace")

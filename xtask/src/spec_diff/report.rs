@@ -3,7 +3,7 @@
 //! Every format shows ignored findings marked with their reason rather than dropping them,
 //! and counts only the others.
 
-use std::fmt::Write as _;
+use std::fmt::{self, Write as _};
 
 use epayment_devkit::xml_escape as xml;
 
@@ -16,22 +16,14 @@ pub fn visible(changes: &[Change], all: bool) -> Vec<&Change> {
 }
 
 /// One line per change, the ignored ones last, then the counts.
-pub fn text(changes: &[&Change]) -> String {
+pub fn text(changes: &[&Change]) -> Result<String, fmt::Error> {
     let mut out = String::new();
     for c in changes.iter().filter(|c| c.counts()) {
-        let _ = writeln!(
-            out,
-            "{:<12} {:<34} {} {}: {}",
-            c.severity.label(),
-            c.kind.id(),
-            c.operation,
-            c.location,
-            c.message
-        );
+        writeln!(out, "{:<12} {:<34} {} {}: {}", c.severity.label(), c.kind.id(), c.operation, c.location, c.message)?;
     }
     for c in changes.iter().filter(|c| !c.counts()) {
         let reason = c.ignored.as_deref().unwrap_or_default();
-        let _ = writeln!(
+        writeln!(
             out,
             "{:<12} {:<34} {} {}: {} (ignored: {reason})",
             "ignored",
@@ -39,50 +31,50 @@ pub fn text(changes: &[&Change]) -> String {
             c.operation,
             c.location,
             c.message
-        );
+        )?;
     }
-    let _ = writeln!(out, "{}", summary(changes));
-    out
+    writeln!(out, "{}", summary(changes))?;
+    Ok(out)
 }
 
 /// Grouped by severity, with a section for what the configuration ignores.
-pub fn markdown(changes: &[&Change]) -> String {
+pub fn markdown(changes: &[&Change]) -> Result<String, fmt::Error> {
     let mut out = String::from("# API changes\n\n");
-    let _ = writeln!(out, "{}\n", summary(changes));
+    writeln!(out, "{}\n", summary(changes))?;
     let cell = |s: &str| s.replace('|', "\\|");
     for severity in [Severity::Breaking, Severity::NonBreaking, Severity::Doc] {
         let group: Vec<_> = changes.iter().filter(|c| c.counts() && c.severity == severity).collect();
         if group.is_empty() {
             continue;
         }
-        let _ = writeln!(
+        writeln!(
             out,
             "## {} ({})\n\n| operation | where | check | change |\n| --- | --- | --- | --- |",
             severity.label(),
             group.len()
-        );
+        )?;
         for c in group {
-            let _ = writeln!(
+            writeln!(
                 out,
                 "| {} | {} | `{}` | {} |",
                 cell(&c.operation),
                 cell(&c.location),
                 c.kind.id(),
                 cell(&c.message)
-            );
+            )?;
         }
         out.push('\n');
     }
     let ignored: Vec<_> = changes.iter().filter(|c| !c.counts()).collect();
     if !ignored.is_empty() {
-        let _ = writeln!(
+        writeln!(
             out,
             "## ignored ({})\n\n| operation | where | check | change | why |\n| --- | --- | --- | --- | --- |",
             ignored.len()
-        );
+        )?;
         for c in ignored {
             let reason = c.ignored.as_deref().unwrap_or_default();
-            let _ = writeln!(
+            writeln!(
                 out,
                 "| {} | {} | `{}` | {} | {} |",
                 cell(&c.operation),
@@ -90,11 +82,11 @@ pub fn markdown(changes: &[&Change]) -> String {
                 c.kind.id(),
                 cell(&c.message),
                 cell(reason)
-            );
+            )?;
         }
         out.push('\n');
     }
-    out
+    Ok(out)
 }
 
 /// A JSON list of findings; an ignored one carries `"ignored": "<reason>"`.
@@ -104,17 +96,17 @@ pub fn json(changes: &[&Change]) -> String {
 
 /// JUnit XML: one test case per check of the catalogue, failed when it has a breaking finding
 /// that is not ignored; the other findings are listed in its output.
-pub fn junit(changes: &[&Change]) -> String {
+pub fn junit(changes: &[&Change]) -> Result<String, fmt::Error> {
     let failures = Check::ALL
         .iter()
         .filter(|check| changes.iter().any(|c| c.kind == **check && c.counts() && c.severity == Severity::Breaking))
         .count();
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    let _ = writeln!(out, "<testsuites name=\"spec-diff\" tests=\"{}\" failures=\"{failures}\">", Check::ALL.len());
-    let _ = writeln!(out, "  <testsuite name=\"spec-diff\" tests=\"{}\" failures=\"{failures}\">", Check::ALL.len());
+    writeln!(out, "<testsuites name=\"spec-diff\" tests=\"{}\" failures=\"{failures}\">", Check::ALL.len())?;
+    writeln!(out, "  <testsuite name=\"spec-diff\" tests=\"{}\" failures=\"{failures}\">", Check::ALL.len())?;
     for check in Check::ALL {
         let mine: Vec<_> = changes.iter().filter(|c| c.kind == *check).collect();
-        let _ = write!(out, "    <testcase classname=\"spec-diff\" name=\"{}\"", check.id());
+        write!(out, "    <testcase classname=\"spec-diff\" name=\"{}\"", check.id())?;
         if mine.is_empty() {
             out.push_str("/>\n");
             continue;
@@ -127,27 +119,27 @@ pub fn junit(changes: &[&Change]) -> String {
         let breaking: Vec<_> = mine.iter().filter(|c| c.counts() && c.severity == Severity::Breaking).collect();
         if let Some(first) = breaking.first() {
             let body: Vec<String> = breaking.iter().map(|c| line(c)).collect();
-            let _ = writeln!(
+            writeln!(
                 out,
                 "      <failure message=\"{}\" type=\"breaking\">{}</failure>",
                 xml(&format!("{} breaking: {}", breaking.len(), line(first))),
                 xml(&body.join("\n"))
-            );
+            )?;
         }
         let others: Vec<String> =
             mine.iter().filter(|c| !(c.counts() && c.severity == Severity::Breaking)).map(|c| line(c)).collect();
         if !others.is_empty() {
-            let _ = writeln!(out, "      <system-out>{}</system-out>", xml(&others.join("\n")));
+            writeln!(out, "      <system-out>{}</system-out>", xml(&others.join("\n")))?;
         }
         out.push_str("    </testcase>\n");
     }
     out.push_str("  </testsuite>\n</testsuites>\n");
-    out
+    Ok(out)
 }
 
 /// GitHub Actions workflow commands: an error per breaking finding, a warning per
 /// non-breaking one, a notice per doc change or ignored finding; `file` is the new document.
-pub fn github(changes: &[&Change], file: &str) -> String {
+pub fn github(changes: &[&Change], file: &str) -> Result<String, fmt::Error> {
     let mut out = String::new();
     for c in changes {
         let level = match (&c.ignored, c.severity) {
@@ -155,39 +147,34 @@ pub fn github(changes: &[&Change], file: &str) -> String {
             (None, Severity::Breaking) => "error",
             (None, Severity::NonBreaking) => "warning",
         };
-        let mut message = format!("{} {}: {}", c.operation, c.location, c.message);
-        if let Some(reason) = &c.ignored {
-            let _ = write!(message, " (ignored: {reason})");
-        }
+        let ignored = c.ignored.as_ref().map(|reason| format!(" (ignored: {reason})")).unwrap_or_default();
+        let message = format!("{} {}: {}{ignored}", c.operation, c.location, c.message);
         let title = format!("spec-diff {} ({})", c.kind.id(), c.severity.label());
-        let _ = writeln!(out, "::{level} file={},title={}::{}", property(file), property(&title), data(&message));
+        writeln!(out, "::{level} file={},title={}::{}", property(file), property(&title), data(&message))?;
     }
-    out
+    Ok(out)
 }
 
 /// The catalogue of checks as a Markdown table: id, default severity, meaning. The README
 /// holds this table (a test keeps it current).
-pub fn catalogue() -> String {
+pub fn catalogue() -> Result<String, fmt::Error> {
     let mut out = String::from("| check id | default severity | meaning |\n| --- | --- | --- |\n");
     for check in Check::ALL {
-        let _ = writeln!(out, "| `{}` | {} | {} |", check.id(), check.default_severity().label(), check.description());
+        writeln!(out, "| `{}` | {} | {} |", check.id(), check.default_severity().label(), check.description())?;
     }
-    out
+    Ok(out)
 }
 
 fn summary(changes: &[&Change]) -> String {
     let count = |s| changes.iter().filter(|c| c.counts() && c.severity == s).count();
     let ignored = changes.iter().filter(|c| !c.counts()).count();
-    let mut line = format!(
-        "{} breaking, {} non-breaking, {} doc",
+    let ignored = if ignored > 0 { format!(", {ignored} ignored") } else { String::new() };
+    format!(
+        "{} breaking, {} non-breaking, {} doc{ignored}",
         count(Severity::Breaking),
         count(Severity::NonBreaking),
         count(Severity::Doc)
-    );
-    if ignored > 0 {
-        let _ = write!(line, ", {ignored} ignored");
-    }
-    line
+    )
 }
 
 /// Escapes a workflow command's message.
@@ -224,7 +211,7 @@ mod tests {
             change(Check::RequestPropertyAdded, None),
         ];
         let refs: Vec<&Change> = changes.iter().collect();
-        let xml = junit(&refs);
+        let xml = junit(&refs).expect("a report");
         assert_eq!(xml.matches("<failure ").count(), 1, "{xml}");
         assert!(xml.contains("failures=\"1\""));
         assert_eq!(xml.matches("<testcase ").count(), Check::ALL.len());
@@ -243,7 +230,7 @@ mod tests {
             change(Check::ResponseEnumValueAdded, Some("open")),
         ];
         let refs: Vec<&Change> = changes.iter().collect();
-        let out = github(&refs, "new.yaml");
+        let out = github(&refs, "new.yaml").expect("a report");
         let lines: Vec<&str> = out.lines().collect();
         assert_eq!(lines.len(), 3);
         assert!(
@@ -260,10 +247,10 @@ mod tests {
     fn ignored_findings_are_shown_apart_and_not_counted() {
         let changes = [change(Check::TypeChanged, Some("accepted")), change(Check::RequestPropertyAdded, None)];
         let refs: Vec<&Change> = changes.iter().collect();
-        let t = text(&refs);
+        let t = text(&refs).expect("a report");
         assert!(t.ends_with("0 breaking, 1 non-breaking, 0 doc, 1 ignored\n"), "{t}");
         assert!(t.contains("ignored      type-changed"));
-        let md = markdown(&refs);
+        let md = markdown(&refs).expect("a report");
         assert!(md.contains("## ignored (1)") && md.contains("| accepted |"), "{md}");
         let parsed: serde_json::Value = serde_json::from_str(&json(&refs)).expect("JSON");
         assert_eq!(parsed[0]["ignored"], "accepted");

@@ -3,12 +3,12 @@
 //! cargo in it (the compile step and the contract suite).
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt::Write as _;
+use std::fmt::{self, Write as _};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, anyhow};
 
-use super::step::Step;
+use super::outcome::Step;
 use crate::project::{CRATE_DIR, EFFECTIVE_DOCUMENT, Rendered, cargo, target_dir};
 
 /// The copy's files that differ from the workspace's, by path relative to its root.
@@ -225,7 +225,7 @@ impl Scratch {
             )));
         }
         let stderr = String::from_utf8_lossy(&out.stderr).replace(&self.workspace.display().to_string(), ".");
-        Ok(Step::Failed(compile_failure(&stderr)))
+        Ok(Step::Failed(compile_failure(&stderr)?))
     }
 
     /// The contract suite in the copy, the simulator validating against the new document.
@@ -236,12 +236,12 @@ impl Scratch {
             .args(["test", "--offline", "--quiet", "--workspace", "--test", "contract"])
             .output()
             .map_err(|e| anyhow!("cannot run cargo: {e}"))?;
-        Ok(scenarios_step(&String::from_utf8_lossy(&out.stdout), out.status.success()))
+        Ok(scenarios_step(&String::from_utf8_lossy(&out.stdout), out.status.success())?)
     }
 }
 
 /// The failed compile's report: the crates that do not compile, and their first errors.
-fn compile_failure(stderr: &str) -> String {
+fn compile_failure(stderr: &str) -> Result<String, fmt::Error> {
     // Sorted: the order cargo finishes crates in varies from run to run.
     let mut failed: Vec<&str> = stderr
         .lines()
@@ -276,18 +276,18 @@ fn compile_failure(stderr: &str) -> String {
         errors.len()
     );
     for i in shown {
-        let _ = writeln!(text, "{}", errors[i]);
+        writeln!(text, "{}", errors[i])?;
     }
     text.push_str("```");
-    text
+    Ok(text)
 }
 
 /// Reads the contract runner's output: its summary line and each `FAILED <feature>:<line>
 /// <scenario>: contract: <violation>` line.
-fn scenarios_step(stdout: &str, success: bool) -> Step {
+fn scenarios_step(stdout: &str, success: bool) -> Result<Step, fmt::Error> {
     let summary = stdout.lines().rev().find(|l| l.starts_with("contract: ")).unwrap_or("contract: no summary");
     if success {
-        return Step::Passed(format!("Every scenario's exchanges fit the new document ({summary})."));
+        return Ok(Step::Passed(format!("Every scenario's exchanges fit the new document ({summary}).")));
     }
     // One entry per scenario, its violations under it, in the order the runner printed them.
     let mut scenarios: Vec<(&str, Vec<&str>)> = Vec::new();
@@ -303,12 +303,12 @@ fn scenarios_step(stdout: &str, success: bool) -> Step {
         text.push_str("- none by schema; scenarios failed for other reasons (steps or snapshots): run the suite in `target/spec-update/workspace` to see them\n");
     }
     for (scenario, violations) in scenarios {
-        let _ = writeln!(text, "- {scenario}");
+        writeln!(text, "- {scenario}")?;
         for violation in violations {
-            let _ = writeln!(text, "  - {violation}");
+            writeln!(text, "  - {violation}")?;
         }
     }
-    Step::Failed(text)
+    Ok(Step::Failed(text))
 }
 
 #[cfg(test)]
@@ -364,7 +364,7 @@ mod tests {
         stderr.push_str("error: could not compile `epayment` (lib) due to 12 previous errors\n");
         stderr.push_str("crates/epayment-sim/src/api/problem.rs:15:31: error[E0425]: cannot find type\n");
         stderr.push_str("error: could not compile `epayment-sim` (lib) due to 1 previous error\n");
-        let text = compile_failure(&stderr);
+        let text = compile_failure(&stderr).expect("a text");
         assert!(text.contains("(13 error lines; does not compile: `epayment`, `epayment-sim`)"), "{text}");
         assert!(text.contains("problem.rs:15:31"), "the other crate's error is shown: {text}");
         assert!(text.contains("bound 9\n") && !text.contains("bound 10\n"), "ten lines in all: {text}");
@@ -377,7 +377,7 @@ mod tests {
             FAILED refund.feature / Refund: snapshot x: differs\n\
             FAILED capture.feature / A full capture: contract: getPayment 200 /state: not one of\n\
             contract: 43 passed, 2 failed\n";
-        let Step::Failed(text) = scenarios_step(stdout, false) else { panic!("a failed run") };
+        let Step::Failed(text) = scenarios_step(stdout, false).expect("a step") else { panic!("a failed run") };
         assert!(text.starts_with("contract: 43 passed, 2 failed."), "{text}");
         assert!(
             text.ends_with(
@@ -387,7 +387,7 @@ mod tests {
         );
         assert!(!text.contains("snapshot"), "only schema rejections are listed: {text}");
         assert_eq!(
-            scenarios_step("contract: 44 passed, 0 failed\n", true),
+            scenarios_step("contract: 44 passed, 0 failed\n", true).expect("a step"),
             Step::Passed("Every scenario's exchanges fit the new document (contract: 44 passed, 0 failed).".into())
         );
     }

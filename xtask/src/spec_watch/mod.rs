@@ -1,321 +1,113 @@
-//! `cargo xtask spec-watch`: has a document `openapi/` follows been published anew?
+//! `cargo xtask spec-watch [--url URL ...] [--file FILE ...]`: has a document `openapi/`
+//! follows been published anew? Exit 0: unchanged; 1: changed; 2: could not fetch or read.
 //!
 //! Each document of `openapi/upstream.lock` is fetched from its URL (or read from what
 //! `--url`/`--file` give, matched to the lock by `info.title`), with the external documents its
 //! `$ref`s name, and its digests compared with the lock's: **unchanged**; **changed with the
 //! same `info.version`** (the change version numbers hide); or **changed with a new version**.
-//! On a change, [`proposal`] runs `spec-update` on the fetched copies and writes a pull
-//! request's body and the lock it proposes.
+//! On a change, it runs `spec-update` on the fetched copies and writes a pull request's body
+//! and the lock it proposes.
+//!
+//! `watch.rs` reads and compares, `reader.rs` reads from a URL or a local copy (`fetch.rs`:
+//! HTTP with limits), and `proposal.rs` writes what a change proposes.
 
-pub mod proposal;
+mod fetch;
+mod proposal;
+mod reader;
+mod watch;
 
-use std::collections::VecDeque;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
 
-use anyhow::{Context as _, Result, anyhow, bail};
-use serde_json::Value;
+use anyhow::Result;
 
-use crate::digest;
-use crate::document::parse_text;
-use crate::external::{ExternalRefs, referenced_documents};
-use crate::fetch::{Fetcher, Limits};
-use crate::lock::{Lock, Locked, LockedExternal};
+use crate::flags::UpdateArgs;
+use crate::lock::{self, Lock};
+use crate::project::{display, workspace_root};
+use crate::spec_diff::Day;
 
-/// Where a document is read from.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Source {
-    /// Fetched.
-    Url(String),
-    /// A local copy of the published document.
-    File(PathBuf),
+pub use fetch::Limits;
+pub use reader::{Reader, Source};
+pub use watch::{Taken, Verdict, Watched, take, watch};
+
+/// `spec-watch`'s flags.
+#[derive(clap::Args, Debug)]
+// The shared flag's help, in this command's terms.
+#[command(mut_arg("no_contract", |arg| arg.help("Skip spec-update's contract run on a change")))]
+pub struct Args {
+    /// Fetch a document from URL instead of the lock's URL (matched to the lock by its
+    /// info.title). Repeatable.
+    #[arg(long, value_name = "URL")]
+    url: Vec<String>,
+    /// Read a copy of a published document (matched to the lock by its info.title), standing
+    /// for the document at the lock's URL. Repeatable.
+    #[arg(long, value_name = "FILE")]
+    file: Vec<PathBuf>,
+    /// The lock to compare with [default: openapi/upstream.lock].
+    #[arg(long, value_name = "FILE")]
+    lock: Option<PathBuf>,
+    /// Give up on a fetch after this many seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = Limits::default().timeout.as_secs())]
+    timeout: u64,
+    /// Refuse a document larger than this many bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = Limits::default().max_bytes)]
+    max_bytes: u64,
+    #[command(flatten)]
+    update: UpdateArgs,
 }
 
-/// How a published document compares with the lock.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Verdict {
-    /// The same content, externals included.
-    Unchanged,
-    /// Other content under the same `info.version`.
-    ChangedSameVersion,
-    /// Other content and another `info.version`.
-    ChangedNewVersion,
-}
-
-/// A document as read now: its lock entry and what it was made from.
-#[derive(Clone, Debug)]
-pub struct Taken {
-    /// The entry the lock would hold for it.
-    pub entry: Locked,
-    /// The document as published.
-    pub bytes: Vec<u8>,
-    /// Each external document, by URL, as published.
-    pub externals: Vec<(String, Vec<u8>)>,
-}
-
-/// One followed document, watched.
-#[derive(Clone, Debug)]
-pub struct Watched {
-    /// What the lock says.
-    pub locked: Locked,
-    /// What is published now.
-    pub taken: Taken,
-    /// How they compare.
-    pub verdict: Verdict,
-}
-
-impl Watched {
-    /// Whether what `openapi/` copies changed (not only prose), in the document or an external.
-    pub fn structure_changed(&self) -> bool {
-        digests(&self.locked, Digest::Structure) != digests(&self.taken.entry, Digest::Structure)
-    }
-
-    /// One line for the terminal and the pull request.
-    pub fn summary(&self) -> String {
-        let (old, new) = (&self.locked, &self.taken.entry);
-        let name = format!("{} ({})", new.title, new.ours);
-        let what = if self.structure_changed() {
-            "its structure changed: openapi/ must follow"
-        } else {
-            "only prose changed (descriptions, examples): openapi/ keeps its structure"
-        };
-        match self.verdict {
-            Verdict::Unchanged => format!("{name}: unchanged ({}, taken {})", old.version, old.taken),
-            Verdict::ChangedSameVersion => format!(
-                "{name}: changed with the same info.version {}, the change version numbers hide; {what}",
-                new.version
-            ),
-            Verdict::ChangedNewVersion => {
-                format!("{name}: changed with a new version, {} -> {}; {what}", old.version, new.version)
+impl Args {
+    /// Runs `spec-watch`: exit 0 when every document is unchanged, 1 (with the proposal
+    /// written) when one changed.
+    pub fn run(self) -> Result<ExitCode> {
+        let root = workspace_root()?;
+        let lock_path = self.lock.unwrap_or_else(|| root.join(lock::DEFAULT_PATH));
+        let lock = Lock::load(&lock_path)?;
+        let limits = Limits { timeout: Duration::from_secs(self.timeout), max_bytes: self.max_bytes };
+        let reader = Reader::new(self.update.external.refs()?, limits);
+        let sources: Vec<Source> =
+            self.url.into_iter().map(Source::Url).chain(self.file.into_iter().map(Source::File)).collect();
+        let watched = watch(&lock, &sources, &reader, &Day::today().to_string())?;
+        for w in &watched {
+            println!("{}", w.summary());
+        }
+        if watched.iter().all(|w| w.verdict == Verdict::Unchanged) {
+            return Ok(ExitCode::SUCCESS);
+        }
+        let proposal = proposal::propose(&root, &lock, &watched, self.update.no_contract)?;
+        match &proposal.update {
+            Some(Ok((breaking, report))) => {
+                let verdict = if *breaking { "breaking" } else { "nothing breaks" };
+                println!("spec-update: {verdict} ({})", display(&root, report));
             }
+            Some(Err(why)) => println!("spec-update could not run: {why}"),
+            None => {}
         }
+        println!("pull request: {} ({})", display(&root, &proposal.body), proposal.title);
+        println!("proposed lock: {}", display(&root, &proposal.lock));
+        Ok(ExitCode::FAILURE)
     }
-}
-
-/// Reads documents from mapped local files (`--external URL=FILE`) or over HTTP.
-#[derive(Debug)]
-pub struct Reader {
-    external: ExternalRefs,
-    limits: Limits,
-    fetcher: std::cell::OnceCell<Fetcher>,
-}
-
-impl Reader {
-    /// A reader that fetches within `limits` what `external` does not map to a file.
-    pub fn new(external: ExternalRefs, limits: Limits) -> Self {
-        Reader { external, limits, fetcher: std::cell::OnceCell::new() }
-    }
-
-    /// The bytes of the document at `url`.
-    pub fn read_url(&self, url: &str) -> Result<Vec<u8>> {
-        if let Some(file) = self.external.file_for(url) {
-            return std::fs::read(&file).with_context(|| format!("{url} (mapped to {}): cannot read", file.display()));
-        }
-        let fetcher = match self.fetcher.get() {
-            Some(fetcher) => fetcher,
-            None => {
-                let fetcher = Fetcher::new(self.limits)?;
-                self.fetcher.get_or_init(|| fetcher)
-            }
-        };
-        fetcher.get(url)
-    }
-
-    /// The bytes of a source.
-    pub fn read(&self, source: &Source) -> Result<Vec<u8>> {
-        match source {
-            Source::Url(url) => self.read_url(url),
-            Source::File(path) => std::fs::read(path).with_context(|| format!("{}: cannot read", path.display())),
-        }
-    }
-}
-
-/// At most this many external documents are followed from one document.
-const MAX_EXTERNALS: usize = 32;
-
-/// Parses what a source gave: YAML or JSON, named by where it came from in errors.
-pub fn parse(name: &str, bytes: &[u8]) -> Result<Value> {
-    let text = std::str::from_utf8(bytes).map_err(|e| anyhow!("{name}: not UTF-8 text (byte {})", e.valid_up_to()))?;
-    parse_text(Path::new(name), text)
-}
-
-/// The lock entry for a document read now: `url` is where it is published (its relative
-/// references are read against it), `ours` our document that follows it, `today` the date.
-pub fn take(reader: &Reader, bytes: Vec<u8>, url: &str, ours: &str, today: &str) -> Result<Taken> {
-    let value = parse(url, &bytes)?;
-    let info = |key: &str| value.pointer(&format!("/info/{key}")).map(text_of).unwrap_or_default();
-    let mut externals = Vec::new();
-    let mut locked_externals = Vec::new();
-    let mut queue: VecDeque<String> = referenced_documents(&value, Some(url)).into_iter().collect();
-    while let Some(external) = queue.pop_front() {
-        if externals.iter().any(|(u, _)| *u == external) {
-            continue;
-        }
-        if externals.len() == MAX_EXTERNALS {
-            bail!("{url}: refers to more than {MAX_EXTERNALS} other documents");
-        }
-        let bytes = reader.read_url(&external)?;
-        let doc = parse(&external, &bytes)?;
-        queue.extend(referenced_documents(&doc, Some(&external)).into_iter().filter(|u| u != url));
-        locked_externals.push(LockedExternal {
-            url: external.clone(),
-            content: digest::content(&doc),
-            structure: digest::structure(&doc),
-        });
-        externals.push((external, bytes));
-    }
-    locked_externals.sort_by(|a, b| a.url.cmp(&b.url));
-    let entry = Locked {
-        title: info("title"),
-        ours: ours.to_owned(),
-        url: url.to_owned(),
-        version: info("version"),
-        taken: today.to_owned(),
-        content: digest::content(&value),
-        structure: digest::structure(&value),
-        externals: locked_externals,
-    };
-    Ok(Taken { entry, bytes, externals })
-}
-
-fn text_of(v: &Value) -> String {
-    v.as_str().map_or_else(|| v.to_string(), str::to_owned)
-}
-
-/// How a document read now compares with its lock entry.
-pub fn compare(locked: &Locked, taken: &Locked) -> Verdict {
-    if digests(locked, Digest::Content) == digests(taken, Digest::Content) {
-        Verdict::Unchanged
-    } else if locked.version == taken.version {
-        Verdict::ChangedSameVersion
-    } else {
-        Verdict::ChangedNewVersion
-    }
-}
-
-#[derive(Clone, Copy)]
-enum Digest {
-    Content,
-    Structure,
-}
-
-/// One kind of digest of a document and of each of its externals, by URL (the document's
-/// own under the empty URL, since a URL given on the command line may differ from the lock's).
-fn digests(entry: &Locked, kind: Digest) -> Vec<(&str, &str)> {
-    let mut all: Vec<(&str, &str)> =
-        entry.externals.iter().map(|x| (x.url.as_str(), kind.of(&x.content, &x.structure))).collect();
-    all.push(("", kind.of(&entry.content, &entry.structure)));
-    all
-}
-
-impl Digest {
-    fn of<'a>(self, content: &'a str, structure: &'a str) -> &'a str {
-        match self {
-            Digest::Content => content,
-            Digest::Structure => structure,
-        }
-    }
-}
-
-/// Watches the documents: every one the lock names (fetched from its URL) when `sources` is
-/// empty, else those given, each matched to the lock entry with its `info.title`.
-pub fn watch(lock: &Lock, sources: &[Source], reader: &Reader, today: &str) -> Result<Vec<Watched>> {
-    let mut watched = Vec::new();
-    let given: Vec<(Source, Option<Vec<u8>>)> = if sources.is_empty() {
-        lock.documents.iter().map(|d| (Source::Url(d.url.clone()), None)).collect()
-    } else {
-        sources.iter().map(|s| Ok((s.clone(), Some(reader.read(s)?)))).collect::<Result<_>>()?
-    };
-    for (i, (source, bytes)) in given.into_iter().enumerate() {
-        let (locked, bytes) = match bytes {
-            None => (&lock.documents[i], reader.read(&source)?),
-            Some(bytes) => (matching(lock, &source, &bytes)?, bytes),
-        };
-        // A local copy stands for the document at the lock's URL; a URL given is where it is now.
-        let url = match &source {
-            Source::Url(url) => url.as_str(),
-            Source::File(_) => locked.url.as_str(),
-        };
-        let taken = take(reader, bytes, url, &locked.ours, today)?;
-        let verdict = compare(locked, &taken.entry);
-        watched.push(Watched { locked: locked.clone(), taken, verdict });
-    }
-    Ok(watched)
-}
-
-/// The lock entry of the document a source holds, by its `info.title`.
-fn matching<'l>(lock: &'l Lock, source: &Source, bytes: &[u8]) -> Result<&'l Locked> {
-    let name = match source {
-        Source::Url(url) => url.clone(),
-        Source::File(path) => path.display().to_string(),
-    };
-    let title = parse(&name, bytes)?.pointer("/info/title").map(text_of).unwrap_or_default();
-    lock.documents.iter().find(|d| d.title == title).ok_or_else(|| {
-        let followed: Vec<&str> = lock.documents.iter().map(|d| d.title.as_str()).collect();
-        anyhow!("{name}: `{title}` is none of the documents the lock follows ({})", followed.join(", "))
-    })
-}
-
-/// The lock as it would be with what was taken: changed documents replaced, the rest kept.
-pub fn next_lock(lock: &Lock, watched: &[Watched]) -> Lock {
-    let mut next = lock.clone();
-    for w in watched.iter().filter(|w| w.verdict != Verdict::Unchanged) {
-        if let Some(entry) = next.documents.iter_mut().find(|d| d.ours == w.locked.ours) {
-            *entry = w.taken.entry.clone();
-        }
-    }
-    next
-}
-
-/// Today's date in UTC, `YYYY-MM-DD`.
-pub fn today() -> String {
-    let seconds = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
-    date_of(seconds / 86_400)
-}
-
-/// The civil date `days` after 1970-01-01 (Howard Hinnant's `civil_from_days`).
-fn date_of(days: u64) -> String {
-    let z = days as i64 + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}")
 }
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use clap::Args as _;
 
-    #[test]
-    fn dates_from_days() {
-        assert_eq!(date_of(0), "1970-01-01");
-        assert_eq!(date_of(11_016), "2000-02-29");
-        assert_eq!(date_of(20_788), "2026-12-01");
+    /// The help of a command's argument, by its id.
+    fn help(command: &clap::Command, id: &str) -> String {
+        let arg = command.get_arguments().find(|a| a.get_id() == id);
+        arg.and_then(clap::Arg::get_help).map(ToString::to_string).unwrap_or_default()
     }
 
-    fn entry(version: &str, content: &str, external: Option<&str>) -> Locked {
-        Locked {
-            version: version.into(),
-            content: content.into(),
-            externals: external
-                .map(|c| LockedExternal { url: "https://x/om.yaml".into(), content: c.into(), structure: c.into() })
-                .into_iter()
-                .collect(),
-            ..Locked::default()
+    #[test]
+    fn the_flags_shared_with_spec_update_read_in_this_commands_terms() {
+        let watch = super::Args::augment_args(clap::Command::new("spec-watch"));
+        let update = crate::spec_update::Args::augment_args(clap::Command::new("spec-update"));
+        assert_eq!(help(&watch, "no_contract"), "Skip spec-update's contract run on a change");
+        assert_eq!(help(&update, "no_contract"), "Skip running the contract suite against the new document");
+        for id in ["mappings", "map"] {
+            assert!(!help(&watch, id).is_empty() && help(&watch, id) == help(&update, id), "--{id}");
         }
-    }
-
-    #[test]
-    fn a_change_in_an_external_document_is_a_change_of_the_document() {
-        let locked = entry("1.4.1", "a", Some("om-1"));
-        assert_eq!(compare(&locked, &entry("1.4.1", "a", Some("om-1"))), Verdict::Unchanged);
-        assert_eq!(compare(&locked, &entry("1.4.1", "a", Some("om-2"))), Verdict::ChangedSameVersion);
-        assert_eq!(compare(&locked, &entry("1.4.1", "a", None)), Verdict::ChangedSameVersion);
-        assert_eq!(compare(&locked, &entry("1.4.1", "b", Some("om-1"))), Verdict::ChangedSameVersion);
-        assert_eq!(compare(&locked, &entry("1.5.0", "b", Some("om-1"))), Verdict::ChangedNewVersion);
     }
 }

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result};
 
-use super::{Verdict, Watched, next_lock};
+use super::watch::{Verdict, Watched, next_lock};
 use crate::external::{ExternalRefs, Unmapped};
 use crate::lock::{self, Lock};
 use crate::project::{TARGETS, target_dir};
@@ -25,7 +25,7 @@ const MAX_BODY: usize = 60_000;
 
 /// What was written.
 #[derive(Debug)]
-pub struct Proposal {
+pub(super) struct Proposal {
     /// The pull request's title (also the first line of `pr.md`).
     pub title: String,
     /// `pr.md`.
@@ -39,7 +39,7 @@ pub struct Proposal {
 
 /// Writes the proposal for the changed documents of `watched`; `no_contract` skips
 /// spec-update's contract run.
-pub fn propose(root: &Path, lock: &Lock, watched: &[Watched], no_contract: bool) -> Result<Proposal> {
+pub(super) fn propose(root: &Path, lock: &Lock, watched: &[Watched], no_contract: bool) -> Result<Proposal> {
     let dir = target_dir(root).join("spec-watch");
     let fetched = dir.join("fetched");
     if fetched.exists() {
@@ -56,12 +56,12 @@ pub fn propose(root: &Path, lock: &Lock, watched: &[Watched], no_contract: bool)
             match spec_update::write_report(root, &request) {
                 Ok((outcome, path, text)) => {
                     // Its title (`# spec-update: ...`) becomes this section's.
-                    let _ = writeln!(meanings, "{}", demoted(&text));
+                    writeln!(meanings, "{}", demoted(&text))?;
                     update = Some(Ok((outcome.breaking(), path)));
                 }
                 Err(e) => {
                     let why = format!("{e:#}");
-                    let _ = writeln!(meanings, "## spec-update\n\nspec-update could not run: {why}\n");
+                    writeln!(meanings, "## spec-update\n\nspec-update could not run: {why}\n")?;
                     update = Some(Err(why));
                 }
             }
@@ -69,10 +69,10 @@ pub fn propose(root: &Path, lock: &Lock, watched: &[Watched], no_contract: bool)
             let ours = external.load(&root.join(&w.locked.ours), Unmapped::Keep)?;
             let theirs = external.load(&copy, Unmapped::Keep)?;
             let changes = spec_diff::diff_with(&ours, &theirs, &Config::for_project(root)?);
-            let text = report::markdown(&report::visible(&changes, false));
+            let text = report::markdown(&report::visible(&changes, false))?;
             let text = text.trim_start_matches("# API changes\n\n");
             let version = &w.taken.entry.version;
-            let _ = writeln!(meanings, "## spec-diff: `{}` -> {title} {version}\n\n{}", w.locked.ours, demoted(text));
+            writeln!(meanings, "## spec-diff: `{}` -> {title} {version}\n\n{}", w.locked.ours, demoted(text))?;
         }
     }
     let next = next_lock(lock, watched);
@@ -81,17 +81,17 @@ pub fn propose(root: &Path, lock: &Lock, watched: &[Watched], no_contract: bool)
     std::fs::write(&lock_path, &new_text).with_context(|| format!("cannot write {}", lock_path.display()))?;
 
     let title = title(watched);
-    let _ = writeln!(body, "# {title}\n");
+    writeln!(body, "# {title}\n")?;
     for w in watched {
-        let _ = writeln!(body, "- {}", w.summary());
+        writeln!(body, "- {}", w.summary())?;
     }
-    let _ = writeln!(
+    writeln!(
         body,
         "\nThis pull request updates `{}` only. Then a person decides: follow the change in \
          `openapi/` in our own words, run `cargo xtask regen`, and review the overlays the report \
          names (see docs/tracking-the-document.md, \"When Vipps publishes a new document\").\n",
         lock::DEFAULT_PATH
-    );
+    )?;
     let diff = text_diff(
         &format!("{} (committed)", lock::DEFAULT_PATH),
         &format!("{} (published now)", lock::DEFAULT_PATH),

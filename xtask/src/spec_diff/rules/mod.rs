@@ -20,20 +20,20 @@
 //! | discriminators | [`discriminator`] |
 //! | descriptions and examples | [`prose`] |
 
-pub mod bodies;
-pub mod discriminator;
-pub mod document;
-pub mod headers;
-pub mod keywords;
-pub mod lifecycle;
-pub mod mutability;
-pub mod operations;
-pub mod parameters;
-pub mod properties;
-pub mod prose;
-pub mod responses;
-pub mod schemas;
-pub mod security;
+pub(super) mod bodies;
+pub(super) mod discriminator;
+pub(super) mod document;
+pub(super) mod headers;
+pub(super) mod keywords;
+pub(super) mod lifecycle;
+pub(super) mod mutability;
+pub(super) mod operations;
+pub(super) mod parameters;
+pub(super) mod properties;
+pub(super) mod prose;
+pub(super) mod responses;
+pub(super) mod schemas;
+pub(super) mod security;
 
 use super::checks::Check;
 
