@@ -4,7 +4,7 @@ open_enum! {
     /// An ISO 4217 currency code.
     ///
     /// The generated types use this in place of the document's closed `Currency` enum (see the
-    /// replacement in `xtask/src/generate.rs`): when the API starts answering with a currency this
+    /// replacement in `xtask/src/regen/generate.rs`): when the API starts answering with a currency this
     /// client does not know, the payment still decodes and the code is kept in
     /// [`Currency::Other`], rather than the whole answer failing. Non-exhaustive, like
     /// [`State`](crate::State) and [`EventName`](crate::EventName), so that a later version may

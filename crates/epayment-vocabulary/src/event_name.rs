@@ -5,7 +5,7 @@ open_enum! {
     /// payment's event log.
     ///
     /// The generated types use this in place of the document's closed `PaymentEventName` enum
-    /// (see the replacement in `xtask/src/generate.rs`), and the webhook crate decodes
+    /// (see the replacement in `xtask/src/regen/generate.rs`), and the webhook crate decodes
     /// deliveries into it. Open: a name the API adds later decodes as [`EventName::Unknown`]
     /// instead of failing the whole answer or delivery, and keeps its text. Non-exhaustive, so
     /// that a later version may know more names without breaking anyone's `match`: a `match`

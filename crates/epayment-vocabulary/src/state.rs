@@ -4,7 +4,7 @@ open_enum! {
     /// Where a payment is.
     ///
     /// The generated types use this in place of the document's closed `State` enum (see the
-    /// replacement in `xtask/src/generate.rs`): when the API starts answering with a state this
+    /// replacement in `xtask/src/regen/generate.rs`): when the API starts answering with a state this
     /// client does not know (say `PENDING_REVIEW`), `payment()` still decodes and the text is kept
     /// in [`State::Unknown`], rather than the whole answer failing. Non-exhaustive, so that a later
     /// version may know more states without breaking anyone's `match`: a `match` needs a `_` arm.
