@@ -17,7 +17,7 @@ pub(super) fn serve(api: &SimulatedApi, call: &Call<'_>) -> Result<Reply, ApiErr
             Some("abort") => Model::abort,
             Some("expire") => Model::expire,
             Some("refuse-consent") => Model::refuse_consent,
-            _ => return Err(ApiError::status(404, None, "no such customer action")),
+            _ => return Err(ApiError::status(404, "no such customer action")),
         };
     let payment = call.payment();
     let tenant = api.tenants.of(call);

@@ -5,7 +5,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 
 /// How long one event is retried before it is given up.
-pub const RETRY_PERIOD: chrono::TimeDelta = chrono::TimeDelta::days(7);
+const RETRY_PERIOD: chrono::TimeDelta = chrono::TimeDelta::days(7);
 
 /// When a failed delivery is tried again.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
