@@ -16,7 +16,8 @@
 //! - `delivery`: webhook deliveries, a worker per registration.
 //!
 //! Below them, what they all speak of: [`Endpoint`], the endpoints served; [`Limits`], the
-//! simulator's bounds on itself; and [`clock`], the one clock everything keeps time by.
+//! simulator's bounds on itself; [`clock`], the one clock everything keeps time by; and
+//! `lock`, how they all take a lock a panic may have poisoned.
 //! [`mutants`] serves the contract harness's mutation run alone.
 //!
 //! ```no_run
@@ -35,17 +36,18 @@ mod delivery;
 mod endpoint;
 mod front;
 mod limits;
+mod lock;
 mod model;
 pub mod mutants;
 mod simulator;
 
 pub use api::tenants::Tenant;
 pub use api::{Exchange, Fault, LostAnswer, RecordedRequest, RecordedResponse, body_value};
-pub use delivery::{Delivery, Registration, RetrySchedule, Scope, WebhookDestinations, WebhookDispatcher};
+pub use delivery::{Delivery, Registration, Scope, WebhookDestinations, WebhookDispatcher};
 pub use endpoint::Endpoint;
 pub use limits::Limits;
 pub use model::{
-    ApiError, CardNetwork, EXPRESS_SCOPE, IssuedToken, Market, PAYMENT_AMOUNTS, Payment, REFUND_AMOUNTS, Retention,
-    SCOPES, SalesUnit, SalesUnits, TestCredentials,
+    ApiError, CardNetwork, Market, PAYMENT_AMOUNTS, Payment, REFUND_AMOUNTS, Retention, SalesUnit, SalesUnits,
+    TestCredentials,
 };
 pub use simulator::{Simulator, SimulatorBuilder};

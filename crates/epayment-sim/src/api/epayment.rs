@@ -4,10 +4,12 @@
 
 use epayment_api::epayment::types;
 use epayment_api::{ErrorCode, EventName};
-use epayment_openapi::Violation;
+use epayment_openapi::{ApiDocument, Violation};
 use serde_json::{Value, json};
 
-use super::{Call, Reply, SimulatedApi};
+use super::call::Call;
+use super::reply::Reply;
+use super::tenants::Tenants;
 use crate::endpoint::Endpoint;
 use crate::model::{ApiError, Limit, Model, PaymentKey};
 
@@ -18,9 +20,14 @@ pub(super) type Handler = fn(&mut Model, &Call<'_>) -> Result<Reply, ApiError>;
 /// lock is taken, so that concurrent requests validate in parallel; under the lock (taken
 /// once) the credentials are checked first, as the API does, then the outcome of the checks,
 /// then the rate limit, then the operation.
-pub(super) fn serve(api: &SimulatedApi, call: &Call<'_>, handle: Handler) -> Result<Reply, ApiError> {
-    let checked = check(api, call);
-    let tenant = api.tenants.of(call);
+pub(super) fn serve(
+    document: &ApiDocument,
+    tenants: &Tenants,
+    call: &Call<'_>,
+    handle: Handler,
+) -> Result<Reply, ApiError> {
+    let checked = check(document, call);
+    let tenant = tenants.of(call);
     tenant.with_model(|model| {
         // fidelity: credentials-first
         tenant.admit(model, call, call.msn())?;
@@ -105,7 +112,7 @@ fn keyed<T: serde::Serialize>(
 
 /// Logs the failed event of an injected refusal of capture, refund or cancel (nothing for
 /// other endpoints or an unknown payment).
-pub(super) fn record_failure(api: &SimulatedApi, call: &Call<'_>) {
+pub(super) fn record_failure(tenants: &Tenants, call: &Call<'_>) {
     let name = match call.endpoint {
         Endpoint::Capture => EventName::Captured,
         Endpoint::Refund => EventName::Refunded,
@@ -114,7 +121,7 @@ pub(super) fn record_failure(api: &SimulatedApi, call: &Call<'_>) {
     };
     let payment: PaymentKey = call.payment();
     let amount = call.modification_value();
-    let tenant = api.tenants.of(call);
+    let tenant = tenants.of(call);
     if !tenant.owns(&payment.msn) {
         return;
     }
@@ -122,10 +129,9 @@ pub(super) fn record_failure(api: &SimulatedApi, call: &Call<'_>) {
 }
 
 /// Checks the call against the document: every violation, or nothing.
-fn check(api: &SimulatedApi, call: &Call<'_>) -> Result<(), ApiError> {
+fn check(document: &ApiDocument, call: &Call<'_>) -> Result<(), ApiError> {
     let body = call.json()?;
-    let operation = api
-        .document
+    let operation = document
         .operation(call.endpoint.id())
         .ok_or_else(|| ApiError::internal(format!("{} is not in the document", call.endpoint.id())))?;
     let headers = |name: &str| call.header(&name.to_ascii_lowercase()).map(str::to_owned);

@@ -23,7 +23,7 @@ mod token;
 mod webhook_registrations;
 
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::{Mutex, MutexGuard};
 
 use bytes::Bytes;
 use epayment_openapi::ApiDocument;
@@ -37,6 +37,7 @@ pub(crate) use reply::{Outcome, Reply};
 
 use crate::delivery::WebhookDispatcher;
 use crate::endpoint::Endpoint;
+use crate::lock::lock;
 use crate::model::{ApiError, Model};
 use exchange_log::BodyKept;
 use faults::Faults;
@@ -51,12 +52,6 @@ pub(crate) struct SimulatedApi {
     traces: AtomicU64,
     /// The rule whose refusals are swapped, on a mutation run's simulators only.
     pub(crate) mutant: Option<crate::mutants::Mutant>,
-}
-
-pub(super) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    // A panic while holding a lock leaves data that is still consistent enough to serve from:
-    // every change under these locks is made whole or not at all.
-    m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 impl SimulatedApi {
@@ -113,7 +108,7 @@ impl SimulatedApi {
                 Outcome::Respond(self.problem(request, &failure))
             }
             Some(Fault::Refuse { status, code }) => {
-                epayment::record_failure(self, &call);
+                epayment::record_failure(&self.tenants, &call);
                 // The code as the test gave it: it may be one the API does not know.
                 let refusal = ApiError { code: Some(code), ..ApiError::status(status, "injected refusal") };
                 Outcome::Respond(self.problem(request, &refusal))
@@ -154,20 +149,20 @@ impl SimulatedApi {
     /// document.
     fn serve(&self, call: &Call<'_>) -> Reply {
         let served = match call.endpoint {
-            Endpoint::Create => epayment::serve(self, call, epayment::create),
-            Endpoint::Get => epayment::serve(self, call, epayment::get),
-            Endpoint::Events => epayment::serve(self, call, epayment::events),
-            Endpoint::Capture => epayment::serve(self, call, epayment::capture),
-            Endpoint::Refund => epayment::serve(self, call, epayment::refund),
-            Endpoint::Cancel => epayment::serve(self, call, epayment::cancel),
-            Endpoint::ForceApprove => epayment::serve(self, call, epayment::force_approve),
-            Endpoint::Token => token::issue(self, call),
-            Endpoint::RegisterWebhook => webhook_registrations::register(self, call),
-            Endpoint::ListWebhooks => webhook_registrations::list(self, call),
-            Endpoint::DeleteWebhook => webhook_registrations::delete(self, call),
-            Endpoint::ReadClock => sim_clock::read(self, call),
-            Endpoint::AdvanceClock => sim_clock::advance(self, call),
-            Endpoint::Customer => sim_customer::serve(self, call),
+            Endpoint::Create => epayment::serve(&self.document, &self.tenants, call, epayment::create),
+            Endpoint::Get => epayment::serve(&self.document, &self.tenants, call, epayment::get),
+            Endpoint::Events => epayment::serve(&self.document, &self.tenants, call, epayment::events),
+            Endpoint::Capture => epayment::serve(&self.document, &self.tenants, call, epayment::capture),
+            Endpoint::Refund => epayment::serve(&self.document, &self.tenants, call, epayment::refund),
+            Endpoint::Cancel => epayment::serve(&self.document, &self.tenants, call, epayment::cancel),
+            Endpoint::ForceApprove => epayment::serve(&self.document, &self.tenants, call, epayment::force_approve),
+            Endpoint::Token => token::issue(&self.tenants, call),
+            Endpoint::RegisterWebhook => webhook_registrations::register(&self.tenants, call),
+            Endpoint::ListWebhooks => webhook_registrations::list(&self.tenants, call),
+            Endpoint::DeleteWebhook => webhook_registrations::delete(&self.tenants, call),
+            Endpoint::ReadClock => sim_clock::read(&self.tenants, call),
+            Endpoint::AdvanceClock => sim_clock::advance(&self.tenants, call),
+            Endpoint::Customer => sim_customer::serve(&self.tenants, call),
         };
         served.unwrap_or_else(|error| self.problem(call.request(), &error))
     }

@@ -3,7 +3,7 @@
 use epayment_api::epayment::types;
 use serde_json::Value;
 
-use super::Reply;
+use super::reply::Reply;
 use crate::model::ApiError;
 
 /// Where the `type` of each problem points.

@@ -7,7 +7,9 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
-use super::{Call, Reply, SimulatedApi};
+use super::call::Call;
+use super::reply::Reply;
+use super::tenants::Tenants;
 use crate::clock::LATEST;
 use crate::model::{ApiError, Model};
 
@@ -17,14 +19,14 @@ use crate::model::{ApiError, Model};
 pub(crate) const LONGEST_RULE_PERIOD: chrono::TimeDelta = chrono::TimeDelta::days(400);
 
 /// `GET /sim/v1/clock`: the clock's time.
-pub(super) fn read(api: &SimulatedApi, call: &Call<'_>) -> Result<Reply, ApiError> {
-    answer(api, call, |_| Ok(()))
+pub(super) fn read(tenants: &Tenants, call: &Call<'_>) -> Result<Reply, ApiError> {
+    answer(tenants, call, |_| Ok(()))
 }
 
 /// `POST /sim/v1/clock/advance`: moves the clock as far as the body asks, unless that would
 /// leave less than [`LONGEST_RULE_PERIOD`] before [`LATEST`].
-pub(super) fn advance(api: &SimulatedApi, call: &Call<'_>) -> Result<Reply, ApiError> {
-    answer(api, call, |model| {
+pub(super) fn advance(tenants: &Tenants, call: &Call<'_>) -> Result<Reply, ApiError> {
+    answer(tenants, call, |model| {
         let by = how_far(call)?;
         let last = LATEST - LONGEST_RULE_PERIOD;
         let to = chrono::TimeDelta::from_std(by).ok().and_then(|by| model.now().checked_add_signed(by));
@@ -43,11 +45,11 @@ pub(super) fn advance(api: &SimulatedApi, call: &Call<'_>) -> Result<Reply, ApiE
 /// Admits the call, makes the `change`, and answers with the time after it.
 // fidelity: sandbox-clock
 fn answer(
-    api: &SimulatedApi,
+    tenants: &Tenants,
     call: &Call<'_>,
     change: impl FnOnce(&mut Model) -> Result<(), ApiError>,
 ) -> Result<Reply, ApiError> {
-    let tenant = api.tenants.of(call);
+    let tenant = tenants.of(call);
     let now = tenant.with_model(|model| {
         // The credentials first, as everywhere: an anonymous caller learns nothing of the body.
         tenant.admit(model, call, "")?;

@@ -11,8 +11,9 @@
 use std::collections::BTreeSet;
 use std::sync::Mutex;
 
-use super::{Call, lock};
+use super::call::Call;
 use crate::delivery::WebhookDispatcher;
+use crate::lock::lock;
 use crate::model::{ApiError, Model, TestCredentials};
 
 /// One tenant of a shared sandbox: its credentials and the merchant serial numbers they own.

@@ -6,14 +6,15 @@
 
 use serde_json::{Value, json};
 
-use super::tenants::TenantState;
-use super::{Call, Reply, SimulatedApi};
+use super::call::Call;
+use super::reply::Reply;
+use super::tenants::{TenantState, Tenants};
 use crate::delivery::Scope;
 use crate::model::ApiError;
 
 /// `POST /webhooks/v1/webhooks`: registers a webhook for the call's sales unit.
-pub(super) fn register(api: &SimulatedApi, call: &Call<'_>) -> Result<Reply, ApiError> {
-    let (tenant, scope) = admit(api, call)?;
+pub(super) fn register(tenants: &Tenants, call: &Call<'_>) -> Result<Reply, ApiError> {
+    let (tenant, scope) = admit(tenants, call)?;
     let body = call.json()?.ok_or_else(|| ApiError::validation(vec![("body".into(), "is required".into())]))?;
     let url = body.get("url").and_then(Value::as_str).unwrap_or_default();
     let events: Vec<String> = body
@@ -27,14 +28,14 @@ pub(super) fn register(api: &SimulatedApi, call: &Call<'_>) -> Result<Reply, Api
 }
 
 /// `GET /webhooks/v1/webhooks`: the sales unit's registrations.
-pub(super) fn list(api: &SimulatedApi, call: &Call<'_>) -> Result<Reply, ApiError> {
-    let (tenant, scope) = admit(api, call)?;
+pub(super) fn list(tenants: &Tenants, call: &Call<'_>) -> Result<Reply, ApiError> {
+    let (tenant, scope) = admit(tenants, call)?;
     Ok(Reply::json(200, &json!({"webhooks": tenant.webhooks.registrations_of(&scope)})))
 }
 
 /// `DELETE /webhooks/v1/webhooks/{id}`: removes one of the sales unit's registrations.
-pub(super) fn delete(api: &SimulatedApi, call: &Call<'_>) -> Result<Reply, ApiError> {
-    let (tenant, scope) = admit(api, call)?;
+pub(super) fn delete(tenants: &Tenants, call: &Call<'_>) -> Result<Reply, ApiError> {
+    let (tenant, scope) = admit(tenants, call)?;
     let id = call.params.get("id").map_or("", String::as_str);
     if tenant.webhooks.delete(&scope, id) {
         Ok(Reply::empty(204))
@@ -44,8 +45,8 @@ pub(super) fn delete(api: &SimulatedApi, call: &Call<'_>) -> Result<Reply, ApiEr
 }
 
 /// The call's tenant and the sales unit it acts for, once its credentials are admitted.
-fn admit<'a>(api: &'a SimulatedApi, call: &Call<'_>) -> Result<(&'a TenantState, Scope), ApiError> {
-    let tenant = api.tenants.of(call);
+fn admit<'a>(tenants: &'a Tenants, call: &Call<'_>) -> Result<(&'a TenantState, Scope), ApiError> {
+    let tenant = tenants.of(call);
     let scope = tenant.with_model(|model| {
         tenant.admit(model, call, call.msn())?;
         // fidelity: webhook-msn-scope

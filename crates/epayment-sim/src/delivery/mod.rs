@@ -17,17 +17,18 @@ mod worker;
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::AtomicUsize;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Utc};
 use tokio::sync::{mpsc, watch};
 
 pub use destinations::WebhookDestinations;
 pub use registrations::{Registration, Scope};
-pub use schedule::RetrySchedule;
+pub(crate) use schedule::RetrySchedule;
 
 use crate::clock::Clock;
 use crate::limits::Limits;
+use crate::lock::lock;
 use crate::model::Notification;
 use worker::{Job, Slot, Worker};
 
@@ -86,10 +87,6 @@ struct Queue {
     jobs: mpsc::UnboundedSender<Job>,
     waiting: Arc<AtomicUsize>,
     sent: u64,
-}
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 impl Shared {

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use super::WebhookDestinations;
+use super::destinations::WebhookDestinations;
 use crate::limits::Limits;
 
 /// At most this many registrations per event type and sales unit, as the Webhooks API allows.

@@ -15,7 +15,9 @@ use chrono::{DateTime, Utc};
 use tokio::sync::{mpsc, watch};
 
 use super::destinations::{CheckedResolver, WebhookDestinations};
-use super::{Delivery, Idle, Registration, RetrySchedule, Shared};
+use super::registrations::Registration;
+use super::schedule::RetrySchedule;
+use super::{Delivery, Idle, Shared};
 use crate::clock::{self, Clock};
 use crate::limits::Limits;
 

@@ -15,7 +15,7 @@ mod stalled_writes;
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -27,6 +27,7 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore, watch};
 
 use crate::api::{Outcome, Reply, SimulatedApi};
 use crate::limits::Limits;
+use crate::lock::lock;
 use stalled_writes::StalledWrites;
 
 /// How long the accept loop rests after a failed accept.
@@ -56,7 +57,7 @@ struct Served {
 impl Drop for Served {
     fn drop(&mut self) {
         self.open.fetch_sub(1, Ordering::AcqRel);
-        let mut by_client = self.by_client.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut by_client = lock(&self.by_client);
         if let Some(count) = by_client.get_mut(&self.client) {
             *count -= 1;
             if *count == 0 {
@@ -83,7 +84,7 @@ impl Connections {
     /// there is room, one client may use it, as a load test from one host does.
     fn serve(&self, permit: OwnedSemaphorePermit, client: IpAddr) -> Option<Served> {
         {
-            let mut by_client = self.by_client.lock().unwrap_or_else(PoisonError::into_inner);
+            let mut by_client = lock(&self.by_client);
             let count = by_client.entry(client).or_default();
             let crowded = self.permits.available_permits() < self.max / 2;
             if crowded && *count >= self.per_client {

@@ -45,13 +45,13 @@ use serde_json::Value;
 pub use cards::CardNetwork;
 pub use payment::Payment;
 pub(crate) use payment_key::PaymentKey;
-pub use profile::{EXPRESS_SCOPE, SCOPES};
 pub(crate) use rate_limits::Limit;
 pub use refusal::ApiError;
 pub use retention::Retention;
 pub use sales_units::{Market, SalesUnit, SalesUnits};
 pub use test_amounts::{PAYMENT_AMOUNTS, REFUND_AMOUNTS};
-pub use tokens::{IssuedToken, TestCredentials};
+pub(crate) use tokens::IssuedToken;
+pub use tokens::TestCredentials;
 
 use crate::clock::Clock;
 use crate::endpoint::Endpoint;

@@ -12,10 +12,10 @@ use epayment_api::epayment::types;
 use super::ApiError;
 
 /// The scopes a payment may ask for.
-pub const SCOPES: [&str; 6] = ["name", "address", "email", "phoneNumber", "birthDate", "nin"];
+pub(crate) const SCOPES: [&str; 6] = ["name", "address", "email", "phoneNumber", "birthDate", "nin"];
 
 /// The scope an Express payment must ask for: exactly these.
-pub const EXPRESS_SCOPE: [&str; 4] = ["name", "address", "email", "phoneNumber"];
+pub(crate) const EXPRESS_SCOPE: [&str; 4] = ["name", "address", "email", "phoneNumber"];
 
 /// The scopes of a `profile.scope` (space-separated), checked: an unknown one is 4080.
 pub(crate) fn scopes(request: &types::CreatePaymentRequest) -> Result<BTreeSet<String>, ApiError> {
