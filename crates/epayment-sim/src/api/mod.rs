@@ -148,21 +148,24 @@ impl SimulatedApi {
     /// Serves a routed request with its endpoint's handler; a refusal becomes its problem
     /// document.
     fn serve(&self, call: &Call<'_>) -> Reply {
+        let tenants = &self.tenants;
+        // An ePayment operation: the document's checks and the credentials, then `handle`.
+        let operation = |handle| epayment::serve(&self.document, tenants, call, handle);
         let served = match call.endpoint {
-            Endpoint::Create => epayment::serve(&self.document, &self.tenants, call, epayment::create),
-            Endpoint::Get => epayment::serve(&self.document, &self.tenants, call, epayment::get),
-            Endpoint::Events => epayment::serve(&self.document, &self.tenants, call, epayment::events),
-            Endpoint::Capture => epayment::serve(&self.document, &self.tenants, call, epayment::capture),
-            Endpoint::Refund => epayment::serve(&self.document, &self.tenants, call, epayment::refund),
-            Endpoint::Cancel => epayment::serve(&self.document, &self.tenants, call, epayment::cancel),
-            Endpoint::ForceApprove => epayment::serve(&self.document, &self.tenants, call, epayment::force_approve),
-            Endpoint::Token => token::issue(&self.tenants, call),
-            Endpoint::RegisterWebhook => webhook_registrations::register(&self.tenants, call),
-            Endpoint::ListWebhooks => webhook_registrations::list(&self.tenants, call),
-            Endpoint::DeleteWebhook => webhook_registrations::delete(&self.tenants, call),
-            Endpoint::ReadClock => sim_clock::read(&self.tenants, call),
-            Endpoint::AdvanceClock => sim_clock::advance(&self.tenants, call),
-            Endpoint::Customer => sim_customer::serve(&self.tenants, call),
+            Endpoint::Create => operation(epayment::create),
+            Endpoint::Get => operation(epayment::get),
+            Endpoint::Events => operation(epayment::events),
+            Endpoint::Capture => operation(epayment::capture),
+            Endpoint::Refund => operation(epayment::refund),
+            Endpoint::Cancel => operation(epayment::cancel),
+            Endpoint::ForceApprove => operation(epayment::force_approve),
+            Endpoint::Token => token::issue(tenants, call),
+            Endpoint::RegisterWebhook => webhook_registrations::register(tenants, call),
+            Endpoint::ListWebhooks => webhook_registrations::list(tenants, call),
+            Endpoint::DeleteWebhook => webhook_registrations::delete(tenants, call),
+            Endpoint::ReadClock => sim_clock::read(tenants, call),
+            Endpoint::AdvanceClock => sim_clock::advance(tenants, call),
+            Endpoint::Customer => sim_customer::serve(tenants, call),
         };
         served.unwrap_or_else(|error| self.problem(call.request(), &error))
     }
