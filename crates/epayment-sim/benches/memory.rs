@@ -2,7 +2,7 @@
 //! payment and of unknown paths, in-process as tests run it, with the resident size sampled
 //! every 20,000. After warm-up (the record log filling to its limit, allocator pools) it
 //! should stay flat: the front keeps nothing of a request, and the simulator keeps only the
-//! last `record_limit` exchanges.
+//! last `Limits::record_limit` exchanges.
 //!
 //! `cargo bench -p epayment-sim --bench memory` (Linux: reads /proc/self/statm). Exits 1 if
 //! the resident size grows by more than 10 % between the first sample after warm-up and the
@@ -10,7 +10,7 @@
 
 use std::process::ExitCode;
 
-use epayment_sim::Simulator;
+use epayment_sim::{Limits, Simulator};
 use serde_json::json;
 
 #[path = "../tests/common/mod.rs"]
@@ -34,7 +34,7 @@ async fn main() -> ExitCode {
     // 200,000 reads of one payment: far past the API's 120 a minute, so the limits are off.
     let mut builder = Simulator::builder().rate_limits(false);
     if let Some(limit) = std::env::var("MEMORY_RECORD_LIMIT").ok().and_then(|n| n.parse().ok()) {
-        builder = builder.record_limit(limit);
+        builder = builder.limits(Limits { record_limit: limit, ..Limits::default() });
     }
     let sim = builder.start().await;
     let http = reqwest::Client::new();

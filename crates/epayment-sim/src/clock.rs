@@ -8,11 +8,13 @@
 //! [`Clock::advance`] moves forward: the standalone sandbox uses it, so that a person can jump
 //! ahead by days without waiting.
 
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use tokio::sync::watch;
+
+use crate::lock::lock;
 
 /// The last instant a simulator's clock may show: the end of year 9999, the last one
 /// RFC 3339 and the API's timestamps can write. Every period the rules add to a time (a year
@@ -90,7 +92,7 @@ impl Clock {
     /// The time now; never past [`LATEST`] (a system clock moved close to it stops there
     /// as real time goes on, rather than pass what RFC 3339 and HTTP dates can write).
     pub fn now(&self) -> DateTime<Utc> {
-        match &*self.inner.state.lock().unwrap_or_else(PoisonError::into_inner) {
+        match &*lock(&self.inner.state) {
             State::Virtual(now) => *now,
             State::Offset(offset) => later(Utc::now(), *offset).min(LATEST),
         }
@@ -101,7 +103,7 @@ impl Clock {
     pub fn advance(&self, by: Duration) -> Result<(), OutOfRange> {
         let by = chrono::Duration::from_std(by).map_err(|_| OutOfRange)?;
         {
-            let mut state = self.inner.state.lock().unwrap_or_else(PoisonError::into_inner);
+            let mut state = lock(&self.inner.state);
             match &mut *state {
                 State::Virtual(now) => {
                     *now = now.checked_add_signed(by).filter(|at| *at <= LATEST).ok_or(OutOfRange)?;

@@ -9,13 +9,16 @@
 //! The layout follows a request, so the file answers the question:
 //! - `simulator`: [`SimulatorBuilder`] and [`Simulator`], all a user holds (start it, act as
 //!   the customer, set up a sales unit, move the clock, inject faults, read what happened).
-//! - `front`: the one HTTP front (hyper), the same for tests and the sandbox, with its limits
-//!   ([`FrontLimits`]).
-//! - `api`: a request in, an outcome out, with no transport: routing ([`Endpoint`]), the
-//!   endpoint's next fault ([`Fault`]), one handler per operation, the exchange log.
+//! - `front`: the one HTTP front (hyper), the same for tests and the sandbox.
+//! - `api`: a request in, an outcome out, with no transport: routing, the endpoint's next
+//!   fault ([`Fault`]), one handler per operation, the exchange log ([`Exchange`]).
 //! - `model`: the rules (payments, idempotency, rate limits, tokens, sales units, retention).
 //! - `delivery`: webhook deliveries, a worker per registration.
-//! - [`clock`]: the one clock everything above keeps time by.
+//!
+//! Below them, what they all speak of: [`Endpoint`], the endpoints served; [`Limits`], the
+//! simulator's bounds on itself; [`clock`], the one clock everything keeps time by; and
+//! `lock`, how they all take a lock a panic may have poisoned.
+//! [`mutants`] serves the contract harness's mutation run alone.
 //!
 //! ```no_run
 //! # async fn run() {
@@ -31,26 +34,20 @@ mod api;
 pub mod clock;
 mod delivery;
 mod endpoint;
-mod exchange_log;
-mod faults;
 mod front;
+mod limits;
+mod lock;
 mod model;
 pub mod mutants;
 mod simulator;
-mod stalled_writes;
 
 pub use api::tenants::Tenant;
-pub use delivery::{
-    DELIVERY_LOG_LIMIT, Delivery, FAILING_REGISTRATION_LIFETIME, MAX_REGISTRATIONS, MAX_REGISTRATIONS_PER_EVENT,
-    MAX_URL_BYTES, MAX_WAITING_EVENTS, MAX_WAITING_EVENTS_IN_ALL, MAX_WAITING_EVENTS_PER_SALES_UNIT, RETRY_PERIOD,
-    Registration, RetrySchedule, Scope, WebhookDestinations, WebhookDispatcher,
-};
+pub use api::{Exchange, Fault, LostAnswer, RecordedRequest, RecordedResponse, body_value};
+pub use delivery::{Delivery, Registration, Scope, WebhookDestinations, WebhookDispatcher};
 pub use endpoint::Endpoint;
-pub use exchange_log::{Exchange, KEPT_BODY, RecordedRequest, RecordedResponse, SMALL_BODY, body_value};
-pub use faults::{Fault, LostAnswer};
-pub use front::FrontLimits;
+pub use limits::Limits;
 pub use model::{
-    ApiError, CardNetwork, EXPRESS_SCOPE, IssuedToken, Market, PAYMENT_AMOUNTS, Payment, REFUND_AMOUNTS, Retention,
-    SALES_UNIT_SHARE, SCOPES, SalesUnit, SalesUnits, TestCredentials,
+    ApiError, CardNetwork, Market, PAYMENT_AMOUNTS, Payment, REFUND_AMOUNTS, Retention, SalesUnit, SalesUnits,
+    TestCredentials,
 };
 pub use simulator::{Simulator, SimulatorBuilder};

@@ -9,7 +9,7 @@ use std::time::Duration;
 use clap::Parser;
 use epayment_api::epayment::types;
 use epayment_sim::{
-    CardNetwork, FrontLimits, Market, Retention, SalesUnit, Simulator, SimulatorBuilder, Tenant, WebhookDestinations,
+    CardNetwork, Limits, Market, Retention, SalesUnit, Simulator, SimulatorBuilder, Tenant, WebhookDestinations,
 };
 
 /// A local, stateful ePayment API sandbox.
@@ -39,14 +39,14 @@ struct Args {
     #[arg(long)]
     no_rate_limits: bool,
     /// The largest request body, in bytes; a larger one gets 413 before it is read whole.
-    #[arg(long, default_value_t = SimulatorBuilder::DEFAULT_BODY_LIMIT)]
+    #[arg(long, default_value_t = Limits::default().body_bytes)]
     body_limit: usize,
     /// Connections served at once; more wait to be accepted.
-    #[arg(long, default_value_t = FrontLimits::default().max_connections)]
+    #[arg(long, default_value_t = Limits::default().max_connections)]
     max_connections: usize,
     /// Connections served at once for one client (an IPv4 address, or an IPv6 /64); more from
     /// it are closed at once, so that one client cannot keep another unserved.
-    #[arg(long, default_value_t = FrontLimits::default().max_connections_per_client)]
+    #[arg(long, default_value_t = Limits::default().max_connections_per_client)]
     max_connections_per_client: usize,
     /// The tenants of a shared sandbox (TOML: `[[merchant]]` with client_id, client_secret,
     /// subscription_key and merchant_serial_numbers): each its own payments, clock, quotas and
@@ -59,11 +59,11 @@ struct Args {
     #[arg(long)]
     allow_local_webhooks: bool,
     /// Seconds a request's headers (or the next request on an idle connection) may take.
-    #[arg(long, default_value_t = FrontLimits::default().header_timeout.as_secs())]
+    #[arg(long, default_value_t = Limits::default().header_timeout.as_secs())]
     header_timeout: u64,
     /// Seconds an answer may wait for a client that reads nothing before its connection is
     /// closed.
-    #[arg(long, default_value_t = FrontLimits::default().write_timeout.as_secs())]
+    #[arg(long, default_value_t = Limits::default().write_timeout.as_secs())]
     write_timeout: u64,
     /// Let the test environment's failing amounts (151, 182, ..., refunds of 123 and 124)
     /// succeed like any other.
@@ -112,6 +112,20 @@ fn card_network(text: &str) -> Result<CardNetwork, String> {
 /// A merchant serial number as the document defines it.
 fn merchant_serial_number(text: &str) -> Result<String, String> {
     text.parse::<types::Msn>().map(String::from).map_err(|e| format!("not a merchant serial number: {e}"))
+}
+
+/// The bounds the flags set, on the library's defaults.
+fn limits(args: &Args) -> Limits {
+    Limits {
+        body_bytes: args.body_limit,
+        max_connections: args.max_connections,
+        max_connections_per_client: args.max_connections_per_client,
+        header_timeout: Duration::from_secs(args.header_timeout.max(1)),
+        write_timeout: Duration::from_secs(args.write_timeout.max(1)),
+        record_limit: args.record_limit,
+        record_bytes: args.record_bytes,
+        ..Limits::default()
+    }
 }
 
 /// The sales units the flags set up, on the default ones.
@@ -164,16 +178,7 @@ fn main() -> ExitCode {
         let mut builder = Simulator::builder()
             .seed(args.seed)
             .token_lifetime(Duration::from_secs(args.token_lifetime))
-            .record_limit(args.record_limit)
-            .record_bytes(args.record_bytes)
-            .body_limit(args.body_limit)
-            .front_limits(FrontLimits {
-                max_connections: args.max_connections,
-                max_connections_per_client: args.max_connections_per_client,
-                header_timeout: Duration::from_secs(args.header_timeout.max(1)),
-                write_timeout: Duration::from_secs(args.write_timeout.max(1)),
-                ..FrontLimits::default()
-            })
+            .limits(limits(&args))
             .retention(Retention {
                 after_inactivity: Some(Duration::from_secs(args.forget_after_days.saturating_mul(86_400))),
                 max_payments: Some(args.max_payments),

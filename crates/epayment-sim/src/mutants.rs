@@ -82,6 +82,7 @@ impl Mutant {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use epayment_api::ErrorCode;
 
     #[test]
     fn every_rule_tagged_on_a_refusal_has_a_mutant_and_no_other() {
@@ -108,10 +109,10 @@ mod tests {
     #[test]
     fn a_mutant_swaps_its_rules_answer_and_no_other() {
         let mutant = Mutant::of("capture-amount").expect("a rule with a mutant");
-        let refusal = ApiError::rule(6180, "too much").fidelity("capture-amount");
+        let refusal = ApiError::rule(ErrorCode::AlreadyRefunded, "too much").fidelity("capture-amount");
         let swapped = mutant.apply(&refusal).expect("its rule's refusal");
         assert_eq!((swapped.status, swapped.code), (refusal.status, Some(6181)));
-        assert!(mutant.apply(&ApiError::rule(6180, "x").fidelity("refund-amount")).is_none());
+        assert!(mutant.apply(&ApiError::rule(ErrorCode::AlreadyRefunded, "x").fidelity("refund-amount")).is_none());
         assert!(Mutant::of("no-such-rule").is_none());
     }
 }

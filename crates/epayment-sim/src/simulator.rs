@@ -14,14 +14,13 @@ use epayment_api::epayment::types;
 use epayment_openapi::ApiDocument;
 use tokio::sync::watch;
 
-use crate::api::SimulatedApi;
 use crate::api::tenants::{Tenant, TenantState, Tenants};
+use crate::api::{Exchange, ExchangeLog, Fault, LostAnswer, SimulatedApi};
 use crate::clock::{Clock, OutOfRange};
 use crate::delivery::{RetrySchedule, WebhookDestinations, WebhookDispatcher};
 use crate::endpoint::Endpoint;
-use crate::exchange_log::{Exchange, ExchangeLog};
-use crate::faults::{Fault, LostAnswer};
-use crate::front::{self, Connections, FrontLimits};
+use crate::front::{self, Connections};
+use crate::limits::Limits;
 use crate::model::{self, ApiError, CardNetwork, Model, Payment, PaymentKey, Retention, SalesUnit, TestCredentials};
 use crate::mutants::Mutant;
 
@@ -30,9 +29,7 @@ use crate::mutants::Mutant;
 pub struct SimulatorBuilder {
     model: model::Config,
     document: Option<ApiDocument>,
-    record_limit: usize,
-    record_bytes: usize,
-    front: FrontLimits,
+    limits: Limits,
     webhook_schedule: RetrySchedule,
     tenants: Vec<Tenant>,
     webhook_destinations: Option<WebhookDestinations>,
@@ -44,9 +41,7 @@ impl Default for SimulatorBuilder {
         Self {
             model: model::Config::default(),
             document: None,
-            record_limit: 10_000,
-            record_bytes: Self::DEFAULT_RECORD_BYTES,
-            front: FrontLimits::default(),
+            limits: Limits::default(),
             webhook_schedule: RetrySchedule::Api,
             tenants: Vec::new(),
             webhook_destinations: None,
@@ -56,14 +51,6 @@ impl Default for SimulatorBuilder {
 }
 
 impl SimulatorBuilder {
-    /// The largest request body served unless [`SimulatorBuilder::body_limit`] says otherwise
-    /// (1 MiB); a larger one gets 413 before it is read whole.
-    pub const DEFAULT_BODY_LIMIT: usize = 1 << 20;
-
-    /// About how many bytes the exchange log keeps unless [`SimulatorBuilder::record_bytes`]
-    /// says otherwise (64 MiB).
-    pub const DEFAULT_RECORD_BYTES: usize = 64 << 20;
-
     /// Seeds pspReferences, tokens, webhook ids and secrets.
     pub fn seed(mut self, seed: u64) -> Self {
         self.model.seed = seed;
@@ -139,31 +126,11 @@ impl SimulatorBuilder {
         self
     }
 
-    /// How many exchanges are kept; older ones are dropped (10 000 unless set).
-    pub fn record_limit(mut self, limit: usize) -> Self {
-        self.record_limit = limit;
-        self
-    }
-
-    /// About how many bytes the kept exchanges may hold; older ones are dropped
-    /// ([`Self::DEFAULT_RECORD_BYTES`] unless set).
-    pub fn record_bytes(mut self, bytes: usize) -> Self {
-        self.record_bytes = bytes;
-        self
-    }
-
-    /// The largest request body, in bytes; a larger one gets 413 ([`Self::DEFAULT_BODY_LIMIT`]
-    /// unless set).
-    pub fn body_limit(mut self, bytes: usize) -> Self {
-        self.front.body_bytes = bytes;
-        self
-    }
-
-    /// What the HTTP front allows a connection: times for headers and body, header space, and
-    /// connections at once ([`FrontLimits::default`] unless set; the body limit is
-    /// [`Self::body_limit`]'s).
-    pub fn front_limits(mut self, limits: FrontLimits) -> Self {
-        self.front = FrontLimits { body_bytes: self.front.body_bytes, ..limits };
+    /// How long the simulator waits for a client and how much it keeps: request bodies, the
+    /// HTTP front's connections, the exchange log, webhook registrations and waiting events,
+    /// idempotency keys ([`Limits::default`] unless set).
+    pub fn limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
         self
     }
 
@@ -235,24 +202,27 @@ impl SimulatorBuilder {
             // The first tenant keeps the seed, so that one without tenants is as before.
             let seed = self.model.seed.wrapping_add(n.wrapping_mul(0x9e37_79b9));
             let secrets = model::secret_seed(seed, &credentials);
-            let model = Model::new(model::Config { seed, credentials, ..self.model.clone() });
+            let max_keys_per_payment = self.limits.max_keys_per_payment;
+            let model = Model::new(model::Config { seed, credentials, max_keys_per_payment, ..self.model.clone() });
             let webhooks = WebhookDispatcher::with_destinations(
                 secrets,
                 self.webhook_schedule,
                 model.clock().clone(),
                 destinations,
+                &self.limits,
             );
             tenants.push(TenantState::new(numbers, model, webhooks));
         }
         let tenants = Tenants::new(tenants).ok_or_else(|| std::io::Error::other("no tenant to serve"))?;
         let document = self.document.unwrap_or_else(|| ApiDocument::epayment().clone());
-        let log = ExchangeLog::new(self.record_limit, self.record_bytes);
+        let log = ExchangeLog::new(&self.limits);
         let mut api = SimulatedApi::new(document, tenants, log);
         api.mutant = self.mutant;
         let api = Arc::new(api);
         let (stop, stopped) = watch::channel(false);
-        let connections = Arc::new(Connections::new(self.front.max_connections, self.front.max_connections_per_client));
-        tokio::spawn(front::run(listener, api.clone(), self.front, connections.clone(), stopped));
+        let limits = self.limits;
+        let connections = Arc::new(Connections::new(limits.max_connections, limits.max_connections_per_client));
+        tokio::spawn(front::run(listener, api.clone(), limits, connections.clone(), stopped));
         Ok(Simulator { addr, api, stop, connections })
     }
 }

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 mod common;
 
-use epayment_sim::{Endpoint, Fault, LostAnswer, Simulator};
+use epayment_sim::{Endpoint, Fault, Limits, LostAnswer, Simulator};
 use serde_json::{Value, json};
 
 use common::{authorized, token};
@@ -66,7 +66,7 @@ async fn every_queued_fault_is_taken_by_exactly_one_request() {
 
 #[tokio::test]
 async fn a_body_over_the_limit_is_413_before_it_is_read_whole() {
-    let sim = Simulator::builder().body_limit(1024).start().await;
+    let sim = Simulator::builder().limits(Limits { body_bytes: 1024, ..Limits::default() }).start().await;
     let http = reqwest::Client::new();
     let token = token(&sim, &http).await;
     let url = format!("{}/v1/payments", sim.epayment_url());

@@ -6,7 +6,7 @@ use std::time::Duration;
 mod common;
 
 use common::{Api, MSN, authorized, authorized_as};
-use epayment_sim::{FrontLimits, Retention, Scope, Simulator};
+use epayment_sim::{Limits, Retention, Scope, Simulator};
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::TcpStream;
@@ -176,9 +176,8 @@ async fn until_closed(mut stream: TcpStream) -> Duration {
 
 #[tokio::test]
 async fn slow_and_idle_connections_are_closed_and_never_crowd_out_a_request() {
-    let limits =
-        FrontLimits { header_timeout: Duration::from_millis(300), max_connections: 4, ..FrontLimits::default() };
-    let api = Api::on(Simulator::builder().front_limits(limits).start().await).await;
+    let limits = Limits { header_timeout: Duration::from_millis(300), max_connections: 4, ..Limits::default() };
+    let api = Api::on(Simulator::builder().limits(limits).start().await).await;
     // As many slow senders as the simulator takes connections: the next request waits for one
     // of them to be closed, then is served.
     let mut slow = Vec::new();
@@ -209,9 +208,8 @@ async fn reads_nothing(sim: std::net::SocketAddr) {
 
 #[tokio::test]
 async fn a_client_that_reads_no_answer_is_closed_and_never_crowds_out_a_request() {
-    let limits =
-        FrontLimits { write_timeout: Duration::from_millis(300), max_connections: 2, ..FrontLimits::default() };
-    let sim = Simulator::builder().front_limits(limits).start().await;
+    let limits = Limits { write_timeout: Duration::from_millis(300), max_connections: 2, ..Limits::default() };
+    let sim = Simulator::builder().limits(limits).start().await;
     let hogs: Vec<_> = (0..2).map(|_| tokio::spawn(reads_nothing(sim.addr()))).collect();
     while sim.open_connections() < 2 {
         tokio::task::yield_now().await;

@@ -7,7 +7,7 @@ mod common;
 
 use common::MSN;
 use epayment_openapi::ApiDocument;
-use epayment_sim::{Endpoint, LostAnswer, Simulator};
+use epayment_sim::{Endpoint, Limits, LostAnswer, Simulator};
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -319,7 +319,10 @@ async fn calls_no_route_serves_are_404_problems_recorded_as_unexpected() {
 
 #[tokio::test]
 async fn the_recording_is_ordered_and_bounded() {
-    let api = api_with(Simulator::builder().rate_limits(false).record_limit(3).start().await).await;
+    let api = api_with(
+        Simulator::builder().rate_limits(false).limits(Limits { record_limit: 3, ..Limits::default() }).start().await,
+    )
+    .await;
     api.authorized(REF, 1000).await;
     api.capture("k1", 1).await;
     let kept = api.sim.exchanges();

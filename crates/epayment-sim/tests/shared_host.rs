@@ -7,7 +7,7 @@ use std::time::Duration;
 mod common;
 
 use common::{Api, MSN, authorized, authorized_as};
-use epayment_sim::{FrontLimits, Retention, Simulator, Tenant, TestCredentials, WebhookDestinations};
+use epayment_sim::{Limits, Retention, Simulator, Tenant, TestCredentials, WebhookDestinations};
 use serde_json::{Value, json};
 use tokio::net::TcpSocket;
 
@@ -242,8 +242,8 @@ async fn webhooks_never_go_to_link_local_or_metadata_addresses_and_local_ones_on
 
 #[tokio::test]
 async fn a_client_that_holds_every_connection_it_can_leaves_room_for_another() {
-    let limits = FrontLimits { max_connections: 4, max_connections_per_client: 2, ..FrontLimits::default() };
-    let api = Api::on(Simulator::builder().front_limits(limits).start().await).await;
+    let limits = Limits { max_connections: 4, max_connections_per_client: 2, ..Limits::default() };
+    let api = Api::on(Simulator::builder().limits(limits).start().await).await;
     // Another client, from another loopback address, opens ten connections and sends nothing.
     let mut held = Vec::new();
     for _ in 0..10 {

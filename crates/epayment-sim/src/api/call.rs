@@ -8,7 +8,8 @@ use bytes::Bytes;
 use http::Request;
 use serde_json::Value;
 
-use crate::endpoint::{Endpoint, Route};
+use super::route::Route;
+use crate::endpoint::Endpoint;
 use crate::model::{ApiError, PaymentKey};
 
 /// A request routed to an endpoint.

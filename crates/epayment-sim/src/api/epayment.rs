@@ -1,41 +1,33 @@
-//! The ePayment operations: the credentials and the document's checks in front, then one
-//! handler per operation.
+//! The ePayment operations: the credentials and the document's checks in front ([`serve`]),
+//! then one handler per operation (which one serves which endpoint is `super::SimulatedApi`'s
+//! table).
 
-use epayment_api::EventName;
 use epayment_api::epayment::types;
-use epayment_openapi::Violation;
+use epayment_api::{ErrorCode, EventName};
+use epayment_openapi::{ApiDocument, Violation};
 use serde_json::{Value, json};
 
-use super::{Call, Reply, SimulatedApi};
+use super::call::Call;
+use super::reply::Reply;
+use super::tenants::Tenants;
 use crate::endpoint::Endpoint;
 use crate::model::{ApiError, Limit, Model, PaymentKey};
 
 /// What serves one operation, once the call is admitted.
-type Handler = fn(&mut Model, &Call<'_>) -> Result<Reply, ApiError>;
+pub(super) type Handler = fn(&mut Model, &Call<'_>) -> Result<Reply, ApiError>;
 
-/// The handler of each ePayment operation.
-fn handler(endpoint: Endpoint) -> Option<Handler> {
-    Some(match endpoint {
-        Endpoint::Create => create,
-        Endpoint::Get => get,
-        Endpoint::Events => events,
-        Endpoint::Capture => capture,
-        Endpoint::Refund => refund,
-        Endpoint::Cancel => cancel,
-        Endpoint::ForceApprove => force_approve,
-        _ => return None,
-    })
-}
-
-/// Serves an ePayment operation. The document's checks run before the model's lock is taken,
-/// so that concurrent requests validate in parallel; under the lock (taken once) the
-/// credentials are checked first, as the API does, then the outcome of the checks, then the
-/// rate limit, then the operation.
-pub(super) fn serve(api: &SimulatedApi, call: &Call<'_>) -> Result<Reply, ApiError> {
-    let checked = check(api, call);
-    let handle = handler(call.endpoint)
-        .ok_or_else(|| ApiError::internal(format!("{} is not an ePayment operation", call.endpoint.id())))?;
-    let tenant = api.tenants.of(call);
+/// Serves an ePayment operation with `handle`. The document's checks run before the model's
+/// lock is taken, so that concurrent requests validate in parallel; under the lock (taken
+/// once) the credentials are checked first, as the API does, then the outcome of the checks,
+/// then the rate limit, then the operation.
+pub(super) fn serve(
+    document: &ApiDocument,
+    tenants: &Tenants,
+    call: &Call<'_>,
+    handle: Handler,
+) -> Result<Reply, ApiError> {
+    let checked = check(document, call);
+    let tenant = tenants.of(call);
     tenant.with_model(|model| {
         // fidelity: credentials-first
         tenant.admit(model, call, call.msn())?;
@@ -56,27 +48,27 @@ pub(super) fn serve(api: &SimulatedApi, call: &Call<'_>) -> Result<Reply, ApiErr
     })
 }
 
-fn create(model: &mut Model, call: &Call<'_>) -> Result<Reply, ApiError> {
+pub(super) fn create(model: &mut Model, call: &Call<'_>) -> Result<Reply, ApiError> {
     let request: types::CreatePaymentRequest = call.decode()?;
     let created = keyed(model, call, |m, key| m.create(call.msn(), &request, Some(key)))?;
     Ok(Reply::json_bytes(201, created))
 }
 
-fn get(model: &mut Model, call: &Call<'_>) -> Result<Reply, ApiError> {
+pub(super) fn get(model: &mut Model, call: &Call<'_>) -> Result<Reply, ApiError> {
     Ok(Reply::json(200, &model.get(&call.payment())?))
 }
 
-fn events(model: &mut Model, call: &Call<'_>) -> Result<Reply, ApiError> {
+pub(super) fn events(model: &mut Model, call: &Call<'_>) -> Result<Reply, ApiError> {
     Ok(Reply::json(200, &model.events(&call.payment())?))
 }
 
-fn capture(model: &mut Model, call: &Call<'_>) -> Result<Reply, ApiError> {
+pub(super) fn capture(model: &mut Model, call: &Call<'_>) -> Result<Reply, ApiError> {
     let amount = call.decode::<types::CaptureModificationRequest>()?.modification_amount;
     let captured = keyed(model, call, |m, key| m.capture(&call.payment(), &amount, Some(key)))?;
     Ok(Reply::json_bytes(200, captured))
 }
 
-fn refund(model: &mut Model, call: &Call<'_>) -> Result<Reply, ApiError> {
+pub(super) fn refund(model: &mut Model, call: &Call<'_>) -> Result<Reply, ApiError> {
     let amount = call.decode::<types::RefundModificationRequest>()?.modification_amount;
     let refunded = keyed(model, call, |m, key| m.refund(&call.payment(), &amount, Some(key)))?;
     Ok(Reply::json_bytes(200, refunded))
@@ -84,7 +76,7 @@ fn refund(model: &mut Model, call: &Call<'_>) -> Result<Reply, ApiError> {
 
 /// A cancel may come without a key (the 1.8.1 document does not declare one): then it is
 /// applied as it comes, with nothing kept to replay.
-fn cancel(model: &mut Model, call: &Call<'_>) -> Result<Reply, ApiError> {
+pub(super) fn cancel(model: &mut Model, call: &Call<'_>) -> Result<Reply, ApiError> {
     let body = call.json()?;
     let transaction_only = body.and_then(|b| b.get("cancelTransactionOnly")).and_then(Value::as_bool).unwrap_or(false);
     if call.idempotency_key().is_none() {
@@ -94,13 +86,13 @@ fn cancel(model: &mut Model, call: &Call<'_>) -> Result<Reply, ApiError> {
     Ok(Reply::json_bytes(200, cancelled))
 }
 
-fn force_approve(model: &mut Model, call: &Call<'_>) -> Result<Reply, ApiError> {
+pub(super) fn force_approve(model: &mut Model, call: &Call<'_>) -> Result<Reply, ApiError> {
     let body = call.json()?;
     // fidelity: force-approve-body
     let customer = body.and_then(|b| b.pointer("/customer/phoneNumber")).is_some();
     let token = body.and_then(|b| b.get("token")).and_then(Value::as_str).is_some_and(|t| !t.is_empty());
     if !customer && !token {
-        return Err(ApiError::rule(4140, "a customer phone number or a token is required"));
+        return Err(ApiError::rule(ErrorCode::MissingParameter, "a customer phone number or a token is required"));
     }
     model.force_approve(&call.payment())?;
     Ok(Reply::empty(200))
@@ -120,7 +112,7 @@ fn keyed<T: serde::Serialize>(
 
 /// Logs the failed event of an injected refusal of capture, refund or cancel (nothing for
 /// other endpoints or an unknown payment).
-pub(super) fn record_failure(api: &SimulatedApi, call: &Call<'_>) {
+pub(super) fn record_failure(tenants: &Tenants, call: &Call<'_>) {
     let name = match call.endpoint {
         Endpoint::Capture => EventName::Captured,
         Endpoint::Refund => EventName::Refunded,
@@ -129,7 +121,7 @@ pub(super) fn record_failure(api: &SimulatedApi, call: &Call<'_>) {
     };
     let payment: PaymentKey = call.payment();
     let amount = call.modification_value();
-    let tenant = api.tenants.of(call);
+    let tenant = tenants.of(call);
     if !tenant.owns(&payment.msn) {
         return;
     }
@@ -137,10 +129,9 @@ pub(super) fn record_failure(api: &SimulatedApi, call: &Call<'_>) {
 }
 
 /// Checks the call against the document: every violation, or nothing.
-fn check(api: &SimulatedApi, call: &Call<'_>) -> Result<(), ApiError> {
+fn check(document: &ApiDocument, call: &Call<'_>) -> Result<(), ApiError> {
     let body = call.json()?;
-    let operation = api
-        .document
+    let operation = document
         .operation(call.endpoint.id())
         .ok_or_else(|| ApiError::internal(format!("{} is not in the document", call.endpoint.id())))?;
     let headers = |name: &str| call.header(&name.to_ascii_lowercase()).map(str::to_owned);

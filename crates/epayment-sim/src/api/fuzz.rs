@@ -6,9 +6,9 @@ use epayment_openapi::ApiDocument;
 use proptest::prelude::*;
 
 use super::tenants::{TenantState, Tenants};
-use super::{Outcome, SimulatedApi};
+use super::{ExchangeLog, Outcome, SimulatedApi};
 use crate::delivery::{RetrySchedule, WebhookDispatcher};
-use crate::exchange_log::ExchangeLog;
+use crate::limits::Limits;
 use crate::model::{Config, Model};
 
 fn api() -> (SimulatedApi, String, tokio::runtime::Runtime) {
@@ -19,7 +19,11 @@ fn api() -> (SimulatedApi, String, tokio::runtime::Runtime) {
     };
     let tenant = TenantState::new(None, Model::new(Config::default()), webhooks);
     let tenants = Tenants::new(vec![tenant]).expect("one tenant");
-    let api = SimulatedApi::new(ApiDocument::epayment().clone(), tenants, ExchangeLog::new(100, 1 << 20));
+    let api = SimulatedApi::new(
+        ApiDocument::epayment().clone(),
+        tenants,
+        ExchangeLog::new(&Limits { record_limit: 100, record_bytes: 1 << 20, ..Limits::default() }),
+    );
     let token = api.with_model(|m| {
         let c = m.credentials().clone();
         m.issue_token(Some(&c.client_id), Some(&c.client_secret), Some(&c.subscription_key))

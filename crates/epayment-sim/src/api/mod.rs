@@ -1,17 +1,21 @@
 //! The simulated API without a transport: one request in, one [`Outcome`] out.
 //!
-//! [`SimulatedApi::answer`] routes the request, reads it once into a [`Call`], takes its
-//! endpoint's next fault (one step, under one lock), hands it to the endpoint's handler
-//! ([`epayment`], [`token`], [`webhook_registrations`], [`sim_clock`], [`sim_customer`]), and
-//! logs the exchange.
+//! [`SimulatedApi::answer`] routes the request ([`route`]), reads it once into a [`Call`],
+//! takes its endpoint's next fault ([`faults`]: one step, under one lock), hands it to the
+//! endpoint's handler ([`epayment`], [`token`], [`webhook_registrations`], [`sim_clock`],
+//! [`sim_customer`]: [`SimulatedApi::serve`] is the one table of which handler serves which
+//! endpoint), and logs the exchange ([`exchange_log`]).
 //! The HTTP front in `crate::front` only moves bytes: it reads the request, hands it here,
 //! and writes, delays or drops the reply as the outcome says.
 
 mod call;
 mod epayment;
+mod exchange_log;
+mod faults;
 mod leniency;
 mod problem;
-pub(crate) mod reply;
+mod reply;
+mod route;
 mod sim_clock;
 mod sim_customer;
 pub(crate) mod tenants;
@@ -19,20 +23,24 @@ mod token;
 mod webhook_registrations;
 
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::{Mutex, MutexGuard};
 
 use bytes::Bytes;
 use epayment_openapi::ApiDocument;
 use http::Request;
 
 pub(crate) use call::Call;
+pub(crate) use exchange_log::ExchangeLog;
+pub use exchange_log::{Exchange, RecordedRequest, RecordedResponse, body_value};
+pub use faults::{Fault, LostAnswer};
 pub(crate) use reply::{Outcome, Reply};
 
 use crate::delivery::WebhookDispatcher;
-use crate::endpoint::{self, Endpoint};
-use crate::exchange_log::{BodyKept, ExchangeLog, RawExchange};
-use crate::faults::{Fault, Faults, LostAnswer};
+use crate::endpoint::Endpoint;
+use crate::lock::lock;
 use crate::model::{ApiError, Model};
+use exchange_log::BodyKept;
+use faults::Faults;
 use tenants::Tenants;
 
 /// The simulated API's state, and the function that answers a request with it.
@@ -44,12 +52,6 @@ pub(crate) struct SimulatedApi {
     traces: AtomicU64,
     /// The rule whose refusals are swapped, on a mutation run's simulators only.
     pub(crate) mutant: Option<crate::mutants::Mutant>,
-}
-
-pub(super) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    // A panic while holding a lock leaves data that is still consistent enough to serve from:
-    // every change under these locks is made whole or not at all.
-    m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 impl SimulatedApi {
@@ -90,7 +92,7 @@ impl SimulatedApi {
 
     /// Answers one request: routing, its endpoint's next fault, the endpoint, the log.
     pub(crate) fn answer(&self, request: &Request<Bytes>) -> Outcome {
-        let Some(route) = endpoint::route(&self.document, request.method().as_str(), request.uri().path()) else {
+        let Some(route) = route::route(&self.document, request.method().as_str(), request.uri().path()) else {
             let reply = self.unexpected(request);
             self.log("unexpected", request, &reply);
             return Outcome::Respond(reply);
@@ -102,12 +104,13 @@ impl SimulatedApi {
         let outcome = match fault {
             None => Outcome::Respond(self.serve(&call)),
             Some(Fault::Fail { status, retry_after }) => {
-                let failure = ApiError { retry_after, ..ApiError::status(status, None, "injected fault") };
+                let failure = ApiError { retry_after, ..ApiError::status(status, "injected fault") };
                 Outcome::Respond(self.problem(request, &failure))
             }
             Some(Fault::Refuse { status, code }) => {
-                epayment::record_failure(self, &call);
-                let refusal = ApiError::status(status, Some(code), "injected refusal");
+                epayment::record_failure(&self.tenants, &call);
+                // The code as the test gave it: it may be one the API does not know.
+                let refusal = ApiError { code: Some(code), ..ApiError::status(status, "injected refusal") };
                 Outcome::Respond(self.problem(request, &refusal))
             }
             Some(Fault::LoseAnswer(LostAnswer::ServerError)) => {
@@ -135,23 +138,34 @@ impl SimulatedApi {
     /// applied.
     pub(crate) fn too_large(&self, request: &Request<Bytes>, limit: usize) -> Reply {
         let detail = format!("the request body is larger than {limit} bytes");
-        let reply = self.problem(request, &ApiError::status(413, None, detail));
-        let operation = endpoint::route(&self.document, request.method().as_str(), request.uri().path())
+        let reply = self.problem(request, &ApiError::status(413, detail));
+        let operation = route::route(&self.document, request.method().as_str(), request.uri().path())
             .map_or("unexpected", |r| r.endpoint.id());
         self.log(operation, request, &reply);
         reply
     }
 
-    /// Serves a routed request; a refusal becomes its problem document.
+    /// Serves a routed request with its endpoint's handler; a refusal becomes its problem
+    /// document.
     fn serve(&self, call: &Call<'_>) -> Reply {
+        let tenants = &self.tenants;
+        // An ePayment operation: the document's checks and the credentials, then `handle`.
+        let operation = |handle| epayment::serve(&self.document, tenants, call, handle);
         let served = match call.endpoint {
-            Endpoint::Token => token::issue(self, call),
-            Endpoint::ReadClock | Endpoint::AdvanceClock => sim_clock::serve(self, call),
-            Endpoint::Customer => sim_customer::serve(self, call),
-            Endpoint::RegisterWebhook | Endpoint::ListWebhooks | Endpoint::DeleteWebhook => {
-                webhook_registrations::serve(self, call)
-            }
-            _ => epayment::serve(self, call),
+            Endpoint::Create => operation(epayment::create),
+            Endpoint::Get => operation(epayment::get),
+            Endpoint::Events => operation(epayment::events),
+            Endpoint::Capture => operation(epayment::capture),
+            Endpoint::Refund => operation(epayment::refund),
+            Endpoint::Cancel => operation(epayment::cancel),
+            Endpoint::ForceApprove => operation(epayment::force_approve),
+            Endpoint::Token => token::issue(tenants, call),
+            Endpoint::RegisterWebhook => webhook_registrations::register(tenants, call),
+            Endpoint::ListWebhooks => webhook_registrations::list(tenants, call),
+            Endpoint::DeleteWebhook => webhook_registrations::delete(tenants, call),
+            Endpoint::ReadClock => sim_clock::read(tenants, call),
+            Endpoint::AdvanceClock => sim_clock::advance(tenants, call),
+            Endpoint::Customer => sim_customer::serve(tenants, call),
         };
         served.unwrap_or_else(|error| self.problem(call.request(), &error))
     }
@@ -162,13 +176,13 @@ impl SimulatedApi {
     // fidelity: method-405
     fn unexpected(&self, request: &Request<Bytes>) -> Reply {
         let path = request.uri().path();
-        let allowed = endpoint::methods_at(&self.document, path);
+        let allowed = route::methods_at(&self.document, path);
         if allowed.is_empty() {
             let detail = format!("no operation serves {} {path}", request.method());
-            return self.problem(request, &ApiError::status(404, None, detail));
+            return self.problem(request, &ApiError::status(404, detail));
         }
         let detail = format!("{path} takes {}, not {}", allowed.join(", "), request.method());
-        let mut reply = self.problem(request, &ApiError::status(405, None, detail));
+        let mut reply = self.problem(request, &ApiError::status(405, detail));
         reply.headers.push(("allow", allowed.join(", ")));
         reply
     }
@@ -197,7 +211,7 @@ impl SimulatedApi {
             (_, 401) => BodyKept::Small,
             _ => BodyKept::UpToLimit,
         };
-        self.exchanges().push(RawExchange::new(operation, request, reply, kept));
+        self.exchanges().record(operation, request, reply, kept);
     }
 }
 

@@ -3,7 +3,7 @@
 use epayment_api::epayment::types;
 use serde_json::Value;
 
-use super::Reply;
+use super::reply::Reply;
 use crate::model::ApiError;
 
 /// Where the `type` of each problem points.
@@ -43,27 +43,35 @@ pub(super) fn render(error: &ApiError, path: &str, trace_id: String) -> Reply {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use epayment_api::ErrorCode;
     use epayment_openapi::ApiDocument;
 
     #[test]
     fn problems_fit_the_schema_and_carry_the_code() {
-        let answer = render(&ApiError::rule(6090, "too much"), "/v1/payments/x/capture", "t-1".into());
+        let answer = render(
+            &ApiError::rule(ErrorCode::CaptureAmountTooHigh, "too much"),
+            "/v1/payments/x/capture",
+            "t-1".into(),
+        );
         let body: Value = serde_json::from_slice(&answer.body.unwrap()).unwrap();
         assert_eq!(ApiDocument::epayment().check_component("Problem", &body), []);
         assert_eq!(body["title"], "Capture amount is more than what is left of the reservation");
         assert_eq!(body["extraDetails"][0]["reason"], "6090");
         assert_eq!(body["instance"], "/v1/payments/x/capture");
         let locked: Value =
-            serde_json::from_slice(&render(&ApiError::status(423, None, "busy"), "/", "t-2".into()).body.unwrap())
-                .unwrap();
+            serde_json::from_slice(&render(&ApiError::status(423, "busy"), "/", "t-2".into()).body.unwrap()).unwrap();
         assert_eq!((locked["title"].as_str(), locked.get("extraDetails")), (Some("Locked"), None));
     }
 
     #[test]
     fn a_refusal_by_a_rule_names_its_row_in_a_header_and_others_name_none() {
-        let by_rule = render(&ApiError::rule(6090, "too much").fidelity("capture-amount"), "/", "t".into());
+        let by_rule = render(
+            &ApiError::rule(ErrorCode::CaptureAmountTooHigh, "too much").fidelity("capture-amount"),
+            "/",
+            "t".into(),
+        );
         assert_eq!(by_rule.headers, [(ApiError::RULE_HEADER, "capture-amount".to_owned())]);
-        let unnamed = render(&ApiError::status(429, None, "slow down"), "/", "t".into());
+        let unnamed = render(&ApiError::status(429, "slow down"), "/", "t".into());
         assert!(unnamed.headers.is_empty(), "{:?}", unnamed.headers);
     }
 }

@@ -6,21 +6,23 @@
 
 use serde_json::json;
 
-use super::{Call, Reply, SimulatedApi};
+use super::call::Call;
+use super::reply::Reply;
+use super::tenants::Tenants;
 use crate::model::{ApiError, Model, PaymentKey};
 
 // fidelity: sandbox-customer
-pub(super) fn serve(api: &SimulatedApi, call: &Call<'_>) -> Result<Reply, ApiError> {
+pub(super) fn serve(tenants: &Tenants, call: &Call<'_>) -> Result<Reply, ApiError> {
     let action: fn(&mut Model, &PaymentKey) -> Result<(), ApiError> =
         match call.params.get("action").map(String::as_str) {
             Some("approve") => Model::approve,
             Some("abort") => Model::abort,
             Some("expire") => Model::expire,
             Some("refuse-consent") => Model::refuse_consent,
-            _ => return Err(ApiError::status(404, None, "no such customer action")),
+            _ => return Err(ApiError::status(404, "no such customer action")),
         };
     let payment = call.payment();
-    let tenant = api.tenants.of(call);
+    let tenant = tenants.of(call);
     tenant.with_model(|model| {
         tenant.admit(model, call, &payment.msn)?;
         if payment.msn.is_empty() {

@@ -11,8 +11,9 @@
 use std::collections::BTreeSet;
 use std::sync::Mutex;
 
-use super::{Call, lock};
+use super::call::Call;
 use crate::delivery::WebhookDispatcher;
+use crate::lock::lock;
 use crate::model::{ApiError, Model, TestCredentials};
 
 /// One tenant of a shared sandbox: its credentials and the merchant serial numbers they own.
@@ -105,7 +106,7 @@ impl TenantState {
         model.check_bearer(call.authorization())?;
         model.check_subscription_key(call.subscription_key())?;
         if !msn.is_empty() && !self.owns(msn) {
-            let refusal = ApiError::status(403, None, "these credentials are not for this merchant serial number");
+            let refusal = ApiError::status(403, "these credentials are not for this merchant serial number");
             return Err(refusal.fidelity("tenant-isolation"));
         }
         Ok(())

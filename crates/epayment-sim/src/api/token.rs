@@ -2,12 +2,14 @@
 
 use serde_json::json;
 
-use super::{Call, Reply, SimulatedApi};
+use super::call::Call;
+use super::reply::Reply;
+use super::tenants::Tenants;
 use crate::model::ApiError;
 
 /// Issues a token for the right keys, in the access-token API's answer shape.
-pub(super) fn issue(api: &SimulatedApi, call: &Call<'_>) -> Result<Reply, ApiError> {
-    let tenant = api.tenants.by_client_id(call.header("client_id"));
+pub(super) fn issue(tenants: &Tenants, call: &Call<'_>) -> Result<Reply, ApiError> {
+    let tenant = tenants.by_client_id(call.header("client_id"));
     let issued = tenant.with_model(|model| {
         model.issue_token(call.header("client_id"), call.header("client_secret"), call.subscription_key())
     })?;

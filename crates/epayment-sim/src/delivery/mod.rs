@@ -17,25 +17,20 @@ mod worker;
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::AtomicUsize;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Utc};
 use tokio::sync::{mpsc, watch};
 
 pub use destinations::WebhookDestinations;
-pub use registrations::{MAX_REGISTRATIONS, MAX_REGISTRATIONS_PER_EVENT, MAX_URL_BYTES, Registration, Scope};
-pub use schedule::{RETRY_PERIOD, RetrySchedule};
-pub use worker::{
-    FAILING_REGISTRATION_LIFETIME, MAX_WAITING_EVENTS, MAX_WAITING_EVENTS_IN_ALL, MAX_WAITING_EVENTS_PER_SALES_UNIT,
-};
+pub use registrations::{Registration, Scope};
+pub(crate) use schedule::RetrySchedule;
 
 use crate::clock::Clock;
+use crate::limits::Limits;
+use crate::lock::lock;
 use crate::model::Notification;
 use worker::{Job, Slot, Worker};
-
-/// How many finished deliveries are kept for [`WebhookDispatcher::deliveries`]; older ones are
-/// dropped (and still counted by [`WebhookDispatcher::wait_for`]).
-pub const DELIVERY_LOG_LIMIT: usize = 10_000;
 
 /// One delivery, after its last attempt.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -67,6 +62,8 @@ pub(crate) struct Shared {
     tried: watch::Sender<u64>,
     /// Which addresses deliveries may go to.
     destinations: WebhookDestinations,
+    /// How many registrations, waiting events and finished deliveries it holds at most.
+    limits: Limits,
     /// The simulator's time up to which every event has been published: on a virtual clock,
     /// the workers try what is due by it (see [`WebhookDispatcher::published_to`]).
     horizon: watch::Sender<DateTime<Utc>>,
@@ -92,19 +89,15 @@ struct Queue {
     sent: u64,
 }
 
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
 impl Shared {
     /// Logs a finished delivery.
     fn log(&self, delivery: Delivery) {
         {
             let mut log = lock(&self.log);
-            if log.len() == DELIVERY_LOG_LIMIT {
+            log.push_back(delivery);
+            while log.len() > self.limits.delivery_log_limit {
                 log.pop_front();
             }
-            log.push_back(delivery);
         }
         self.finished.send_modify(|n| *n += 1);
     }
@@ -160,16 +153,17 @@ impl WebhookDispatcher {
     /// deliver to loopback and private addresses too (a simulator on loopback).
     #[cfg(test)]
     pub(crate) fn new(seed: u64, schedule: RetrySchedule, clock: Clock) -> Self {
-        Self::with_destinations(seed, schedule, clock, WebhookDestinations::AlsoLocal)
+        Self::with_destinations(seed, schedule, clock, WebhookDestinations::AlsoLocal, &Limits::default())
     }
 
-    /// A dispatcher whose workers run on the current tokio runtime, wait on `clock`, and
-    /// deliver only where `destinations` allows.
+    /// A dispatcher whose workers run on the current tokio runtime, wait on `clock`, deliver
+    /// only where `destinations` allows, and hold no more than `limits` allow.
     pub(crate) fn with_destinations(
         seed: u64,
         schedule: RetrySchedule,
         clock: Clock,
         destinations: WebhookDestinations,
+        limits: &Limits,
     ) -> Self {
         let now = clock.now();
         Self {
@@ -182,6 +176,7 @@ impl WebhookDispatcher {
                 finished: watch::channel(0).0,
                 tried: watch::channel(0).0,
                 destinations,
+                limits: *limits,
                 horizon: watch::channel(now).0,
                 idle: Mutex::new(HashMap::new()),
                 reported: watch::channel(0).0,
@@ -198,11 +193,11 @@ impl WebhookDispatcher {
     /// address, for tests and local development), the events the ePayment API's, and a sales
     /// unit has at most 25 registrations per event type.
     pub fn register(&self, scope: Scope, url: &str, mut events: Vec<String>) -> Result<Registration, String> {
-        registrations::check(url, &events, self.shared.destinations)?;
+        registrations::check(url, &events, self.shared.destinations, &self.shared.limits)?;
         events.sort();
         events.dedup();
         let mut list = lock(&self.shared.registrations);
-        registrations::check_room(&list, &scope, &events)?;
+        registrations::check_room(&list, &scope, &events, &self.shared.limits)?;
         let (id, secret) = {
             let mut rng = lock(&self.ids);
             let mut bytes = [0u8; 16];
@@ -254,7 +249,7 @@ impl WebhookDispatcher {
         }
         let mut queues = lock(&self.shared.queues);
         let mut per_unit = lock(&self.shared.waiting_per_unit);
-        if per_unit.len() > MAX_REGISTRATIONS {
+        if per_unit.len() > self.shared.limits.max_registrations {
             // Counters of sales units with nothing waiting are kept only while few.
             per_unit.retain(|_, count| count.load(std::sync::atomic::Ordering::Acquire) > 0);
         }
@@ -273,7 +268,7 @@ impl WebhookDispatcher {
             let unit = per_unit.entry(msn.clone()).or_default().clone();
             for r in wanted {
                 let Some(queue) = queues.get_mut(&r.id) else { continue };
-                let Some(slot) = Slot::take(&queue.waiting, &unit, &self.shared.waiting) else {
+                let Some(slot) = Slot::take(&queue.waiting, &unit, &self.shared.waiting, &self.shared.limits) else {
                     // Too many wait already: given up at once, as a delivery that failed.
                     self.shared.log(Delivery {
                         registration: r.id.clone(),
@@ -331,7 +326,7 @@ impl WebhookDispatcher {
     }
 
     /// Deliveries finished so far (delivered or given up), oldest first; at most the last
-    /// [`DELIVERY_LOG_LIMIT`].
+    /// [`Limits::delivery_log_limit`].
     pub fn deliveries(&self) -> Vec<Delivery> {
         lock(&self.shared.log).iter().cloned().collect()
     }
@@ -397,8 +392,9 @@ mod tests {
         let events = vec!["epayments.payment.captured.v1".to_owned()];
         dispatcher.register(Scope::SalesUnit("123456".into()), &url, events).expect("registered");
         let extra = 250;
-        dispatcher.publish((0..MAX_WAITING_EVENTS + extra).map(captured).collect());
-        assert_eq!(dispatcher.waiting(), MAX_WAITING_EVENTS, "no more wait than the bound");
+        let bound = Limits::default().max_waiting_events;
+        dispatcher.publish((0..bound + extra).map(captured).collect());
+        assert_eq!(dispatcher.waiting(), bound, "no more wait than the bound");
         let given_up = dispatcher.deliveries();
         assert_eq!(given_up.len(), extra, "the rest are given up at once");
         assert!(given_up.iter().all(|d| !d.delivered && d.attempts == 0));
@@ -409,17 +405,18 @@ mod tests {
     #[test]
     fn a_slot_is_given_back_when_its_event_is_dropped_and_the_total_is_bounded_too() {
         use std::sync::atomic::Ordering::Acquire;
-        let all = Arc::new(AtomicUsize::new(MAX_WAITING_EVENTS_IN_ALL - 1));
+        let limits = Limits::default();
+        let all = Arc::new(AtomicUsize::new(limits.max_waiting_events_in_all - 1));
         let (own, unit) = (Arc::default(), Arc::default());
-        let slot = Slot::take(&own, &unit, &all).expect("room for one more");
-        assert!(Slot::take(&own, &unit, &all).is_none(), "the total is full");
+        let slot = Slot::take(&own, &unit, &all, &limits).expect("room for one more");
+        assert!(Slot::take(&own, &unit, &all, &limits).is_none(), "the total is full");
         assert_eq!((own.load(Acquire), unit.load(Acquire)), (1, 1), "a refused slot gives its places back");
         drop(slot);
         assert_eq!((own.load(Acquire), unit.load(Acquire)), (0, 0));
-        assert_eq!(all.load(Acquire), MAX_WAITING_EVENTS_IN_ALL - 1);
-        let full_unit = Arc::new(AtomicUsize::new(MAX_WAITING_EVENTS_PER_SALES_UNIT));
-        assert!(Slot::take(&own, &full_unit, &all).is_none(), "the sales unit is full");
-        assert_eq!((own.load(Acquire), all.load(Acquire)), (0, MAX_WAITING_EVENTS_IN_ALL - 1));
+        assert_eq!(all.load(Acquire), limits.max_waiting_events_in_all - 1);
+        let full_unit = Arc::new(AtomicUsize::new(limits.max_waiting_events_per_sales_unit));
+        assert!(Slot::take(&own, &full_unit, &all, &limits).is_none(), "the sales unit is full");
+        assert_eq!((own.load(Acquire), all.load(Acquire)), (0, limits.max_waiting_events_in_all - 1));
     }
 
     #[tokio::test]
@@ -430,18 +427,20 @@ mod tests {
         let closed_url = format!("http://{}/hooks", closed.local_addr().expect("its address"));
         drop(closed);
         let dispatcher = WebhookDispatcher::new(1, RetrySchedule::Api, Clock::system());
+        let limits = Limits::default();
         let events = vec!["epayments.payment.captured.v1".to_owned()];
-        for _ in 0..MAX_REGISTRATIONS_PER_EVENT {
+        for _ in 0..registrations::MAX_REGISTRATIONS_PER_EVENT {
             dispatcher.register(Scope::SalesUnit("123456".into()), &closed_url, events.clone()).expect("registered");
         }
-        dispatcher.publish((0..MAX_WAITING_EVENTS_IN_ALL / MAX_REGISTRATIONS_PER_EVENT + 100).map(captured).collect());
-        assert!(dispatcher.waiting() <= MAX_WAITING_EVENTS_PER_SALES_UNIT, "{} wait", dispatcher.waiting());
+        let per_registration = limits.max_waiting_events_in_all / registrations::MAX_REGISTRATIONS_PER_EVENT;
+        dispatcher.publish((0..per_registration + 100).map(captured).collect());
+        assert!(dispatcher.waiting() <= limits.max_waiting_events_per_sales_unit, "{} wait", dispatcher.waiting());
         let victim = dispatcher.register(Scope::SalesUnit("654321".into()), &closed_url, events).expect("registered");
         let mut theirs = captured(0);
         theirs.event.msn = "654321".parse().expect("an msn");
         dispatcher.publish(vec![theirs]);
         let given_up = dispatcher.deliveries().iter().filter(|d| d.registration == victim.id).count();
         assert_eq!(given_up, 0, "the other sales unit's event waits for delivery, it is not given up");
-        assert!(dispatcher.waiting() <= MAX_WAITING_EVENTS_PER_SALES_UNIT + 1);
+        assert!(dispatcher.waiting() <= limits.max_waiting_events_per_sales_unit + 1);
     }
 }

@@ -2,21 +2,11 @@
 
 use serde::Serialize;
 
-use super::WebhookDestinations;
+use super::destinations::WebhookDestinations;
+use crate::limits::Limits;
 
-/// At most this many registrations per event type and sales unit.
-pub const MAX_REGISTRATIONS_PER_EVENT: usize = 25;
-
-/// At most this many registrations in all: the sandbox's own bound, so that registrations
-/// under ever new merchant serial numbers cannot grow it without end. A sales unit has at most
-/// 200 (25 for each of the 8 event types), so filling it takes 50 of them: a sandbox cannot
-/// tell merchants apart (everyone has its keys), and this is as far as it can keep one caller
-/// from crowding out the others.
-pub const MAX_REGISTRATIONS: usize = 10_000;
-
-/// The longest URL a registration may have (the Webhooks API's documents name no limit; this
-/// is what browsers and proxies commonly take).
-pub const MAX_URL_BYTES: usize = 2_048;
+/// At most this many registrations per event type and sales unit, as the Webhooks API allows.
+pub(crate) const MAX_REGISTRATIONS_PER_EVENT: usize = 25;
 
 /// Which sales units' events a registration gets.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -69,8 +59,13 @@ pub(crate) fn known_event_types() -> impl Iterator<Item = String> {
 
 /// Why a registration is refused: every reason the Webhooks API gives a 400 for, and the
 /// addresses this sandbox never delivers to.
-pub(crate) fn check(url: &str, events: &[String], destinations: WebhookDestinations) -> Result<(), String> {
-    check_url(url, destinations)?;
+pub(crate) fn check(
+    url: &str,
+    events: &[String],
+    destinations: WebhookDestinations,
+    limits: &Limits,
+) -> Result<(), String> {
+    check_url(url, destinations, limits.max_url_bytes)?;
     if events.is_empty() {
         return Err("at least one event type is required".into());
     }
@@ -81,13 +76,13 @@ pub(crate) fn check(url: &str, events: &[String], destinations: WebhookDestinati
     Ok(())
 }
 
-/// HTTPS, or plain HTTP to a loopback address; at most [`MAX_URL_BYTES`]; to an address
+/// HTTPS, or plain HTTP to a loopback address; at most `max_bytes` long; to an address
 /// `destinations` allows.
 // fidelity: webhook-https
 // fidelity: webhook-destinations
-fn check_url(url: &str, destinations: WebhookDestinations) -> Result<(), String> {
-    if url.len() > MAX_URL_BYTES {
-        return Err(format!("the URL has {} bytes; at most {MAX_URL_BYTES} are taken", url.len()));
+fn check_url(url: &str, destinations: WebhookDestinations, max_bytes: usize) -> Result<(), String> {
+    if url.len() > max_bytes {
+        return Err(format!("the URL has {} bytes; at most {max_bytes} are taken", url.len()));
     }
     let parsed = reqwest::Url::parse(url).map_err(|e| format!("{url} is not an absolute URL: {e}"))?;
     // The parser has already read every numeric spelling of an address as the address.
@@ -107,9 +102,14 @@ fn check_url(url: &str, destinations: WebhookDestinations) -> Result<(), String>
 
 /// Whether `list` has room for one more registration of `scope` for `events`.
 // fidelity: webhook-registration-limits
-pub(crate) fn check_room(list: &[Registration], scope: &Scope, events: &[String]) -> Result<(), String> {
-    if list.len() >= MAX_REGISTRATIONS {
-        return Err(format!("the simulator holds {MAX_REGISTRATIONS} registrations, its most"));
+pub(crate) fn check_room(
+    list: &[Registration],
+    scope: &Scope,
+    events: &[String],
+    limits: &Limits,
+) -> Result<(), String> {
+    if list.len() >= limits.max_registrations {
+        return Err(format!("the simulator holds {} registrations, its most", limits.max_registrations));
     }
     for event in events {
         let taken = list.iter().filter(|r| r.scope() == *scope && r.events.contains(event)).count();
@@ -124,27 +124,33 @@ pub(crate) fn check_room(list: &[Registration], scope: &Scope, events: &[String]
 mod tests {
     use super::*;
 
+    const URL_BYTES: usize = 2_048;
+
     #[test]
     fn urls_must_be_https_or_loopback() {
+        assert_eq!(Limits::default().max_url_bytes, URL_BYTES, "FIDELITY.md quotes it");
         let local = WebhookDestinations::AlsoLocal;
         for ok in ["https://shop.example/hooks", "http://127.0.0.1:8080/h", "http://localhost/h", "http://[::1]:9/h"] {
-            assert_eq!(check_url(ok, local), Ok(()), "{ok}");
+            assert_eq!(check_url(ok, local, URL_BYTES), Ok(()), "{ok}");
         }
         for refused in ["http://shop.example/hooks", "http://10.0.0.1/h", "ftp://x/y", "not a url"] {
-            assert!(check_url(refused, local).is_err(), "{refused}");
+            assert!(check_url(refused, local, URL_BYTES).is_err(), "{refused}");
         }
         for loopback in ["http://127.1/h", "http://0x7f000001/h", "http://2130706433/h"] {
-            assert_eq!(check_url(loopback, local), Ok(()), "{loopback} is loopback");
-            assert!(check_url(loopback, WebhookDestinations::PublicOnly).is_err(), "{loopback} on a shared host");
+            assert_eq!(check_url(loopback, local, URL_BYTES), Ok(()), "{loopback} is loopback");
+            assert!(
+                check_url(loopback, WebhookDestinations::PublicOnly, URL_BYTES).is_err(),
+                "{loopback} on a shared host"
+            );
         }
         for never in ["https://169.254.169.254/latest/meta-data", "https://10.0.0.1:6379/", "https://192.168.1.1:22/"] {
-            assert!(check_url(never, WebhookDestinations::PublicOnly).is_err(), "{never}");
+            assert!(check_url(never, WebhookDestinations::PublicOnly, URL_BYTES).is_err(), "{never}");
         }
-        assert!(check_url("https://169.254.169.254/", local).is_err(), "metadata, even on loopback");
-        let longest = format!("https://shop.example/{}", "h".repeat(MAX_URL_BYTES - 21));
-        assert_eq!(check_url(&longest, local), Ok(()));
+        assert!(check_url("https://169.254.169.254/", local, URL_BYTES).is_err(), "metadata, even on loopback");
+        let longest = format!("https://shop.example/{}", "h".repeat(URL_BYTES - 21));
+        assert_eq!(check_url(&longest, local, URL_BYTES), Ok(()));
         let too_long = format!("{longest}h");
-        let refused = check_url(&too_long, local).expect_err("one byte too long");
+        let refused = check_url(&too_long, local, URL_BYTES).expect_err("one byte too long");
         assert!(refused.len() < 100, "the refusal does not repeat the URL: {refused}");
     }
 
@@ -152,11 +158,11 @@ mod tests {
     fn only_the_epayment_event_types_are_taken() {
         let captured = vec!["epayments.payment.captured.v1".to_owned()];
         let any = WebhookDestinations::PublicOnly;
-        assert_eq!(check("https://shop.example/h", &captured, any), Ok(()));
+        assert_eq!(check("https://shop.example/h", &captured, any, &Limits::default()), Ok(()));
         for wrong in ["epayments.payment.disputed.v1", "recurring.charge-captured.v1", "CAPTURED", ""] {
-            assert!(check("https://shop.example/h", &[wrong.to_owned()], any).is_err(), "{wrong}");
+            assert!(check("https://shop.example/h", &[wrong.to_owned()], any, &Limits::default()).is_err(), "{wrong}");
         }
-        assert!(check("https://shop.example/h", &[], any).is_err());
+        assert!(check("https://shop.example/h", &[], any, &Limits::default()).is_err());
         assert_eq!(known_event_types().count(), 8);
     }
 }

@@ -5,11 +5,11 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 
 /// How long one event is retried before it is given up.
-pub const RETRY_PERIOD: chrono::TimeDelta = chrono::TimeDelta::days(7);
+const RETRY_PERIOD: chrono::TimeDelta = chrono::TimeDelta::days(7);
 
 /// When a failed delivery is tried again.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum RetrySchedule {
+pub(crate) enum RetrySchedule {
     /// As the Webhooks API does, on the simulator's clock: about every 2 s for four tries, then
     /// after 60 s, 120 s, hourly for a day, then daily, giving up 7 days after the first try.
     Api,

@@ -15,23 +15,14 @@ use chrono::{DateTime, Utc};
 use tokio::sync::{mpsc, watch};
 
 use super::destinations::{CheckedResolver, WebhookDestinations};
-use super::{Delivery, Idle, Registration, RetrySchedule, Shared};
+use super::registrations::Registration;
+use super::schedule::RetrySchedule;
+use super::{Delivery, Idle, Shared};
 use crate::clock::{self, Clock};
+use crate::limits::Limits;
 
-/// How long a registration may fail before it is deleted.
-pub const FAILING_REGISTRATION_LIFETIME: chrono::TimeDelta = chrono::TimeDelta::days(14);
-
-/// How many events may wait for one registration; past it, a new event is given up at once,
-/// so that a receiver that never answers cannot make the simulator hold events without end.
-pub const MAX_WAITING_EVENTS: usize = 10_000;
-
-/// How many events of one sales unit may wait, for all its registrations together: what one
-/// merchant serial number's failing receivers hold back, so that they cannot fill the room all
-/// registrations share and starve another merchant's webhooks.
-pub const MAX_WAITING_EVENTS_PER_SALES_UNIT: usize = 10_000;
-
-/// How many events may wait for all registrations together (each is a few hundred bytes).
-pub const MAX_WAITING_EVENTS_IN_ALL: usize = 100_000;
+/// How long a registration may fail before it is deleted, as the Webhooks API does.
+const FAILING_REGISTRATION_LIFETIME: chrono::TimeDelta = chrono::TimeDelta::days(14);
 
 /// How long one try may take before it counts as failed.
 const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -55,15 +46,21 @@ pub(crate) struct Slot {
 }
 
 impl Slot {
-    /// A place in `own` (at most [`MAX_WAITING_EVENTS`]), `unit` (the event's sales unit, at
-    /// most [`MAX_WAITING_EVENTS_PER_SALES_UNIT`]) and `all` (at most
-    /// [`MAX_WAITING_EVENTS_IN_ALL`]), if all three have room.
-    pub(crate) fn take(own: &Arc<AtomicUsize>, unit: &Arc<AtomicUsize>, all: &Arc<AtomicUsize>) -> Option<Self> {
+    /// A place in `own` (at most [`Limits::max_waiting_events`]), `unit` (the event's sales
+    /// unit, at most [`Limits::max_waiting_events_per_sales_unit`]) and `all` (at most
+    /// [`Limits::max_waiting_events_in_all`]), if all three have room.
+    pub(crate) fn take(
+        own: &Arc<AtomicUsize>,
+        unit: &Arc<AtomicUsize>,
+        all: &Arc<AtomicUsize>,
+        limits: &Limits,
+    ) -> Option<Self> {
         let room = |count: &AtomicUsize, max: usize| {
             count.fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| (n < max).then_some(n + 1)).is_ok()
         };
         let counts = [own.clone(), unit.clone(), all.clone()];
-        let limits = [MAX_WAITING_EVENTS, MAX_WAITING_EVENTS_PER_SALES_UNIT, MAX_WAITING_EVENTS_IN_ALL];
+        let limits =
+            [limits.max_waiting_events, limits.max_waiting_events_per_sales_unit, limits.max_waiting_events_in_all];
         for (taken, (count, max)) in counts.iter().zip(limits).enumerate() {
             if !room(count, max) {
                 for given_back in &counts[..taken] {

@@ -2,22 +2,26 @@
 //! each refusal.
 
 use epayment_api::epayment::types;
-use epayment_api::{EventName, State};
+use epayment_api::{ErrorCode, EventName, State};
 
 use super::events::Event;
 use super::{ApiError, Model, Payment, PaymentKey, test_amounts};
 
 /// How long after authorization a payment may be refunded.
-pub const REFUND_PERIOD: chrono::TimeDelta = chrono::TimeDelta::days(365);
+const REFUND_PERIOD: chrono::TimeDelta = chrono::TimeDelta::days(365);
 
 // fidelity: modification-amount
 fn check_amount(payment: &Payment, amount: &types::Amount) -> Result<(), ApiError> {
     if amount.currency != payment.currency {
-        return Err(ApiError::rule(4040, format!("the payment is in {}, not {}", payment.currency, amount.currency))
-            .fidelity("modification-amount"));
+        return Err(ApiError::rule(
+            ErrorCode::InvalidAmount,
+            format!("the payment is in {}, not {}", payment.currency, amount.currency),
+        )
+        .fidelity("modification-amount"));
     }
     if amount.value <= 0 {
-        return Err(ApiError::rule(4040, "the amount must be more than zero").fidelity("modification-amount"));
+        return Err(ApiError::rule(ErrorCode::InvalidAmount, "the amount must be more than zero")
+            .fidelity("modification-amount"));
     }
     Ok(())
 }
@@ -35,7 +39,8 @@ impl Model {
         let payment = self.get_mut(key)?;
         // fidelity: capture-deadline
         if payment.state == State::Authorized && payment.period_over(unit.capture_period(), now) {
-            return Err(ApiError::rule(6100, "the capture period is over").fidelity("capture-deadline"));
+            return Err(ApiError::rule(ErrorCode::CapturePeriodExpired, "the capture period is over")
+                .fidelity("capture-deadline"));
         }
         // fidelity: capture-after-guarantee
         // Past the card network's guarantee a capture is a new charge; it fails when the
@@ -44,7 +49,7 @@ impl Model {
         if payment.state == State::Authorized && past_guarantee && issuer_releases {
             let card = payment.card.name();
             return Err(ApiError::rule(
-                6260,
+                ErrorCode::FundsUnavailable,
                 format!("the issuer released the reservation when the {card} guarantee ended"),
             )
             .fidelity("capture-after-guarantee"));
@@ -52,37 +57,45 @@ impl Model {
         match payment.state {
             // fidelity: capture-before-authorization
             State::Created => {
-                return Err(
-                    ApiError::rule(6080, "the payment is not authorized yet").fidelity("capture-before-authorization")
-                );
+                return Err(ApiError::rule(ErrorCode::CaptureBeforeReservation, "the payment is not authorized yet")
+                    .fidelity("capture-before-authorization"));
             }
             // fidelity: capture-terminated
             // Our choice: a payment cancelled before authorization is TERMINATED, and the
             // cancel rule (6070) speaks to it better than the generic state rule.
             State::Terminated => {
-                return Err(ApiError::rule(6070, "the payment was cancelled").fidelity("capture-terminated"));
+                return Err(ApiError::rule(ErrorCode::CaptureCancelled, "the payment was cancelled")
+                    .fidelity("capture-terminated"));
             }
             // fidelity: capture-final-state
             State::Authorized => {}
             // Aborted, expired, and (never set here) a state the document adds later.
             _ => {
-                let refusal = ApiError::rule(6200, format!("{} payment cannot be captured", a(&payment.state)));
+                let refusal = ApiError::rule(
+                    ErrorCode::CannotCaptureInState,
+                    format!("{} payment cannot be captured", a(&payment.state)),
+                );
                 return Err(refusal.fidelity("capture-final-state"));
             }
         }
         check_amount(payment, amount)?;
         // fidelity: capture-after-cancel
         if payment.cancelled > 0 {
-            return Err(ApiError::rule(6070, "the payment was cancelled").fidelity("capture-after-cancel"));
+            return Err(ApiError::rule(ErrorCode::CaptureCancelled, "the payment was cancelled")
+                .fidelity("capture-after-cancel"));
         }
         // fidelity: capture-full-only
         if unit.full_capture_only && (payment.captured > 0 || amount.value != payment.capturable()) {
-            let refusal = ApiError::rule(6140, "this sales unit allows only a capture of the whole amount");
+            let refusal =
+                ApiError::rule(ErrorCode::FullCaptureOnly, "this sales unit allows only a capture of the whole amount");
             return Err(refusal.fidelity("capture-full-only"));
         }
         // fidelity: capture-amount
         if amount.value > payment.capturable() {
-            let refusal = ApiError::rule(6090, format!("only {} is left to capture", payment.capturable()));
+            let refusal = ApiError::rule(
+                ErrorCode::CaptureAmountTooHigh,
+                format!("only {} is left to capture", payment.capturable()),
+            );
             // fidelity: capture-after-full-capture
             // Our choice: nothing is left after a full capture, so it is 6090 too; the row
             // says so, and a comparison names it.
@@ -108,20 +121,24 @@ impl Model {
         // fidelity: refund-deadline
         // Counted from authorization: our choice where the facts say "within 365 days".
         if payment.state == State::Authorized && payment.period_over(REFUND_PERIOD, now) {
-            return Err(ApiError::rule(6220, "the refund period is over").fidelity("refund-deadline"));
+            return Err(
+                ApiError::rule(ErrorCode::RefundPeriodExpired, "the refund period is over").fidelity("refund-deadline")
+            );
         }
         match payment.state {
             // fidelity: refund-before-authorization
             State::Created => {
-                return Err(
-                    ApiError::rule(6020, "the payment is not authorized yet").fidelity("refund-before-authorization")
-                );
+                return Err(ApiError::rule(ErrorCode::RefundBeforeReservation, "the payment is not authorized yet")
+                    .fidelity("refund-before-authorization"));
             }
             // fidelity: refund-final-state
             State::Authorized => {}
             // Aborted, expired, terminated, and (never set here) a state the document adds later.
             _ => {
-                let refusal = ApiError::rule(6210, format!("{} payment cannot be refunded", a(&payment.state)));
+                let refusal = ApiError::rule(
+                    ErrorCode::CannotRefundInState,
+                    format!("{} payment cannot be refunded", a(&payment.state)),
+                );
                 return Err(refusal.fidelity("refund-final-state"));
             }
         }
@@ -131,7 +148,10 @@ impl Model {
         }
         // fidelity: refund-amount
         if amount.value > payment.refundable() {
-            let refusal = ApiError::rule(6150, format!("only {} is left to refund", payment.refundable()));
+            let refusal = ApiError::rule(
+                ErrorCode::RefundAmountTooHigh,
+                format!("only {} is left to refund", payment.refundable()),
+            );
             return Err(refusal.fidelity("refund-amount"));
         }
         payment.refunded += amount.value;
@@ -156,7 +176,9 @@ impl Model {
         // which is never longer than 180 days.
         let something_to_release = payment.cancelled == 0 && payment.captured < payment.authorized;
         if payment.state == State::Authorized && something_to_release && payment.period_over(period, now) {
-            return Err(ApiError::rule(6030, "the cancel period is over").fidelity("cancel-deadline"));
+            return Err(
+                ApiError::rule(ErrorCode::CancelPeriodExpired, "the cancel period is over").fidelity("cancel-deadline")
+            );
         }
         let (event, amount) = match payment.state {
             // fidelity: cancel-before-authorization
@@ -167,17 +189,22 @@ impl Model {
             }
             // fidelity: cancel-transaction-only
             State::Authorized if transaction_only => {
-                let refusal = ApiError::rule(6060, "the payment is authorized and cancelTransactionOnly is set");
+                let refusal = ApiError::rule(
+                    ErrorCode::CancelAuthorizedTransactionOnly,
+                    "the payment is authorized and cancelTransactionOnly is set",
+                );
                 return Err(refusal.fidelity("cancel-transaction-only"));
             }
             // fidelity: cancel-fully-captured
             State::Authorized if payment.captured >= payment.authorized => {
-                return Err(ApiError::rule(6040, "the payment is fully captured").fidelity("cancel-fully-captured"));
+                return Err(ApiError::rule(ErrorCode::CancelFullyCaptured, "the payment is fully captured")
+                    .fidelity("cancel-fully-captured"));
             }
             // fidelity: cancel-twice
             // Our choice: a second cancel finds nothing left to release.
             State::Authorized if payment.cancelled > 0 => {
-                return Err(ApiError::rule(6190, "the payment is already cancelled").fidelity("cancel-twice"));
+                return Err(ApiError::rule(ErrorCode::CannotCancelInState, "the payment is already cancelled")
+                    .fidelity("cancel-twice"));
             }
             // fidelity: cancel-remainder
             State::Authorized => {
@@ -187,12 +214,16 @@ impl Model {
             }
             // fidelity: cancel-twice
             State::Terminated => {
-                return Err(ApiError::rule(6190, "the payment is already cancelled").fidelity("cancel-twice"));
+                return Err(ApiError::rule(ErrorCode::CannotCancelInState, "the payment is already cancelled")
+                    .fidelity("cancel-twice"));
             }
             // fidelity: cancel-never-reserved
             // Aborted, expired, and (never set here) a state the document adds later.
             _ => {
-                let refusal = ApiError::rule(6050, format!("{} payment was never reserved", a(&payment.state)));
+                let refusal = ApiError::rule(
+                    ErrorCode::CancelNotReserved,
+                    format!("{} payment was never reserved", a(&payment.state)),
+                );
                 return Err(refusal.fidelity("cancel-never-reserved"));
             }
         };

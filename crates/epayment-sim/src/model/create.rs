@@ -1,7 +1,7 @@
 //! createPayment's rules beyond the schema: references, flows, URLs, currencies, minimums.
 
 use epayment_api::epayment::types;
-use epayment_api::{Currency, EventName, State};
+use epayment_api::{Currency, ErrorCode, EventName, State};
 
 use super::customer::expires_at;
 use super::events::Event;
@@ -21,17 +21,21 @@ impl Model {
         // Our choice: a reference already used by this MSN is 409 with 4150, before any
         // other rule.
         if self.payments.contains_key(&key) {
-            let refusal = ApiError::status(409, Some(4150), format!("reference {} already exists", key.reference));
+            let refusal = ApiError::conflict(
+                ErrorCode::ReferenceExistsOrRefundConflict,
+                format!("reference {} already exists", key.reference),
+            );
             return Err(refusal.fidelity("create-reference-taken"));
         }
         // fidelity: create-return-url-required
         if request.user_flow == Flow::WebRedirect && request.return_url.is_none() {
-            let refusal = ApiError::rule(4140, "returnUrl is required for the WEB_REDIRECT flow");
+            let refusal =
+                ApiError::rule(ErrorCode::MissingParameter, "returnUrl is required for the WEB_REDIRECT flow");
             return Err(refusal.fidelity("create-return-url-required"));
         }
         // fidelity: create-customer-required
         if request.user_flow == Flow::PushMessage && request.customer.is_none() {
-            let refusal = ApiError::rule(4140, "customer is required for the PUSH_MESSAGE flow");
+            let refusal = ApiError::rule(ErrorCode::MissingParameter, "customer is required for the PUSH_MESSAGE flow");
             return Err(refusal.fidelity("create-customer-required"));
         }
         check_urls(request)?;
@@ -86,7 +90,7 @@ impl Model {
         let market = self.sales_units.get(msn).market;
         let card_passthrough = request.payment_method.type_ == types::PaymentMethodType::CardPassthrough;
         if !currency.is_known() {
-            return Err(ApiError::rule(4040, "the currency is not supported"));
+            return Err(ApiError::rule(ErrorCode::InvalidAmount, "the currency is not supported"));
         }
         // fidelity: create-currency-market
         let allowed = match currency {
@@ -95,7 +99,7 @@ impl Model {
         };
         if !allowed {
             return Err(ApiError::rule(
-                5040,
+                ErrorCode::CurrencyNotAllowed,
                 format!("a {market:?} sales unit does not take {currency} with {:?}", request.payment_method.type_),
             )
             .fidelity("create-currency-market"));
@@ -106,7 +110,8 @@ impl Model {
             _ => 1,
         };
         if request.amount.value < minimum {
-            let refusal = ApiError::rule(6010, format!("the amount must be at least {minimum} minor units"));
+            let refusal =
+                ApiError::rule(ErrorCode::AmountTooSmall, format!("the amount must be at least {minimum} minor units"));
             return Err(refusal.fidelity("create-minimum-amount"));
         }
         Ok(())
@@ -124,7 +129,8 @@ fn check_urls(request: &types::CreatePaymentRequest) -> Result<(), ApiError> {
         .chain(request.card_passthrough.iter().map(|c| c.card_callback_url.as_str()));
     for url in urls {
         if !url.starts_with("https://") || reqwest::Url::parse(url).is_err() {
-            return Err(ApiError::rule(4090, format!("{url} is not a valid https URL")).fidelity("create-https-urls"));
+            return Err(ApiError::rule(ErrorCode::InvalidUrl, format!("{url} is not a valid https URL"))
+                .fidelity("create-https-urls"));
         }
     }
     Ok(())

@@ -2,14 +2,14 @@
 //! until it expires.
 
 use chrono::{DateTime, Utc};
-use epayment_api::{EventName, State};
+use epayment_api::{ErrorCode, EventName, State};
 
 use super::events::Event;
 use super::{ApiError, Model, Payment, PaymentKey, cards, profile, test_amounts};
 use crate::clock;
 
 /// How long a customer has to act on a created payment before it expires.
-pub const CUSTOMER_TIME: chrono::TimeDelta = chrono::TimeDelta::minutes(10);
+const CUSTOMER_TIME: chrono::TimeDelta = chrono::TimeDelta::minutes(10);
 
 /// When a created payment expires unless the customer acts.
 pub(crate) fn expires_at(payment: &Payment) -> DateTime<Utc> {
@@ -29,11 +29,13 @@ impl Model {
         // fidelity: approve-only-created
         // Our choice of code among the documented 10010..10070: 10010, "approve failed".
         if payment.state != State::Created {
-            let refusal = ApiError::rule(10010, format!("the payment is {}, not CREATED", payment.state));
+            let refusal =
+                ApiError::rule(ErrorCode::ForceApproveFailed, format!("the payment is {}, not CREATED", payment.state));
             return Err(refusal.fidelity("approve-only-created"));
         }
         if payment.decided_at.is_some() {
-            return Err(ApiError::rule(10010, "the payment's result is not known yet").fidelity("approve-only-created"));
+            return Err(ApiError::rule(ErrorCode::ForceApproveFailed, "the payment's result is not known yet")
+                .fidelity("approve-only-created"));
         }
         if test_amounts {
             if let Some(declined) = test_amounts::refuse_approval(payment.amount, market) {
@@ -74,7 +76,10 @@ impl Model {
     pub(crate) fn force_approve(&mut self, key: &PaymentKey) -> Result<(), ApiError> {
         // fidelity: express-no-force-approve
         if self.payment(key).is_some_and(Payment::is_express) {
-            let refusal = ApiError::rule(10060, "an express payment cannot be force approved; approve it in the app");
+            let refusal = ApiError::rule(
+                ErrorCode::ForceApproveNotSupported,
+                "an express payment cannot be force approved; approve it in the app",
+            );
             return Err(refusal.fidelity("express-no-force-approve"));
         }
         self.approve(key)
@@ -85,9 +90,11 @@ impl Model {
     // fidelity: profile-refused
     pub(crate) fn refuse_consent(&mut self, key: &PaymentKey) -> Result<(), ApiError> {
         if self.payment(key).is_some_and(|p| p.scopes.is_empty()) {
-            return Err(
-                ApiError::rule(10010, "the payment asks for no profile data to refuse").fidelity("profile-refused")
-            );
+            return Err(ApiError::rule(
+                ErrorCode::ForceApproveFailed,
+                "the payment asks for no profile data to refuse",
+            )
+            .fidelity("profile-refused"));
         }
         self.abort(key)
     }
@@ -106,7 +113,8 @@ impl Model {
         let payment = self.get_mut(key)?;
         // fidelity: final-states
         if payment.state != State::Created {
-            let refusal = ApiError::rule(10010, format!("the payment is {}, not CREATED", payment.state));
+            let refusal =
+                ApiError::rule(ErrorCode::ForceApproveFailed, format!("the payment is {}, not CREATED", payment.state));
             return Err(refusal.fidelity("final-states"));
         }
         payment.state = state;

@@ -8,16 +8,12 @@
 use std::collections::{HashMap, VecDeque};
 
 use bytes::Bytes;
+use epayment_api::ErrorCode;
 use serde_json::Value;
 use sha2::{Digest as _, Sha256};
 
 use super::{ApiError, PaymentKey};
-use crate::Endpoint;
-
-/// The most keys kept per payment; the oldest is forgotten past it. The API allows five calls
-/// of each operation a minute, so a real client's retry always finds its key; only a flood of
-/// fresh keys on one payment (with the rate limits off) reaches the bound.
-pub(crate) const MAX_KEYS_PER_PAYMENT: usize = 1_000;
+use crate::endpoint::Endpoint;
 
 /// A kept answer, compact: a long-running sandbox keeps one per successful keyed call.
 #[derive(Clone, Debug)]
@@ -48,12 +44,19 @@ struct Keys {
 }
 
 /// Answers kept per payment and Idempotency-Key.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct ReplayStore {
     payments: HashMap<PaymentKey, Keys>,
+    /// The most keys kept per payment; the oldest is forgotten past it.
+    max_keys: usize,
 }
 
 impl ReplayStore {
+    /// An empty store keeping at most `max_keys` keys per payment.
+    pub(crate) fn new(max_keys: usize) -> Self {
+        Self { payments: HashMap::new(), max_keys }
+    }
+
     /// Whether `key` was used before on `payment`, and if so whether for this very call:
     /// another endpoint or another body with the same key is a 409 (4010 for capture, 4150 for
     /// refund, 4020 otherwise).
@@ -69,16 +72,19 @@ impl ReplayStore {
         };
         // fidelity: idempotency-conflict
         if replay.endpoint != endpoint {
-            let refusal = ApiError::status(409, Some(4020), "the idempotency key was used for another operation");
+            let refusal = ApiError::conflict(
+                ErrorCode::IdempotencyKeyReused,
+                "the idempotency key was used for another operation",
+            );
             return Err(refusal.fidelity("idempotency-conflict"));
         }
         if replay.body != *body {
             let code = match endpoint {
-                Endpoint::Capture => 4010,
-                Endpoint::Refund => 4150,
-                _ => 4020,
+                Endpoint::Capture => ErrorCode::CaptureIdempotencyConflict,
+                Endpoint::Refund => ErrorCode::ReferenceExistsOrRefundConflict,
+                _ => ErrorCode::IdempotencyKeyReused,
             };
-            let refusal = ApiError::status(409, Some(code), "the idempotency key was used with another body");
+            let refusal = ApiError::conflict(code, "the idempotency key was used with another body");
             return Err(refusal.fidelity("idempotency-conflict"));
         }
         Ok(Seen::Replay(replay.answer.clone()))
@@ -102,7 +108,7 @@ impl ReplayStore {
             keys.order.push_back(key.to_owned());
         }
         keys.bytes += added;
-        while keys.order.len() > MAX_KEYS_PER_PAYMENT {
+        while keys.order.len() > self.max_keys {
             if let Some(oldest) = keys.order.pop_front()
                 && let Some(gone) = keys.answers.remove(&oldest)
             {

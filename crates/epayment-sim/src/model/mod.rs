@@ -45,16 +45,17 @@ use serde_json::Value;
 pub use cards::CardNetwork;
 pub use payment::Payment;
 pub(crate) use payment_key::PaymentKey;
-pub use profile::{EXPRESS_SCOPE, SCOPES};
 pub(crate) use rate_limits::Limit;
 pub use refusal::ApiError;
-pub use retention::{Retention, SALES_UNIT_SHARE};
+pub use retention::Retention;
 pub use sales_units::{Market, SalesUnit, SalesUnits};
 pub use test_amounts::{PAYMENT_AMOUNTS, REFUND_AMOUNTS};
-pub use tokens::{IssuedToken, TestCredentials};
+pub(crate) use tokens::IssuedToken;
+pub use tokens::TestCredentials;
 
-use crate::Endpoint;
 use crate::clock::Clock;
+use crate::endpoint::Endpoint;
+use crate::limits::Limits;
 use idempotency::{BodyDigest, ReplayStore, Seen, digest};
 use retention::Activity;
 use tokens::TokenIssuer;
@@ -82,6 +83,8 @@ pub(crate) struct Config {
     pub(crate) card: CardNetwork,
     /// Whether issuers release reservations when the capture guarantee ends.
     pub(crate) issuer_releases: bool,
+    /// How many idempotency keys are kept per payment ([`Limits::max_keys_per_payment`]).
+    pub(crate) max_keys_per_payment: usize,
 }
 
 impl Default for Config {
@@ -97,6 +100,7 @@ impl Default for Config {
             test_amounts: true,
             card: CardNetwork::default(),
             issuer_releases: false,
+            max_keys_per_payment: Limits::default().max_keys_per_payment,
         }
     }
 }
@@ -164,7 +168,7 @@ impl Model {
             payments: BTreeMap::new(),
             expiries: BTreeSet::new(),
             decisions: BTreeSet::new(),
-            replays: ReplayStore::default(),
+            replays: ReplayStore::new(config.max_keys_per_payment),
             tokens: TokenIssuer::new(
                 config.credentials.clone(),
                 config.token_lifetime,

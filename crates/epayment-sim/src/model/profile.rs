@@ -6,15 +6,16 @@
 
 use std::collections::BTreeSet;
 
+use epayment_api::ErrorCode;
 use epayment_api::epayment::types;
 
 use super::ApiError;
 
 /// The scopes a payment may ask for.
-pub const SCOPES: [&str; 6] = ["name", "address", "email", "phoneNumber", "birthDate", "nin"];
+pub(crate) const SCOPES: [&str; 6] = ["name", "address", "email", "phoneNumber", "birthDate", "nin"];
 
 /// The scope an Express payment must ask for: exactly these.
-pub const EXPRESS_SCOPE: [&str; 4] = ["name", "address", "email", "phoneNumber"];
+pub(crate) const EXPRESS_SCOPE: [&str; 4] = ["name", "address", "email", "phoneNumber"];
 
 /// The scopes of a `profile.scope` (space-separated), checked: an unknown one is 4080.
 pub(crate) fn scopes(request: &types::CreatePaymentRequest) -> Result<BTreeSet<String>, ApiError> {
@@ -22,7 +23,10 @@ pub(crate) fn scopes(request: &types::CreatePaymentRequest) -> Result<BTreeSet<S
     let words: BTreeSet<String> = scope.split_whitespace().map(str::to_owned).collect();
     // fidelity: profile-scope
     if let Some(unknown) = words.iter().find(|w| !SCOPES.contains(&w.as_str())) {
-        let refusal = ApiError::rule(4080, format!("{unknown} is not a scope; the scopes are {}", SCOPES.join(", ")));
+        let refusal = ApiError::rule(
+            ErrorCode::InvalidScope,
+            format!("{unknown} is not a scope; the scopes are {}", SCOPES.join(", ")),
+        );
         return Err(refusal.fidelity("profile-scope"));
     }
     Ok(words)
@@ -35,16 +39,18 @@ pub(crate) fn check_express(shipping: &types::Shipping, scopes: &BTreeSet<String
     let express: BTreeSet<String> = EXPRESS_SCOPE.iter().map(|s| (*s).to_owned()).collect();
     if *scopes != express {
         return Err(ApiError::rule(
-            4080,
+            ErrorCode::InvalidScope,
             format!("an express payment asks for exactly the scope \"{}\"", EXPRESS_SCOPE.join(" ")),
         )
         .fidelity("express-rules"));
     }
     let refusal = match (&shipping.fixed_options, &shipping.dynamic_options) {
-        (Some(_), Some(_)) => ApiError::rule(4140, "shipping has both fixedOptions and dynamicOptions; give one"),
-        (None, None) => ApiError::rule(4140, "shipping needs fixedOptions or dynamicOptions"),
+        (Some(_), Some(_)) => {
+            ApiError::rule(ErrorCode::MissingParameter, "shipping has both fixedOptions and dynamicOptions; give one")
+        }
+        (None, None) => ApiError::rule(ErrorCode::MissingParameter, "shipping needs fixedOptions or dynamicOptions"),
         (Some(fixed), None) if fixed.0.is_empty() || fixed.0.iter().any(|g| g.options.is_empty()) => {
-            ApiError::rule(4140, "every fixed shipping group needs at least one option")
+            ApiError::rule(ErrorCode::MissingParameter, "every fixed shipping group needs at least one option")
         }
         _ => return Ok(()),
     };
@@ -102,8 +108,11 @@ fn shipping_details(shipping: &types::Shipping) -> Result<types::ShippingDetails
         .into_iter()
         .find(|a| allowed.is_empty() || allowed.contains(&a.country.as_str()))
         .ok_or_else(|| {
-            ApiError::rule(10010, format!("the customer has no address in {}", allowed.join(", ")))
-                .fidelity("express-rules")
+            ApiError::rule(
+                ErrorCode::ForceApproveFailed,
+                format!("the customer has no address in {}", allowed.join(", ")),
+            )
+            .fidelity("express-rules")
         })?;
     let address = types::ShippingDetailsAddress {
         address_line1: address.address_line1,

@@ -9,7 +9,7 @@ use std::collections::{HashMap, VecDeque};
 use chrono::{DateTime, Utc};
 
 use super::ApiError;
-use crate::Endpoint;
+use crate::endpoint::Endpoint;
 
 /// The limit a call counts against: its operation's, per reference and a scope (the merchant
 /// serial number for the operations that change a payment, the subscription key for reads).
@@ -79,7 +79,6 @@ impl RateLimits {
             let seconds = u64::try_from(wait).unwrap_or(0).div_ceil(1000).max(1);
             let mut refusal = ApiError::status(
                 429,
-                None,
                 format!(
                     "more than {} {} calls a minute for this payment; retry after {seconds} s",
                     limit.calls_a_minute,

@@ -1,12 +1,16 @@
 //! A refusal of the simulated API: status, error code and what to say.
 
+use epayment_api::ErrorCode;
+
 /// A refusal: the HTTP status, the API's error code if the rule has one, and what to say.
 /// The problem document's title is the code's title, or the status's reason phrase.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ApiError {
     /// HTTP status.
     pub status: u16,
-    /// The error code carried in `extraDetails`, if any.
+    /// The error code's number, as `extraDetails` carries it, if any: an [`ErrorCode`] where
+    /// the simulator refuses by a rule, any number a test injects with
+    /// [`Fault::Refuse`](crate::Fault::Refuse).
     pub code: Option<u32>,
     /// What went wrong.
     pub detail: String,
@@ -27,18 +31,27 @@ impl ApiError {
     pub const RULE_HEADER: &'static str = "sim-rule";
 
     /// A domain refusal: 400 with an error code.
-    pub fn rule(code: u32, detail: impl Into<String>) -> Self {
-        Self::status(400, Some(code), detail)
+    pub fn rule(code: ErrorCode, detail: impl Into<String>) -> Self {
+        Self::coded(400, code, detail)
     }
 
-    /// A refusal with a status and an optional code.
-    pub fn status(status: u16, code: Option<u32>, detail: impl Into<String>) -> Self {
-        Self { status, code, detail: detail.into(), fields: Vec::new(), retry_after: None, rule: None }
+    /// A conflict: 409 with an error code.
+    pub fn conflict(code: ErrorCode, detail: impl Into<String>) -> Self {
+        Self::coded(409, code, detail)
+    }
+
+    /// A refusal with a status and no error code.
+    pub fn status(status: u16, detail: impl Into<String>) -> Self {
+        Self { status, code: None, detail: detail.into(), fields: Vec::new(), retry_after: None, rule: None }
+    }
+
+    fn coded(status: u16, code: ErrorCode, detail: impl Into<String>) -> Self {
+        Self { code: Some(code.code()), ..Self::status(status, detail) }
     }
 
     /// A validation refusal naming each bad field.
     pub fn validation(fields: Vec<(String, String)>) -> Self {
-        Self { fields, ..Self::status(400, None, "the request does not match the API's schema") }
+        Self { fields, ..Self::status(400, "the request does not match the API's schema") }
     }
 
     /// The same refusal, by the rule with FIDELITY.md row `id` (the `// fidelity: <id>` at
@@ -50,24 +63,28 @@ impl ApiError {
 
     /// An internal error: something the simulator could not do, never the caller's fault.
     pub fn internal(detail: impl Into<String>) -> Self {
-        Self::status(500, Some(3010), detail)
+        Self::coded(500, ErrorCode::InternalError, detail)
     }
 
     pub(crate) fn not_found(reference: &str) -> Self {
-        Self::status(404, Some(5090), format!("no payment with reference {reference} for this merchant"))
-            .fidelity("payment-not-found")
+        Self::coded(
+            404,
+            ErrorCode::ReferenceNotFound,
+            format!("no payment with reference {reference} for this merchant"),
+        )
+        .fidelity("payment-not-found")
     }
 
     pub(crate) fn unauthorized(why: &str) -> Self {
-        Self::status(401, None, why)
+        Self::status(401, why)
     }
 
     /// The problem's title: the code's title where there is a code this version knows, the
     /// status's reason phrase otherwise.
     // fidelity: problem-title
     pub fn title(&self) -> &'static str {
-        match self.code.map(epayment_api::ErrorCode::from_code) {
-            Some(code) if !matches!(code, epayment_api::ErrorCode::Other(_)) => code.meaning(),
+        match self.code.map(ErrorCode::from_code) {
+            Some(code) if !matches!(code, ErrorCode::Other(_)) => code.meaning(),
             _ => http::StatusCode::from_u16(self.status).ok().and_then(|s| s.canonical_reason()).unwrap_or("Error"),
         }
     }
@@ -77,7 +94,7 @@ impl ApiError {
     /// to retry with the same key is not kept: 401, 409, 423, 429, 5xx, and 6160 and 6280.
     // fidelity: refusal-sticks-to-key
     pub fn sticks_to_key(&self) -> bool {
-        let retry_code = self.code.is_some_and(|c| epayment_api::ErrorCode::from_code(c).is_retryable());
+        let retry_code = self.code.is_some_and(|c| ErrorCode::from_code(c).is_retryable());
         (self.status == 400 && self.code.is_some() && !retry_code) || self.status == 404
     }
 }

@@ -17,7 +17,7 @@ use crate::clock;
 /// The share of a maximum one sales unit may hold: a tenth (of a count, at least ten, or the
 /// whole maximum when it is smaller). Past it, that unit's own least recently active payments
 /// go, so ten units at least fit before one evicts another's.
-pub const SALES_UNIT_SHARE: usize = 10;
+const SALES_UNIT_SHARE: usize = 10;
 
 /// When payments are forgotten. The default keeps everything, as a test wants.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -26,11 +26,11 @@ pub struct Retention {
     /// clock.
     pub after_inactivity: Option<Duration>,
     /// Keep at most this many payments (and references with kept answers only), and at most a
-    /// [`SALES_UNIT_SHARE`] of them per sales unit; past either, the least recently active are
+    /// tenth of them per sales unit (at least ten); past either, the least recently active are
     /// forgotten.
     pub max_payments: Option<usize>,
     /// Keep at most about this many bytes of payments and their kept answers, and at most a
-    /// [`SALES_UNIT_SHARE`] of them per sales unit; past either, as past `max_payments`.
+    /// tenth of them per sales unit; past either, as past `max_payments`.
     pub max_bytes: Option<usize>,
 }
 

@@ -8,10 +8,10 @@ use super::ApiError;
 use super::sales_units::Market;
 
 /// How long the result of a payment of [`UNKNOWN_RESULT`] stays unknown.
-pub const UNKNOWN_FOR: chrono::TimeDelta = chrono::TimeDelta::hours(1);
+pub(crate) const UNKNOWN_FOR: chrono::TimeDelta = chrono::TimeDelta::hours(1);
 
 /// A payment amount whose result stays unknown for an hour.
-pub const UNKNOWN_RESULT: i64 = 201;
+pub(crate) const UNKNOWN_RESULT: i64 = 201;
 
 /// Every payment amount the test environment fails, with what it means: for documentation
 /// and the harness's plain-language steps.
@@ -49,7 +49,7 @@ pub(crate) fn refuse_approval(amount: i64, market: Market) -> Option<ApiError> {
         _ => return None,
     };
     let (_, meaning) = PAYMENT_AMOUNTS.iter().find(|(a, _)| *a == amount)?;
-    let refusal = ApiError::rule(code.code(), format!("the card was declined: {meaning} (test amount {amount})"));
+    let refusal = ApiError::rule(code, format!("the card was declined: {meaning} (test amount {amount})"));
     Some(refusal.fidelity("test-amounts"))
 }
 
@@ -62,7 +62,7 @@ pub(crate) fn refuse_refund(amount: i64) -> Option<ApiError> {
         _ => return None,
     };
     let (_, meaning) = REFUND_AMOUNTS.iter().find(|(a, _)| *a == amount)?;
-    Some(ApiError::rule(code.code(), format!("{meaning} (test amount {amount})")).fidelity("test-amounts-refund"))
+    Some(ApiError::rule(code, format!("{meaning} (test amount {amount})")).fidelity("test-amounts-refund"))
 }
 
 #[cfg(test)]

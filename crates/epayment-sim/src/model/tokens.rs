@@ -32,15 +32,15 @@ impl Default for TestCredentials {
 
 /// A token issued by the access-token endpoint.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct IssuedToken {
+pub(crate) struct IssuedToken {
     /// The bearer token.
-    pub access_token: String,
+    pub(crate) access_token: String,
     /// Seconds it lives.
-    pub expires_in: u64,
+    pub(crate) expires_in: u64,
     /// Unix time it stops working.
-    pub expires_on: i64,
+    pub(crate) expires_on: i64,
     /// Unix time it was issued.
-    pub not_before: i64,
+    pub(crate) not_before: i64,
 }
 
 /// Issues tokens for the right keys, and tells its own tokens from others. A token carries

@@ -6,7 +6,7 @@ use epayment_api::State;
 use epayment_api::epayment::types;
 use serde_json::json;
 
-use crate::Endpoint;
+use crate::endpoint::Endpoint;
 use crate::model::{ApiError, Config, Model, PaymentKey, SalesUnit};
 
 mod properties;

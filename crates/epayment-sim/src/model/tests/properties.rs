@@ -5,7 +5,7 @@ use epayment_api::Currency;
 use epayment_api::epayment::types;
 use proptest::prelude::*;
 
-use crate::Endpoint;
+use crate::endpoint::Endpoint;
 use crate::model::{Config, Model, PaymentKey};
 use serde_json::{Value, json};
 

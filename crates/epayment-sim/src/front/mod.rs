@@ -10,10 +10,12 @@
 //! are at most so many connections at once; past that, new ones wait in the kernel's queue until one
 //! ends. A failed accept (out of file handles) pauses the loop instead of spinning it.
 
+mod stalled_writes;
+
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -24,46 +26,9 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, watch};
 
 use crate::api::{Outcome, Reply, SimulatedApi};
-use crate::stalled_writes::StalledWrites;
-
-/// What the front allows a connection.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct FrontLimits {
-    /// The largest request body, in bytes; a larger one gets 413.
-    pub body_bytes: usize,
-    /// How long a request's headers may take to arrive, counted from when the connection is
-    /// ready for them: a slow sender, and an idle keep-alive connection, are closed after it.
-    pub header_timeout: Duration,
-    /// How long a request's body may take to arrive; a slower one ends the connection.
-    pub body_timeout: Duration,
-    /// How long an answer may wait to be written, because the client reads nothing, before
-    /// the connection is closed.
-    pub write_timeout: Duration,
-    /// Connections served at once; more wait to be accepted.
-    pub max_connections: usize,
-    /// Connections served at once for one client (an IPv4 address, or an IPv6 /64, the block
-    /// one host is usually given) once half of `max_connections` are in use: past it, one more
-    /// from that client is closed as soon as it is accepted, so that a client that holds or
-    /// reopens connections cannot keep another client unserved, while a load test from one
-    /// host still has the whole front when nobody else wants it.
-    pub max_connections_per_client: usize,
-    /// The most bytes of request line and headers (hyper's read buffer; at least 8 KiB).
-    pub header_bytes: usize,
-}
-
-impl Default for FrontLimits {
-    fn default() -> Self {
-        Self {
-            body_bytes: 1 << 20,
-            header_timeout: Duration::from_secs(30),
-            body_timeout: Duration::from_secs(30),
-            write_timeout: Duration::from_secs(30),
-            max_connections: 1_024,
-            max_connections_per_client: 64,
-            header_bytes: 64 << 10,
-        }
-    }
-}
+use crate::limits::Limits;
+use crate::lock::lock;
+use stalled_writes::StalledWrites;
 
 /// How long the accept loop rests after a failed accept.
 const ACCEPT_PAUSE: Duration = Duration::from_millis(100);
@@ -92,7 +57,7 @@ struct Served {
 impl Drop for Served {
     fn drop(&mut self) {
         self.open.fetch_sub(1, Ordering::AcqRel);
-        let mut by_client = self.by_client.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut by_client = lock(&self.by_client);
         if let Some(count) = by_client.get_mut(&self.client) {
             *count -= 1;
             if *count == 0 {
@@ -119,7 +84,7 @@ impl Connections {
     /// there is room, one client may use it, as a load test from one host does.
     fn serve(&self, permit: OwnedSemaphorePermit, client: IpAddr) -> Option<Served> {
         {
-            let mut by_client = self.by_client.lock().unwrap_or_else(PoisonError::into_inner);
+            let mut by_client = lock(&self.by_client);
             let count = by_client.entry(client).or_default();
             let crowded = self.permits.available_permits() < self.max / 2;
             if crowded && *count >= self.per_client {
@@ -151,7 +116,7 @@ impl Connections {
 pub(crate) async fn run(
     listener: tokio::net::TcpListener,
     api: Arc<SimulatedApi>,
-    limits: FrontLimits,
+    limits: Limits,
     connections: Arc<Connections>,
     mut stop: watch::Receiver<bool>,
 ) {
@@ -239,7 +204,7 @@ impl std::error::Error for Dropped {}
 
 async fn serve(
     api: Arc<SimulatedApi>,
-    limits: FrontLimits,
+    limits: Limits,
     request: hyper::Request<hyper::body::Incoming>,
 ) -> Result<hyper::Response<Full<Bytes>>, Dropped> {
     let (parts, body) = request.into_parts();

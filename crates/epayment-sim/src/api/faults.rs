@@ -7,7 +7,7 @@
 use std::collections::{HashMap, VecDeque};
 use std::time::Duration;
 
-use crate::Endpoint;
+use crate::endpoint::Endpoint;
 
 /// What happens to one call.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -7,6 +7,9 @@ use std::collections::{BTreeMap, VecDeque};
 use serde::Serialize;
 use serde_json::Value;
 
+use super::reply::Reply;
+use crate::limits::Limits;
+
 /// A request as received.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct RecordedRequest {
@@ -57,18 +60,11 @@ pub(crate) enum BodyKept {
     /// None: the request was refused before anything read it (a path nothing serves, a body
     /// over the limit).
     None,
-    /// Up to [`SMALL_BODY`] bytes: the request was refused for its credentials.
+    /// Up to [`Limits::unauthorized_body_bytes`]: the request was refused for its credentials.
     Small,
-    /// Up to [`KEPT_BODY`] bytes: anything served.
+    /// Up to [`Limits::kept_body_bytes`]: anything served.
     UpToLimit,
 }
-
-/// The longest body kept of a request refused for its credentials: a client's real request
-/// fits, a flood of large bodies without a token does not.
-pub const SMALL_BODY: usize = 4 << 10;
-
-/// The longest body (request or reply) the log keeps; a longer one is noted by its size.
-pub const KEPT_BODY: usize = 64 << 10;
 
 /// One exchange as it is kept: the request's parts and both bodies as the bytes that went
 /// over the wire. What came in is copied: hyper's header values, path and a small body are
@@ -76,7 +72,7 @@ pub const KEPT_BODY: usize = 64 << 10;
 /// request) out of the log's byte count. Headers, paths and bodies become owned text and JSON
 /// only when someone reads the log.
 #[derive(Clone, Debug)]
-pub(crate) struct RawExchange {
+struct RawExchange {
     operation: &'static str,
     method: http::Method,
     path: String,
@@ -117,17 +113,15 @@ impl Kept {
 }
 
 impl RawExchange {
-    pub(crate) fn new(
+    /// `request` and its `reply`, the request's body kept up to `body_limit` bytes and the
+    /// reply's up to `reply_limit`.
+    fn new(
         operation: &'static str,
         request: &http::Request<bytes::Bytes>,
-        reply: &crate::api::reply::Reply,
-        kept: BodyKept,
+        reply: &Reply,
+        body_limit: usize,
+        reply_limit: usize,
     ) -> Self {
-        let limit = match kept {
-            BodyKept::None => 0,
-            BodyKept::Small => SMALL_BODY,
-            BodyKept::UpToLimit => KEPT_BODY,
-        };
         let body = request.body();
         Self {
             operation,
@@ -138,13 +132,13 @@ impl RawExchange {
                 .iter()
                 .map(|(name, value)| (name.clone(), bytes::Bytes::copy_from_slice(value.as_bytes())))
                 .collect(),
-            body: if body.is_empty() { Kept::Bytes(bytes::Bytes::new()) } else { Kept::of(body, limit) },
+            body: if body.is_empty() { Kept::Bytes(bytes::Bytes::new()) } else { Kept::of(body, body_limit) },
             status: reply.status,
             response_headers: reply.headers.clone(),
             response_content_type: reply.content_type(),
             // The simulator's own bytes (or a replay's, kept whole already): no copy needed.
             response_body: match &reply.body {
-                Some(body) if body.len() > KEPT_BODY => Kept::Omitted(body.len()),
+                Some(body) if body.len() > reply_limit => Kept::Omitted(body.len()),
                 Some(body) => Kept::Bytes(body.clone()),
                 None => Kept::Bytes(bytes::Bytes::new()),
             },
@@ -182,25 +176,64 @@ impl RawExchange {
     }
 }
 
-/// A bounded log: past `limit` exchanges, or `byte_limit` bytes kept, the oldest are dropped
-/// (and counted), so a long-running sandbox keeps its memory bounded.
+/// A bounded log: past [`Limits::record_limit`] exchanges, or [`Limits::record_bytes`] bytes
+/// kept, the oldest are dropped (and counted), so a long-running sandbox keeps its memory
+/// bounded.
 #[derive(Debug)]
 pub(crate) struct ExchangeLog {
     limit: usize,
     byte_limit: usize,
+    kept_body: usize,
+    unauthorized_body: usize,
     bytes: usize,
     exchanges: VecDeque<(usize, RawExchange)>,
     dropped: u64,
 }
 
 impl ExchangeLog {
-    /// A log keeping at most `limit` exchanges and about `byte_limit` bytes.
-    pub(crate) fn new(limit: usize, byte_limit: usize) -> Self {
-        Self { limit, byte_limit, bytes: 0, exchanges: VecDeque::new(), dropped: 0 }
+    /// An empty log within `limits`.
+    pub(crate) fn new(limits: &Limits) -> Self {
+        Self {
+            limit: limits.record_limit,
+            byte_limit: limits.record_bytes,
+            kept_body: limits.kept_body_bytes,
+            unauthorized_body: limits.unauthorized_body_bytes,
+            bytes: 0,
+            exchanges: VecDeque::new(),
+            dropped: 0,
+        }
+    }
+
+    /// Logs `request` and its `reply`, with as much of the request's body as `kept` says.
+    pub(crate) fn record(
+        &mut self,
+        operation: &'static str,
+        request: &http::Request<bytes::Bytes>,
+        reply: &Reply,
+        kept: BodyKept,
+    ) {
+        let exchange = self.raw(operation, request, reply, kept);
+        self.push(exchange);
+    }
+
+    /// The exchange as the log keeps it.
+    fn raw(
+        &self,
+        operation: &'static str,
+        request: &http::Request<bytes::Bytes>,
+        reply: &Reply,
+        kept: BodyKept,
+    ) -> RawExchange {
+        let body_limit = match kept {
+            BodyKept::None => 0,
+            BodyKept::Small => self.unauthorized_body,
+            BodyKept::UpToLimit => self.kept_body,
+        };
+        RawExchange::new(operation, request, reply, body_limit, self.kept_body)
     }
 
     /// Appends one exchange, dropping the oldest to make room.
-    pub(crate) fn push(&mut self, exchange: RawExchange) {
+    fn push(&mut self, exchange: RawExchange) {
         let weight = exchange.weight();
         if self.limit == 0 || weight > self.byte_limit {
             self.dropped += 1;
@@ -240,13 +273,17 @@ impl ExchangeLog {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::reply::Reply;
+
+    /// A log with the default limits, but at most `limit` exchanges and `bytes` bytes.
+    fn log(limit: usize, bytes: usize) -> ExchangeLog {
+        ExchangeLog::new(&Limits { record_limit: limit, record_bytes: bytes, ..Limits::default() })
+    }
 
     fn exchange(n: u16, body: &'static [u8], kept: BodyKept) -> RawExchange {
         let request = http::Request::builder().uri("/v1/payments/x?a=1").body(bytes::Bytes::from_static(body)).unwrap();
         let mut reply = Reply::json_bytes(n, bytes::Bytes::from_static(b"{\"a\":1}"));
         reply.headers.push(("retry-after", "3".into()));
-        RawExchange::new("getPayment", &request, &reply, kept)
+        log(1, 1).raw("getPayment", &request, &reply, kept)
     }
 
     #[test]
@@ -260,14 +297,14 @@ mod tests {
             .header("idempotency-key", http::HeaderValue::from_maybe_shared(buffer.slice(0..40)).unwrap())
             .body(buffer.slice(100..200))
             .unwrap();
-        let raw = RawExchange::new("getPayment", &request, &Reply::empty(200), BodyKept::UpToLimit);
+        let raw = log(1, 1).raw("getPayment", &request, &Reply::empty(200), BodyKept::UpToLimit);
         assert!(raw.headers.iter().all(|(_, value)| !inside(value)), "a header value keeps the buffer");
         assert!(matches!(&raw.body, Kept::Bytes(body) if body.len() == 100 && !inside(body)), "the body keeps it");
     }
 
     #[test]
     fn keeps_the_newest_within_the_limit() {
-        let mut r = ExchangeLog::new(2, 1 << 20);
+        let mut r = log(2, 1 << 20);
         for n in 1..=5 {
             r.push(exchange(n, b"", BodyKept::UpToLimit));
         }
@@ -286,13 +323,13 @@ mod tests {
     #[test]
     fn keeps_the_newest_within_the_byte_limit_and_no_body_it_should_not() {
         static BIG: [u8; 100_000] = [b'x'; 100_000];
-        let mut log = ExchangeLog::new(1_000, 8 << 10);
+        let mut bounded = log(1_000, 8 << 10);
         for n in 1..=50 {
-            log.push(exchange(n, b"{\"small\":true}", BodyKept::UpToLimit));
+            bounded.push(exchange(n, b"{\"small\":true}", BodyKept::UpToLimit));
         }
-        assert!(log.bytes() <= 8 << 10, "{}", log.bytes());
-        assert!(log.exchanges().len() < 50 && log.dropped() > 0);
-        assert_eq!(log.exchanges().last().unwrap().response.status, 50, "the newest stay");
+        assert!(bounded.bytes() <= 8 << 10, "{}", bounded.bytes());
+        assert!(bounded.exchanges().len() < 50 && bounded.dropped() > 0);
+        assert_eq!(bounded.exchanges().last().unwrap().response.status, 50, "the newest stay");
         for (kept, shown) in [
             (BodyKept::None, "[100000 bytes, not kept]"),
             (BodyKept::Small, "[100000 bytes, not kept]"),
