@@ -69,6 +69,11 @@ struct Args {
     /// succeed like any other.
     #[arg(long)]
     no_test_amounts: bool,
+    /// Answer as production does: no force approve (404) and no test amounts, so that only
+    /// the customer endpoint (a person in the app) approves. For rehearsing `cargo xtask
+    /// go-live --production`.
+    #[arg(long)]
+    like_production: bool,
     /// The card payments are paid with: visa, mastercard or bankaxept (its network decides how
     /// long a capture is guaranteed).
     #[arg(long, default_value = "visa", value_parser = card_network)]
@@ -186,6 +191,7 @@ fn main() -> ExitCode {
             })
             .rate_limits(!args.no_rate_limits)
             .test_amounts(!args.no_test_amounts)
+            .like_production(args.like_production)
             .card_network(args.card_network)
             .issuer_releases_reservations(args.issuer_releases_reservations)
             .tenants(tenants.clone());
@@ -293,7 +299,9 @@ fn banner(sim: &Simulator, args: &Args, tenants: &[Tenant]) {
             println!("  {setting:<26} {}", units.join(", "));
         }
     }
-    if !args.no_test_amounts {
+    if args.like_production {
+        println!("  like production            no force approve, no test amounts (--like-production)");
+    } else if !args.no_test_amounts {
         println!("  test amounts               on, as in the test environment (--no-test-amounts turns them off)");
     }
     println!("  cards                      {} (--card-network)", args.card_network.name());
@@ -301,9 +309,11 @@ fn banner(sim: &Simulator, args: &Args, tenants: &[Tenant]) {
         "  payments are forgotten     {} days after their last activity, or past {} held",
         args.forget_after_days, args.max_payments
     );
-    println!("Approve a payment as the customer with POST /epayment/v1/test/payments/{{reference}}/approve,");
+    if !args.like_production {
+        println!("Approve a payment as the customer with POST /epayment/v1/test/payments/{{reference}}/approve,");
+    }
     println!(
-        "or act as the customer with POST {uri}/sim/v1/payments/{{reference}}/{{approve|abort|expire|refuse-consent}}."
+        "Act as the customer with POST {uri}/sim/v1/payments/{{reference}}/{{approve|abort|expire|refuse-consent}}."
     );
     println!("Ctrl-C or SIGTERM stops.");
 }

@@ -82,7 +82,7 @@ impl Mutant {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use epayment_api::ErrorCode;
+    use epayment_vocabulary::ErrorCode;
 
     #[test]
     fn every_rule_tagged_on_a_refusal_has_a_mutant_and_no_other() {

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use epayment_api::Currency;
+use epayment_vocabulary::Currency;
 use epayment_api::epayment::types;
 use epayment_openapi::ApiDocument;
 use tokio::sync::watch;
@@ -34,6 +34,7 @@ pub struct SimulatorBuilder {
     tenants: Vec<Tenant>,
     webhook_destinations: Option<WebhookDestinations>,
     mutant: Option<Mutant>,
+    like_production: bool,
 }
 
 impl Default for SimulatorBuilder {
@@ -46,6 +47,7 @@ impl Default for SimulatorBuilder {
             tenants: Vec::new(),
             webhook_destinations: None,
             mutant: None,
+            like_production: false,
         }
     }
 }
@@ -169,6 +171,18 @@ impl SimulatorBuilder {
         self
     }
 
+    /// Answers as production does (off unless set): force approve is not there (404, as any
+    /// path no operation serves) and the test environment's failing amounts are ordinary
+    /// amounts, so that only a customer's approval (the `/sim/v1` customer endpoint, as a
+    /// person in the app) authorizes a payment. For rehearsing a production verification.
+    pub fn like_production(mut self, on: bool) -> Self {
+        self.like_production = on;
+        if on {
+            self.model.test_amounts = false;
+        }
+        self
+    }
+
     /// Serves on a free loopback port. Must run inside a tokio runtime (the front and the
     /// webhook deliveries run on it).
     ///
@@ -218,6 +232,7 @@ impl SimulatorBuilder {
         let log = ExchangeLog::new(&self.limits);
         let mut api = SimulatedApi::new(document, tenants, log);
         api.mutant = self.mutant;
+        api.like_production = self.like_production;
         let api = Arc::new(api);
         let (stop, stopped) = watch::channel(false);
         let limits = self.limits;

@@ -35,7 +35,7 @@ async fn fail_next(receiver: &MockServer, n: u64) {
 async fn simulator() -> (Api, MockServer) {
     let receiver = receiver().await;
     let sim = Simulator::builder().start_at(start()).token_lifetime(Duration::from_secs(86_400)).start().await;
-    let events = epayment_api::EventName::KNOWN.iter().map(epayment_webhooks::event_type).collect();
+    let events = epayment_vocabulary::EventName::KNOWN.iter().map(epayment_webhooks::event_type).collect();
     sim.webhooks().register(Scope::Every, &format!("{}/hooks", receiver.uri()), events).unwrap();
     (Api::on(sim).await, receiver)
 }

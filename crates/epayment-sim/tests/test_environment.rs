@@ -253,3 +253,17 @@ async fn the_sandbox_acts_as_the_customer_over_http_with_the_merchants_credentia
         api.http.post(format!("{}/sim/v1/payments/customer-act-1/approve", api.sim.uri())).send().await.unwrap();
     assert_eq!(no_token.status().as_u16(), 401);
 }
+
+#[tokio::test]
+async fn a_sandbox_like_production_has_no_force_approve_and_no_test_amounts() {
+    let api = api_with(Simulator::builder().like_production(true)).await;
+    // 1.51 NOK fails on purpose in the test environment; production knows no such amount.
+    assert_eq!(api.create_with("like-production-1", 151, json!({})).await.status, 201);
+    let refused = api.force_approve("like-production-1").await;
+    assert_eq!(refused.status, 404, "{:?}", refused.body);
+    assert!(refused.body["detail"].as_str().is_some_and(|d| d.contains("production")), "{:?}", refused.body);
+    assert_eq!(api.get("like-production-1").await["state"], "CREATED", "force approve changed nothing");
+    // A person in the app (the customer endpoint) approves it.
+    assert_eq!(api.customer("like-production-1", "approve").await.0, 200);
+    assert_eq!(api.get("like-production-1").await["state"], "AUTHORIZED");
+}

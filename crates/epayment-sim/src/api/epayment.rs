@@ -3,7 +3,7 @@
 //! table).
 
 use epayment_api::epayment::types;
-use epayment_api::{ErrorCode, EventName};
+use epayment_vocabulary::{ErrorCode, EventName};
 use epayment_openapi::{ApiDocument, Violation};
 use serde_json::{Value, json};
 

@@ -52,6 +52,8 @@ pub(crate) struct SimulatedApi {
     traces: AtomicU64,
     /// The rule whose refusals are swapped, on a mutation run's simulators only.
     pub(crate) mutant: Option<crate::mutants::Mutant>,
+    /// Answers as production does: force approve, a test environment endpoint, is not there.
+    pub(crate) like_production: bool,
 }
 
 impl SimulatedApi {
@@ -63,6 +65,7 @@ impl SimulatedApi {
             exchanges: Mutex::new(exchanges),
             traces: AtomicU64::new(0),
             mutant: None,
+            like_production: false,
         }
     }
 
@@ -152,6 +155,15 @@ impl SimulatedApi {
         // An ePayment operation: the document's checks and the credentials, then `handle`.
         let operation = |handle| epayment::serve(&self.document, tenants, call, handle);
         let served = match call.endpoint {
+            // fidelity: production-has-no-force-approve
+            Endpoint::ForceApprove if self.like_production => Err(ApiError::status(
+                404,
+                format!(
+                    "no operation serves {} {}: this sandbox answers as production, which has no force approve",
+                    call.request().method(),
+                    call.request().uri().path()
+                ),
+            )),
             Endpoint::Create => operation(epayment::create),
             Endpoint::Get => operation(epayment::get),
             Endpoint::Events => operation(epayment::events),

@@ -43,7 +43,7 @@ pub(super) fn render(error: &ApiError, path: &str, trace_id: String) -> Reply {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use epayment_api::ErrorCode;
+    use epayment_vocabulary::ErrorCode;
     use epayment_openapi::ApiDocument;
 
     #[test]

@@ -54,7 +54,7 @@ impl Registration {
 
 /// The event types the simulator delivers: the ePayment API's.
 pub(crate) fn known_event_types() -> impl Iterator<Item = String> {
-    epayment_api::EventName::KNOWN.iter().map(epayment_webhooks::event_type)
+    epayment_vocabulary::EventName::KNOWN.iter().map(epayment_webhooks::event_type)
 }
 
 /// Why a registration is refused: every reason the Webhooks API gives a 400 for, and the

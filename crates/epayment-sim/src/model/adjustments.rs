@@ -2,7 +2,7 @@
 //! each refusal.
 
 use epayment_api::epayment::types;
-use epayment_api::{ErrorCode, EventName, State};
+use epayment_vocabulary::{ErrorCode, EventName, State};
 
 use super::events::Event;
 use super::{ApiError, Model, Payment, PaymentKey, test_amounts};

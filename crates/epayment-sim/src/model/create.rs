@@ -1,7 +1,7 @@
 //! createPayment's rules beyond the schema: references, flows, URLs, currencies, minimums.
 
 use epayment_api::epayment::types;
-use epayment_api::{Currency, ErrorCode, EventName, State};
+use epayment_vocabulary::{Currency, ErrorCode, EventName, State};
 
 use super::customer::expires_at;
 use super::events::Event;

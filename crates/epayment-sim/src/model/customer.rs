@@ -2,7 +2,7 @@
 //! until it expires.
 
 use chrono::{DateTime, Utc};
-use epayment_api::{ErrorCode, EventName, State};
+use epayment_vocabulary::{ErrorCode, EventName, State};
 
 use super::events::Event;
 use super::{ApiError, Model, Payment, PaymentKey, cards, profile, test_amounts};

@@ -1,7 +1,7 @@
 //! The event log of each payment, and the webhook outbox it feeds.
 
 use chrono::{DateTime, Utc};
-use epayment_api::EventName;
+use epayment_vocabulary::EventName;
 use epayment_api::epayment::types;
 
 use super::{Model, Notification, PaymentKey};

@@ -8,7 +8,7 @@
 use std::collections::{HashMap, VecDeque};
 
 use bytes::Bytes;
-use epayment_api::ErrorCode;
+use epayment_vocabulary::ErrorCode;
 use serde_json::Value;
 use sha2::{Digest as _, Sha256};
 

@@ -6,7 +6,7 @@
 
 use std::collections::BTreeSet;
 
-use epayment_api::ErrorCode;
+use epayment_vocabulary::ErrorCode;
 use epayment_api::epayment::types;
 
 use super::ApiError;

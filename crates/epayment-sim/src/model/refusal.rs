@@ -1,6 +1,6 @@
 //! A refusal of the simulated API: status, error code and what to say.
 
-use epayment_api::ErrorCode;
+use epayment_vocabulary::ErrorCode;
 
 /// A refusal: the HTTP status, the API's error code if the rule has one, and what to say.
 /// The problem document's title is the code's title, or the status's reason phrase.

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use epayment_api::Currency;
+use epayment_vocabulary::Currency;
 
 /// The country a sales unit sells in, which decides the currencies it takes and its capture
 /// period.

@@ -2,7 +2,7 @@
 //! units) fails there on purpose, so that an integration can test its failure paths. The
 //! simulator does the same, unless told not to.
 
-use epayment_api::ErrorCode;
+use epayment_vocabulary::ErrorCode;
 
 use super::ApiError;
 use super::sales_units::Market;

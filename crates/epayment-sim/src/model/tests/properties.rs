@@ -1,7 +1,7 @@
 //! Random sequences of operations on one payment hold the aggregate's invariants, and a
 //! replay with the same key and body changes nothing.
 
-use epayment_api::Currency;
+use epayment_vocabulary::Currency;
 use epayment_api::epayment::types;
 use proptest::prelude::*;
 
