@@ -12,21 +12,21 @@ use serde_json::json;
 
 use super::summary::{self, counted, first_line};
 use super::{Differences, NORMALISED};
-use crate::html::Comparing;
 use crate::paths::DIFFERENCES;
-use crate::record::ScenarioRecord;
-use crate::runner::RunError;
+use crate::reports::html::Comparing;
+use crate::reports::record::ScenarioRecord;
+use crate::running::RunError;
 
 /// Writes `differences.md`, `differences.json` and the HTML report.
 pub fn write(found: &Differences, records: &[ScenarioRecord], dir: &Path) -> Result<(), RunError> {
     let [md, json_name] = DIFFERENCES;
     save(&dir.join(md), markdown(found))?;
     save(&dir.join(json_name), json(found))?;
-    save(&found.html, crate::html::compared(records, &page(found)))
+    save(&found.html, crate::reports::html::compared(records, &page(found)))
 }
 
 /// Writes `differences.md` and `differences.json` saying that the comparison with `target`
-/// could not run, and why (`why` names no secret: see `crate::controls::check_access`).
+/// could not run, and why (`why` names no secret: see `crate::targets::controls::check_access`).
 pub fn could_not_run(dir: &Path, target: &str, why: &str) -> Result<(), RunError> {
     let [md, json_name] = DIFFERENCES;
     std::fs::create_dir_all(dir).map_err(|e| RunError::Setup(format!("{}: {e}", dir.display())))?;

@@ -4,7 +4,7 @@
 use epayment::{Amount, Error, IdempotencyKey, Reference};
 
 use super::{StepDef, WHEN, step};
-use crate::params::{Action, Money};
+use crate::steps::params::{Action, Money};
 use crate::world::PaymentWorld;
 
 pub(super) const STEPS: &[StepDef] = &[

@@ -4,9 +4,9 @@
 use epayment_sim::{Fault, LostAnswer};
 
 use super::{GIVEN, StepDef, step};
-use crate::params::Action;
-use crate::trail::NoteKind;
+use crate::steps::params::Action;
 use crate::world::PaymentWorld;
+use crate::world::trail::NoteKind;
 
 pub(super) const STEPS: &[StepDef] = &[
     StepDef {

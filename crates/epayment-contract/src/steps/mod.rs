@@ -8,6 +8,10 @@
 //! cannot exist without its example. (Cucumber's `#[given(expr = "...")]` attributes need the
 //! pattern as a literal of their own, which would be a second copy of it.)
 
+pub(crate) mod catalog;
+pub(crate) mod hints;
+pub(crate) mod params;
+
 use std::str::FromStr;
 use std::sync::LazyLock;
 
@@ -15,7 +19,7 @@ use cucumber::codegen::{Expression, ParametersProvider, Spanned};
 use cucumber::gherkin::StepType;
 use cucumber::step::{Collection, Context};
 
-use crate::params::PARAMETERS;
+use crate::steps::params::PARAMETERS;
 use crate::world::PaymentWorld;
 
 mod adjustments;
@@ -70,7 +74,7 @@ pub const GIVEN_OR_WHEN: &[Keyword] = &[Keyword::Given, Keyword::When];
 pub struct StepDef {
     /// The keywords it is written after; the first is its example's.
     pub keywords: &'static [Keyword],
-    /// A cucumber expression: `{money}`, `{int}`, ... (see [`crate::params::PARAMETERS`]),
+    /// A cucumber expression: `{money}`, `{int}`, ... (see [`crate::steps::params::PARAMETERS`]),
     /// `(es)` for an optional ending, `has/have` for alternatives.
     pub pattern: &'static str,
     /// The step as a scenario writes it, without its keyword.

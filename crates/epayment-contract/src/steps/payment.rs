@@ -3,8 +3,8 @@
 use epayment::{Amount, Error, UserFlow};
 
 use super::{GIVEN, StepDef, WHEN, step};
-use crate::params::{Action, CardTrouble, Money, Network};
-use crate::trail::NoteKind;
+use crate::steps::params::{Action, CardTrouble, Money, Network};
+use crate::world::trail::NoteKind;
 use crate::world::{PaymentWorld, sim_refusal};
 
 pub(super) const STEPS: &[StepDef] = &[

@@ -98,7 +98,7 @@ fn a_string_is_read_from_whichever_quotes_it_was_written_in() {
         let feature = Feature::parse(&text, GherkinEnv::default()).expect("parses");
         let Ok(Some((_, _, _, context))) = steps.find(&feature.scenarios[0].steps[0]) else { panic!("{quoted}") };
         let mut args = Args::new(&context);
-        assert_eq!(args.next::<crate::params::Money>().0, epayment::Amount::nok(250));
+        assert_eq!(args.next::<crate::steps::params::Money>().0, epayment::Amount::nok(250));
         assert_eq!(args.next::<String>(), "order-1-c1");
     }
 }

@@ -7,7 +7,7 @@ use epayment::Amount;
 use epayment::webhooks::WebhookEvent;
 
 use super::{StepDef, THEN, step};
-use crate::params::{EventNames, Money};
+use crate::steps::params::{EventNames, Money};
 use crate::world::{PaymentWorld, Receiver};
 
 /// How long a step waits for deliveries the simulator sends on its own.
