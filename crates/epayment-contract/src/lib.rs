@@ -31,13 +31,13 @@ mod steps;
 mod targets;
 mod world;
 
-pub use cli::main;
+pub use cli::{main, usage};
 pub use compare::{ByRow, Compared, Comparison, Difference, Differences, Kind as DifferenceKind, NotCompared, compare};
 pub use paths::{target_dir, workspace_root};
 pub use reports::record::{ScenarioRecord, StepStatus};
 pub use reports::summary::Summary;
 pub use running::mutate::{Coverage, RuleLine, mutate};
-pub use running::options::{Options, usage};
+pub use running::options::Options;
 pub use running::verdict::snapshots::Policy as SnapshotPolicy;
 pub use running::{RunError, run};
 pub use targets::clock_sleep::ClockSleep;

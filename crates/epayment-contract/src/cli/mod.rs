@@ -3,18 +3,23 @@
 //! comparing, no difference; or `--help`), 1 something failed (a difference), 2 the run could
 //! not run (a usage error, a key missing or malformed, a file it cannot read, a filter that
 //! selects nothing, a target that cannot be reached or refuses the keys).
-//! The `contract` test binary (and so `cargo xtask contract`) is this and nothing else.
+//! The `epayment-contract` binary (which `cargo xtask contract` runs) is this and nothing
+//! else; [`args`] reads its command line.
+
+pub(crate) mod args;
 
 use std::process::ExitCode;
 
+pub use args::usage;
+
 use crate::paths;
-use crate::running::options::{Options, parse_args};
+use crate::running::options::Options;
 use crate::running::selection;
 use crate::steps::{self, catalog, hints};
 
 /// Runs the command line `args` (the program name first) and says how it went.
 pub fn main(args: impl IntoIterator<Item = String>) -> ExitCode {
-    let cli = match parse_args(args) {
+    let cli = match args::parse(args) {
         Ok(cli) => cli,
         Err(usage) if usage.code == 0 => {
             print!("{}", usage.text);
@@ -28,7 +33,10 @@ pub fn main(args: impl IntoIterator<Item = String>) -> ExitCode {
     if cli.custom.write_steps {
         return write_steps();
     }
-    let options = match Options::from_cli(cli.clone()) {
+    let options = std::env::current_dir()
+        .map_err(|e| format!("cannot read the current folder: {e}"))
+        .and_then(|cwd| args::options(cli.clone(), &cwd));
+    let options = match options {
         Ok(options) => options,
         Err(e) => {
             // A usage error: two targets, a word for a URL, a key missing or malformed.

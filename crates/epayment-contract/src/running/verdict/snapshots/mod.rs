@@ -109,8 +109,7 @@ impl Snapshot<'_> {
 
     /// The file insta would write: its `---` header, then the value as insta's YAML.
     fn file_text(&self, value: &Value) -> String {
-        let header =
-            serde_json::json!({"source": "crates/epayment-contract/src/snapshots.rs", "description": self.description});
+        let header = serde_json::json!({"source": "crates/epayment-contract/src/running/verdict/snapshots/mod.rs", "description": self.description});
         format!("---\n{}---\n{}\n", yaml(&header), yaml(value).trim_end())
     }
 }

@@ -45,7 +45,7 @@ fn a_local_run_writes_a_new_snapshot_for_review_and_passes_it() {
     let written = dir.path().join("capture__new.snap.new");
     assert_eq!(outcome, Outcome::New(Some(written.clone())));
     let text = std::fs::read_to_string(&written).expect("written");
-    assert!(text.starts_with("---\nsource: crates/epayment-contract/src/snapshots.rs\ndescription: capture.feature / New\n---\n- operation: fetchAuthorizationTokenUsingPost\n"), "{text}");
+    assert!(text.starts_with("---\nsource: crates/epayment-contract/src/running/verdict/snapshots/mod.rs\ndescription: capture.feature / New\n---\n- operation: fetchAuthorizationTokenUsingPost\n"), "{text}");
     // Accepted (renamed as `cargo insta review` does), it matches, and the review is gone.
     std::fs::rename(&written, dir.path().join("capture__new.snap")).expect("accepted");
     std::fs::write(&written, "left over").expect("a stale review");
