@@ -41,5 +41,4 @@ pub use running::options::Options;
 pub use running::verdict::snapshots::Policy as SnapshotPolicy;
 pub use running::{RunError, run};
 pub use targets::clock_sleep::ClockSleep;
-pub use targets::controls::TargetKind;
-pub use targets::{Remote, Target};
+pub use targets::{Remote, Target, TargetKind};

@@ -29,7 +29,8 @@ use crate::reports::record::ScenarioRecord;
 use crate::running::options::Options;
 use crate::running::selection::{self, Choice};
 use crate::running::{RunError, run};
-use crate::targets::controls::{TargetKind, check_access, probe};
+use crate::targets::TargetKind;
+use crate::targets::controls::{check_access, probe};
 use crate::targets::{Remote, Target};
 
 /// One scenario both sides ran.

@@ -55,7 +55,7 @@ pub async fn run(options: &Options) -> Result<Summary, RunError> {
     let step_problems = hints::check(&features, &steps);
     let kind = match (&options.target, options.kind) {
         (_, Some(kind)) => kind,
-        (crate::targets::Target::Sim, None) => crate::targets::controls::TargetKind::Simulator,
+        (crate::targets::Target::Sim, None) => crate::targets::TargetKind::Simulator,
         (crate::targets::Target::Remote(remote), None) => crate::targets::controls::probe(remote).await,
     };
     let filter = filter(options, kind);
@@ -104,8 +104,8 @@ pub async fn run(options: &Options) -> Result<Summary, RunError> {
             Box::pin(async move {
                 // The webhooks due by the scenario's end are delivered before its trail is read,
                 // so that its report does not depend on how fast the receiver answered.
-                if let Some(sim) = world.as_ref().and_then(|w| w.sim.as_ref()) {
-                    let _ = tokio::time::timeout(std::time::Duration::from_secs(5), sim.webhooks().settled()).await;
+                if let Some(world) = world.as_deref() {
+                    world.settle_webhooks().await;
                 }
                 let place = Place { feature, scenario };
                 if let Some(verdict) = judge(&snapshots, policy, comparing, place, finished, world) {
@@ -151,16 +151,16 @@ pub async fn run(options: &Options) -> Result<Summary, RunError> {
 /// The runner's options: the command line's, except that scenarios on a standalone sandbox run
 /// one at a time. They share its one clock, and a scenario that moves it (days, for a
 /// deadline) would expire another's payment under it.
-fn runner_options(options: &Options, kind: crate::targets::controls::TargetKind) -> cucumber::runner::basic::Cli {
+fn runner_options(options: &Options, kind: crate::targets::TargetKind) -> cucumber::runner::basic::Cli {
     let mut runner = options.runner.clone();
-    if kind == crate::targets::controls::TargetKind::Sandbox {
+    if kind == crate::targets::TargetKind::Sandbox {
         runner.concurrency = Some(1);
     }
     runner
 }
 
 /// The filter the options ask for, on a target of `kind`.
-pub(crate) fn filter(options: &Options, kind: crate::targets::controls::TargetKind) -> Filter {
+pub(crate) fn filter(options: &Options, kind: crate::targets::TargetKind) -> Filter {
     Filter {
         tags: options.tags.clone(),
         tags_text: options.tags.as_ref().map(crate::running::options::tag_expression),

@@ -154,10 +154,10 @@ mod tests {
         let normal = Options::new(Target::Sim);
         assert_eq!(normal.mutant, None, "no option, no mutant");
         let mut world = PaymentWorld::default();
-        world.start(&Target::Sim, crate::targets::controls::TargetKind::Simulator, normal.mutant).await;
+        world.start(&Target::Sim, crate::targets::TargetKind::Simulator, normal.mutant).await;
         assert_eq!(world.sim().mutant(), None, "a normal run's model answers as always");
         let mutant = Mutant::of("capture-amount");
-        world.start(&Target::Sim, crate::targets::controls::TargetKind::Simulator, mutant).await;
+        world.start(&Target::Sim, crate::targets::TargetKind::Simulator, mutant).await;
         assert_eq!(world.sim().mutant(), mutant);
     }
 }

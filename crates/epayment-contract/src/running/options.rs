@@ -10,7 +10,7 @@ use cucumber::writer;
 use crate::paths::{target_dir, workspace_root};
 use crate::running::verdict::snapshots::Policy;
 use crate::targets::Target;
-use crate::targets::controls::TargetKind;
+use crate::targets::TargetKind;
 
 /// What to run.
 #[derive(Clone, Debug)]

@@ -9,19 +9,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
-use crate::targets::Remote;
-
-/// What kind of target a run has.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum TargetKind {
-    /// A fresh embedded simulator per scenario.
-    #[default]
-    Simulator,
-    /// A standalone `epayment-sim`: it acts as the customer and moves its clock on request.
-    Sandbox,
-    /// A real environment (the Vipps test environment): force approve, and real time.
-    Environment,
-}
+use crate::targets::{Remote, TargetKind};
 
 /// The longest wait a scenario may ask of a real environment's clock: a customer's ten minutes
 /// to act fit, a capture deadline does not.
@@ -30,7 +18,7 @@ pub const LONGEST_REAL_WAIT: Duration = Duration::from_secs(15 * 60);
 /// Whether `remote` is a standalone sandbox: it answers its clock endpoint (which, like an
 /// API call, wants the token and the subscription key).
 pub async fn probe(remote: &Remote) -> TargetKind {
-    let sandbox = Sandbox::new(remote);
+    let sandbox = SandboxControls::new(remote);
     let read = tokio::time::timeout(Duration::from_secs(10), sandbox.now()).await;
     if matches!(read, Ok(Ok(_))) { TargetKind::Sandbox } else { TargetKind::Environment }
 }
@@ -89,11 +77,11 @@ fn http() -> reqwest::Client {
 /// A standalone sandbox's controls, with the merchant's keys (its customer endpoints want
 /// them, as an API call does).
 #[derive(Clone, Debug)]
-pub struct Sandbox {
+pub struct SandboxControls {
     remote: Remote,
 }
 
-impl Sandbox {
+impl SandboxControls {
     /// The controls of the sandbox at `remote`.
     pub fn new(remote: &Remote) -> Self {
         Self { remote: remote.clone() }
@@ -182,7 +170,7 @@ fn transport(e: &reqwest::Error) -> epayment::Error {
 /// and costs no real time, as on the embedded simulator. Waits under a second (backoff), and
 /// any the sandbox would not take, are waited for real.
 #[derive(Clone, Debug)]
-pub struct SandboxSleep(pub Sandbox);
+pub struct SandboxSleep(pub SandboxControls);
 
 impl epayment::AsyncSleep for SandboxSleep {
     fn sleep(&self, duration: Duration) -> epayment::Sleep {

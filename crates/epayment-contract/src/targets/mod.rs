@@ -1,10 +1,25 @@
-//! Where scenarios run: the embedded simulator, or a remote API and the keys to use it.
+//! Where scenarios run ([`Target`], of a [`TargetKind`]): the embedded simulator, or a remote
+//! API and the keys to use it; and what the harness reaches each with: the simulator's webhook
+//! [`receiver`] and [`clock_sleep`], a remote target's recording [`proxy`] (both servers on a
+//! [`loopback`] port), and a standalone sandbox's [`controls`].
 
 pub(crate) mod clock_sleep;
 pub(crate) mod controls;
 pub(crate) mod loopback;
 pub(crate) mod proxy;
 pub(crate) mod receiver;
+
+/// What kind of target a run has.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum TargetKind {
+    /// A fresh embedded simulator per scenario.
+    #[default]
+    Simulator,
+    /// A standalone `epayment-sim`: it acts as the customer and moves its clock on request.
+    Sandbox,
+    /// A real environment (the Vipps test environment): force approve, and real time.
+    Environment,
+}
 
 /// Where scenarios run.
 #[derive(Clone, Debug, PartialEq, Eq)]

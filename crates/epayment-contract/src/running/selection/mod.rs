@@ -83,7 +83,7 @@ pub struct Filter {
     pub input: Option<InputGlob>,
     /// What the target is (a remote one leaves `@sim-only` scenarios out; a real environment
     /// `@sandbox` ones too).
-    pub kind: crate::targets::controls::TargetKind,
+    pub kind: crate::targets::TargetKind,
 }
 
 /// What a filter makes of a scenario.
@@ -107,7 +107,7 @@ impl Filter {
         let matches = self.input.as_ref().is_none_or(read)
             && self.name.as_ref().is_none_or(|re| re.is_match(&scenario.name))
             && self.tags.as_ref().is_none_or(|expr| expr.eval(tags.clone()));
-        use crate::targets::controls::TargetKind;
+        use crate::targets::TargetKind;
         let tagged = |tag: &str| tags.clone().any(|t| t == tag);
         match (matches, self.kind) {
             (false, _) => Choice::Out,
@@ -142,7 +142,7 @@ pub fn nothing_selected(features: &[Feature], filter: &Filter, dir: &Path) -> Op
         .collect();
     if !kept_out.is_empty() {
         let target = match filter.kind {
-            crate::targets::controls::TargetKind::Sandbox => "a standalone sandbox",
+            crate::targets::TargetKind::Sandbox => "a standalone sandbox",
             _ => "a real environment",
         };
         return Some(format!(

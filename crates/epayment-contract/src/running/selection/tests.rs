@@ -23,7 +23,7 @@ fn a_filter_that_selects_nothing_says_so_in_one_line_with_the_tag_meant() {
     let line = nothing_selected(&features, &filter("@qa3"), Path::new("/tmp/qa")).expect("nothing selected");
     assert_eq!(line, "no scenario matches --tags \"@qa3\" (2 scenarios in /tmp/qa); did you mean @qa-3 for @qa3?");
     assert_eq!(nothing_selected(&features, &filter("@qa-3"), Path::new("/tmp/qa")), None);
-    let remote = Filter { kind: crate::targets::controls::TargetKind::Sandbox, ..filter("@sim-only") };
+    let remote = Filter { kind: crate::targets::TargetKind::Sandbox, ..filter("@sim-only") };
     let features = self::features("@sim-only\nFeature: S\n  Scenario: s\n    Given the access token has expired\n");
     let line = nothing_selected(&features, &remote, Path::new("f")).expect("nothing runs");
     assert_eq!(
@@ -33,14 +33,14 @@ fn a_filter_that_selects_nothing_says_so_in_one_line_with_the_tag_meant() {
     let both = self::features(
         "Feature: S\n  @sim-only\n  Scenario: s\n    Given 15 days pass\n  @sandbox\n  Scenario: t\n    Given 15 days pass\n",
     );
-    let real = Filter { kind: crate::targets::controls::TargetKind::Environment, ..Filter::default() };
+    let real = Filter { kind: crate::targets::TargetKind::Environment, ..Filter::default() };
     let line = nothing_selected(&both, &real, Path::new("f")).expect("nothing runs");
     assert!(line.ends_with("is @sim-only or @sandbox, and a real environment cannot run it"), "{line}");
 }
 
 #[test]
 fn a_remote_target_leaves_out_what_it_cannot_run() {
-    use crate::targets::controls::TargetKind;
+    use crate::targets::TargetKind;
     let features = features(
         "Feature: T
   @sim-only

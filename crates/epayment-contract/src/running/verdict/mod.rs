@@ -96,7 +96,7 @@ pub fn judge(
     }
     // Snapshots hold the simulator's answers: a remote run makes references of its own, and a
     // real environment answers with its own ids, so only the contract checks apply there.
-    if world.sim.is_some() && matches!(finished, ScenarioFinished::StepPassed) {
+    if world.is_embedded() && matches!(finished, ScenarioFinished::StepPassed) {
         let outline = (!place.scenario.examples.is_empty()).then_some(place.scenario.position.line);
         let path = place.feature.path.clone().unwrap_or_else(|| PathBuf::from("feature"));
         let name = snapshot_name(&path, &place.scenario.name, outline);
@@ -135,7 +135,7 @@ pub fn judge(
 
 /// The webhooks the scenario's receiver got, by event name, with the status it answered.
 fn deliveries(world: &PaymentWorld) -> Vec<(String, u16)> {
-    let received = world.receiver.as_ref().map(|r| r.server.received()).unwrap_or_default();
+    let received = world.receiver().map(|r| r.server.received()).unwrap_or_default();
     received
         .into_iter()
         .map(|d| {
