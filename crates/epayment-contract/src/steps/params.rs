@@ -12,57 +12,61 @@ use epayment::{Amount, Currency};
 pub struct ParameterDoc {
     /// The name between the braces.
     pub name: &'static str,
-    /// The harness's own regex for it; `None` for cucumber's built-in ones (`{int}`,
-    /// `{string}`, `{word}`).
-    pub regex: Option<&'static str>,
+    /// The harness's regex for it, with no capture group of its own: cucumber-expressions
+    /// makes each parameter one group around it, so the steps read their parameters by
+    /// position (also where cucumber has a parameter of that name built in, `{int}`,
+    /// `{string}` and `{word}`, whose `{string}` is two groups).
+    pub regex: &'static str,
     /// What to write, for STEPS.md.
     pub what: &'static str,
 }
+
+/// A whole number, as cucumber's `{int}` reads one.
+const INT: &str = r"-?\d+";
+
+/// One word, as cucumber's `{word}` reads one.
+const WORD: &str = r"[^\s]+";
 
 /// Every parameter the steps use.
 pub const PARAMETERS: &[ParameterDoc] = &[
     ParameterDoc {
         name: Money::NAME,
-        regex: Some(Money::REGEX),
+        regex: Money::REGEX,
         what: "an amount with two decimals and a currency code: `10.00 NOK`, `0.50 DKK`",
     },
     ParameterDoc {
         name: Action::NAME,
-        regex: Some(Action::REGEX),
+        regex: Action::REGEX,
         what: "`capture`, `refund`, `cancel`, `create` (or `payment creation`), `get`, `approval`, `abort`",
     },
-    ParameterDoc {
-        name: Total::NAME,
-        regex: Some(Total::REGEX),
-        what: "`authorized`, `captured`, `cancelled`, `refunded`",
-    },
-    ParameterDoc { name: "int", regex: None, what: "a whole number: `6090`, `503`" },
-    ParameterDoc { name: "string", regex: None, what: "text in double quotes: `\"order-1-c1\"`" },
+    ParameterDoc { name: Total::NAME, regex: Total::REGEX, what: "`authorized`, `captured`, `cancelled`, `refunded`" },
+    ParameterDoc { name: "int", regex: INT, what: "a whole number: `6090`, `503`" },
+    ParameterDoc { name: Quoted::NAME, regex: Quoted::REGEX, what: "text in double quotes: `\"order-1-c1\"`" },
     ParameterDoc {
         name: "word",
-        regex: None,
+        regex: WORD,
         what: "one word: `AUTHORIZED`, `CAPTURED`, `epayments.payment.captured.v1`",
     },
     ParameterDoc {
         name: Period::NAME,
-        regex: Some(Period::REGEX),
+        regex: Period::REGEX,
         what: "a whole number and a unit: `30 seconds`, `10 minutes`, `2 hours`, `15 days` (or `1 day`)",
     },
     ParameterDoc {
         name: EventNames::NAME,
-        regex: Some(EventNames::REGEX),
+        regex: EventNames::REGEX,
         what: "event names separated by a comma and a space: `CREATED, AUTHORIZED, CAPTURED`",
     },
     ParameterDoc {
         name: CardTrouble::NAME,
-        regex: Some(CardTrouble::REGEX),
+        regex: CardTrouble::REGEX,
         what: "what the test environment's failing amounts stand for: `has insufficient funds`, `is refused by the \
                issuer`, `is suspected of fraud`, `is over its withdrawal limit`, `has expired`, `is invalid`, \
                `fails 3-D Secure`, `needs strong customer authentication`, `gives no answer for an hour`",
     },
     ParameterDoc {
         name: Network::NAME,
-        regex: Some(Network::REGEX),
+        regex: Network::REGEX,
         what: "a card network: `Visa`, `Mastercard`, `BankAxept`",
     },
 ];
@@ -98,6 +102,21 @@ impl FromStr for Money {
         let cents: i64 = cents.parse().map_err(|_| bad())?;
         let minor = whole.checked_mul(100).and_then(|w| w.checked_add(cents)).ok_or_else(bad)?;
         Ok(Money(Amount::from_minor_units(sign * minor, Currency::from_code(code))))
+    }
+}
+
+/// Text in quotes, as a `{string}` is written: `"order-1-c1"` (or `'order-1-c1'`), read
+/// without them. Quotes and backslashes inside are kept as written.
+#[derive(Clone, Debug, PartialEq, Eq, cucumber::Parameter)]
+#[param(name = "string", regex = r#""[^"\\]*(?:\\.[^"\\]*)*"|'[^'\\]*(?:\\.[^'\\]*)*'"#)]
+pub struct Quoted(pub String);
+
+impl FromStr for Quoted {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let inside = ['"', '\''].into_iter().find_map(|quote| s.strip_prefix(quote)?.strip_suffix(quote));
+        inside.map(|text| Quoted(text.to_owned())).ok_or_else(|| format!("{s:?} is not text in quotes"))
     }
 }
 
