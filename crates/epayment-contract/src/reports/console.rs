@@ -2,13 +2,14 @@
 //! its failure under it, the step's place in the file and the exchange it looked at), and at
 //! the end one block with every failed scenario and the counts ([`ending`]).
 
-use std::fmt::Write as _;
+use std::fmt::{self, Write as _};
 use std::io::{IsTerminal as _, Write as _};
 use std::path::Path;
 
 use cucumber::writer::Coloring;
 
 use crate::reports::record::{ScenarioRecord, StepStatus};
+use crate::reports::text;
 
 /// The console, as `-v` and `--color` set it.
 #[derive(Clone, Copy, Debug)]
@@ -54,11 +55,15 @@ impl Console {
     }
 
     fn scenario_text(&self, r: &ScenarioRecord) -> String {
+        text(|out| self.write_scenario(out, r))
+    }
+
+    fn write_scenario(&self, out: &mut String, r: &ScenarioRecord) -> fmt::Result {
         let (mark, colour) = if r.passed() { ("✔", "32") } else { ("✘", "31") };
         let rule = r.rule.as_deref().map(|rule| format!(", rule: {rule}")).unwrap_or_default();
-        let mut out = format!("  {} {}  (line {}{rule})", self.paint(mark, colour), r.scenario, r.line);
+        write!(out, "  {} {}  (line {}{rule})", self.paint(mark, colour), r.scenario, r.line)?;
         if let Some(path) = &r.snapshot_written {
-            let _ = write!(out, ": {} {path}", self.paint("new snapshot written for review:", "33"));
+            write!(out, ": {} {path}", self.paint("new snapshot written for review:", "33"))?;
         }
         out.push('\n');
         for (i, step) in r.steps.iter().enumerate() {
@@ -70,27 +75,27 @@ impl Console {
                 StepStatus::Failed => self.paint("✘", "31"),
                 StepStatus::Skipped => self.paint("-", "2"),
             };
-            let _ = writeln!(out, "      {mark} {}  ({}:{})", step.text, r.path, step.line);
+            writeln!(out, "      {mark} {}  ({}:{})", step.text, r.path, step.line)?;
             if step.status == StepStatus::Passed {
                 continue;
             }
             for line in step.error.iter().flat_map(|e| e.lines()) {
-                let _ = writeln!(out, "          {line}");
+                writeln!(out, "          {line}")?;
             }
             for n in r.looked_at(i) {
-                let _ = writeln!(out, "          it looked at exchange {}", r.exchange_line(*n));
+                writeln!(out, "          it looked at exchange {}", r.exchange_line(*n))?;
             }
             if step.status == StepStatus::Failed {
                 break;
             }
         }
         for p in &r.problems {
-            let _ = writeln!(out, "      {} {}", self.paint("✘", "31"), p.message);
+            writeln!(out, "      {} {}", self.paint("✘", "31"), p.message)?;
             for change in &p.changes {
-                let _ = writeln!(out, "          {change}");
+                writeln!(out, "          {change}")?;
             }
         }
-        out
+        Ok(())
     }
 
     fn paint(&self, text: &str, code: &str) -> String {

@@ -9,60 +9,65 @@
 //! lines are pinned by the test below and by `tests/reports.rs`.
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
+use std::fmt::{self, Write as _};
 
 use crate::reports::record::{ScenarioRecord, StepStatus};
+use crate::reports::text;
 use crate::reports::xml::xml;
 
 /// The report for `records`.
 pub fn junit(records: &[ScenarioRecord]) -> String {
+    text(|out| write_junit(out, records))
+}
+
+fn write_junit(out: &mut String, records: &[ScenarioRecord]) -> fmt::Result {
     let mut features: BTreeMap<(&str, &str), Vec<&ScenarioRecord>> = BTreeMap::new();
     for r in records {
         features.entry((&r.file, &r.feature)).or_default().push(r);
     }
     let failures = records.iter().filter(|r| !r.passed()).count();
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    let _ = writeln!(
+    out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    writeln!(
         out,
         "<testsuites name=\"contract\" tests=\"{}\" failures=\"{failures}\" time=\"{}\">",
         records.len(),
         seconds(records)
-    );
+    )?;
     for ((file, feature), scenarios) in features {
         let failed = scenarios.iter().filter(|r| !r.passed()).count();
-        let _ = writeln!(
+        writeln!(
             out,
             "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{failed}\" time=\"{}\">",
             xml(&format!("{feature} ({file})")),
             scenarios.len(),
             seconds(scenarios.iter().copied())
-        );
+        )?;
         for r in scenarios {
-            let _ = write!(
+            write!(
                 out,
                 "    <testcase classname=\"{}\" name=\"{}\" time=\"{}\"",
                 xml(file),
                 xml(&format!("{} (line {})", r.scenario, r.line)),
                 seconds([r])
-            );
+            )?;
             if r.passed() {
                 out.push_str("/>\n");
                 continue;
             }
             out.push_str(">\n");
-            let _ = writeln!(
+            writeln!(
                 out,
                 "      <failure message=\"{}\" type=\"{}\">{}</failure>",
                 xml(&r.failure().unwrap_or_default()),
                 r.failure_kind().unwrap_or("step"),
-                xml(&details(r))
-            );
+                xml(&text(|details| write_details(details, r)))
+            )?;
             out.push_str("    </testcase>\n");
         }
         out.push_str("  </testsuite>\n");
     }
     out.push_str("</testsuites>\n");
-    out
+    Ok(())
 }
 
 /// The scenarios' time together, in seconds, as JUnit writes it.
@@ -72,21 +77,20 @@ fn seconds<'a>(records: impl IntoIterator<Item = &'a ScenarioRecord>) -> String 
 }
 
 /// Everything that went wrong, with the values that changed and the snapshot diffs.
-fn details(r: &ScenarioRecord) -> String {
-    let mut out = String::new();
+fn write_details(out: &mut String, r: &ScenarioRecord) -> fmt::Result {
     for s in r.steps.iter().filter(|s| s.status != StepStatus::Passed) {
-        let _ = writeln!(out, "{} (line {}): {}", s.text, s.line, s.error.as_deref().unwrap_or("did not run"));
+        writeln!(out, "{} (line {}): {}", s.text, s.line, s.error.as_deref().unwrap_or("did not run"))?;
     }
     for p in &r.problems {
-        let _ = writeln!(out, "{}", p.message);
+        writeln!(out, "{}", p.message)?;
         for change in &p.changes {
-            let _ = writeln!(out, "  {change}");
+            writeln!(out, "  {change}")?;
         }
         if let Some(diff) = &p.diff {
-            let _ = writeln!(out, "{diff}");
+            writeln!(out, "{diff}")?;
         }
     }
-    out
+    Ok(())
 }
 
 #[cfg(test)]

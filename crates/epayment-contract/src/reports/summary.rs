@@ -1,10 +1,11 @@
 //! How a run went, and the block it ends with: every failed scenario, whatever failed in it,
 //! with its reason in one sentence, then the counts the JUnit report holds.
 
-use std::fmt::Write as _;
+use std::fmt::{self, Write as _};
 use std::path::Path;
 
 use crate::reports::record::{ProblemKind, ScenarioRecord};
+use crate::reports::text;
 
 /// How a run went.
 #[derive(Debug, Default)]
@@ -59,31 +60,33 @@ impl Summary {
     /// The block a run ends with: `FAILED <place> <scenario>: <reason>` a line, where the
     /// reports are, and `contract: N passed, M failed`, the counts of the JUnit report.
     pub fn ending(&self, junit: &Path, report: &Path) -> String {
-        let mut out = String::new();
+        text(|out| self.write_ending(out, junit, report))
+    }
+
+    fn write_ending(&self, out: &mut String, junit: &Path, report: &Path) -> fmt::Result {
         if self.failed() {
             out.push('\n');
         }
         for line in self.read_errors.iter().chain(&self.problems) {
-            let _ = writeln!(out, "FAILED {line}");
+            writeln!(out, "FAILED {line}")?;
         }
         if self.skipped_sim_only > 0 {
-            let _ = writeln!(
+            writeln!(
                 out,
                 "skipped {} @sim-only scenarios: the target is not the embedded simulator",
                 self.skipped_sim_only
-            );
+            )?;
         }
         if self.skipped_sandbox > 0 {
-            let _ = writeln!(
+            writeln!(
                 out,
                 "skipped {} @sandbox scenarios: the target cannot act as the customer or move its clock",
                 self.skipped_sandbox
-            );
+            )?;
         }
-        let _ = writeln!(out, "JUnit report: {}", junit.display());
-        let _ = writeln!(out, "HTML report: {}", report.display());
-        let _ = writeln!(out, "contract: {} passed, {} failed", self.passed, self.failed);
-        out
+        writeln!(out, "JUnit report: {}", junit.display())?;
+        writeln!(out, "HTML report: {}", report.display())?;
+        writeln!(out, "contract: {} passed, {} failed", self.passed, self.failed)
     }
 }
 

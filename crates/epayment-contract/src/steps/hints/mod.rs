@@ -6,11 +6,12 @@
 //! Used by every run (each scenario with such a step fails with its hint, whether the filter
 //! selected it or not) and by the lint mode, `cargo xtask contract --check-steps`.
 
-use std::fmt::Write as _;
+use std::fmt::{self, Write as _};
 use std::path::PathBuf;
 
 use cucumber::gherkin;
 
+use crate::reports::text;
 use crate::running::selection::scenarios;
 use crate::steps::Keyword;
 
@@ -46,28 +47,30 @@ impl StepProblem {
     /// The sentence, then the whole explanation with its hints and the nearest steps.
     pub fn explanation(&self) -> String {
         // The sentence carries the first hint already: it is not said twice.
-        format!("{}\n{}", self.sentence(), self.details(1))
+        text(|out| {
+            writeln!(out, "{}", self.sentence())?;
+            self.write_details(out, 1)
+        })
     }
 
     /// The candidates of an ambiguous step, the hints but the first `said` ones, and the
     /// nearest steps with examples.
-    fn details(&self, said: usize) -> String {
-        let mut out = String::new();
+    fn write_details(&self, out: &mut impl fmt::Write, said: usize) -> fmt::Result {
         if let ProblemKind::Ambiguous(candidates) = &self.kind {
             for c in candidates {
-                let _ = writeln!(out, "    {c}");
+                writeln!(out, "    {c}")?;
             }
         }
         for hint in self.hints.iter().skip(said) {
-            let _ = writeln!(out, "  hint: {hint}");
+            writeln!(out, "  hint: {hint}")?;
         }
         if !self.suggestions.is_empty() {
-            out.push_str("  did you mean:\n");
+            out.write_str("  did you mean:\n")?;
             for (pattern, example) in &self.suggestions {
-                let _ = writeln!(out, "    {pattern}\n        e.g. {example}");
+                writeln!(out, "    {pattern}\n        e.g. {example}")?;
             }
         }
-        out
+        Ok(())
     }
 
     /// What is wrong in one sentence, after the step: `matches no step of the library
@@ -94,14 +97,14 @@ pub enum ProblemKind {
     Ambiguous(Vec<String>),
 }
 
-impl std::fmt::Display for StepProblem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl fmt::Display for StepProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let place = format!("{}:{}", crate::reports::console::shown(&self.feature), self.line);
         match &self.kind {
             ProblemKind::Unmatched => writeln!(f, "{place}: `{}` matches no step", self.step)?,
             ProblemKind::Ambiguous(_) => writeln!(f, "{place}: `{}` matches more than one step:", self.step)?,
         }
-        f.write_str(&self.details(0))
+        self.write_details(f, 0)
     }
 }
 
@@ -144,11 +147,7 @@ pub fn check<W>(features: &[gherkin::Feature], steps: &cucumber::step::Collectio
 
 /// The problems as one block of text, for a run's output and the lint mode.
 pub fn render(problems: &[StepProblem]) -> String {
-    let mut out = String::new();
-    for p in problems {
-        let _ = write!(out, "{p}");
-    }
-    out
+    problems.iter().map(StepProblem::to_string).collect()
 }
 
 #[cfg(test)]
