@@ -7,6 +7,7 @@
 # (x10 and x30), for a before-and-after on the same machine at the same time; with
 # BASELINE_ROOT=<a checkout of that build's commit> it runs on that checkout's features and
 # snapshots (an older build may not know today's steps), so compare each further scenario.
+# With EXPORT=<file>, hyperfine writes its figures there as JSON as well.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../../.." && pwd)
 runs=${1:-3}
@@ -53,4 +54,4 @@ for times in 1 10 30; do
     commands+=(-n "x$times baseline" "$BASELINE --features ${base}x$times/features --snapshots ${base}x$times/snapshots --junit $work/jb$times.xml")
   fi
 done
-hyperfine -w 1 -r "$runs" -N "${commands[@]}"
+hyperfine -w 1 -r "$runs" -N ${EXPORT:+--export-json "$EXPORT"} "${commands[@]}"

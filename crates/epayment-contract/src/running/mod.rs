@@ -1,7 +1,8 @@
 //! Running the features: the files read and checked first (a step the library cannot run, a
 //! filter that selects nothing), then cucumber with the step library and a fresh world per
-//! scenario on the run's target, each scenario judged after its steps ([`crate::running::verdict`]),
-//! then the JUnit and HTML reports.
+//! scenario on the run's target, each scenario judged after its steps ([`verdict`]), then the
+//! reports. Beside it: the [`options`] a run takes, the [`selection`] of its scenarios, and
+//! [`mutate`], which runs them again under each rule mutant.
 
 pub(crate) mod mutate;
 pub(crate) mod options;
@@ -18,11 +19,13 @@ use crate::reports::console::{Console, shown};
 use crate::reports::record::{Records, ScenarioRecord, StepRecord, StepStatus, file_name};
 use crate::reports::recorder::Recorder;
 use crate::reports::summary::Summary;
-use crate::running::options::Options;
-use crate::running::verdict::{Place, judge};
 use crate::steps::hints::{self, StepProblem};
+use crate::targets::controls::probe;
+use crate::targets::{Target, TargetKind};
 use crate::world::PaymentWorld;
+use options::{Options, tag_expression};
 use selection::{Choice, Filter};
+use verdict::{Place, judge};
 
 /// Why a run could not run.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -55,8 +58,8 @@ pub async fn run(options: &Options) -> Result<Summary, RunError> {
     let step_problems = hints::check(&features, &steps);
     let kind = match (&options.target, options.kind) {
         (_, Some(kind)) => kind,
-        (crate::targets::Target::Sim, None) => crate::targets::TargetKind::Simulator,
-        (crate::targets::Target::Remote(remote), None) => crate::targets::controls::probe(remote).await,
+        (Target::Sim, None) => TargetKind::Simulator,
+        (Target::Remote(remote), None) => probe(remote).await,
     };
     let filter = filter(options, kind);
     let console = Console { quiet: options.quiet, ..Console::new(&options.console) };
@@ -151,19 +154,19 @@ pub async fn run(options: &Options) -> Result<Summary, RunError> {
 /// The runner's options: the command line's, except that scenarios on a standalone sandbox run
 /// one at a time. They share its one clock, and a scenario that moves it (days, for a
 /// deadline) would expire another's payment under it.
-fn runner_options(options: &Options, kind: crate::targets::TargetKind) -> cucumber::runner::basic::Cli {
+fn runner_options(options: &Options, kind: TargetKind) -> cucumber::runner::basic::Cli {
     let mut runner = options.runner.clone();
-    if kind == crate::targets::TargetKind::Sandbox {
+    if kind == TargetKind::Sandbox {
         runner.concurrency = Some(1);
     }
     runner
 }
 
 /// The filter the options ask for, on a target of `kind`.
-pub(crate) fn filter(options: &Options, kind: crate::targets::TargetKind) -> Filter {
+pub(crate) fn filter(options: &Options, kind: TargetKind) -> Filter {
     Filter {
         tags: options.tags.clone(),
-        tags_text: options.tags.as_ref().map(crate::running::options::tag_expression),
+        tags_text: options.tags.as_ref().map(tag_expression),
         name: options.name.clone(),
         input: options.input.clone(),
         kind,
