@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # What `--compare` costs beside a plain remote run of the same scenarios: both against one
-# standalone sandbox (epayment-sim), side by side by hyperfine, with the test binary `cargo
-# test` and `cargo xtask contract` build (dev profile), warm. The issue's bound: a comparison
-# takes at most about twice a remote run.
+# standalone sandbox (epayment-sim), side by side by hyperfine, with the harness's binary
+# (`epayment-contract`, dev profile, as `cargo xtask contract` builds it), warm. The issue's
+# bound: a comparison takes at most about twice a remote run.
 # Usage: bash crates/epayment-contract/bench/compare.sh [runs]   (needs hyperfine)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../../.." && pwd)
@@ -10,10 +10,11 @@ runs=${1:-5}
 cd "$root"
 # Both built as `cargo test --workspace` builds them (cargo picks dependencies' features by the
 # packages selected; -p alone would build many of them again).
+# (The harness's binary comes with the test that runs it: cargo builds a package's binaries
+# for its integration tests.)
 cargo build -q --workspace --tests
-binary=$(cargo test -q --workspace --test contract --no-run --message-format json 2>/dev/null \
-  | grep -o '"executable":"[^"]*contract-[^"]*"' | tail -1 | cut -d'"' -f4)
 target_dir=${CARGO_TARGET_DIR:-$root/target}
+binary="$target_dir/debug/epayment-contract"
 work=$(mktemp -d)
 "$target_dir/debug/epayment-sim" --port 0 > "$work/sandbox.log" &
 sandbox=$!

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # What the result formats (cucumber.json, messages.ndjson) cost a run: the features and their
-# snapshots copied x10 and x30 (as scale.sh does), the contract test binary (dev profile, as
-# `cargo test` and `cargo xtask contract` build it) run directly, warm, by hyperfine, side by
+# snapshots copied x10 and x30 (as scale.sh does), the harness's binary (`epayment-contract`,
+# dev profile, as `cargo xtask contract` builds it) run directly, warm, by hyperfine, side by
 # side: with the formats, with `--no-cucumber-json --no-messages`, and, with
 # BASELINE=<the contract binary of an earlier build>, that build (it writes neither).
 # Usage: bash crates/epayment-contract/bench/formats.sh [runs] [copies...]   (needs hyperfine;
@@ -14,8 +14,10 @@ copies=("${@:-10 30}")
 # shellcheck disable=SC2206
 copies=(${copies[*]})
 cd "$root"
-binary=$(cargo test -q --workspace --test contract --no-run --message-format json 2>/dev/null \
-  | grep -o '"executable":"[^"]*contract-[^"]*"' | tail -1 | cut -d'"' -f4)
+# The harness's binary comes with the test that runs it (cargo builds a package's binaries for
+# its integration tests), as `cargo xtask contract` builds it.
+cargo test -q --workspace --test contract --no-run 2>/dev/null
+binary="${CARGO_TARGET_DIR:-$root/target}/debug/epayment-contract"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 for times in "${copies[@]}"; do

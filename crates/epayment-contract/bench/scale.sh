@@ -1,20 +1,23 @@
 #!/usr/bin/env bash
 # How the contract suite's time grows with the number of scenarios: the features (and their
 # snapshots) copied x1, x10 and x30 under new names, run side by side by hyperfine with the
-# test binary `cargo test` and `cargo xtask contract` build (dev profile), warm.
+# harness's binary (`epayment-contract`, dev profile, as `cargo xtask contract` builds it), warm.
 # Usage: bash crates/epayment-contract/bench/scale.sh [runs]   (needs hyperfine)
 # With BASELINE=<another build of the contract binary>, that build runs side by side too
 # (x10 and x30), for a before-and-after on the same machine at the same time; with
 # BASELINE_ROOT=<a checkout of that build's commit> it runs on that checkout's features and
 # snapshots (an older build may not know today's steps), so compare each further scenario.
+# With EXPORT=<file>, hyperfine writes its figures there as JSON as well.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../../.." && pwd)
 runs=${1:-3}
 cd "$root"
 # --workspace, as `cargo test --workspace` builds it: with -p alone cargo would pick other
 # features for the dependencies and build them again.
-binary=$(cargo test -q --workspace --test contract --no-run --message-format json 2>/dev/null \
-  | grep -o '"executable":"[^"]*contract-[^"]*"' | tail -1 | cut -d'"' -f4)
+# The harness's binary comes with the test that runs it (cargo builds a package's binaries for
+# its integration tests), as `cargo xtask contract` builds it.
+cargo test -q --workspace --test contract --no-run 2>/dev/null
+binary="${CARGO_TARGET_DIR:-$root/target}/debug/epayment-contract"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 copies() { # from (a checkout), to, times
@@ -51,4 +54,4 @@ for times in 1 10 30; do
     commands+=(-n "x$times baseline" "$BASELINE --features ${base}x$times/features --snapshots ${base}x$times/snapshots --junit $work/jb$times.xml")
   fi
 done
-hyperfine -w 1 -r "$runs" -N "${commands[@]}"
+hyperfine -w 1 -r "$runs" -N ${EXPORT:+--export-json "$EXPORT"} "${commands[@]}"

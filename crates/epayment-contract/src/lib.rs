@@ -5,61 +5,40 @@
 //!
 //! Where to look, by question:
 //! - what a scenario may say: `steps/` (one file per concept, each step beside its example),
-//!   `params` (the words inside them), `catalog` (STEPS.md from both);
-//! - what a scenario has: `world` (its simulator, client and payment), `receiver` (its
-//!   webhook receiver), `sleep` (the client waiting on the scenario's clock), `controls`
-//!   (the customer and the clock on a remote target);
-//! - how a run goes: `options` (the command line), `selection` (the files read, the filter,
-//!   the tags), `runner` (cucumber, hooks, reports), `trail` (which step made which exchange),
-//!   `verdict` (what is found after the steps: `exchanges` for the document and redaction,
-//!   `snapshots` for the snapshots), `command` (the `contract` binary);
-//! - what a run tells: `record` (each scenario as it ran), `recorder` and `console` (the
-//!   output as it goes), `summary` (the block it ends with), `junit`, `html`, `xml`, and
-//!   `writer` (Cucumber JSON and Cucumber Messages, for QA tools);
-//! - help for a step that does not match: `hints`;
-//! - how the simulator and another target differ (`--compare`): `compare`.
+//!   with `steps::params` (the words inside them), `steps::catalog` (STEPS.md from both) and
+//!   `steps::hints` (help for a step that does not match);
+//! - what a scenario has: `world/` (its backend, client and payment, and the `trail` of what
+//!   it did);
+//! - where it runs and how the harness reaches it: `targets/` (the embedded simulator's
+//!   webhook `receiver` and `clock_sleep`, a remote target's recording `proxy`, a sandbox's
+//!   `controls`);
+//! - how a run goes: `running/` (`options`, `selection` of files, filter and tags, cucumber
+//!   and its hooks, the `verdict` after each scenario with its `exchanges` and `snapshots`
+//!   checks, and `mutate`);
+//! - what a run tells: `reports/` (each scenario's `record`, the `console` and `summary`,
+//!   `junit`, `html`, and `cucumber` for QA tools: Cucumber JSON and Messages);
+//! - how the simulator and another target differ (`--compare`): `compare/`;
+//! - the command line: `cli/` (the `epayment-contract` binary, which `cargo xtask contract`
+//!   runs, is [`main`] and nothing else).
 #![deny(missing_docs)]
 
-mod catalog;
-mod command;
+mod cli;
 mod compare;
-mod console;
-mod controls;
-mod exchanges;
-mod hints;
-mod html;
-mod junit;
-mod loopback;
-mod mutate;
-mod options;
-mod params;
 mod paths;
-mod proxy;
-mod receiver;
-mod record;
-mod recorder;
-mod runner;
-mod selection;
-mod sleep;
-mod snapshots;
+mod reports;
+mod running;
 mod steps;
-mod summary;
-mod target;
-mod trail;
-mod verdict;
+mod targets;
 mod world;
-mod writer;
-mod xml;
 
-pub use command::main;
+pub use cli::{main, usage};
 pub use compare::{ByRow, Compared, Comparison, Difference, Differences, Kind as DifferenceKind, NotCompared, compare};
-pub use controls::TargetKind;
-pub use mutate::{Coverage, RuleLine, mutate};
-pub use options::{Options, usage};
 pub use paths::{target_dir, workspace_root};
-pub use record::{ScenarioRecord, StepStatus};
-pub use runner::{RunError, run};
-pub use sleep::ClockSleep;
-pub use snapshots::Policy as SnapshotPolicy;
-pub use summary::Summary;
-pub use target::{Remote, Target};
+pub use reports::record::{ScenarioRecord, StepStatus};
+pub use reports::summary::Summary;
+pub use running::mutate::{Coverage, RuleLine, mutate};
+pub use running::options::Options;
+pub use running::verdict::snapshots::Policy as SnapshotPolicy;
+pub use running::{RunError, run};
+pub use targets::clock_sleep::ClockSleep;
+pub use targets::{Remote, Target, TargetKind};

@@ -1,9 +1,13 @@
-//! Runs every scenario under `features/` (the README's test command runs this too).
+//! Every scenario under `features/` passes on the embedded simulator, its exchanges within the
+//! document and as their snapshots hold them (the README's test command runs this too).
 //!
-//! Takes cucumber's command line (`--tags`, `--name`, `--concurrency`, ...) and the harness's
-//! (`--target`, `--junit`, `--report`, `--check-steps`, `--write-steps`); libtest's flags,
-//! which `cargo test` may pass, are ignored. `cargo xtask contract` passes them through.
+//! It runs the harness's binary as `cargo xtask contract` does, with no option, so that its
+//! console (each scenario, then the block naming every failure and the counts) shows here as
+//! it goes: `cargo xtask spec-update` reads that block from this test's output.
 
-fn main() -> std::process::ExitCode {
-    epayment_contract::main(std::env::args())
+#[test]
+fn every_scenario_passes_on_the_embedded_simulator() {
+    let harness = env!("CARGO_BIN_EXE_epayment-contract");
+    let status = std::process::Command::new(harness).status().unwrap_or_else(|e| panic!("{harness}: {e}"));
+    assert!(status.success(), "the contract suite failed ({status}): its failures are listed above");
 }

@@ -1,8 +1,6 @@
 //! `--mutate` on a feature of its own: the rule its scenario pins is noticed, the others are
-//! listed as noticed by no scenario, the score and `--min-score` follow, and no snapshot is
-//! written.
-
-use std::process::ExitCode;
+//! listed as noticed by no scenario, the score and `--min-score` follow (the binary's exit
+//! code), and no snapshot is written.
 
 const PINS_CAPTURE_AMOUNT: &str = "Feature: Too much\n\n  Scenario: Capturing more than was authorized\n    \
     Given a payment of 10.00 NOK has been authorized\n    When the merchant captures 10.01 NOK\n    \
@@ -17,15 +15,23 @@ fn a_mutation_run_names_the_scenario_that_notices_each_rule_and_scores_them() {
     std::fs::create_dir_all(&snapshots).expect("snapshots");
     std::fs::write(features.join("too_much.feature"), PINS_CAPTURE_AMOUNT).expect("a feature");
     let junit = dir.path().join("reports/junit.xml");
+    // The harness's binary, as `cargo xtask contract --mutate` runs it.
     let run = |extra: &[&str]| {
-        let mut args: Vec<String> = ["contract", "--mutate"].map(str::to_owned).to_vec();
-        args.extend(["--features".to_owned(), features.display().to_string()]);
-        args.extend(["--snapshots".to_owned(), snapshots.display().to_string()]);
-        args.extend(["--junit".to_owned(), junit.display().to_string()]);
-        args.extend(extra.iter().map(|a| (*a).to_owned()));
-        epayment_contract::main(args)
+        let harness = env!("CARGO_BIN_EXE_epayment-contract");
+        std::process::Command::new(harness)
+            .arg("--mutate")
+            .arg("--features")
+            .arg(&features)
+            .arg("--snapshots")
+            .arg(&snapshots)
+            .arg("--junit")
+            .arg(&junit)
+            .args(extra)
+            .output()
+            .unwrap_or_else(|e| panic!("{harness}: {e}"))
     };
-    assert_eq!(run(&[]), ExitCode::SUCCESS);
+    let first = run(&[]);
+    assert_eq!(first.status.code(), Some(0), "{}", String::from_utf8_lossy(&first.stderr));
     let markdown = std::fs::read_to_string(dir.path().join("reports/rules.md")).expect("rules.md");
     assert!(
         markdown.contains("| `capture-amount` | 1 | too_much.feature:3 Capturing more than was authorized |"),
@@ -39,7 +45,9 @@ fn a_mutation_run_names_the_scenario_that_notices_each_rule_and_scores_them() {
     let (noticed, mutants) = (json["noticed"].as_u64().unwrap_or(0), json["mutants"].as_u64().unwrap_or(0));
     assert!(noticed >= 1 && noticed < mutants, "{noticed} of {mutants}");
     assert!(markdown.contains(&format!("**{noticed} of {mutants} rule mutants noticed**")), "{markdown}");
-    assert_eq!(run(&["--min-score", "0.9"]), ExitCode::FAILURE, "below the minimum");
+    let below = run(&["--min-score", "0.9"]);
+    assert_eq!(below.status.code(), Some(1), "below the minimum");
+    assert!(String::from_utf8_lossy(&below.stdout).contains("is below --min-score 0.90"), "and it says so");
     assert_eq!(std::fs::read_dir(&snapshots).expect("snapshots").count(), 0, "no snapshot written");
     assert!(!dir.path().join("reports/mutants").exists(), "the runs' scratch reports are removed");
 }

@@ -179,8 +179,8 @@ async fn a_failed_run_is_told_truthfully_in_junit_and_drawn_in_html() {
 /// and the scenarios it shows. A picture made from other sources is stale.
 fn picture_source() -> String {
     let sources = [
-        include_str!("../src/html/mod.rs"),
-        include_str!("../src/html/assets.rs"),
+        include_str!("../src/reports/html/mod.rs"),
+        include_str!("../src/reports/html/assets.rs"),
         include_str!("report-demo/refunds.feature"),
     ];
     // FNV-1a: stable everywhere, and enough to tell sources apart.
@@ -197,6 +197,7 @@ async fn the_picture_of_the_report_in_docs_is_of_the_report_as_it_is_drawn_now()
     let source = picture_source();
     let committed = std::fs::read(&picture).ok().and_then(|png| png_text(&png, "Source"));
     if committed.as_deref() == Some(source.as_str()) {
+        // The picture is of the report as it is drawn now: checked, nothing to draw.
         return;
     }
     assert!(
@@ -205,7 +206,7 @@ async fn the_picture_of_the_report_in_docs_is_of_the_report_as_it_is_drawn_now()
          `cargo test -p epayment-contract --test reports` where chromium is, and commit docs/report.png"
     );
     let Some(chromium) = chromium() else {
-        eprintln!("docs/report.png is stale, and there is no chromium here to draw it again");
+        epayment_devkit::skip_outside_ci("docs/report.png is stale, and there is no chromium here to draw it again");
         return;
     };
     let dir = tempfile::tempdir().expect("tempdir");

@@ -230,7 +230,7 @@ mod tests {
     }
 
     fn prepared(exchanges: &[Exchange]) -> Vec<Value> {
-        let comparable = crate::exchanges::comparable(exchanges, &[]);
+        let comparable = crate::running::verdict::exchanges::comparable(exchanges, &[]);
         normalize(&comparable).as_array().cloned().unwrap_or_default()
     }
 

@@ -25,12 +25,13 @@ pub use diff::{Comparison, Difference, Kind};
 pub use normalize::NORMALISED;
 pub use summary::{ByRow, ending};
 
-use crate::controls::{TargetKind, check_access, probe};
-use crate::options::Options;
-use crate::record::ScenarioRecord;
-use crate::runner::{RunError, run};
-use crate::selection::{self, Choice};
-use crate::target::{Remote, Target};
+use crate::reports::record::ScenarioRecord;
+use crate::running::options::Options;
+use crate::running::selection::{self, Choice};
+use crate::running::{RunError, run};
+use crate::targets::TargetKind;
+use crate::targets::controls::{check_access, probe};
+use crate::targets::{Remote, Target};
 
 /// One scenario both sides ran.
 #[derive(Clone, Debug, Serialize)]
@@ -281,14 +282,14 @@ fn report_dir(options: &Options) -> PathBuf {
 /// Whether the scenario of `record` has `tag` (on its feature, rule or itself).
 fn tagged(features: &[Feature], record: &ScenarioRecord, tag: &str) -> bool {
     selection::scenarios(features)
-        .find(|(f, _, s)| crate::record::file_name(f) == record.file && s.position.line == record.line)
+        .find(|(f, _, s)| crate::reports::record::file_name(f) == record.file && s.position.line == record.line)
         .is_some_and(|(f, r, s)| selection::tags_of(f, r, s).any(|t| t == tag))
 }
 
 /// The scenarios the filter selects that a target of `kind` cannot run, each with the tag
 /// that keeps it out and where that tag is written.
 fn not_compared(features: &[Feature], options: &Options, kind: TargetKind) -> Vec<NotCompared> {
-    let filter = crate::runner::filter(options, kind);
+    let filter = crate::running::filter(options, kind);
     let mut out = Vec::new();
     for (feature, rule, scenario) in selection::scenarios(features) {
         let tag = match filter.choose(feature, rule, scenario) {
@@ -304,8 +305,8 @@ fn not_compared(features: &[Feature], options: &Options, kind: TargetKind) -> Ve
         } else {
             "feature"
         };
-        let reason = crate::catalog::TAGS.iter().find(|(t, _)| *t == tag).map_or("", |(_, why)| *why);
-        let place = format!("{}:{}", crate::record::file_name(feature), scenario.position.line);
+        let reason = crate::steps::catalog::TAGS.iter().find(|(t, _)| *t == tag).map_or("", |(_, why)| *why);
+        let place = format!("{}:{}", crate::reports::record::file_name(feature), scenario.position.line);
         out.push(NotCompared { place, scenario: scenario.name.clone(), tag, tagged_on, reason });
     }
     out

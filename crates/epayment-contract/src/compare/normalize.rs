@@ -4,7 +4,7 @@
 //! scenario's start, so that durations are still compared). The scenarios guide lists each with its
 //! reason.
 //!
-//! The exchanges come in the form a comparison reads (`crate::exchanges::comparable`): tokens
+//! The exchanges come in the form a comparison reads (`crate::running::verdict::exchanges::comparable`): tokens
 //! are `[token]`, keys `[key-n]` and pspReferences `[psp-n]` in the order they first appear,
 //! trace ids `[trace-id]`; the servers' times are still there.
 

@@ -5,28 +5,29 @@
 //! comparison and with both sides of every differing exchange. Everything written comes from
 //! redacted, normalized exchanges: no key, secret or token.
 
-use std::fmt::Write as _;
+use std::fmt::{self, Write as _};
 use std::path::Path;
 
 use serde_json::json;
 
 use super::summary::{self, counted, first_line};
 use super::{Differences, NORMALISED};
-use crate::html::Comparing;
 use crate::paths::DIFFERENCES;
-use crate::record::ScenarioRecord;
-use crate::runner::RunError;
+use crate::reports::html::Comparing;
+use crate::reports::record::ScenarioRecord;
+use crate::reports::text;
+use crate::running::RunError;
 
 /// Writes `differences.md`, `differences.json` and the HTML report.
 pub fn write(found: &Differences, records: &[ScenarioRecord], dir: &Path) -> Result<(), RunError> {
     let [md, json_name] = DIFFERENCES;
     save(&dir.join(md), markdown(found))?;
     save(&dir.join(json_name), json(found))?;
-    save(&found.html, crate::html::compared(records, &page(found)))
+    save(&found.html, crate::reports::html::compared(records, &page(found)))
 }
 
 /// Writes `differences.md` and `differences.json` saying that the comparison with `target`
-/// could not run, and why (`why` names no secret: see `crate::controls::check_access`).
+/// could not run, and why (`why` names no secret: see `crate::targets::controls::check_access`).
 pub fn could_not_run(dir: &Path, target: &str, why: &str) -> Result<(), RunError> {
     let [md, json_name] = DIFFERENCES;
     std::fs::create_dir_all(dir).map_err(|e| RunError::Setup(format!("{}: {e}", dir.display())))?;
@@ -76,51 +77,75 @@ pub fn json(found: &Differences) -> String {
 
 /// `differences.md`.
 pub fn markdown(found: &Differences) -> String {
-    let mut out = format!("# Differences: the simulator and {}\n\n", found.target);
-    let _ = writeln!(
+    text(|out| {
+        write_summary(out, found)?;
+        write_rows(out, found)?;
+        write_scenarios(out, found)?;
+        write_not_compared(out, found)?;
+        out.push_str("\n## Made equal before comparing\n\n| what | why |\n| --- | --- |\n");
+        NORMALISED.iter().try_for_each(|(what, why)| writeln!(out, "| {what} | {why} |"))
+    })
+}
+
+/// The heading, what was compared and how, and the counts.
+fn write_summary(out: &mut String, found: &Differences) -> fmt::Result {
+    writeln!(out, "# Differences: the simulator and {}\n", found.target)?;
+    writeln!(
         out,
         "The target is {}. Each scenario ran on both at once, and their exchanges were compared call by \
          call once what legitimately differs was made equal (see the end). A scenario stops at its first \
          failing step on either side, so the first difference in a scenario is its cause; what follows from \
          it is marked so and filed under the cause's FIDELITY.md row.\n\n## Summary\n",
         found.kind
-    );
+    )?;
     for line in summary::lines(found) {
-        let _ = match line.strip_prefix("  ") {
+        match line.strip_prefix("  ") {
             Some(nested) => writeln!(out, "  - {nested}"),
             None => writeln!(out, "- {line}"),
-        };
+        }?;
     }
     if !found.ledger_found {
         out.push_str("\nFIDELITY.md was not found: no difference names its row.\n");
     }
-    if !found.by_row.is_empty() {
-        out.push_str("\n## By FIDELITY.md row\n\n");
-        out.push_str("| row | authority | sure | differences | causes | scenarios | of them @sim-choice |\n");
-        out.push_str("| --- | --- | --- | --- | --- | --- | --- |\n");
-        for row in &found.by_row {
-            let id = row.rule.as_deref().map_or_else(|| "none".to_owned(), |id| format!("`{id}`"));
-            let _ = writeln!(
-                out,
-                "| {id} | {} | {} | {} | {} | {} | {} |",
-                cell(row.authority.as_deref().unwrap_or("-")),
-                cell(row.sure.as_deref().unwrap_or("-")),
-                row.differences,
-                row.causes,
-                row.scenarios.join(", "),
-                row.sim_choice.len()
-            );
-        }
+    Ok(())
+}
+
+/// The differences by FIDELITY.md row, the row with most first.
+fn write_rows(out: &mut String, found: &Differences) -> fmt::Result {
+    if found.by_row.is_empty() {
+        return Ok(());
     }
+    out.push_str("\n## By FIDELITY.md row\n\n");
+    out.push_str("| row | authority | sure | differences | causes | scenarios | of them @sim-choice |\n");
+    out.push_str("| --- | --- | --- | --- | --- | --- | --- |\n");
+    for row in &found.by_row {
+        let id = row.rule.as_deref().map_or_else(|| "none".to_owned(), |id| format!("`{id}`"));
+        writeln!(
+            out,
+            "| {id} | {} | {} | {} | {} | {} | {} |",
+            cell(row.authority.as_deref().unwrap_or("-")),
+            cell(row.sure.as_deref().unwrap_or("-")),
+            row.differences,
+            row.causes,
+            row.scenarios.join(", "),
+            row.sim_choice.len()
+        )?;
+    }
+    Ok(())
+}
+
+/// Each scenario that differs (or failed on both sides): how it ended on each, its cause and
+/// what follows from it, each with both sides and its row.
+fn write_scenarios(out: &mut String, found: &Differences) -> fmt::Result {
     let differing: Vec<_> = found.compared.iter().filter(|c| !c.differences.is_empty() || c.failed_on_both()).collect();
     if !differing.is_empty() {
         out.push_str("\n## By scenario\n");
     }
     for c in differing {
         let choice = if c.sim_choice { " (@sim-choice)" } else { "" };
-        let _ = writeln!(out, "\n### {} {}{choice}\n", c.place, c.scenario);
-        let _ = writeln!(out, "- simulator: {}", first_line(&c.simulator));
-        let _ = writeln!(out, "- target: {}", first_line(&c.target));
+        writeln!(out, "\n### {} {}{choice}\n", c.place, c.scenario)?;
+        writeln!(out, "- simulator: {}", first_line(&c.simulator))?;
+        writeln!(out, "- target: {}", first_line(&c.target))?;
         for d in &c.differences {
             let number = |n: Option<usize>| n.map_or_else(|| "-".to_owned(), |n| n.to_string());
             let exchange = match d.exchange {
@@ -132,34 +157,31 @@ pub fn markdown(found: &Differences) -> String {
             let rule =
                 d.rule.as_deref().map_or_else(|| "no row of FIDELITY.md".to_owned(), |r| format!("FIDELITY.md `{r}`"));
             let role = if d.follows { "Follows from the cause" } else { "**Cause**" };
-            let _ = writeln!(out, "\n{role}: {}{operation}{field}{exchange} ({rule})", d.kind.label());
-            let _ = writeln!(
-                out,
-                "\n    simulator: {}\n    target:    {}",
-                first_line(&d.simulator),
-                first_line(&d.target)
-            );
+            writeln!(out, "\n{role}: {}{operation}{field}{exchange} ({rule})", d.kind.label())?;
+            writeln!(out, "\n    simulator: {}\n    target:    {}", first_line(&d.simulator), first_line(&d.target))?;
         }
     }
-    if !found.not_compared.is_empty() {
-        out.push_str("\n## Not compared\n\n| scenario | tag | why |\n| --- | --- | --- |\n");
-        for n in &found.not_compared {
-            let _ = writeln!(
-                out,
-                "| {} {} | `{}` on the {} | {} |",
-                n.place,
-                cell(&n.scenario),
-                n.tag,
-                n.tagged_on,
-                cell(n.reason)
-            );
-        }
+    Ok(())
+}
+
+/// The scenarios the target cannot run, with the tag that keeps each out and why.
+fn write_not_compared(out: &mut String, found: &Differences) -> fmt::Result {
+    if found.not_compared.is_empty() {
+        return Ok(());
     }
-    out.push_str("\n## Made equal before comparing\n\n| what | why |\n| --- | --- |\n");
-    for (what, why) in NORMALISED {
-        let _ = writeln!(out, "| {what} | {why} |");
+    out.push_str("\n## Not compared\n\n| scenario | tag | why |\n| --- | --- | --- |\n");
+    for n in &found.not_compared {
+        writeln!(
+            out,
+            "| {} {} | `{}` on the {} | {} |",
+            n.place,
+            cell(&n.scenario),
+            n.tag,
+            n.tagged_on,
+            cell(n.reason)
+        )?;
     }
-    out
+    Ok(())
 }
 
 fn cell(text: &str) -> String {

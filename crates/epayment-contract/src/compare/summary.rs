@@ -3,12 +3,13 @@
 //! involved assert a choice of the simulator's, `@sim-choice`); and the block the console ends
 //! with.
 
-use std::fmt::Write as _;
+use std::fmt::{self, Write as _};
 
 use serde::Serialize;
 
 use super::Differences;
 use super::rules::Rules;
+use crate::reports::text;
 
 /// The differences one FIDELITY.md row governs (or that no row does).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -126,14 +127,17 @@ pub fn lines(found: &Differences) -> Vec<String> {
 /// sides), the differences by row, what was not compared, where the reports are, and the
 /// counts.
 pub fn ending(found: &Differences) -> String {
-    let mut out = String::new();
+    text(|out| write_ending(out, found))
+}
+
+fn write_ending(out: &mut String, found: &Differences) -> fmt::Result {
     if !found.clean() {
         out.push('\n');
     }
     for c in &found.compared {
         if let Some(first) = c.differences.first() {
             let rule = first.rule.as_deref().map(|r| format!(" (FIDELITY.md {r})")).unwrap_or_default();
-            let _ = writeln!(
+            writeln!(
                 out,
                 "DIFFERS {} {}: {}, caused by {} in {}{rule}",
                 c.place,
@@ -141,39 +145,38 @@ pub fn ending(found: &Differences) -> String {
                 counted(c.differences.len(), "difference", "differences"),
                 first.kind.label(),
                 if first.operation.is_empty() { "the outcome" } else { &first.operation }
-            );
+            )?;
         } else if c.failed_on_both() {
-            let _ = writeln!(out, "FAILED ON BOTH SIDES {} {}: {}", c.place, c.scenario, first_line(&c.target));
+            writeln!(out, "FAILED ON BOTH SIDES {} {}: {}", c.place, c.scenario, first_line(&c.target))?;
         }
     }
     if !found.by_row.is_empty() {
         out.push_str("by FIDELITY.md row:\n");
         for row in &found.by_row {
-            let _ = writeln!(out, "  {}", row.line());
+            writeln!(out, "  {}", row.line())?;
         }
     }
     if !found.not_compared.is_empty() {
         let tagged = |tag: &str| found.not_compared.iter().filter(|n| n.tag == tag).count();
-        let _ = writeln!(
+        writeln!(
             out,
             "not compared: {} @sim-only and {} @sandbox scenarios the target cannot run (listed in differences.md)",
             tagged("@sim-only"),
             tagged("@sandbox")
-        );
+        )?;
     }
-    let _ = writeln!(out, "differences: {}", found.markdown.display());
-    let _ = writeln!(out, "HTML report: {}", found.html.display());
+    writeln!(out, "differences: {}", found.markdown.display())?;
+    writeln!(out, "HTML report: {}", found.html.display())?;
     let exchanges: usize = found.compared.iter().map(|c| c.exchanges).sum();
     let kinds: Vec<String> = found.by_kind().into_iter().map(|(kind, n)| format!("{n} {}", kind.label())).collect();
     let kinds = if kinds.is_empty() { String::new() } else { format!(": {}", kinds.join(", ")) };
-    let _ = writeln!(
+    writeln!(
         out,
         "compare: {} and {exchanges} exchanges compared, {} differ, {}{kinds}",
         counted(found.compared.len(), "scenario", "scenarios"),
         found.differing().count(),
         counted(found.all().count(), "difference", "differences"),
-    );
-    out
+    )
 }
 
 /// The first line of a text.

@@ -4,7 +4,7 @@
 use epayment::{Amount, Error, IdempotencyKey, Reference};
 
 use super::{StepDef, WHEN, step};
-use crate::params::{Action, Money};
+use crate::steps::params::{Action, Money, Quoted};
 use crate::world::PaymentWorld;
 
 pub(super) const STEPS: &[StepDef] = &[
@@ -18,7 +18,7 @@ pub(super) const STEPS: &[StepDef] = &[
         keywords: WHEN,
         pattern: "the merchant captures {money} with idempotency key {string}",
         example: "the merchant captures 2.50 NOK with idempotency key \"order-1-c1\"",
-        run: step!(capture_with_key(Money, String)),
+        run: step!(capture_with_key(Money, Quoted)),
     },
     StepDef {
         keywords: WHEN,
@@ -36,7 +36,7 @@ pub(super) const STEPS: &[StepDef] = &[
         keywords: WHEN,
         pattern: "the merchant captures {money} for reference {string}",
         example: "the merchant captures 2.50 NOK for reference \"bad ref\"",
-        run: step!(capture_for_reference(Money, String)),
+        run: step!(capture_for_reference(Money, Quoted)),
     },
     StepDef {
         keywords: WHEN,
@@ -54,7 +54,7 @@ pub(super) const STEPS: &[StepDef] = &[
         keywords: WHEN,
         pattern: "the merchant refunds {money} with idempotency key {string}",
         example: "the merchant refunds 1.00 NOK with idempotency key \"order-1-r1\"",
-        run: step!(refund_with_key(Money, String)),
+        run: step!(refund_with_key(Money, Quoted)),
     },
     StepDef {
         keywords: WHEN,
@@ -78,7 +78,7 @@ pub(super) const STEPS: &[StepDef] = &[
         keywords: WHEN,
         pattern: "the merchant cancels the payment with idempotency key {string}",
         example: "the merchant cancels the payment with idempotency key \"cancel-1\"",
-        run: step!(cancel_with_key(String)),
+        run: step!(cancel_with_key(Quoted)),
     },
     StepDef {
         keywords: WHEN,
@@ -105,7 +105,7 @@ async fn capture(w: &mut PaymentWorld, money: Money) {
     w.keep_outcome(Action::Capture, result);
 }
 
-async fn capture_with_key(w: &mut PaymentWorld, money: Money, key: String) {
+async fn capture_with_key(w: &mut PaymentWorld, money: Money, Quoted(key): Quoted) {
     let result = with_key(w, Action::Capture, Some(money.0), key).await;
     w.keep_outcome(Action::Capture, result);
 }
@@ -121,7 +121,7 @@ async fn capture_rest(w: &mut PaymentWorld) {
     w.keep_outcome(Action::Capture, result);
 }
 
-async fn capture_for_reference(w: &mut PaymentWorld, money: Money, reference: String) {
+async fn capture_for_reference(w: &mut PaymentWorld, money: Money, Quoted(reference): Quoted) {
     let result = match Reference::new(reference) {
         Ok(reference) => w.client().capture(&reference, money.0).send().await.map(drop),
         Err(e) => Err(e.into()),
@@ -154,7 +154,7 @@ async fn refund(w: &mut PaymentWorld, money: Money) {
     w.keep_outcome(Action::Refund, result);
 }
 
-async fn refund_with_key(w: &mut PaymentWorld, money: Money, key: String) {
+async fn refund_with_key(w: &mut PaymentWorld, money: Money, Quoted(key): Quoted) {
     let result = with_key(w, Action::Refund, Some(money.0), key).await;
     w.keep_outcome(Action::Refund, result);
 }
@@ -168,7 +168,7 @@ async fn cancel(w: &mut PaymentWorld) {
     w.keep_outcome(Action::Cancel, result);
 }
 
-async fn cancel_with_key(w: &mut PaymentWorld, key: String) {
+async fn cancel_with_key(w: &mut PaymentWorld, Quoted(key): Quoted) {
     let result = with_key(w, Action::Cancel, None, key).await;
     w.keep_outcome(Action::Cancel, result);
 }

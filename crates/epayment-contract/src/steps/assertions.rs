@@ -5,7 +5,7 @@ use cucumber::gherkin::Table;
 use epayment::{Amount, Error, EventName, PaymentEvent, State};
 
 use super::{StepDef, THEN, step};
-use crate::params::{Action, EventNames, Money, Period, Total};
+use crate::steps::params::{Action, EventNames, Money, Period, Total};
 use crate::world::{Outcome, PaymentWorld};
 
 pub(super) const STEPS: &[StepDef] = &[

@@ -4,9 +4,9 @@
 use epayment_sim::{Fault, LostAnswer};
 
 use super::{GIVEN, StepDef, step};
-use crate::params::Action;
-use crate::trail::NoteKind;
+use crate::steps::params::Action;
 use crate::world::PaymentWorld;
+use crate::world::trail::NoteKind;
 
 pub(super) const STEPS: &[StepDef] = &[
     StepDef {
@@ -73,8 +73,7 @@ async fn token_expired(w: &mut PaymentWorld) {
 }
 
 async fn receiver_fails(w: &mut PaymentWorld, n: usize) {
-    let receiver = w.receiver.as_ref().unwrap_or_else(|| panic!("webhooks need the simulator"));
-    receiver.server.fail_next(n);
+    w.webhooks().1.server.fail_next(n);
     let deliveries = if n == 1 { "delivery" } else { "deliveries" };
     w.note(NoteKind::Fault, &format!("the webhook receiver fails the next {n} {deliveries}"));
 }

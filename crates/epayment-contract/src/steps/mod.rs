@@ -8,6 +8,10 @@
 //! cannot exist without its example. (Cucumber's `#[given(expr = "...")]` attributes need the
 //! pattern as a literal of their own, which would be a second copy of it.)
 
+pub(crate) mod catalog;
+pub(crate) mod hints;
+pub(crate) mod params;
+
 use std::str::FromStr;
 use std::sync::LazyLock;
 
@@ -15,7 +19,7 @@ use cucumber::codegen::{Expression, ParametersProvider, Spanned};
 use cucumber::gherkin::StepType;
 use cucumber::step::{Collection, Context};
 
-use crate::params::PARAMETERS;
+use crate::steps::params::PARAMETERS;
 use crate::world::PaymentWorld;
 
 mod adjustments;
@@ -70,7 +74,7 @@ pub const GIVEN_OR_WHEN: &[Keyword] = &[Keyword::Given, Keyword::When];
 pub struct StepDef {
     /// The keywords it is written after; the first is its example's.
     pub keywords: &'static [Keyword],
-    /// A cucumber expression: `{money}`, `{int}`, ... (see [`crate::params::PARAMETERS`]),
+    /// A cucumber expression: `{money}`, `{int}`, ... (see [`crate::steps::params::PARAMETERS`]),
     /// `(es)` for an optional ending, `has/have` for alternatives.
     pub pattern: &'static str,
     /// The step as a scenario writes it, without its keyword.
@@ -195,7 +199,7 @@ pub fn all() -> impl Iterator<Item = &'static StepDef> {
     CONCEPTS.iter().flat_map(|c| c.steps.iter())
 }
 
-/// The parameters of [`PARAMETERS`] with a regex of the harness's own, for cucumber-expressions.
+/// The parameters of [`PARAMETERS`], each with the harness's regex, for cucumber-expressions.
 #[derive(Clone, Copy)]
 struct Parameters;
 
@@ -204,13 +208,35 @@ impl<'s> ParametersProvider<Spanned<'s>> for Parameters {
     type Value = &'static str;
 
     fn get(&self, input: &Spanned<'s>) -> Option<&'static str> {
-        PARAMETERS.iter().find(|p| p.name == *input.fragment()).and_then(|p| p.regex)
+        PARAMETERS.iter().find(|p| p.name == *input.fragment()).map(|p| p.regex)
     }
 }
 
-/// The regex cucumber matches a step pattern by.
+/// The regex cucumber matches a step pattern by: one capture group per parameter, in order
+/// (checked, so that [`Args`] reads them by position).
 pub fn regex(pattern: &str) -> Result<regex::Regex, String> {
-    Expression::regex_with_parameters(pattern, Parameters).map_err(|e| format!("step pattern {pattern:?}: {e}"))
+    let regex =
+        Expression::regex_with_parameters(pattern, Parameters).map_err(|e| format!("step pattern {pattern:?}: {e}"))?;
+    one_group_each(pattern, &regex)?;
+    Ok(regex)
+}
+
+/// The `{name}`s of a pattern, in order.
+pub fn parameter_names(pattern: &str) -> Vec<&str> {
+    pattern.split('{').skip(1).filter_map(|rest| rest.split_once('}').map(|(name, _)| name)).collect()
+}
+
+/// Whether `regex`, expanded from `pattern`, has one capture group for each parameter and no
+/// other: what cucumber-expressions makes of a parameter whose regex captures nothing itself.
+fn one_group_each(pattern: &str, regex: &regex::Regex) -> Result<(), String> {
+    let (groups, parameters) = (regex.captures_len() - 1, parameter_names(pattern).len());
+    if groups == parameters {
+        return Ok(());
+    }
+    Err(format!(
+        "step pattern {pattern:?}: {groups} capture groups for {parameters} parameters, so its parameters \
+         cannot be read by position (a parameter's regex must capture nothing itself)"
+    ))
 }
 
 /// The step library as cucumber runs it, built once.
@@ -232,28 +258,17 @@ pub fn collection() -> Result<Collection<PaymentWorld>, String> {
     BUILT.clone()
 }
 
-/// The parameters a matched step captured, read one at a time.
+/// The parameters a matched step captured, read one at a time: the step's regex has one
+/// capture group per parameter, in order ([`regex`]), so the `n`th group is the `n`th parameter.
 pub struct Args<'c> {
     /// Each capture group's name and text, the whole match left out.
-    matches: &'c [(Option<String>, String)],
+    captures: std::slice::Iter<'c, (Option<String>, String)>,
 }
 
 impl<'c> Args<'c> {
     /// The captures of `context`.
     pub fn new(context: &'c Context) -> Self {
-        Self { matches: context.matches.get(1..).unwrap_or_default() }
-    }
-
-    /// The next parameter's text. A `{string}` captures in one of two groups (double or single
-    /// quotes), named `__<n>_0` and `__<n>_1` by cucumber-expressions: the one that matched.
-    fn next_text(&mut self) -> &'c str {
-        let Some(((name, first), rest)) = self.matches.split_first() else { return "" };
-        let prefix = name.as_deref().and_then(group_prefix);
-        let same = rest.iter().take_while(|(n, _)| prefix.zip(n.as_deref()).is_some_and(|(p, n)| n.starts_with(p)));
-        let taken = same.clone().count();
-        let text = std::iter::once(first).chain(same.map(|(_, t)| t)).find(|t| !t.is_empty());
-        self.matches = rest.get(taken..).unwrap_or_default();
-        text.map_or("", String::as_str)
+        Self { captures: context.matches.get(1..).unwrap_or_default().iter() }
     }
 
     /// The next parameter, read as `T`. The pattern's regex already matched it, so a value
@@ -262,16 +277,9 @@ impl<'c> Args<'c> {
     where
         T::Err: std::fmt::Display,
     {
-        let text = self.next_text();
+        let text = self.captures.next().map_or("", |(_, text)| text.as_str());
         text.parse().unwrap_or_else(|e| panic!("`{text}` cannot be read: {e}"))
     }
-}
-
-/// `__3_` of a group named `__3_0`: the groups of one parameter share it.
-fn group_prefix(name: &str) -> Option<&str> {
-    let rest = name.strip_prefix("__")?;
-    let end = rest.find('_')? + 3;
-    name.get(..end)
 }
 
 #[cfg(test)]

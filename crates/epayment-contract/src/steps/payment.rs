@@ -3,9 +3,9 @@
 use epayment::{Amount, Error, UserFlow};
 
 use super::{GIVEN, StepDef, WHEN, step};
-use crate::params::{Action, CardTrouble, Money, Network};
-use crate::trail::NoteKind;
-use crate::world::{PaymentWorld, sim_refusal};
+use crate::steps::params::{Action, CardTrouble, Money, Network};
+use crate::world::PaymentWorld;
+use crate::world::trail::NoteKind;
 
 pub(super) const STEPS: &[StepDef] = &[
     StepDef {
@@ -139,11 +139,7 @@ async fn create(w: &mut PaymentWorld, amount: Amount) -> Result<(), Error> {
 
 /// The customer approves: in the app on the simulator, by force approve on a remote target.
 async fn approve(w: &mut PaymentWorld) -> Result<(), Error> {
-    let reference = w.reference();
-    let result = match &w.sim {
-        Some(sim) => sim.approve(&w.msn, reference.as_str()).map_err(sim_refusal),
-        None => w.client().force_approve(&reference, &w.test_phone).await,
-    };
+    let result = w.customer_approves().await;
     w.note(NoteKind::Customer, "the customer approves the payment");
     result
 }

@@ -17,17 +17,13 @@ fn types_of(parameter: &str) -> &'static [&'static str] {
         "action" => &["Action"],
         "total" => &["Total"],
         "int" => &["u16", "u32", "usize"],
-        "string" | "word" => &["String"],
+        "string" => &["Quoted"],
+        "word" => &["String"],
         "events" => &["EventNames"],
         "card" => &["CardTrouble"],
         "network" => &["Network"],
         _ => &[],
     }
-}
-
-/// The `{name}`s of a pattern, in order.
-fn parameters(pattern: &str) -> Vec<&str> {
-    pattern.split('{').skip(1).filter_map(|rest| rest.split_once('}').map(|(name, _)| name)).collect()
 }
 
 #[test]
@@ -56,7 +52,7 @@ fn every_example_is_matched_by_its_own_step_and_no_other() {
 #[test]
 fn every_parameter_is_read_as_the_type_its_name_says() {
     for def in all() {
-        let names = parameters(def.pattern);
+        let names = parameter_names(def.pattern);
         let read: Vec<&str> = def.run.params.iter().copied().filter(|p| *p != "table").collect();
         assert_eq!(names.len(), read.len(), "{:?} has {names:?} but its function reads {read:?}", def.pattern);
         for (name, ty) in names.iter().zip(&read) {
@@ -88,8 +84,6 @@ fn no_step_is_registered_past_the_tables() {
 
 #[test]
 fn a_string_is_read_from_whichever_quotes_it_was_written_in() {
-    assert_eq!(group_prefix("__3_0"), Some("__3_"));
-    assert_eq!(group_prefix("money"), None);
     let steps = collection().expect("the step library builds");
     for quoted in ["\"order-1-c1\"", "'order-1-c1'"] {
         let text = format!(
@@ -98,7 +92,17 @@ fn a_string_is_read_from_whichever_quotes_it_was_written_in() {
         let feature = Feature::parse(&text, GherkinEnv::default()).expect("parses");
         let Ok(Some((_, _, _, context))) = steps.find(&feature.scenarios[0].steps[0]) else { panic!("{quoted}") };
         let mut args = Args::new(&context);
-        assert_eq!(args.next::<crate::params::Money>().0, epayment::Amount::nok(250));
-        assert_eq!(args.next::<String>(), "order-1-c1");
+        assert_eq!(args.next::<crate::steps::params::Money>().0, epayment::Amount::nok(250));
+        assert_eq!(args.next::<crate::steps::params::Quoted>().0, "order-1-c1");
     }
+}
+
+#[test]
+fn a_pattern_whose_parameters_are_not_one_group_each_is_refused() {
+    // cucumber's own `{string}`: two groups, one per kind of quotes, named as it names them.
+    let two_groups = regex::Regex::new(r#"^key (?:"(?P<__0_0>[^"]*)"|'(?P<__0_1>[^']*)')$"#).expect("a regex");
+    let err = one_group_each("key {string}", &two_groups).expect_err("two groups for one parameter");
+    assert!(err.contains("2 capture groups for 1 parameters"), "{err}");
+    let own = regex("key {string} and {int} of {money}").expect("the harness's parameters");
+    assert_eq!(own.captures_len(), 4, "the whole match and one group each: {own}");
 }

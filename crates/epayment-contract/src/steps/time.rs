@@ -2,9 +2,9 @@
 //! waits (a `Retry-After` costs no real time).
 
 use super::{GIVEN_OR_WHEN, StepDef, THEN, step};
-use crate::params::Period;
-use crate::trail::NoteKind;
+use crate::steps::params::Period;
 use crate::world::PaymentWorld;
+use crate::world::trail::NoteKind;
 
 pub(super) const STEPS: &[StepDef] = &[
     StepDef {

@@ -7,7 +7,7 @@ use epayment::Amount;
 use epayment::webhooks::WebhookEvent;
 
 use super::{StepDef, THEN, step};
-use crate::params::{EventNames, Money};
+use crate::steps::params::{EventNames, Money};
 use crate::world::{PaymentWorld, Receiver};
 
 /// How long a step waits for deliveries the simulator sends on its own.
@@ -53,7 +53,7 @@ pub(super) const STEPS: &[StepDef] = &[
 ];
 
 async fn webhook_received(w: &mut PaymentWorld, event_type: String, money: Money) {
-    let (sim, receiver) = webhooks(w);
+    let (sim, receiver) = w.webhooks();
     let arrived = |events: &[WebhookEvent]| {
         events.iter().any(|e| e.event_type() == event_type && Amount::from(&e.amount) == money.0)
     };
@@ -70,7 +70,7 @@ async fn webhook_received(w: &mut PaymentWorld, event_type: String, money: Money
 
 /// A webhook whose payload says `success: false` (an operation the API tried and could not do).
 async fn failed_webhook_received(w: &mut PaymentWorld, event_type: String, money: Money) {
-    let (sim, receiver) = webhooks(w);
+    let (sim, receiver) = w.webhooks();
     let arrived = |events: &[WebhookEvent]| {
         events.iter().any(|e| e.event_type() == event_type && Amount::from(&e.amount) == money.0 && !e.success)
     };
@@ -87,7 +87,7 @@ async fn failed_webhook_received(w: &mut PaymentWorld, event_type: String, money
 }
 
 async fn webhooks_in_order(w: &mut PaymentWorld, names: EventNames) {
-    let (sim, receiver) = webhooks(w);
+    let (sim, receiver) = w.webhooks();
     let events = wait_for(sim, receiver, |events| events.len() >= names.0.len()).await;
     if !events.iter().map(|e| &e.name).eq(names.0.iter()) {
         panic!(
@@ -98,7 +98,7 @@ async fn webhooks_in_order(w: &mut PaymentWorld, names: EventNames) {
 }
 
 async fn webhook_held_back(w: &mut PaymentWorld, event_type: String) {
-    let (sim, receiver) = webhooks(w);
+    let (sim, receiver) = w.webhooks();
     // Wait for the failed try; the events behind it stay queued until the clock moves.
     let failed = || receiver.server.received().iter().filter(|r| r.status >= 500).count();
     let _ = tokio::time::timeout(PATIENCE, async {
@@ -136,16 +136,9 @@ async fn webhooks_counted(w: &mut PaymentWorld, count: u32, event_type: String) 
 /// The accepted events once every delivery due by now has been made (or the patience ran out:
 /// a receiver that hangs takes 10 s a try).
 async fn settled(w: &PaymentWorld) -> Vec<WebhookEvent> {
-    let (sim, receiver) = webhooks(w);
+    let (sim, receiver) = w.webhooks();
     let _ = tokio::time::timeout(PATIENCE, sim.webhooks().settled()).await;
     accepted_events(receiver)
-}
-
-/// The simulator and the scenario's receiver.
-fn webhooks(w: &PaymentWorld) -> (&epayment_sim::Simulator, &Receiver) {
-    let receiver =
-        w.receiver.as_ref().unwrap_or_else(|| panic!("webhooks need the simulator: tag the scenario @sim-only"));
-    (w.sim(), receiver)
 }
 
 /// The accepted events once `enough` says so, or when the patience runs out: the simulator

@@ -1,0 +1,83 @@
+//! `features/STEPS.md`, written from the step tables of [`crate::steps`] (each step beside its
+//! example), the parameters of [`crate::steps::params`] and the tags the harness gives a meaning.
+//! A test checks that the committed file is current.
+
+use crate::steps::params::PARAMETERS;
+use crate::steps::{CONCEPTS, StepDef};
+
+/// The tags the harness reads, with what they mean.
+pub const TAGS: &[(&str, &str)] = &[
+    (
+        "@sim-only",
+        "the scenario needs the embedded simulator (faults, an expired token, webhooks, a sales unit's settings, \
+         the card network); runs against any remote target skip it and say so",
+    ),
+    (
+        "@sandbox",
+        "the scenario needs a target that can act as the customer (abort) or move its clock by more than a \
+         quarter of an hour: the simulator or a standalone epayment-sim; runs against a real environment skip \
+         it and say so",
+    ),
+    (
+        "@sim-choice",
+        "the scenario asserts a rule the simulator chose where the API's documents are silent (see FIDELITY.md): \
+         against the real test environment its result is a prediction",
+    ),
+];
+
+/// `features/STEPS.md`.
+pub fn steps_markdown() -> String {
+    let mut out = String::from(
+        "# Steps\n\nWritten by `cargo xtask steps` from the step tables in `crates/epayment-contract/src/steps/`; \
+         CI checks it is current.\nEvery step a scenario may use, with an example. `And` and `But` repeat the \
+         keyword before them.\n\n## Parameters\n\n| parameter | what to write |\n| --- | --- |\n",
+    );
+    for p in PARAMETERS {
+        out.push_str(&format!("| `{{{}}}` | {} |\n", p.name, p.what));
+    }
+    for concept in CONCEPTS {
+        out.push_str(&format!("\n## {}\n\n{}\n\n| step | example |\n| --- | --- |\n", concept.title, concept.about));
+        for step in concept.steps {
+            out.push_str(&format!("| {} | `{}` |\n", written(step), step.example_line().replace('|', "\\|")));
+        }
+    }
+    out.push_str(
+        "\n`Then the aggregate is:` takes a table with a header row and one row of money:\n\n\
+         ```gherkin\nThen the aggregate is:\n  | authorized | captured | cancelled | refunded |\n  | 10.00 NOK  | 2.50 NOK | 7.50 NOK  | 0.00 NOK |\n```\n\n\
+         `cargo xtask contract --check-steps` checks every step of every feature against this list without running\n\
+         anything, and says for each one that matches nothing which steps are nearest (with their examples) and what\n\
+         is wrong with a parameter that almost parsed (`10,00 NOK`, `10 NOK`, `NOK 10.00`, text without quotes).\n\
+         A run's `target/contract/report.html` shows each scenario's exchanges as a diagram.\n\n## Tags\n\n\
+         | tag | meaning |\n| --- | --- |\n",
+    );
+    for (tag, meaning) in TAGS {
+        out.push_str(&format!("| `{tag}` | {meaning} |\n"));
+    }
+    out.push_str(
+        "\nTime: on the simulator each scenario has a clock of its own, starting at 2026-01-01 12:00 UTC. It moves\n\
+         only when a step says time passes, or when the client waits (a `Retry-After` costs no real time).\n",
+    );
+    out
+}
+
+/// A step as STEPS.md lists it: `` `Given {period} pass(es)` (also after `When`) ``.
+fn written(step: &StepDef) -> String {
+    let [first, others @ ..] = step.keywords else { return format!("`{}`", step.pattern) };
+    let mut text = format!("`{} {}`", first.as_str(), step.pattern);
+    for other in others {
+        text.push_str(&format!(" (also after `{}`)", other.as_str()));
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn steps_md_is_current() {
+        let path = crate::paths::workspace_root().join("features/STEPS.md");
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(committed == steps_markdown(), "features/STEPS.md is stale: run `cargo xtask steps`");
+    }
+}
