@@ -9,9 +9,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use epayment_vocabulary::Currency;
 use epayment_api::epayment::types;
 use epayment_openapi::ApiDocument;
+use epayment_vocabulary::Currency;
 use tokio::sync::watch;
 
 use crate::api::tenants::{Tenant, TenantState, Tenants};

@@ -3,8 +3,8 @@
 //! table).
 
 use epayment_api::epayment::types;
-use epayment_vocabulary::{ErrorCode, EventName};
 use epayment_openapi::{ApiDocument, Violation};
+use epayment_vocabulary::{ErrorCode, EventName};
 use serde_json::{Value, json};
 
 use super::call::Call;

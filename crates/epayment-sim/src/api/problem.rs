@@ -43,8 +43,8 @@ pub(super) fn render(error: &ApiError, path: &str, trace_id: String) -> Reply {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use epayment_vocabulary::ErrorCode;
     use epayment_openapi::ApiDocument;
+    use epayment_vocabulary::ErrorCode;
 
     #[test]
     fn problems_fit_the_schema_and_carry_the_code() {

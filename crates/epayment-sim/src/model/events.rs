@@ -1,8 +1,8 @@
 //! The event log of each payment, and the webhook outbox it feeds.
 
 use chrono::{DateTime, Utc};
-use epayment_vocabulary::EventName;
 use epayment_api::epayment::types;
+use epayment_vocabulary::EventName;
 
 use super::{Model, Notification, PaymentKey};
 

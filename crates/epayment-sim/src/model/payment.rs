@@ -1,9 +1,9 @@
 //! A payment as the simulator keeps it, and the answers the API gives about it.
 
 use chrono::{DateTime, Utc};
+use epayment_api::epayment::types;
 use epayment_vocabulary::Currency;
 use epayment_vocabulary::State;
-use epayment_api::epayment::types;
 
 use super::cards::CardNetwork;
 use super::profile::Consent;

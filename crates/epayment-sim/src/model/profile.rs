@@ -6,8 +6,8 @@
 
 use std::collections::BTreeSet;
 
-use epayment_vocabulary::ErrorCode;
 use epayment_api::epayment::types;
+use epayment_vocabulary::ErrorCode;
 
 use super::ApiError;
 

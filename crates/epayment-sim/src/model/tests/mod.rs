@@ -1,9 +1,9 @@
 //! The model's rules, one table row per rule: the state a payment is brought to, the
 //! operation tried, and the status and error code the API answers with.
 
+use epayment_api::epayment::types;
 use epayment_vocabulary::Currency;
 use epayment_vocabulary::State;
-use epayment_api::epayment::types;
 use serde_json::json;
 
 use crate::endpoint::Endpoint;

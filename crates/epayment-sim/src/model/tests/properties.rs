@@ -1,8 +1,8 @@
 //! Random sequences of operations on one payment hold the aggregate's invariants, and a
 //! replay with the same key and body changes nothing.
 
-use epayment_vocabulary::Currency;
 use epayment_api::epayment::types;
+use epayment_vocabulary::Currency;
 use proptest::prelude::*;
 
 use crate::endpoint::Endpoint;
