@@ -10,9 +10,7 @@
 use std::ffi::OsString;
 use std::process::ExitCode;
 
-use anyhow::anyhow;
-
-use crate::project::{cargo, target_dir, workspace_root};
+use crate::harness::{self, Binary};
 
 /// `contract`'s arguments: everything goes to the harness.
 #[derive(clap::Args, Debug)]
@@ -24,46 +22,24 @@ pub struct Args {
     pub args: Vec<OsString>,
 }
 
-/// Runs the scenarios with the given harness options.
-pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    run_harness(&harness_args(args.args))
+impl Args {
+    /// Runs the scenarios with the given harness options.
+    pub fn run(self) -> anyhow::Result<ExitCode> {
+        harness::run(Binary::Contract, &harness_args(self.args))
+    }
 }
 
 /// `cargo xtask steps`: writes `features/STEPS.md` from the step library.
 pub fn write_steps() -> anyhow::Result<ExitCode> {
-    run_harness(&["--write-steps".into()])
+    harness::run(Binary::Contract, &["--write-steps".into()])
 }
 
 /// The harness's command line from what the user typed: the first `--` dropped.
-fn harness_args(mut args: Vec<OsString>) -> Vec<OsString> {
+pub(crate) fn harness_args(mut args: Vec<OsString>) -> Vec<OsString> {
     if let Some(separator) = args.iter().position(|arg| arg == "--") {
         args.remove(separator);
     }
     args
-}
-
-/// Builds the harness, then runs it with `args` as its command line; its exit code comes back
-/// as it is (`--compare` tells differences (1) from a target it cannot reach (2)). A build that
-/// fails is 2: the run could not run.
-fn run_harness(args: &[OsString]) -> anyhow::Result<ExitCode> {
-    let root = workspace_root()?;
-    let built = cargo()
-        .current_dir(&root)
-        // cargo builds a package's binaries for its integration tests, so the test that runs
-        // the harness brings the binary, built with the features `cargo test --workspace` gives
-        // every dependency: the whole workspace is selected as there, since cargo resolves
-        // dependencies' features from the packages selected (and a plain `cargo build` leaves
-        // out the tests' dev-dependencies), and another selection would build many of them again.
-        .args(["test", "--no-run", "--quiet", "--workspace", "--test", "contract"])
-        .status()
-        .map_err(|e| anyhow!("cannot run cargo: {e}"))?;
-    if !built.success() {
-        return Ok(ExitCode::from(2));
-    }
-    let harness = target_dir(&root).join("debug").join(format!("epayment-contract{}", std::env::consts::EXE_SUFFIX));
-    let status =
-        std::process::Command::new(&harness).args(args).status().map_err(|e| anyhow!("{}: {e}", harness.display()))?;
-    Ok(ExitCode::from(status.code().and_then(|c| u8::try_from(c).ok()).unwrap_or(1)))
 }
 
 #[cfg(test)]

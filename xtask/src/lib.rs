@@ -12,7 +12,8 @@
 //! - [`spec_update`]: what a new document means for the project, in one report;
 //! - [`spec_watch`]: has a document been published anew, and the pull request that says so;
 //! - [`test_document`]: the document schemathesis tests the sandbox against;
-//! - `contract` and `steps`: the contract harness ([`commands`]).
+//! - [`contract`] (and `steps`): the contract harness's scenarios, and [`go_live`]: the
+//!   go-live checklist, both run by the harness's binaries (`harness.rs`).
 //!
 //! What more than one command reads: [`project`] (where things are: workspace root,
 //! documents, generated crate, target dir, overlays), [`document`] (reading a document, with
@@ -21,11 +22,13 @@
 //! [`structure`] (a document without its prose) and [`surface`] (how a generated client's
 //! public surface changed).
 
-pub mod commands;
+pub mod contract;
 mod digest;
 pub mod document;
 pub mod external;
 mod flags;
+pub mod go_live;
+mod harness;
 pub mod lock;
 mod overlay;
 pub mod project;

@@ -6,7 +6,7 @@
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use xtask::{commands, regen, spec_diff, spec_update, spec_watch, test_document};
+use xtask::{contract, go_live, regen, spec_diff, spec_update, spec_watch, test_document};
 
 #[derive(Parser)]
 #[command(name = "cargo xtask", about = "Automation for the ePayment toolkit")]
@@ -24,7 +24,13 @@ enum Command {
     /// Every argument goes to the harness (`cargo xtask contract --help` lists its options);
     /// relative paths are taken from where the command runs.
     #[command(disable_help_flag = true)]
-    Contract(commands::contract::Args),
+    Contract(contract::Args),
+    /// Fill in the ePayment go-live checklist: run features/go-live/ against a target (the test
+    /// environment, or a sandbox to rehearse) and write target/go-live/checklist.md, .html and
+    /// .json. Every argument goes to the go-live binary (`cargo xtask go-live --help` lists its
+    /// options). Exit 0: nothing failed; 1: an item failed; 2: usage error, nothing run.
+    #[command(disable_help_flag = true)]
+    GoLive(go_live::Args),
     /// Write features/STEPS.md: every step the scenarios may use, with an example.
     Steps,
     /// Write the document schemathesis tests the sandbox against: the effective document
@@ -76,8 +82,9 @@ fn main() -> ExitCode {
     let could_not_run = command.could_not_run();
     let result = match command {
         Command::Regen(args) => args.run(),
-        Command::Contract(args) => commands::contract::run(args),
-        Command::Steps => commands::contract::write_steps(),
+        Command::Contract(args) => args.run(),
+        Command::GoLive(args) => args.run(),
+        Command::Steps => contract::write_steps(),
         Command::TestDocument(args) => args.run(),
         Command::SpecUpdate(args) => args.run(),
         Command::SpecWatch(args) => args.run(),

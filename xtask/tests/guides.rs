@@ -1,7 +1,7 @@
 //! The guides stay true: the README stays a front page that maps every guide, every relative
 //! link and anchor in the project's Markdown resolves, and
-//! every `cargo xtask` command a guide shows (but `contract`, whose options the harness's own
-//! test checks) names a subcommand and options that its `--help` lists.
+//! every `cargo xtask` command a guide shows (but `contract` and `go-live`, whose options the
+//! harness's own test checks) names a subcommand and options that its `--help` lists.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -79,7 +79,7 @@ fn every_xtask_command_in_the_guides_is_one_the_cli_accepts() {
         let text = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
         let name = file.strip_prefix(&root).unwrap_or(&file).display().to_string();
         for command in guides::commands(&name, &text) {
-            if command.subcommand == "contract" {
+            if ["contract", "go-live"].contains(&command.subcommand.as_str()) {
                 continue;
             }
             checked += 1;
