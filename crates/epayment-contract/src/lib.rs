@@ -19,11 +19,14 @@
 //!   `junit`, `html`, and `cucumber` for QA tools: Cucumber JSON and Messages);
 //! - how the simulator and another target differ (`--compare`): `compare/`;
 //! - the command line: `cli/` (the `epayment-contract` binary, which `cargo xtask contract`
-//!   runs, is [`main`] and nothing else).
+//!   runs, is [`main`] and nothing else);
+//! - the go-live checklist (`cargo xtask go-live`, the `epayment-go-live` binary):
+//!   [`go_live`], its items, the evidence a run gives each, and the checklist it writes.
 #![deny(missing_docs)]
 
 mod cli;
 mod compare;
+pub mod go_live;
 mod paths;
 mod reports;
 mod running;
@@ -41,4 +44,4 @@ pub use running::options::Options;
 pub use running::verdict::snapshots::Policy as SnapshotPolicy;
 pub use running::{RunError, run};
 pub use targets::clock_sleep::ClockSleep;
-pub use targets::{Remote, Target, TargetKind};
+pub use targets::{Approval, Remote, RemoteSettings, Target, TargetKind};

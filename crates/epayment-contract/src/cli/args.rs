@@ -233,6 +233,7 @@ pub(crate) fn parse_target(flag: &str, text: &str, env: impl Fn(&str) -> Option<
                 test_phone: env("VIPPS_TEST_PHONE_NUMBER")
                     .filter(|v| !v.is_empty())
                     .unwrap_or_else(|| DEFAULT_TEST_PHONE.to_owned()),
+                settings: Box::default(),
             }))
         }
         other => Err(format!("{flag} {other:?}: use `sim` or a URL such as http://127.0.0.1:8085")),

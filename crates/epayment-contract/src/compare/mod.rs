@@ -256,6 +256,7 @@ fn simulator_side(options: &Options, remote: &Remote, simulator: &Simulator, kin
         subscription_key: keys.subscription_key,
         msn: remote.msn.clone(),
         test_phone: remote.test_phone.clone(),
+        settings: remote.settings.clone(),
     });
     side.kind = Some(kind);
     side.quiet = true;

@@ -23,6 +23,21 @@ pub const TAGS: &[(&str, &str)] = &[
         "the scenario asserts a rule the simulator chose where the API's documents are silent (see FIDELITY.md): \
          against the real test environment its result is a prediction",
     ),
+    (
+        "@go-live",
+        "the go-live checklist's test set (features/go-live/): `cargo xtask go-live` runs it; other runs leave it \
+         out unless --tags names it",
+    ),
+    (
+        "@go-live-production",
+        "the go-live production verification: `cargo xtask go-live --production` runs it; other runs leave it out \
+         unless --tags names it",
+    ),
+    (
+        "@checklist-<item>",
+        "the go-live checklist item a scenario evidences (for example @checklist-capture-partial; `cargo xtask \
+         go-live --help` lists the items)",
+    ),
 ];
 
 /// `features/STEPS.md`.

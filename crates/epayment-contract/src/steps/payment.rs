@@ -127,14 +127,16 @@ async fn create(w: &mut PaymentWorld, amount: Amount) -> Result<(), Error> {
     let reference = w.next_reference();
     w.reference = Some(reference.clone());
     w.amount = Some(amount.clone());
-    w.client()
+    let created = w
+        .client()
         .create_payment(&reference, amount)
         .user_flow(UserFlow::WebRedirect)
         .return_url("https://shop.example/return")
         .description("Contract test payment")
         .send()
-        .await
-        .map(drop)
+        .await?;
+    w.redirect_url = created.redirect_url;
+    Ok(())
 }
 
 /// The customer approves: in the app on the simulator, by force approve on a remote target.

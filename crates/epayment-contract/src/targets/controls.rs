@@ -200,6 +200,7 @@ mod tests {
             subscription_key: "key".into(),
             msn: "123456".into(),
             test_phone: crate::targets::DEFAULT_TEST_PHONE.into(),
+            settings: Box::default(),
         }
     }
 

@@ -6,8 +6,11 @@
 pub(crate) mod clock_sleep;
 pub(crate) mod controls;
 pub(crate) mod loopback;
+pub(crate) mod person;
 pub(crate) mod proxy;
 pub(crate) mod receiver;
+
+use std::time::Duration;
 
 /// What kind of target a run has.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -46,6 +49,46 @@ pub struct Remote {
     /// The test user force approve approves as (a real environment knows only its own test
     /// users; a sandbox takes any valid number).
     pub test_phone: String,
+    /// How the run presents itself and has a payment approved.
+    pub settings: Box<RemoteSettings>,
+}
+
+/// How a remote run presents itself (its `Vipps-System-*` headers) and has a payment approved.
+/// Contract runs take the default; `cargo xtask go-live` gives the merchant's system, and
+/// with `--production` a person's approval.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RemoteSettings {
+    /// `Vipps-System-Name` and `-Version`; none are sent when `None`.
+    pub system: Option<(String, String)>,
+    /// `Vipps-System-Plugin-Name` and `-Version`, if a plugin makes the calls.
+    pub plugin: Option<(String, String)>,
+    /// How "the customer approves" is played.
+    pub approval: Approval,
+}
+
+impl Default for RemoteSettings {
+    /// The harness's own name as the system, and force approve (or a sandbox's customer).
+    fn default() -> Self {
+        Self {
+            system: Some(("epayment-contract".to_owned(), env!("CARGO_PKG_VERSION").to_owned())),
+            plugin: None,
+            approval: Approval::Forced,
+        }
+    }
+}
+
+/// How a remote target's payment gets the customer's approval.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Approval {
+    /// Force approve, the test environment's endpoint (a sandbox has it too).
+    #[default]
+    Forced,
+    /// A person approves in the app, as in production: the run prints the payment's link and
+    /// waits (reading the payment back) up to `within`.
+    Person {
+        /// How long the person has.
+        within: Duration,
+    },
 }
 
 impl std::fmt::Debug for Remote {

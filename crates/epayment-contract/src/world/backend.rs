@@ -14,7 +14,7 @@ use crate::targets::clock_sleep::ClockSleep;
 use crate::targets::controls::{LONGEST_REAL_WAIT, SandboxControls, SandboxSleep};
 use crate::targets::proxy::RecordingProxy;
 use crate::targets::receiver::WebhookReceiver;
-use crate::targets::{Remote, TargetKind};
+use crate::targets::{Approval, Remote, TargetKind, person};
 use crate::world::trail::ExchangeSource;
 
 /// The merchant serial number scenarios run as on the simulator.
@@ -53,6 +53,8 @@ pub enum Backend {
         clock_start: Option<DateTime<Utc>>,
         /// When the scenario started, by the wall clock.
         started: Instant,
+        /// How the customer's approval is played.
+        approval: Approval,
     },
     /// A real environment (the Vipps test environment), reached through the recording proxy.
     Remote {
@@ -60,6 +62,8 @@ pub enum Backend {
         proxy: RecordingProxy,
         /// When the scenario started: a real environment's clock is the wall clock.
         started: Instant,
+        /// How the customer's approval is played.
+        approval: Approval,
     },
 }
 
@@ -99,15 +103,24 @@ impl Backend {
             .environment(Environment::Custom(proxy.uri()))
             .credentials(&remote.client_id, &remote.client_secret, &remote.subscription_key)
             .merchant_serial_number(&remote.msn)
-            .system("epayment-contract", env!("CARGO_PKG_VERSION"))
             .retry(fast_retries());
+        let settings = &remote.settings;
+        let client = match &settings.system {
+            Some((name, version)) => client.system(name, version),
+            None => client,
+        };
+        let client = match &settings.plugin {
+            Some((name, version)) => client.plugin(name, version),
+            None => client,
+        };
+        let approval = settings.approval;
         let (backend, client) = if kind == TargetKind::Sandbox {
             let controls = SandboxControls::new(remote);
             let client = client.sleeper(SandboxSleep(controls.clone()));
             let clock_start = controls.now().await.ok();
-            (Self::Sandbox { proxy, controls, clock_start, started: Instant::now() }, client)
+            (Self::Sandbox { proxy, controls, clock_start, started: Instant::now(), approval }, client)
         } else {
-            (Self::Remote { proxy, started: Instant::now() }, client)
+            (Self::Remote { proxy, started: Instant::now(), approval }, client)
         };
         (backend, client.build().unwrap_or_else(|e| panic!("remote client: {e}")))
     }
@@ -145,16 +158,22 @@ impl Backend {
     }
 
     /// The customer approves, by `client` for sales unit `msn`: in the app on the simulator,
-    /// by force approve as the test user `phone` on a remote target.
+    /// by force approve as the test user `phone` on a remote target, or by a person in the app
+    /// (given the payment's `link`) where the run's settings say so.
     pub async fn approve(
         &self,
         client: &Client,
         msn: &str,
         reference: &Reference,
         phone: &str,
+        link: Option<&str>,
     ) -> Result<(), epayment::Error> {
         match self {
             Self::Embedded { sim, .. } => sim.approve(msn, reference.as_str()).map_err(sim_refusal),
+            Self::Sandbox { approval: Approval::Person { within }, .. }
+            | Self::Remote { approval: Approval::Person { within }, .. } => {
+                person::approval(client, reference, link, *within).await
+            }
             Self::Sandbox { .. } | Self::Remote { .. } => client.force_approve(reference, phone).await,
         }
     }

@@ -35,6 +35,8 @@ pub struct PaymentWorld {
     pub reference: Option<Reference>,
     /// Its amount.
     pub amount: Option<Amount>,
+    /// The link its create answer gave the customer (a person approving opens it).
+    pub redirect_url: Option<String>,
     /// The last outcome of each action.
     pub outcomes: HashMap<Action, Outcome>,
     /// Idempotency keys written in the scenario (kept as they are in snapshots).
@@ -89,7 +91,8 @@ impl PaymentWorld {
 
     /// The customer approves: in the app on the simulator, by force approve on a remote target.
     pub async fn customer_approves(&self) -> Result<(), epayment::Error> {
-        self.backend().approve(self.client(), &self.msn, &self.reference(), &self.test_phone).await
+        let link = self.redirect_url.as_deref();
+        self.backend().approve(self.client(), &self.msn, &self.reference(), &self.test_phone, link).await
     }
 
     /// The customer aborts: in the app on the simulator, through a sandbox's own endpoint; a

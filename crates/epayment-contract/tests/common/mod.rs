@@ -56,5 +56,6 @@ pub fn sandbox_keys(url: String) -> Remote {
         subscription_key: "sim-subscription-key".into(),
         msn: "123456".into(),
         test_phone: "4712345678".into(),
+        settings: Box::default(),
     }
 }

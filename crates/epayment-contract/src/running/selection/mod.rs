@@ -70,6 +70,9 @@ pub fn tags_of<'a>(
         .map(|t| t.trim_start_matches('@'))
 }
 
+/// The tags of the go-live sets, which a run leaves out unless `--tags` names them.
+pub const GO_LIVE_TAGS: [&str; 2] = ["go-live", "go-live-production"];
+
 /// What a run selects.
 #[derive(Clone, Debug, Default)]
 pub struct Filter {
@@ -106,7 +109,8 @@ impl Filter {
         let read = |glob: &InputGlob| feature.path.as_deref().is_some_and(|path| glob.selects(path));
         let matches = self.input.as_ref().is_none_or(read)
             && self.name.as_ref().is_none_or(|re| re.is_match(&scenario.name))
-            && self.tags.as_ref().is_none_or(|expr| expr.eval(tags.clone()));
+            && self.tags.as_ref().is_none_or(|expr| expr.eval(tags.clone()))
+            && !self.leaves_out_go_live(tags.clone());
         use crate::targets::TargetKind;
         let tagged = |tag: &str| tags.clone().any(|t| t == tag);
         match (matches, self.kind) {
@@ -115,6 +119,14 @@ impl Filter {
             (true, TargetKind::Environment) if tagged("sandbox") => Choice::SandboxOnly,
             (true, _) => Choice::Run,
         }
+    }
+
+    /// Whether a scenario with `tags` is a go-live one this run leaves out: the go-live sets
+    /// (`features/go-live/`) run only when `--tags` names their tag, as `cargo xtask go-live`
+    /// does, so that the normal suite and its figures stay what they are.
+    fn leaves_out_go_live<'a>(&self, mut tags: impl Iterator<Item = &'a str>) -> bool {
+        let named = filter_tags(self.tags.as_ref());
+        tags.any(|tag| GO_LIVE_TAGS.contains(&tag) && !named.iter().any(|n| n == tag))
     }
 
     /// The filter as the command line gave it: `--tags "@qa3"`, `--name "øre"`, or both.
@@ -181,7 +193,8 @@ impl std::fmt::Display for TagProblem {
 /// that is almost one the harness documents (`@sim_only` for `@sim-only`: a remote run would
 /// not skip it), and a tag in the filter that no scenario has.
 pub fn check_tags(features: &[Feature], filter: Option<&TagOperation>) -> Vec<TagProblem> {
-    let documented: Vec<&str> = crate::steps::catalog::TAGS.iter().map(|(t, _)| t.trim_start_matches('@')).collect();
+    let documented = documented_tags();
+    let documented: Vec<&str> = documented.iter().map(String::as_str).collect();
     let mut problems = Vec::new();
     for (tag, places) in in_use(features) {
         if documented.contains(&tag.as_str()) {
@@ -251,9 +264,16 @@ fn in_use(features: &[Feature]) -> BTreeMap<String, Vec<String>> {
     used
 }
 
+/// The tags the harness documents, without `@`: STEPS.md's, with `@checklist-<item>` as each
+/// go-live checklist item's own tag (so that a slip in one is named).
+fn documented_tags() -> Vec<String> {
+    let named = crate::steps::catalog::TAGS.iter().map(|(t, _)| t.trim_start_matches('@')).filter(|t| !t.contains('<'));
+    named.map(str::to_owned).chain(crate::go_live::ITEMS.iter().map(crate::go_live::Item::tag)).collect()
+}
+
 /// The tags in use and those documented.
 fn known_tags(features: &[Feature]) -> Vec<String> {
-    let documented = crate::steps::catalog::TAGS.iter().map(|(t, _)| t.trim_start_matches('@').to_owned());
+    let documented = documented_tags();
     let mut known: Vec<String> = in_use(features).into_keys().chain(documented).collect();
     known.sort();
     known.dedup();
