@@ -41,6 +41,8 @@
 
 #![deny(missing_docs)]
 
+mod answer;
+mod call;
 mod client;
 mod config;
 mod error;
