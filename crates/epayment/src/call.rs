@@ -87,6 +87,7 @@ impl<'a> Call<'a> {
         }
         let (client, id, within) = (self.client, self.id, self.within);
         let retry = &client.inner.retry;
+        let shown = span.clone();
         async move {
             // The retry budget is a deadline, counted on the sleeper's clock.
             let mut clock = Stopwatch::start(client.sleeper());
@@ -94,9 +95,10 @@ impl<'a> Call<'a> {
             let mut renewed_token = false;
             loop {
                 attempt += 1;
-                tracing::Span::current().record("attempt", attempt);
+                shown.record("attempt", attempt);
                 // Each attempt's timeout shrinks to what is left of the budget.
-                let left = left_within(retry.time_left(clock.elapsed()), within, clock.elapsed());
+                let elapsed = clock.elapsed();
+                let left = left_within(retry.time_left(elapsed), within, elapsed);
                 let timeout = match (client.inner.timeout, left) {
                     (Some(own), Some(left)) => Some(own.min(left)),
                     (own, left) => own.or(left),
@@ -104,7 +106,7 @@ impl<'a> Call<'a> {
                 if timeout.is_some_and(|t| t.is_zero()) {
                     return Err(Error::Timeout { operation: id });
                 }
-                let error = match self.attempt(timeout, &mut request).await {
+                let error = match self.attempt(timeout, &mut request, &shown).await {
                     Ok(value) => return Ok(value),
                     Err(Failure::Unauthorized(session, error)) => {
                         client.inner.tokens.invalidate(&session).await;
@@ -148,6 +150,7 @@ impl<'a> Call<'a> {
         &self,
         timeout: Option<Duration>,
         request: &mut impl FnMut(&api::Client) -> Sending<'_, T, E>,
+        span: &tracing::Span,
     ) -> Result<T, Failure>
     where
         E: serde::Serialize,
@@ -155,7 +158,6 @@ impl<'a> Call<'a> {
         let attempt = async {
             let session = self.client.session().await.map_err(Failure::Other)?;
             let (outcome, answered) = RequestContext::noting(request(&session.epayment)).await;
-            let span = tracing::Span::current();
             match outcome {
                 Ok(answer) => {
                     span.record("status", answer.status().as_u16());

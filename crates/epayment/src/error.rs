@@ -200,8 +200,8 @@ impl Error {
     }
 }
 
-/// Sets `url` to `shown`, its text with the secrets blanked, or where that is no URL (a secret
-/// in the host), to the scheme alone.
+/// Sets `url` to `shown`, its text with the secrets blanked; where that is no URL (a secret in
+/// the host), to its scheme and a placeholder host alone.
 fn blank_url(url: &mut reqwest::Url, shown: &str) {
     *url = match reqwest::Url::parse(shown) {
         Ok(blanked) => blanked,
@@ -455,6 +455,18 @@ mod tests {
         for status in [400, 401, 403, 404, 409, 422] {
             assert!(!Problem::bare(status).is_retryable(), "{status}");
         }
+    }
+
+    #[test]
+    fn a_url_keeps_what_is_not_secret_or_else_its_scheme_alone_and_a_placeholder_host() {
+        let blanked = |url: &str| {
+            let mut url = reqwest::Url::parse(url).unwrap();
+            let shown = url.as_str().replace("sub-key", "[REDACTED]");
+            blank_url(&mut url, &shown);
+            url.to_string()
+        };
+        assert_eq!(blanked("http://127.0.0.1:8/sub-key/x?k=sub-key"), "http://127.0.0.1:8/[REDACTED]/x?k=[REDACTED]");
+        assert_eq!(blanked("http://sub-key.example:8/sub-key?k=1#f"), "http://redacted.invalid/");
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use epayment_api::epayment::{operation_ids, types};
 
-use super::{generated, into_future};
+use super::into_future;
 use crate::client::Client;
 use crate::error::Error;
 use crate::ids::{IdempotencyKey, Reference};
@@ -33,7 +33,6 @@ impl Adjust<'_> {
     async fn send(self) -> Result<Adjustment, Error> {
         let Adjust { client, reference, kind, key } = self;
         let key = key.unwrap_or_else(IdempotencyKey::random);
-        let path_reference: types::Reference = generated("reference", &reference)?;
         let unit = client.sales_unit();
         // The three differ in their operation, their generated builder and their body alone.
         macro_rules! send {
@@ -45,7 +44,7 @@ impl Adjust<'_> {
                     .send(|api| {
                         let request = api
                             .$operation()
-                            .reference(path_reference.clone())
+                            .reference(reference.generated().clone())
                             .idempotency_key(key.as_str())
                             .merchant_serial_number(unit.msn.clone())
                             .ocp_apim_subscription_key(unit.subscription_key)

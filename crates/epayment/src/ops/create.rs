@@ -166,7 +166,7 @@ impl<'a> CreatePayment<'a> {
             qr_format: None,
             receipt: None,
             receipt_url: None,
-            reference: generated("reference", &self.reference)?,
+            reference: self.reference.generated().clone(),
             return_url,
             shipping: None,
             user_flow: self.user_flow.into(),

@@ -21,13 +21,12 @@ impl Client {
         reference: &Reference,
         within: Option<std::time::Duration>,
     ) -> Result<Payment, Error> {
-        let path_reference: types::Reference = generated("reference", reference)?;
         let unit = self.sales_unit();
         let answer = self
             .call(operation_ids::GET_PAYMENT, reference)
             .within(within)
             .send(|api| {
-                let request = api.get_payment().reference(path_reference.clone());
+                let request = api.get_payment().reference(reference.generated().clone());
                 let request = request.merchant_serial_number(unit.msn.clone()).ocp_apim_subscription_key(unit.subscription_key);
                 Box::pin(request.send())
             })
@@ -37,12 +36,11 @@ impl Client {
 
     /// Reads a payment's event log, oldest first.
     pub async fn events(&self, reference: &Reference) -> Result<Vec<PaymentEvent>, Error> {
-        let path_reference: types::Reference = generated("reference", reference)?;
         let unit = self.sales_unit();
         let events = self
             .call(operation_ids::GET_PAYMENT_EVENT_LOG, reference)
             .send(|api| {
-                let request = api.get_payment_event_log().reference(path_reference.clone());
+                let request = api.get_payment_event_log().reference(reference.generated().clone());
                 let request = request.merchant_serial_number(unit.msn.clone()).ocp_apim_subscription_key(unit.subscription_key);
                 Box::pin(request.send())
             })
@@ -62,7 +60,6 @@ impl Client {
             )
             .into());
         }
-        let path_reference: types::Reference = generated("reference", reference)?;
         let phone: types::CustomerPhoneNumberPhoneNumber = generated("phone number", check_phone(phone_number)?)?;
         let body = types::ForceApprove {
             customer: Some(types::Customer::CustomerPhoneNumber(types::CustomerPhoneNumber {
@@ -75,7 +72,7 @@ impl Client {
             .send(|api| {
                 let request = api
                     .force_approve()
-                    .reference(path_reference.clone())
+                    .reference(reference.generated().clone())
                     .merchant_serial_number(unit.msn.clone())
                     .ocp_apim_subscription_key(unit.subscription_key)
                     .body(body.clone());
