@@ -131,15 +131,7 @@ pub async fn raw_server(token: Raw, other: Raw) -> String {
         while let Ok((mut stream, _)) = listener.accept().await {
             let (token, other) = (token.clone(), other.clone());
             tokio::spawn(async move {
-                let mut head = Vec::new();
-                let mut byte = [0u8; 1];
-                while !head.ends_with(b"\r\n\r\n") && head.len() < 65_536 {
-                    match stream.read(&mut byte).await {
-                        Ok(1) => head.push(byte[0]),
-                        _ => return,
-                    }
-                }
-                let to_token = String::from_utf8_lossy(&head).contains("/accesstoken/get");
+                let to_token = read_head(&mut stream).await.contains("/accesstoken/get");
                 let answer = if to_token { token.lock().unwrap().next() } else { other.lock().unwrap().next() };
                 let answer = answer.unwrap_or_default();
                 let _ = stream.write_all(&answer).await;
@@ -148,6 +140,19 @@ pub async fn raw_server(token: Raw, other: Raw) -> String {
         }
     });
     uri
+}
+
+/// The request line and headers of what a client sends on `stream`, as far as it sends them.
+pub async fn read_head(stream: &mut tokio::net::TcpStream) -> String {
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") && head.len() < 65_536 {
+        match stream.read(&mut byte).await {
+            Ok(1) => head.push(byte[0]),
+            _ => break,
+        }
+    }
+    String::from_utf8_lossy(&head).into_owned()
 }
 
 /// A raw token answer that decodes, handing out `token` with a lifetime of any text
