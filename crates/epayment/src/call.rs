@@ -66,10 +66,7 @@ impl<'a> Call<'a> {
     /// `request` builds the operation's request from the generated client it is given (which
     /// adds the token, the system headers, Psp-Id and the body limit) and must build the same
     /// request each time: the same idempotency key and the same body.
-    pub(crate) async fn send<T, E>(
-        self,
-        mut request: impl FnMut(&api::Client) -> Sending<'_, T, E>,
-    ) -> Result<T, Error>
+    pub(crate) async fn send<T, E>(self, mut request: impl FnMut(&api::Client) -> Sending<'_, T, E>) -> Result<T, Error>
     where
         E: serde::Serialize,
     {

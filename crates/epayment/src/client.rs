@@ -153,8 +153,10 @@ impl Client {
 
     /// The session of a freshly fetched `token`: the generated client that sends it.
     pub(crate) fn session_for(&self, token: SecretString) -> Result<Session, Error> {
-        let bearer = HeaderValue::from_str(&format!("Bearer {}", token.expose_secret()))
-            .map_err(|_| Error::Auth { status: None, message: "the access token is not a valid header value".into() })?;
+        let bearer = HeaderValue::from_str(&format!("Bearer {}", token.expose_secret())).map_err(|_| Error::Auth {
+            status: None,
+            message: "the access token is not a valid header value".into(),
+        })?;
         let context = self.inner.epayment_context.clone().with_sensitive_header(AUTHORIZATION, bearer);
         let epayment = api::Client::new_with_client(&self.inner.epayment_url, self.inner.http.clone(), context);
         Ok(Session { token, epayment })

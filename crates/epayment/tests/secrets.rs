@@ -151,7 +151,10 @@ async fn a_refused_connection_keeps_its_causes_and_a_url_that_held_keys_shows_no
     assert!(!err.to_string().contains("connect"), "{err}");
 
     let logs = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
-    assert!(logs.contains("retrying") && logs.contains("onnection refused"), "the retry's line names the cause: {logs}");
+    assert!(
+        logs.contains("retrying") && logs.contains("onnection refused"),
+        "the retry's line names the cause: {logs}"
+    );
     for text in [every_text(&err), logs] {
         for secret in [CLIENT_SECRET, SUBSCRIPTION_KEY] {
             assert!(!text.contains(secret), "{secret} leaked into: {text}");

@@ -27,7 +27,8 @@ impl Client {
             .within(within)
             .send(|api| {
                 let request = api.get_payment().reference(reference.generated().clone());
-                let request = request.merchant_serial_number(unit.msn.clone()).ocp_apim_subscription_key(unit.subscription_key);
+                let request =
+                    request.merchant_serial_number(unit.msn.clone()).ocp_apim_subscription_key(unit.subscription_key);
                 Box::pin(request.send())
             })
             .await?;
@@ -41,7 +42,8 @@ impl Client {
             .call(operation_ids::GET_PAYMENT_EVENT_LOG, reference)
             .send(|api| {
                 let request = api.get_payment_event_log().reference(reference.generated().clone());
-                let request = request.merchant_serial_number(unit.msn.clone()).ocp_apim_subscription_key(unit.subscription_key);
+                let request =
+                    request.merchant_serial_number(unit.msn.clone()).ocp_apim_subscription_key(unit.subscription_key);
                 Box::pin(request.send())
             })
             .await?;
