@@ -7,13 +7,11 @@ use std::time::Duration;
 
 use epayment_api::epayment::{self as api, types};
 use epayment_api::{RequestContext, access_token};
-use reqwest::header::{AUTHORIZATION, HeaderName, HeaderValue};
+use reqwest::header::{HeaderName, HeaderValue};
 use secrecy::{ExposeSecret as _, SecretString};
 
 use crate::config::{ClientBuilder, ConfigError, Credentials, Environment, Parts};
-use crate::error::Error;
-use crate::ids::MerchantSerialNumber;
-use crate::ops::generated;
+use crate::ids::{MerchantSerialNumber, generated};
 use crate::retry::RetryPolicy;
 use crate::sleep::AsyncSleep;
 use crate::token::TokenCache;
@@ -30,12 +28,12 @@ pub struct Client {
 
 /// What clones of a client share.
 pub(crate) struct Inner {
-    http: reqwest::Client,
+    pub(crate) http: reqwest::Client,
     environment: Environment,
-    epayment_url: String,
+    pub(crate) epayment_url: String,
     /// What every ePayment request carries besides the token: the system headers, Psp-Id and
     /// the body limit.
-    epayment_context: RequestContext,
+    pub(crate) epayment_context: RequestContext,
     /// The access-token API, with the system headers and the body limit.
     pub(crate) access_token: access_token::Client,
     pub(crate) credentials: Credentials,
@@ -51,7 +49,7 @@ pub(crate) struct Inner {
 /// What the requests of one access token are sent through: the generated ePayment client with
 /// the token in its context.
 pub(crate) struct Session {
-    token: SecretString,
+    pub(crate) token: SecretString,
     pub(crate) epayment: api::Client,
 }
 
@@ -149,17 +147,6 @@ impl Client {
             msn: &self.inner.generated_msn,
             subscription_key: self.inner.credentials.subscription_key.expose_secret(),
         }
-    }
-
-    /// The session of a freshly fetched `token`: the generated client that sends it.
-    pub(crate) fn session_for(&self, token: SecretString) -> Result<Session, Error> {
-        let bearer = HeaderValue::from_str(&format!("Bearer {}", token.expose_secret())).map_err(|_| Error::Auth {
-            status: None,
-            message: "the access token is not a valid header value".into(),
-        })?;
-        let context = self.inner.epayment_context.clone().with_sensitive_header(AUTHORIZATION, bearer);
-        let epayment = api::Client::new_with_client(&self.inner.epayment_url, self.inner.http.clone(), context);
-        Ok(Session { token, epayment })
     }
 
     /// What a server's words must not carry into an error: the client secret, the

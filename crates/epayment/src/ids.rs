@@ -6,7 +6,6 @@ use std::str::FromStr;
 use epayment_api::epayment::types;
 
 use crate::error::InputError;
-use crate::ops::generated;
 
 macro_rules! string_id {
     ($(#[$doc:meta])* $name:ident($inner:ty), $check:path, $make:expr) => {
@@ -61,6 +60,16 @@ macro_rules! string_id {
             }
         }
     };
+}
+
+/// Converts a checked value into the generated type, which checks it again; the two checks
+/// agree by construction, so a failure here is a bug in this crate, reported as input error.
+pub(crate) fn generated<T, S>(field: &'static str, value: S) -> Result<T, InputError>
+where
+    S: AsRef<str>,
+    T: for<'s> TryFrom<&'s str>,
+{
+    T::try_from(value.as_ref()).map_err(|_| InputError::new(field, value.as_ref(), "refused by the document's schema"))
 }
 
 /// Text kept as it is.

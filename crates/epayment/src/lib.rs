@@ -42,6 +42,7 @@
 #![deny(missing_docs)]
 
 mod answer;
+mod auth;
 mod call;
 mod client;
 mod config;

@@ -2,10 +2,10 @@
 
 use epayment_api::epayment::{operation_ids, types};
 
-use super::{check_phone, generated, into_future};
+use super::{check_phone, into_future};
 use crate::client::Client;
 use crate::error::{Error, InputError};
-use crate::ids::{IdempotencyKey, Reference};
+use crate::ids::{IdempotencyKey, Reference, generated};
 use crate::model::CreatedPayment;
 use crate::money::Amount;
 

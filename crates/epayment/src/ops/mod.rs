@@ -22,16 +22,6 @@ use crate::error::{Error, InputError};
 /// A boxed future, for `IntoFuture` on the builders.
 type Pending<'a, T> = Pin<Box<dyn Future<Output = Result<T, Error>> + Send + 'a>>;
 
-/// Converts a checked value into the generated type, which checks it again; the two checks
-/// agree by construction, so a failure here is a bug in this crate, reported as input error.
-pub(crate) fn generated<T, S>(field: &'static str, value: S) -> Result<T, InputError>
-where
-    S: AsRef<str>,
-    T: for<'s> TryFrom<&'s str>,
-{
-    T::try_from(value.as_ref()).map_err(|_| InputError::new(field, value.as_ref(), "refused by the document's schema"))
-}
-
 /// `IntoFuture` for an operation builder whose `send` gives `$output`.
 macro_rules! into_future {
     ($builder:ident, $output:ty) => {

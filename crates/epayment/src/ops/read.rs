@@ -2,11 +2,11 @@
 
 use epayment_api::epayment::{operation_ids, types};
 
-use super::{check_phone, generated};
+use super::check_phone;
 use crate::client::Client;
 use crate::config::Environment;
 use crate::error::{Error, InputError};
-use crate::ids::Reference;
+use crate::ids::{Reference, generated};
 use crate::model::{Payment, PaymentEvent};
 
 impl Client {
