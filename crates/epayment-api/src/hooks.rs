@@ -46,7 +46,8 @@ impl ResponseTooLarge {
 
 /// Executes `request` with `context`'s body limit: the answer is handed on at once, and its
 /// body fails as soon as more than the limit arrives. A declared `Content-Length` over the
-/// limit fails before a byte of the body is read.
+/// limit fails before a byte of the body is read; one within it is all that is read, so such
+/// an answer is handed on as it is.
 async fn execute(
     http: &reqwest::Client,
     context: &RequestContext,
@@ -54,7 +55,11 @@ async fn execute(
 ) -> reqwest::Result<reqwest::Response> {
     let response = http.execute(request).await?;
     let Some(limit) = context.body_limit() else { return Ok(response) };
-    let declared_too_long = response.content_length().is_some_and(|n| n > limit as u64);
+    let declared = response.content_length();
+    if declared.is_some_and(|n| n <= limit as u64) {
+        return Ok(response);
+    }
+    let declared_too_long = declared.is_some();
     let url = response.url().clone();
     let response: http::Response<reqwest::Body> = response.into();
     let (mut parts, body) = response.into_parts();

@@ -31,14 +31,21 @@ pub enum Error {
     /// The request could not be sent or the answer not read (connection refused, reset, ...).
     /// An operation may or may not have been applied: retry with the same idempotency key, or
     /// read the payment back.
+    ///
+    /// Why is the error's [`source`](std::error::Error::source), with its own causes after it
+    /// (print them all with an error reporter, or walk `source()`); the message of this error
+    /// does not repeat them.
     #[error(
-        "transport error during {operation}: {message}; it may have been applied: retry with the same idempotency key or read the payment back"
+        "transport error during {operation}; it may have been applied: retry with the same idempotency key or read the payment back"
     )]
     Transport {
         /// The operation id, e.g. `capturePayment`.
         operation: &'static str,
-        /// What the HTTP client reported.
-        message: String,
+        /// What the HTTP client reported: for the client's own calls a `reqwest::Error`,
+        /// whose URL has the client secret, subscription key and token blanked wherever they
+        /// stood in it.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
     },
     /// No answer in time. As with [`Error::Transport`], the operation may have been applied.
     #[error(
@@ -135,7 +142,18 @@ impl Error {
                 scrub(body);
             }
             Error::Redirect { location: Some(location), .. } => scrub(location),
-            Error::Auth { message, .. } | Error::Transport { message, .. } => scrub(message),
+            Error::Auth { message, .. } => scrub(message),
+            Error::Transport { source, .. } => {
+                // reqwest's error shows the request's URL; below it come the connection's
+                // errors, which know nothing of the request.
+                if let Some(url) = source.downcast_mut::<reqwest::Error>().and_then(reqwest::Error::url_mut) {
+                    let mut shown = url.as_str().to_owned();
+                    scrub(&mut shown);
+                    if shown != url.as_str() {
+                        blank_url(url, &shown);
+                    }
+                }
+            }
             _ => {}
         }
         self
@@ -179,6 +197,39 @@ impl Error {
             Error::ResponseTooLarge { status, .. } => (*status != 0).then_some(*status),
             _ => None,
         }
+    }
+}
+
+/// Sets `url` to `shown`, its text with the secrets blanked; where that is no URL (a secret in
+/// the host), to its scheme and a placeholder host alone.
+fn blank_url(url: &mut reqwest::Url, shown: &str) {
+    *url = match reqwest::Url::parse(shown) {
+        Ok(blanked) => blanked,
+        Err(_) => {
+            let mut bare = url.clone();
+            bare.set_path("");
+            bare.set_query(None);
+            bare.set_fragment(None);
+            if bare.set_host(Some("redacted.invalid")).is_err() || bare.set_port(None).is_err() {
+                return;
+            }
+            bare
+        }
+    };
+}
+
+/// An error and each of its sources, joined with `: `: what a log line shows of an error.
+pub(crate) struct ErrorChain<'a>(pub(crate) &'a (dyn std::error::Error + 'static));
+
+impl fmt::Display for ErrorChain<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)?;
+        let mut source = self.0.source();
+        while let Some(cause) = source {
+            write!(f, ": {cause}")?;
+            source = cause.source();
+        }
+        Ok(())
     }
 }
 
@@ -404,6 +455,18 @@ mod tests {
         for status in [400, 401, 403, 404, 409, 422] {
             assert!(!Problem::bare(status).is_retryable(), "{status}");
         }
+    }
+
+    #[test]
+    fn a_url_keeps_what_is_not_secret_or_else_its_scheme_alone_and_a_placeholder_host() {
+        let blanked = |url: &str| {
+            let mut url = reqwest::Url::parse(url).unwrap();
+            let shown = url.as_str().replace("sub-key", "[REDACTED]");
+            blank_url(&mut url, &shown);
+            url.to_string()
+        };
+        assert_eq!(blanked("http://127.0.0.1:8/sub-key/x?k=sub-key"), "http://127.0.0.1:8/[REDACTED]/x?k=[REDACTED]");
+        assert_eq!(blanked("http://sub-key.example:8/sub-key?k=1#f"), "http://redacted.invalid/");
     }
 
     #[test]

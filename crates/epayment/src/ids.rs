@@ -3,31 +3,33 @@
 use std::fmt;
 use std::str::FromStr;
 
+use epayment_api::epayment::types;
+
 use crate::error::InputError;
 
 macro_rules! string_id {
-    ($(#[$doc:meta])* $name:ident, $check:path) => {
+    ($(#[$doc:meta])* $name:ident($inner:ty), $check:path, $make:expr) => {
         $(#[$doc])*
         #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub struct $name(String);
+        pub struct $name($inner);
 
         impl $name {
             /// Checks `value` and wraps it.
             pub fn new(value: impl Into<String>) -> Result<Self, InputError> {
                 let value = value.into();
                 $check(&value)?;
-                Ok(Self(value))
+                Ok(Self(($make)(value)?))
             }
 
             /// The text, as sent to the API.
             pub fn as_str(&self) -> &str {
-                &self.0
+                self.0.as_str()
             }
         }
 
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(&self.0)
+                f.write_str(self.as_str())
             }
         }
 
@@ -54,17 +56,34 @@ macro_rules! string_id {
 
         impl AsRef<str> for $name {
             fn as_ref(&self) -> &str {
-                &self.0
+                self.as_str()
             }
         }
     };
 }
 
+/// Converts a checked value into the generated type, which checks it again; the two checks
+/// agree by construction, so a failure here is a bug in this crate, reported as input error.
+pub(crate) fn generated<T, S>(field: &'static str, value: S) -> Result<T, InputError>
+where
+    S: AsRef<str>,
+    T: for<'s> TryFrom<&'s str>,
+{
+    T::try_from(value.as_ref()).map_err(|_| InputError::new(field, value.as_ref(), "refused by the document's schema"))
+}
+
+/// Text kept as it is.
+fn text(value: String) -> Result<String, InputError> {
+    Ok(value)
+}
+
 string_id!(
     /// The merchant's reference of a payment: 8 to 64 letters (a-z, A-Z), digits or hyphens,
     /// unique per merchant serial number.
-    Reference,
-    check_reference
+    // Kept as the generated type, which every request's path takes: made once, here.
+    Reference(types::Reference),
+    check_reference,
+    |value: String| generated("reference", value)
 );
 
 string_id!(
@@ -74,15 +93,24 @@ string_id!(
     /// Each operation gets a random key ([`IdempotencyKey::random`]) unless the caller gives one.
     /// Give your own, derived from something you store (an order id and a counter, say), to
     /// retry safely across a restart of your process.
-    IdempotencyKey,
-    check_idempotency_key
+    IdempotencyKey(String),
+    check_idempotency_key,
+    text
 );
 
 string_id!(
     /// The merchant serial number (MSN) of a sales unit: 4 to 10 digits.
-    MerchantSerialNumber,
-    check_msn
+    MerchantSerialNumber(String),
+    check_msn,
+    text
 );
+
+impl Reference {
+    /// The reference as the generated builders take it.
+    pub(crate) fn generated(&self) -> &types::Reference {
+        &self.0
+    }
+}
 
 impl IdempotencyKey {
     /// A fresh random key (a UUID v4, 36 characters).

@@ -41,6 +41,9 @@
 
 #![deny(missing_docs)]
 
+mod answer;
+mod auth;
+mod call;
 mod client;
 mod config;
 mod error;

@@ -3,58 +3,11 @@
 
 mod common;
 
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use common::*;
 use epayment::{Amount, RetryPolicy};
 use proptest::prelude::*;
-use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
-use tokio::net::TcpListener;
-
-/// Raw answers, whatever bytes the case generated, written as they are, in turn.
-type Raw = Arc<Mutex<std::iter::Cycle<std::vec::IntoIter<Vec<u8>>>>>;
-
-fn in_turn(answers: Vec<Vec<u8>>) -> Raw {
-    Arc::new(Mutex::new(answers.into_iter().cycle()))
-}
-
-/// A server that answers the token endpoint with the `token` answers and every other request
-/// with the `other` answers, each in turn, closing the connection after each.
-async fn raw_server(token: Raw, other: Raw) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let uri = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move {
-        while let Ok((mut stream, _)) = listener.accept().await {
-            let (token, other) = (token.clone(), other.clone());
-            tokio::spawn(async move {
-                let mut head = Vec::new();
-                let mut byte = [0u8; 1];
-                while !head.ends_with(b"\r\n\r\n") && head.len() < 65_536 {
-                    match stream.read(&mut byte).await {
-                        Ok(1) => head.push(byte[0]),
-                        _ => return,
-                    }
-                }
-                let to_token = String::from_utf8_lossy(&head).contains("/accesstoken/get");
-                let answer = if to_token { token.lock().unwrap().next() } else { other.lock().unwrap().next() };
-                let answer = answer.unwrap_or_default();
-                let _ = stream.write_all(&answer).await;
-                let _ = stream.shutdown().await;
-            });
-        }
-    });
-    uri
-}
-
-/// A token answer that decodes, with a lifetime of any text (`"18446744073709551615"`, say).
-fn token_lasting(expires_in: &str) -> Vec<u8> {
-    let body = format!(
-        r#"{{"token_type":"Bearer","expires_in":{expires_in:?},"ext_expires_in":"3600","expires_on":"0","not_before":"0","resource":"r","access_token":"t"}}"#
-    );
-    format!("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}", body.len())
-        .into_bytes()
-}
 
 /// Header values a hostile server might send: numbers of any size, dates, text, nothing.
 fn header_value() -> impl Strategy<Value = String> {
@@ -137,7 +90,7 @@ proptest! {
 
     #[test]
     fn no_answer_makes_a_call_panic_hang_or_leak(
-        token in prop_oneof![header_value().prop_map(|lifetime| token_lasting(&lifetime)), answer()],
+        token in prop_oneof![header_value().prop_map(|lifetime| raw_token("t", &lifetime)), answer()],
         others in prop::collection::vec(answer(), 1..4),
     ) {
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
@@ -160,7 +113,7 @@ proptest! {
             };
             let errors = tokio::time::timeout(Duration::from_secs(20), calls).await.expect("a call hung past its budget");
             for error in errors.into_iter().flatten() {
-                let shown = format!("{error} {error:?}");
+                let shown = every_text(&error);
                 assert!(!shown.contains(CLIENT_SECRET) && !shown.contains(SUBSCRIPTION_KEY), "{shown}");
             }
         });

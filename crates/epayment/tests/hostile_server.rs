@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use common::*;
 use epayment::{Amount, Error, RetryPolicy};
-use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+use tokio::io::AsyncWriteExt as _;
 use tokio::net::TcpListener;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -231,12 +231,7 @@ async fn endless_body(head: &'static str) -> (String, Arc<AtomicUsize>) {
             tokio::spawn(async move {
                 let request = read_head(&mut stream).await;
                 if request.contains("/accesstoken/get") {
-                    let body = r#"{"token_type":"Bearer","expires_in":"3600","ext_expires_in":"3600","expires_on":"0","not_before":"0","resource":"r","access_token":"t"}"#;
-                    let answer = format!(
-                        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
-                        body.len()
-                    );
-                    let _ = stream.write_all(answer.as_bytes()).await;
+                    let _ = stream.write_all(&raw_token("t", "3600")).await;
                     return;
                 }
                 if stream.write_all(head.as_bytes()).await.is_err() {
@@ -254,18 +249,6 @@ async fn endless_body(head: &'static str) -> (String, Arc<AtomicUsize>) {
         }
     });
     (uri, written)
-}
-
-async fn read_head(stream: &mut tokio::net::TcpStream) -> String {
-    let mut head = Vec::new();
-    let mut byte = [0u8; 1];
-    while !head.ends_with(b"\r\n\r\n") && head.len() < 65_536 {
-        match stream.read(&mut byte).await {
-            Ok(1) => head.push(byte[0]),
-            _ => break,
-        }
-    }
-    String::from_utf8_lossy(&head).into_owned()
 }
 
 #[tokio::test]

@@ -163,7 +163,7 @@ impl SandboxControls {
 }
 
 fn transport(e: &reqwest::Error) -> epayment::Error {
-    epayment::Error::Transport { operation: "simCustomerAction", message: e.to_string() }
+    epayment::Error::Transport { operation: "simCustomerAction", source: e.to_string().into() }
 }
 
 /// The client's waits on a sandbox: a `Retry-After: 60` moves the sandbox's clock by a minute

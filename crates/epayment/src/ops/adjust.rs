@@ -1,9 +1,9 @@
-//! Capture, refund and cancel: one shape (a reference, a key, a body) and one send path; the
-//! public builders differ only in what they take.
+//! Capture, refund and cancel: one shape (a reference, a key, a body) and one request, built
+//! in [`Adjust::send`]; the public builders differ only in what they take.
 
 use epayment_api::epayment::{operation_ids, types};
 
-use super::{SalesUnitHeaders as _, into_future};
+use super::into_future;
 use crate::client::Client;
 use crate::error::Error;
 use crate::ids::{IdempotencyKey, Reference};
@@ -28,23 +28,33 @@ struct Adjust<'a> {
 }
 
 impl Adjust<'_> {
-    /// Checks the input, then sends with a key (random unless given), retrying as the client's
-    /// policy says.
+    /// Checks the input, then sends the request built here with a key (random unless given),
+    /// retrying as the client's policy says.
     async fn send(self) -> Result<Adjustment, Error> {
-        let key = self.key.unwrap_or_else(IdempotencyKey::random);
-        let (client, reference) = (self.client, &self.reference);
-        // The three operations differ in their generated builder and body alone.
+        let Adjust { client, reference, kind, key } = self;
+        let key = key.unwrap_or_else(IdempotencyKey::random);
+        let unit = client.sales_unit();
+        // The three differ in their operation, their generated builder and their body alone.
         macro_rules! send {
-            ($id:expr, $operation:ident, $body:expr) => {
+            ($id:expr, $operation:ident, $body:expr) => {{
+                let body = $body;
                 client
-                    .send_operation($id, reference, Some(&key), $body, |api, r, call, body| async move {
-                        let request = api.$operation().reference(r).idempotency_key(call.idempotency_key.as_str());
-                        request.body(body).sales_unit(&call).send().await
+                    .call($id, &reference)
+                    .idempotency_key(&key)
+                    .send(|api| {
+                        let request = api
+                            .$operation()
+                            .reference(reference.generated().clone())
+                            .idempotency_key(key.as_str())
+                            .merchant_serial_number(unit.msn.clone())
+                            .ocp_apim_subscription_key(unit.subscription_key)
+                            .body(body.clone());
+                        Box::pin(request.send())
                     })
                     .await?
-            };
+            }};
         }
-        let answer = match self.kind {
+        let answer = match kind {
             Kind::Capture(amount) => {
                 amount.validate()?;
                 let body = types::CaptureModificationRequest { modification_amount: amount.into() };

@@ -2,10 +2,10 @@
 
 use epayment_api::epayment::{operation_ids, types};
 
-use super::{SalesUnitHeaders as _, check_phone, generated, into_future};
+use super::{check_phone, into_future};
 use crate::client::Client;
 use crate::error::{Error, InputError};
-use crate::ids::{IdempotencyKey, Reference};
+use crate::ids::{IdempotencyKey, Reference, generated};
 use crate::model::CreatedPayment;
 use crate::money::Amount;
 
@@ -98,18 +98,20 @@ impl<'a> CreatePayment<'a> {
     pub async fn send(self) -> Result<CreatedPayment, Error> {
         let body = self.request()?;
         let key = self.key.unwrap_or_else(IdempotencyKey::random);
+        let unit = self.client.sales_unit();
         let created = self
             .client
-            .send_operation(
-                operation_ids::CREATE_PAYMENT,
-                &self.reference,
-                Some(&key),
-                body,
-                |api, _, call, body| async move {
-                    let request = api.create_payment().idempotency_key(call.idempotency_key.as_str());
-                    request.body(body).sales_unit(&call).send().await
-                },
-            )
+            .call(operation_ids::CREATE_PAYMENT, &self.reference)
+            .idempotency_key(&key)
+            .send(|api| {
+                let request = api
+                    .create_payment()
+                    .idempotency_key(key.as_str())
+                    .merchant_serial_number(unit.msn.clone())
+                    .ocp_apim_subscription_key(unit.subscription_key)
+                    .body(body.clone());
+                Box::pin(request.send())
+            })
             .await?;
         Ok(CreatedPayment { reference: created.reference.to_string(), redirect_url: created.redirect_url })
     }
@@ -164,7 +166,7 @@ impl<'a> CreatePayment<'a> {
             qr_format: None,
             receipt: None,
             receipt_url: None,
-            reference: generated("reference", &self.reference)?,
+            reference: self.reference.generated().clone(),
             return_url,
             shipping: None,
             user_flow: self.user_flow.into(),

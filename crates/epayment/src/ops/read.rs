@@ -2,11 +2,11 @@
 
 use epayment_api::epayment::{operation_ids, types};
 
-use super::{SalesUnitHeaders as _, check_phone, generated};
+use super::check_phone;
 use crate::client::Client;
 use crate::config::Environment;
 use crate::error::{Error, InputError};
-use crate::ids::Reference;
+use crate::ids::{Reference, generated};
 use crate::model::{Payment, PaymentEvent};
 
 impl Client {
@@ -21,10 +21,15 @@ impl Client {
         reference: &Reference,
         within: Option<std::time::Duration>,
     ) -> Result<Payment, Error> {
-        let id = operation_ids::GET_PAYMENT;
+        let unit = self.sales_unit();
         let answer = self
-            .send_operation_within(id, reference, None, within, (), |api, r, call, ()| async move {
-                api.get_payment().reference(r).sales_unit(&call).send().await
+            .call(operation_ids::GET_PAYMENT, reference)
+            .within(within)
+            .send(|api| {
+                let request = api.get_payment().reference(reference.generated().clone());
+                let request =
+                    request.merchant_serial_number(unit.msn.clone()).ocp_apim_subscription_key(unit.subscription_key);
+                Box::pin(request.send())
             })
             .await?;
         Ok(answer.into())
@@ -32,9 +37,14 @@ impl Client {
 
     /// Reads a payment's event log, oldest first.
     pub async fn events(&self, reference: &Reference) -> Result<Vec<PaymentEvent>, Error> {
+        let unit = self.sales_unit();
         let events = self
-            .send_operation(operation_ids::GET_PAYMENT_EVENT_LOG, reference, None, (), |api, r, call, ()| async move {
-                api.get_payment_event_log().reference(r).sales_unit(&call).send().await
+            .call(operation_ids::GET_PAYMENT_EVENT_LOG, reference)
+            .send(|api| {
+                let request = api.get_payment_event_log().reference(reference.generated().clone());
+                let request =
+                    request.merchant_serial_number(unit.msn.clone()).ocp_apim_subscription_key(unit.subscription_key);
+                Box::pin(request.send())
             })
             .await?;
         Ok(events.into_iter().map(PaymentEvent::from).collect())
@@ -59,9 +69,17 @@ impl Client {
             })),
             token: None,
         };
-        self.send_operation(operation_ids::FORCE_APPROVE, reference, None, body, |api, r, call, body| async move {
-            api.force_approve().reference(r).body(body).sales_unit(&call).send().await
-        })
-        .await
+        let unit = self.sales_unit();
+        self.call(operation_ids::FORCE_APPROVE, reference)
+            .send(|api| {
+                let request = api
+                    .force_approve()
+                    .reference(reference.generated().clone())
+                    .merchant_serial_number(unit.msn.clone())
+                    .ocp_apim_subscription_key(unit.subscription_key)
+                    .body(body.clone());
+                Box::pin(request.send())
+            })
+            .await
     }
 }

@@ -1,10 +1,13 @@
 //! Shared fixtures: a wiremock server with a token endpoint, and a client pointed at it.
 #![allow(dead_code, reason = "each test file uses a different part")]
 
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use epayment::{Client, ClientBuilder, Environment, Reference, RetryPolicy};
 use serde_json::json;
+use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+use tokio::net::TcpListener;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
@@ -109,4 +112,67 @@ impl epayment::AsyncSleep for SimulatedSleep {
     fn is_real_time(&self) -> bool {
         false
     }
+}
+
+/// Raw answers, whatever bytes they are, written as they are, in turn.
+pub type Raw = Arc<Mutex<std::iter::Cycle<std::vec::IntoIter<Vec<u8>>>>>;
+
+pub fn in_turn(answers: Vec<Vec<u8>>) -> Raw {
+    Arc::new(Mutex::new(answers.into_iter().cycle()))
+}
+
+/// A server that answers the token endpoint with the `token` answers and every other request
+/// with the `other` answers, each in turn, closing the connection after each (an empty answer
+/// closes it without a word).
+pub async fn raw_server(token: Raw, other: Raw) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let uri = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            let (token, other) = (token.clone(), other.clone());
+            tokio::spawn(async move {
+                let to_token = read_head(&mut stream).await.contains("/accesstoken/get");
+                let answer = if to_token { token.lock().unwrap().next() } else { other.lock().unwrap().next() };
+                let answer = answer.unwrap_or_default();
+                let _ = stream.write_all(&answer).await;
+                let _ = stream.shutdown().await;
+            });
+        }
+    });
+    uri
+}
+
+/// The request line and headers of what a client sends on `stream`, as far as it sends them.
+pub async fn read_head(stream: &mut tokio::net::TcpStream) -> String {
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") && head.len() < 65_536 {
+        match stream.read(&mut byte).await {
+            Ok(1) => head.push(byte[0]),
+            _ => break,
+        }
+    }
+    String::from_utf8_lossy(&head).into_owned()
+}
+
+/// A raw token answer that decodes, handing out `token` with a lifetime of any text
+/// (`"18446744073709551615"`, say).
+pub fn raw_token(token: &str, expires_in: &str) -> Vec<u8> {
+    let body = format!(
+        r#"{{"token_type":"Bearer","expires_in":{expires_in:?},"ext_expires_in":"3600","expires_on":"0","not_before":"0","resource":"r","access_token":{token:?}}}"#
+    );
+    format!("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}", body.len())
+        .into_bytes()
+}
+
+/// Everything an error shows: the `Display` and `Debug` of it and of each error in its source
+/// chain, one a line.
+pub fn every_text(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut shown = String::new();
+    let mut next = Some(error);
+    while let Some(e) = next {
+        shown.push_str(&format!("{e}\n{e:?}\n"));
+        next = e.source();
+    }
+    shown
 }
