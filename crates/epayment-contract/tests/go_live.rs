@@ -193,10 +193,26 @@ fn usage_errors_exit_2_and_run_nothing() {
     }
     let mut no_target = Command::new(env!("CARGO_BIN_EXE_epayment-go-live"));
     assert_eq!(run(no_target.arg("--out").arg(&written)).status.code(), Some(2));
-    let output = run(&mut go_live_at("https://api.vipps.no", &written, &[]));
-    assert_eq!(output.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&output.stderr).contains("is production"));
+    let targets = [
+        ("https://api.vipps.no", "is production"),
+        ("https://API.vipps.no.", "is production"),
+        ("https://someone@api.vipps.no", "the host root alone"),
+        ("http://127.0.0.1:9/epayment", "the host root alone"),
+    ];
+    for (target, says) in targets {
+        let output = run(&mut go_live_at(target, &written, &[]));
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{target}: {stderr}");
+        assert!(stderr.contains(says), "{target}: {stderr}");
+    }
+    let output = run(&mut go_live(None, &written, &["--production", "--confirm-real-money", "--approve-within", "0"]));
+    assert_eq!(output.status.code(), Some(2), "{}", String::from_utf8_lossy(&output.stderr));
     assert!(!written.exists());
+    let file = out.path().join("a-file");
+    std::fs::write(&file, "").expect("a file");
+    let output = run(&mut go_live(None, &file, &[]));
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("a file, not a folder"));
 }
 
 #[test]
@@ -250,4 +266,32 @@ fn the_production_verification_waits_for_a_person_and_never_force_approves() {
         assert!(!text.contains("/test/payments/"), "{path}: force approve was called");
     }
     assert_nothing_secret(out.path());
+}
+
+#[test]
+fn a_production_order_nobody_approves_in_time_is_cancelled_and_fails_its_item() {
+    let runtime = runtime();
+    let sim = sandbox(&runtime, Simulator::builder().like_production(true));
+    let out = tempfile::tempdir().expect("a temporary folder");
+    let args = [
+        "--production",
+        "--confirm-real-money",
+        "--approve-within",
+        "2",
+        "--system-name",
+        "a",
+        "--system-version",
+        "1",
+    ];
+    let output = run(&mut go_live(Some(&sim), out.path(), &args));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    let reference = stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("approve payment ")?.split_whitespace().next())
+        .expect("the run asked a person to approve");
+    assert!(stderr.contains("was not approved in time, and is cancelled"), "{stderr}");
+    let payment = sim.payment(MSN, reference).expect("the sandbox has the payment");
+    assert_eq!(payment.state.to_string(), "TERMINATED", "nothing is left for a late approval to reserve");
+    assert_eq!(item(&checklist(out.path()), "production-order")["status"], "failed");
 }

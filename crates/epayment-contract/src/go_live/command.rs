@@ -134,14 +134,20 @@ fn plan(args: Args, env: &dyn Fn(&str) -> Option<String>) -> Result<Plan, String
     let Target::Remote(mut remote) = parse_target("--target", &args.target, env)? else {
         return Err("--target must be a URL: the test environment, a sandbox or production".into());
     };
-    let host = remote.url.split("://").nth(1).and_then(|rest| rest.split(['/', ':']).next()).unwrap_or_default();
-    let is_production = host.eq_ignore_ascii_case(PRODUCTION_HOST);
+    remote.url = host_root(&remote.url)?;
+    let is_production = reqwest::Url::parse(&remote.url)
+        .ok()
+        .and_then(|url| url.host_str().map(|h| h.trim_end_matches('.').eq_ignore_ascii_case(PRODUCTION_HOST)))
+        .unwrap_or(false);
     if is_production && !args.production {
         return Err(format!(
             "{} is production: the go-live test set uses force approve and test amounts, which production has not; \
              run the production verification with --production --confirm-real-money",
             remote.url
         ));
+    }
+    if args.production && args.approve_within == 0 {
+        return Err("--approve-within 0 leaves a person no time to approve: give seconds, 300 unless set".into());
     }
     let production = if args.production {
         if !args.confirm_real_money {
@@ -191,8 +197,26 @@ fn plan(args: Args, env: &dyn Fn(&str) -> Option<String>) -> Result<Plan, String
     }
     let cwd = std::env::current_dir().map_err(|e| format!("cannot read the current folder: {e}"))?;
     let out = args.out.map_or_else(|| target_dir().join("go-live"), |dir| cwd.join(dir));
+    if out.exists() && !out.is_dir() {
+        return Err(format!("--out {}: a file, not a folder", out.display()));
+    }
     let features = args.features.map_or_else(|| workspace_root().join("features/go-live"), |dir| cwd.join(dir));
     Ok(Plan { remote, production, out, features, warnings })
+}
+
+/// `url` as the API's host root: a scheme, a host and a port, nothing else (a trailing `/` is
+/// dropped); a user, path, query or fragment is refused, since the keys would go with it.
+fn host_root(url: &str) -> Result<String, String> {
+    let parsed = reqwest::Url::parse(url).map_err(|e| format!("--target {url:?}: {e}"))?;
+    let extra = !parsed.username().is_empty()
+        || parsed.password().is_some()
+        || parsed.path() != "/"
+        || parsed.query().is_some()
+        || parsed.fragment().is_some();
+    if extra || parsed.host_str().is_none() {
+        return Err(format!("--target {url:?}: give the host root alone, such as https://apitest.vipps.no"));
+    }
+    Ok(url.trim_end_matches('/').to_owned())
 }
 
 fn zip((name, version): (Option<String>, Option<String>)) -> Option<(String, String)> {

@@ -13,7 +13,9 @@ const POLL: Duration = Duration::from_secs(2);
 
 /// Waits for a person to approve `reference` (the link from its create answer, if it had one)
 /// within `within`: `Ok` once it is AUTHORIZED, [`Error::NotAuthorized`] if it ends otherwise,
-/// [`Error::DeadlinePassed`] if the time is up first.
+/// [`Error::DeadlinePassed`] if the time is up first. A read that fails does not end the wait
+/// (the next may answer); a wait that ends without approval cancels the payment, so that a
+/// later approval reserves nothing that nobody would capture.
 pub async fn approval(
     client: &Client,
     reference: &Reference,
@@ -26,27 +28,39 @@ pub async fn approval(
     );
     eprintln!("approve payment {reference} in the Vipps MobilePay app: {how} (waiting up to {} s)", within.as_secs());
     let started = Instant::now();
+    let mut state = State::Created;
     loop {
-        let payment = client.payment(reference).await?;
         let waited = started.elapsed();
-        match payment.state {
-            State::Authorized => {
+        match client.payment(reference).await {
+            Ok(payment) if payment.state == State::Authorized => {
                 eprintln!("\rpayment {reference} approved after {} s{:20}", waited.as_secs(), "");
                 return Ok(());
             }
-            State::Created if waited < within => {
-                eprint!("\rwaiting for the approval of {reference}: {} of {} s", waited.as_secs(), within.as_secs());
-                let _ = std::io::stderr().flush();
-                tokio::time::sleep(POLL.min(within.saturating_sub(waited))).await;
-            }
-            State::Created => {
+            Ok(payment) if payment.state != State::Created => {
                 eprintln!();
-                return Err(Error::DeadlinePassed { reference: reference.to_string(), state: payment.state, waited });
+                return Err(Error::NotAuthorized { reference: reference.to_string(), state: payment.state });
             }
-            state => {
-                eprintln!();
-                return Err(Error::NotAuthorized { reference: reference.to_string(), state });
-            }
+            Ok(payment) => state = payment.state,
+            Err(e) => eprintln!("\nreading payment {reference} failed ({e}); waiting on"),
+        }
+        let waited = started.elapsed();
+        if waited >= within {
+            eprintln!();
+            give_up(client, reference).await;
+            return Err(Error::DeadlinePassed { reference: reference.to_string(), state, waited });
+        }
+        eprint!("\rwaiting for the approval of {reference}: {} of {} s", waited.as_secs(), within.as_secs());
+        let _ = std::io::stderr().flush();
+        tokio::time::sleep(POLL.min(within.saturating_sub(waited))).await;
+    }
+}
+
+/// Cancels a payment nobody approved in time, and says how that went.
+async fn give_up(client: &Client, reference: &Reference) {
+    match client.cancel(reference).send().await {
+        Ok(_) => eprintln!("payment {reference} was not approved in time, and is cancelled"),
+        Err(e) => {
+            eprintln!("payment {reference} was not approved in time; cancelling it failed ({e}): cancel it yourself")
         }
     }
 }
