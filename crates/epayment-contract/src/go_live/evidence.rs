@@ -104,9 +104,9 @@ pub fn judge(item: &Item, features: &[Feature], records: &[ScenarioRecord]) -> I
         Check::Scenarios { operation } => by_scenarios(&mut result, &item.tag(), operation, features, records),
         Check::SystemHeaders => system_headers(&mut result, records),
         Check::WebhooksAndPolling => {
-            let polls = exchanges(records).filter(|(_, e)| e["operation"] == "getPayment").count();
+            let polls = exchanges(records).filter(|(_, e)| e["operation"] == "getPayment" && answered(e)).count();
             result.detail = format!(
-                "polling: {polls} getPayment calls in this run; webhooks: the run's receiver is not one the target \
+                "polling: {polls} getPayment calls answered in this run; webhooks: the run's receiver is not one the target \
                  can reach, so register yours (Webhooks API) and attach a delivery it verified"
             );
             result.evidence = first_answered(records.iter(), "getPayment");
@@ -208,12 +208,15 @@ fn exchanges(records: &[ScenarioRecord]) -> impl Iterator<Item = (&ScenarioRecor
 fn first_answered<'a>(records: impl Iterator<Item = &'a ScenarioRecord>, operation: &str) -> Option<Exchange> {
     records.into_iter().find_map(|r| {
         let list = r.exchanges.as_array()?;
-        list.iter()
-            .find(|e| {
-                e["operation"] == operation && e["response"]["status"].as_u64().is_some_and(|s| (200..300).contains(&s))
-            })
-            .map(|e| evidence(r, e))
+        list.iter().find(|e| e["operation"] == operation && answered(e)).map(|e| evidence(r, e))
     })
+}
+
+/// Whether the API answered `exchange` with success: a 2xx whose body, if any, is JSON (a
+/// body that does not parse is recorded as a bare string, and evidences nothing).
+fn answered(exchange: &Value) -> bool {
+    let response = &exchange["response"];
+    response["status"].as_u64().is_some_and(|s| (200..300).contains(&s)) && !response["body"].is_string()
 }
 
 fn evidence(record: &ScenarioRecord, exchange: &Value) -> Exchange {

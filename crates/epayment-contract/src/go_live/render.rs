@@ -83,9 +83,11 @@ pub fn markdown(checklist: &Checklist) -> Result<String, fmt::Error> {
     Ok(out)
 }
 
-/// A table cell: no line breaks, no column separators.
+/// A table cell: no line breaks, no column separators, no control characters, and no markup
+/// (a target's words end up here, and a reader's Markdown renders HTML).
 fn cell(text: &str) -> String {
-    text.replace('|', "\\|").replace('\n', " ")
+    let shown: String = text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    shown.replace('|', "\\|").replace('<', "&lt;").replace('>', "&gt;")
 }
 
 fn pretty(value: &serde_json::Value) -> String {
@@ -159,4 +161,14 @@ fn html_exchange(out: &mut String, item: &ItemResult, exchange: &Exchange) -> fm
         escape(&pretty(&exchange.request)),
         escape(&pretty(&exchange.response))
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cell;
+
+    #[test]
+    fn a_cell_keeps_a_targets_words_from_breaking_the_table_or_the_page() {
+        assert_eq!(cell("a|b\nc\u{0}<script>"), "a\\|b c &lt;script&gt;");
+    }
 }
