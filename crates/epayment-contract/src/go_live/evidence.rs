@@ -168,13 +168,7 @@ fn by_scenarios(
 
 fn system_headers(result: &mut ItemResult, records: &[ScenarioRecord]) {
     let calls: Vec<_> = exchanges(records).filter(|(_, e)| is_epayment(e)).collect();
-    let lacking = calls
-        .iter()
-        .filter(|(_, e)| {
-            let headers = &e["request"]["headers"];
-            ["vipps-system-name", "vipps-system-version"].iter().any(|h| headers[h].as_str().is_none_or(str::is_empty))
-        })
-        .count();
+    let lacking = calls.iter().filter(|(_, e)| lacks_system_headers(e)).count();
     if calls.is_empty() {
         result.detail = "the run made no ePayment request".to_owned();
     } else if lacking == 0 {
@@ -188,11 +182,14 @@ fn system_headers(result: &mut ItemResult, records: &[ScenarioRecord]) {
              (--system-name and --system-version)",
             calls.len()
         );
-        result.evidence = calls
-            .iter()
-            .find(|(_, e)| e["request"]["headers"]["vipps-system-name"].is_null())
-            .map(|(r, e)| evidence(r, e));
+        result.evidence = calls.iter().find(|(_, e)| lacks_system_headers(e)).map(|(r, e)| evidence(r, e));
     }
+}
+
+/// Whether a request went without `Vipps-System-Name` or `-Version` (or sent one empty).
+fn lacks_system_headers(exchange: &Value) -> bool {
+    let headers = &exchange["request"]["headers"];
+    ["vipps-system-name", "vipps-system-version"].iter().any(|h| headers[h].as_str().is_none_or(str::is_empty))
 }
 
 fn is_epayment(exchange: &Value) -> bool {

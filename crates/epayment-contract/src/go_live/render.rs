@@ -20,6 +20,11 @@ fn sections(checklist: &Checklist) -> Vec<(Section, Vec<&ItemResult>)> {
     out
 }
 
+/// The items with evidence, each with its exchange, in the form's order.
+fn evidenced(checklist: &Checklist) -> impl Iterator<Item = (&ItemResult, &Exchange)> {
+    checklist.items.iter().filter_map(|item| Some((item, item.evidence.as_ref()?)))
+}
+
 fn heading(checklist: &Checklist) -> String {
     let what = if checklist.production { "production verification" } else { "test environment" };
     format!("ePayment checklist: {what} evidence from {}", checklist.target)
@@ -74,8 +79,7 @@ pub fn markdown(checklist: &Checklist) -> Result<String, fmt::Error> {
         writeln!(out)?;
     }
     writeln!(out, "## Evidence\n")?;
-    for item in checklist.items.iter().filter(|i| i.evidence.is_some()) {
-        let Some(exchange) = &item.evidence else { continue };
+    for (item, exchange) in evidenced(checklist) {
         writeln!(out, "<a id=\"{}\"></a>\n### {}\n", item.id, item.text)?;
         writeln!(out, "{} at {}, answered {}.\n", exchange.operation, exchange.at, exchange.response["status"])?;
         writeln!(out, "```json\n{}\n```\n\n```json\n{}\n```\n", pretty(&exchange.request), pretty(&exchange.response))?;
@@ -141,10 +145,8 @@ pub fn html(checklist: &Checklist) -> Result<String, fmt::Error> {
         writeln!(out, "</table>")?;
     }
     writeln!(out, "<h2>Evidence</h2>")?;
-    for item in &checklist.items {
-        if let Some(exchange) = &item.evidence {
-            html_exchange(&mut out, item, exchange)?;
-        }
+    for (item, exchange) in evidenced(checklist) {
+        html_exchange(&mut out, item, exchange)?;
     }
     writeln!(out, "</body></html>")?;
     Ok(out)
