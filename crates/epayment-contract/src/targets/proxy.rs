@@ -88,16 +88,14 @@ async fn forward(upstream: &str, parts: &http::request::Parts, body: Bytes) -> (
             request = request.header(name, value);
         }
     }
-    let (status, mut headers, answer) = match request.send().await {
+    let answered = match request.send().await {
         Ok(answer) => {
             let (status, headers) = (answer.status().as_u16(), answer.headers().clone());
-            match answer.bytes().await {
-                Ok(bytes) if bytes.len() <= BODY_LIMIT => (status, headers, bytes),
-                _ => (502, http::HeaderMap::new(), Bytes::new()),
-            }
+            read_within_limit(answer).await.map(|bytes| (status, headers, bytes))
         }
-        Err(_) => (502, http::HeaderMap::new(), Bytes::new()),
+        Err(_) => None,
     };
+    let (status, mut headers, answer) = answered.unwrap_or((502, http::HeaderMap::new(), Bytes::new()));
     for hop in ["connection", "transfer-encoding", "content-length"] {
         headers.remove(hop);
     }
@@ -127,7 +125,86 @@ async fn forward(upstream: &str, parts: &http::request::Parts, body: Bytes) -> (
     (exchange, status, headers, answer)
 }
 
+/// The answer's body, or `None` when it fails or would pass [`BODY_LIMIT`]: read a chunk at a
+/// time, so that a target sending gigabytes (or without end) costs no more than the limit.
+async fn read_within_limit(mut answer: reqwest::Response) -> Option<Bytes> {
+    if answer.content_length().is_some_and(|declared| declared > BODY_LIMIT as u64) {
+        return None;
+    }
+    let mut body = bytes::BytesMut::new();
+    while let Some(chunk) = answer.chunk().await.ok()? {
+        if body.len() + chunk.len() > BODY_LIMIT {
+            return None;
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Some(body.freeze())
+}
+
 /// The operation a request is for, named as the simulator names it.
 fn operation(method: &str, path: &str) -> String {
     Endpoint::of_request(ApiDocument::epayment(), method, path).map_or("unexpected", Endpoint::id).to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+
+    use super::*;
+
+    /// A target that answers every request with a chunked body that never ends.
+    async fn endless_target() -> String {
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await.expect("a loopback port");
+        let root = format!("http://{}", listener.local_addr().expect("its address"));
+        tokio::spawn(async move {
+            while let Ok((mut stream, _)) = listener.accept().await {
+                tokio::spawn(async move {
+                    let mut request = [0_u8; 4096];
+                    let _ = stream.read(&mut request).await;
+                    let head =
+                        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n";
+                    if stream.write_all(head.as_bytes()).await.is_err() {
+                        return;
+                    }
+                    let chunk = format!("10000\r\n{}\r\n", " ".repeat(0x10000));
+                    // Until the proxy hangs up: it must, at its limit.
+                    while stream.write_all(chunk.as_bytes()).await.is_ok() {}
+                });
+            }
+        });
+        root
+    }
+
+    #[tokio::test]
+    async fn a_target_that_sends_without_end_gets_a_502_at_the_limit_not_the_runs_memory() {
+        let proxy = RecordingProxy::start(&endless_target().await).await.expect("the proxy");
+        let asked = reqwest::get(format!("{}/epayment/v1/payments/ref-1", proxy.uri()));
+        let answer = tokio::time::timeout(Duration::from_secs(30), asked)
+            .await
+            .expect("the proxy gives up at its limit, not at the target's end")
+            .expect("an answer");
+        assert_eq!(answer.status(), 502);
+        let exchanges = proxy.take_exchanges();
+        assert_eq!(exchanges.len(), 1);
+        assert_eq!(exchanges[0].response.status, 502);
+    }
+
+    #[tokio::test]
+    async fn a_declared_length_over_the_limit_is_refused_before_reading() {
+        let big = Bytes::from(vec![b' '; BODY_LIMIT + 1]);
+        let target = LoopbackServer::start(move |_| {
+            let big = big.clone();
+            async move { respond(200, big) }
+        })
+        .await
+        .expect("a target");
+        let proxy = RecordingProxy::start(&target.uri()).await.expect("the proxy");
+        let answer = reqwest::get(format!("{}/epayment/v1/payments/ref-1", proxy.uri())).await.expect("an answer");
+        assert_eq!(answer.status(), 502);
+        let small =
+            LoopbackServer::start(|_| async { respond(200, Bytes::from_static(b"{}")) }).await.expect("a target");
+        let proxy = RecordingProxy::start(&small.uri()).await.expect("the proxy");
+        let answer = reqwest::get(format!("{}/epayment/v1/payments/ref-1", proxy.uri())).await.expect("an answer");
+        assert_eq!((answer.status().as_u16(), answer.text().await.ok()), (200, Some("{}".to_owned())));
+    }
 }
