@@ -96,8 +96,16 @@ async fn client_attempt_timeout(w: &mut PaymentWorld, ms: u64) {
     w.note(NoteKind::Setup, &format!("the client gives up on an attempt after {ms} ms"));
 }
 
+/// Expires the tokens the client holds: before the payment's step it holds none yet, and the
+/// step would change nothing, so it fails saying so.
 async fn token_expired(w: &mut PaymentWorld) {
-    w.sim().expire_tokens();
+    let sim = w.sim();
+    assert!(
+        w.reference.is_some(),
+        "the client has no token before its first call: write `Given the access token has expired` after the \
+         payment's step"
+    );
+    sim.expire_tokens();
     w.note(NoteKind::Fault, "the access token expires");
 }
 
