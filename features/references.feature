@@ -1,6 +1,6 @@
 Feature: References and a second payment
   A reference names one payment of a sales unit for good: the merchant may choose it, and the API
-  refuses one it has seen. On a remote target a chosen reference is followed by a dash and 12
+  refuses one it has seen. On a remote target a chosen reference is followed by `-run-` and 12
   hex digits, since a sandbox and the test environment keep every reference for good.
 
   Scenario: A payment with a reference of the merchant's choosing

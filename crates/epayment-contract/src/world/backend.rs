@@ -239,16 +239,17 @@ impl Backend {
     }
 
     /// A reference the scenario chose, `written`: kept as written on the simulator (a fresh
-    /// one per scenario), and on a remote target followed by a dash and 12 hex digits of a
+    /// one per scenario), and on a remote target followed by `-run-` and 12 hex digits of a
     /// new UUID where that fits the API's 64 characters, since a sandbox and the test
-    /// environment keep every reference for good and a second run would find it taken.
+    /// environment keep every reference for good and a second run would find it taken (a
+    /// comparison drops the suffix again).
     pub fn chosen_reference(&self, written: &str) -> String {
         match self {
             Self::Embedded { .. } => written.to_owned(),
-            Self::Sandbox { .. } | Self::Remote { .. } if written.len() + 13 > 64 => written.to_owned(),
+            Self::Sandbox { .. } | Self::Remote { .. } if written.len() + 17 > 64 => written.to_owned(),
             Self::Sandbox { .. } | Self::Remote { .. } => {
                 let unique = uuid::Uuid::new_v4().simple().to_string();
-                format!("{written}-{}", unique.get(..12).unwrap_or(&unique))
+                format!("{written}-run-{}", unique.get(..12).unwrap_or(&unique))
             }
         }
     }
