@@ -41,7 +41,7 @@ pub const TAGS: &[(&str, &str)] = &[
 ];
 
 /// Where each setup step (a `Given` that is not the payment's own step) may be written, beside
-/// the payment's step, and why: the order audit, which `tests/setup_order.rs` runs both ways.
+/// the payment's step, and why: the order audit, which `tests/order.rs` runs both ways.
 /// A test holds every setup step of the library to a row here.
 pub const SETUP_ORDER: &[(&str, &str)] = &[
     (
