@@ -74,3 +74,25 @@ Feature: Idempotency
     And the merchant cancels the payment with idempotency key "order-1-x1"
     Then the cancel succeeds
     And the event log is in the order CREATED, AUTHORIZED, CAPTURED, CANCELLED
+
+  # The late answer costs real time (tokio's clock runs the client's attempt timeout, not the
+  # scenario's): 250 ms here, enough that the retry is not timed out too on a busy machine.
+  @sim-only
+  Scenario: An answer later than the client's attempt timeout is retried and captures once
+    Given a payment of 10.00 NOK has been authorized
+    And the client gives up on an attempt after 250 ms
+    And the API answers the next capture only after 750 ms
+    When the merchant captures 2.50 NOK
+    Then the capture succeeds
+    And the capture was sent 2 times
+    And the captured amount is 2.50 NOK
+    And the event log is in the order CREATED, AUTHORIZED, CAPTURED
+
+  @sim-only
+  Scenario: An answer within the client's attempt timeout is taken as it comes
+    Given a payment of 10.00 NOK has been authorized
+    And the client gives up on an attempt after 2000 ms
+    And the API answers the next capture only after 20 ms
+    When the merchant captures 2.50 NOK
+    Then the capture succeeds
+    And the capture was sent 1 time

@@ -40,8 +40,8 @@ Feature: Time
 
   @sim-only
   Scenario: A Danish sales unit with late capture may capture for 180 days
-    Given a payment of 10.00 DKK has been authorized
-    And the sales unit has late capture
+    Given the sales unit has late capture
+    And a payment of 10.00 DKK has been authorized
     When 179 days pass
     And the merchant captures 2.50 DKK
     Then the capture succeeds

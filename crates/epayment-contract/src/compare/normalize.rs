@@ -21,6 +21,13 @@ fn reference_pattern() -> &'static Regex {
     PATTERN.get_or_init(|| Regex::new(r"contract-(?:order|[0-9a-f]{32})-\d{4}").unwrap_or_else(|e| panic!("{e}")))
 }
 
+/// The suffix a remote run puts after a reference the scenario chose (`acme-order-1002-run-`
+/// and 12 hex digits), which the simulator's run has not.
+fn chosen_suffix() -> &'static Regex {
+    static PATTERN: std::sync::OnceLock<Regex> = std::sync::OnceLock::new();
+    PATTERN.get_or_init(|| Regex::new(r"-run-[0-9a-f]{12}\b").unwrap_or_else(|e| panic!("{e}")))
+}
+
 /// An RFC 3339 date-time, the whole string.
 fn time_pattern() -> &'static Regex {
     static PATTERN: std::sync::OnceLock<Regex> = std::sync::OnceLock::new();
@@ -35,7 +42,8 @@ fn time_pattern() -> &'static Regex {
 pub const NORMALISED: &[(&str, &str)] = &[
     (
         "references",
-        "each run makes its own (a real environment keeps them for good): `[reference-n]` by first appearance",
+        "each run makes its own (a real environment keeps them for good): `[reference-n]` by first appearance; \
+         a reference the scenario chose loses the `-run-` suffix a remote run gives it",
     ),
     (
         "Idempotency-Keys, pspReferences, tokens, trace ids",
@@ -184,6 +192,9 @@ impl Walker {
         if let std::borrow::Cow::Owned(new) = replaced {
             *text = new;
         }
+        if let std::borrow::Cow::Owned(new) = chosen_suffix().replace_all(text, "") {
+            *text = new;
+        }
     }
 }
 
@@ -217,6 +228,9 @@ mod tests {
         assert_eq!(sim[0]["request"]["path"], "/epayment/v1/payments/[reference-1]/capture");
         assert_eq!(sim[0]["response"]["body"]["extraDetails"][0]["reason"], "6090", "the code is kept");
         assert!(sim[0]["response"]["body"].get("detail").is_none());
+        let chosen = normalize(&exchange("acme-order-1002", "t", "2026-01-01T12:00:00Z"));
+        let chosen_remote = normalize(&exchange("acme-order-1002-run-0123456789ab", "t", "2026-01-01T12:00:00Z"));
+        assert_eq!(chosen, chosen_remote, "a chosen reference is compared without the remote run's suffix");
     }
 
     /// A scenario on a server whose clock reads `start` (unix seconds) when it issues the

@@ -65,6 +65,12 @@ pub(super) const STEPS: &[StepDef] = &[
     },
     StepDef {
         keywords: THEN,
+        pattern: "the first payment's state is {word}",
+        example: "the first payment's state is AUTHORIZED",
+        run: step!(first_state_is(String)),
+    },
+    StepDef {
+        keywords: THEN,
         pattern: "{int} call(s) got status {int}",
         example: "1 call got status 429",
         run: step!(calls_got_status(usize, u16)),
@@ -163,16 +169,23 @@ async fn aggregate_is(w: &mut PaymentWorld, table: Option<&Table>) {
         panic!("the aggregate table has a header row and one row of money")
     };
     let payment = read_payment(w).await;
+    let wrong = aggregate_differences(header, row, &payment.aggregate);
+    assert!(wrong.is_empty(), "expected {}", wrong.join("; and "));
+}
+
+/// How `aggregate` differs from a table's `row` of money under its `header` of totals, each as
+/// `the captured amount to be 2.50 NOK, it is 0.00 NOK`.
+pub(super) fn aggregate_differences(header: &[String], row: &[String], aggregate: &epayment::Aggregate) -> Vec<String> {
     let mut wrong = Vec::new();
     for (name, cell) in header.iter().zip(row) {
         let total: Total = name.trim().parse().unwrap_or_else(|e| panic!("column {name}: {e}"));
         let expected: Money = cell.trim().parse().unwrap_or_else(|e| panic!("{e}"));
-        let actual = total.of(&payment.aggregate);
+        let actual = total.of(aggregate);
         if *actual != expected.0 {
             wrong.push(format!("the {} amount to be {}, it is {actual}", name.trim(), expected.0));
         }
     }
-    assert!(wrong.is_empty(), "expected {}", wrong.join("; and "));
+    wrong
 }
 
 async fn total_is(w: &mut PaymentWorld, total: Total, money: Money) {
@@ -185,6 +198,17 @@ async fn state_is(w: &mut PaymentWorld, state: String) {
     let expected: State = state.parse().unwrap_or_else(|_| panic!("{state} is not a state"));
     let payment = read_payment(w).await;
     assert!(payment.state == expected, "expected the payment state to be {expected}, it is {}", payment.state);
+}
+
+/// The state of the scenario's first payment, once `a second payment ...` moved on from it.
+async fn first_state_is(w: &mut PaymentWorld, state: String) {
+    let expected: State = state.parse().unwrap_or_else(|_| panic!("{state} is not a state"));
+    let first = w.earlier_payments.first().cloned().unwrap_or_else(|| {
+        panic!("the scenario has one payment: `the first payment` needs `Given a second payment of ... has been authorized`")
+    });
+    let payment = w.client().payment(&first).await.unwrap_or_else(|e| panic!("reading the first payment: {e}"));
+    w.look_at_new_exchanges();
+    assert!(payment.state == expected, "expected the first payment's state to be {expected}, it is {}", payment.state);
 }
 
 async fn calls_got_status(w: &mut PaymentWorld, count: usize, status: u16) {
@@ -262,14 +286,14 @@ fn logged_list(events: &[PaymentEvent]) -> String {
 }
 
 /// The payment as the API tells it now (the exchange that read it is what the step looked at).
-async fn read_payment(w: &mut PaymentWorld) -> epayment::Payment {
+pub(super) async fn read_payment(w: &mut PaymentWorld) -> epayment::Payment {
     let payment = w.client().payment(&w.reference()).await.unwrap_or_else(|e| panic!("reading the payment: {e}"));
     w.look_at_new_exchanges();
     payment
 }
 
 /// The payment's event log as the API tells it now.
-async fn read_events(w: &mut PaymentWorld) -> Vec<PaymentEvent> {
+pub(super) async fn read_events(w: &mut PaymentWorld) -> Vec<PaymentEvent> {
     let events = w.client().events(&w.reference()).await.unwrap_or_else(|e| panic!("reading the event log: {e}"));
     w.look_at_new_exchanges();
     events
@@ -284,7 +308,7 @@ fn outcome(w: &mut PaymentWorld, action: Action) -> &Outcome {
 
 /// How an outcome ended, as the second half of a sentence: `it succeeded`, `it was rejected
 /// with status 400 and error code 6090 (only 0.00 NOK is left to capture)`.
-fn what_happened(outcome: &Outcome) -> String {
+pub(super) fn what_happened(outcome: &Outcome) -> String {
     let mut text = match &outcome.result {
         Ok(()) => "it succeeded".to_owned(),
         Err(Error::InvalidInput(why)) => format!("it was refused before sending ({why})"),

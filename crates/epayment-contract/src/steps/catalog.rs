@@ -40,6 +40,50 @@ pub const TAGS: &[(&str, &str)] = &[
     ),
 ];
 
+/// Where each setup step (a `Given` that is not the payment's own step) may be written, beside
+/// the payment's step, and why: the order audit, which `tests/order.rs` runs both ways.
+/// A test holds every setup step of the library to a row here.
+pub const SETUP_ORDER: &[(&str, &str)] = &[
+    (
+        "the customer pays with a {network} card",
+        "**before** the payment: the card is the customer's when the payment is created; after it the step fails \
+         saying so",
+    ),
+    (
+        "the sales unit is in {market}",
+        "**before** the payment: a payment is made on one sales unit for good; after it the step fails saying so",
+    ),
+    (
+        "the sales unit has late capture",
+        "**before** the approval (before or after a payment only created): the capture guarantee is fixed when the \
+         customer approves; after it the step fails saying so",
+    ),
+    (
+        "the sales unit allows only full capture",
+        "any order: before the payment it waits for the unit the payment's currency picks; read at each capture",
+    ),
+    ("the issuer releases the reservation when the capture guarantee ends", "any order: read at each capture"),
+    ("the API fails the next {action} with status {int}", "any order: the next call of that action, wherever it is"),
+    ("the API refuses the next {action} with error code {int}", "any order: the next call of that action"),
+    ("the API loses the answer to the next {action}", "any order: the next call of that action"),
+    ("the API drops the connection of the next {action}", "any order: the next call of that action"),
+    ("the API answers the next {action} only after {int} ms", "any order: the next call of that action"),
+    (
+        "the client gives up on an attempt after {int} ms",
+        "any order: every later attempt, on whichever sales unit the payment picks",
+    ),
+    (
+        "the access token has expired",
+        "**after** the payment: before it the client holds no token to expire; before it the step fails saying so",
+    ),
+    (
+        "the webhook receiver fails the next {int} delivery/deliveries",
+        "any order: the next deliveries, whichever they are",
+    ),
+    ("{period} pass(es)", "where it stands: the clock moves at that point, and what falls due then happens"),
+    ("the customer does nothing for {period}", "where it stands: the clock moves at that point"),
+];
+
 /// `features/STEPS.md`.
 pub fn steps_markdown() -> String {
     let mut out = String::from(
@@ -62,9 +106,16 @@ pub fn steps_markdown() -> String {
          `cargo xtask contract --check-steps` checks every step of every feature against this list without running\n\
          anything, and says for each one that matches nothing which steps are nearest (with their examples) and what\n\
          is wrong with a parameter that almost parsed (`10,00 NOK`, `10 NOK`, `NOK 10.00`, text without quotes).\n\
-         A run's `target/contract/report.html` shows each scenario's exchanges as a diagram.\n\n## Tags\n\n\
-         | tag | meaning |\n| --- | --- |\n",
+         A run's `target/contract/report.html` shows each scenario's exchanges as a diagram.\n\n\
+         ## Setup steps and the payment's step\n\n\
+         Where each `Given` that sets something up may stand beside the payment's step (`a payment of ... has been \
+         created` or `authorized`); written where it may not, it fails with a sentence that says where to write it.\n\n\
+         | step | where |\n| --- | --- |\n",
     );
+    for (pattern, rule) in SETUP_ORDER {
+        out.push_str(&format!("| `Given {pattern}` | {rule} |\n"));
+    }
+    out.push_str("\n## Tags\n\n| tag | meaning |\n| --- | --- |\n");
     for (tag, meaning) in TAGS {
         out.push_str(&format!("| `{tag}` | {meaning} |\n"));
     }
@@ -88,6 +139,25 @@ fn written(step: &StepDef) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_setup_step_has_its_order_and_every_order_row_is_a_step() {
+        let makes_a_payment =
+            |pattern: &str| pattern.starts_with("a payment") || pattern.starts_with("a second payment");
+        for step in crate::steps::all().filter(|s| s.keywords.contains(&crate::steps::Keyword::Given)) {
+            if makes_a_payment(step.pattern) {
+                continue;
+            }
+            assert!(
+                SETUP_ORDER.iter().any(|(pattern, _)| *pattern == step.pattern),
+                "`Given {}` is a setup step: say in SETUP_ORDER where it may be written",
+                step.pattern
+            );
+        }
+        for (pattern, _) in SETUP_ORDER {
+            assert!(crate::steps::all().any(|s| s.pattern == *pattern), "SETUP_ORDER names no step: {pattern}");
+        }
+    }
 
     #[test]
     fn steps_md_is_current() {

@@ -1,5 +1,8 @@
-//! What goes wrong on the way, injected into the simulator: an answer refused, lost or cut
-//! off, an expired token, a webhook receiver that fails.
+//! What goes wrong on the way, injected into the simulator: an answer refused, lost, cut off
+//! or late, an expired token, a webhook receiver that fails; and how long the client waits
+//! for an answer.
+
+use std::time::Duration;
 
 use epayment_sim::{Fault, LostAnswer};
 
@@ -35,6 +38,18 @@ pub(super) const STEPS: &[StepDef] = &[
     },
     StepDef {
         keywords: GIVEN,
+        pattern: "the API answers the next {action} only after {int} ms",
+        example: "the API answers the next capture only after 300 ms",
+        run: step!(api_delays_next(Action, u64)),
+    },
+    StepDef {
+        keywords: GIVEN,
+        pattern: "the client gives up on an attempt after {int} ms",
+        example: "the client gives up on an attempt after 100 ms",
+        run: step!(client_attempt_timeout(u64)),
+    },
+    StepDef {
+        keywords: GIVEN,
         pattern: "the access token has expired",
         example: "the access token has expired",
         run: step!(token_expired),
@@ -67,8 +82,30 @@ async fn api_drops_next(w: &mut PaymentWorld, action: Action) {
     w.note(NoteKind::Fault, &format!("the API drops the connection of the next {}", action.noun()));
 }
 
+/// The next call is applied at once and answered `ms` later, for real: the client's
+/// per-attempt timeout runs on tokio's clock, not on the scenario's, so a late answer costs
+/// real time (keep it well under a second).
+async fn api_delays_next(w: &mut PaymentWorld, action: Action, ms: u64) {
+    let delay = Duration::from_millis(ms);
+    w.sim().inject(endpoint(action, "delay"), Fault::Delay(delay), 1);
+    w.note(NoteKind::Fault, &format!("the API answers the next {} only after {ms} ms", action.noun()));
+}
+
+async fn client_attempt_timeout(w: &mut PaymentWorld, ms: u64) {
+    w.set_attempt_timeout(Duration::from_millis(ms));
+    w.note(NoteKind::Setup, &format!("the client gives up on an attempt after {ms} ms"));
+}
+
+/// Expires the tokens the client holds: before the payment's step it holds none yet, and the
+/// step would change nothing, so it fails saying so.
 async fn token_expired(w: &mut PaymentWorld) {
-    w.sim().expire_tokens();
+    let sim = w.sim();
+    assert!(
+        w.reference.is_some(),
+        "the client has no token before its first call: write `Given the access token has expired` after the \
+         payment's step"
+    );
+    sim.expire_tokens();
     w.note(NoteKind::Fault, "the access token expires");
 }
 

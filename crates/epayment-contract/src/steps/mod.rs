@@ -24,6 +24,7 @@ use crate::world::PaymentWorld;
 
 mod adjustments;
 mod assertions;
+mod calls;
 mod faults;
 mod payment;
 mod time;
@@ -186,6 +187,12 @@ pub const CONCEPTS: &[Concept] = &[
         title: "Outcomes and the books",
         about: "What the API answered, and what the payment, its aggregate and its event log say.",
         steps: assertions::STEPS,
+    },
+    Concept {
+        title: "Calls at once, and attempts",
+        about: "Two calls sent together (the API takes them in an order of its own: the `Then` steps hold for \
+                either), and how many times the client sent a call.",
+        steps: calls::STEPS,
     },
     Concept {
         title: "Webhooks",

@@ -69,6 +69,11 @@ pub const PARAMETERS: &[ParameterDoc] = &[
         regex: Network::REGEX,
         what: "a card network: `Visa`, `Mastercard`, `BankAxept`",
     },
+    ParameterDoc {
+        name: MarketName::NAME,
+        regex: MarketName::REGEX,
+        what: "a market of the simulator's sales units: `Norway`, `Denmark`, `Finland`",
+    },
 ];
 
 /// The words an `{action}` may be, as its regex lists them.
@@ -321,6 +326,37 @@ impl FromStr for Network {
             .find(|n| n.name() == s)
             .map(Network)
             .ok_or_else(|| format!("{s:?} is not a card network: Visa, Mastercard or BankAxept"))
+    }
+}
+
+/// A market of the simulator's sales units, as written in a step: `Norway`, `Denmark`,
+/// `Finland`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, cucumber::Parameter)]
+#[param(name = "market", regex = "Norway|Denmark|Finland")]
+pub struct MarketName(pub epayment_sim::Market);
+
+impl MarketName {
+    /// The market as written.
+    pub fn name(self) -> &'static str {
+        use epayment_sim::Market;
+        match self.0 {
+            Market::Norway => "Norway",
+            Market::Denmark => "Denmark",
+            Market::Finland => "Finland",
+        }
+    }
+}
+
+impl FromStr for MarketName {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        use epayment_sim::Market;
+        [Market::Norway, Market::Denmark, Market::Finland]
+            .into_iter()
+            .map(MarketName)
+            .find(|m| m.name() == s)
+            .ok_or_else(|| format!("{s:?} is not a market: Norway, Denmark or Finland"))
     }
 }
 

@@ -16,12 +16,13 @@ fn types_of(parameter: &str) -> &'static [&'static str] {
         "period" => &["Period"],
         "action" => &["Action"],
         "total" => &["Total"],
-        "int" => &["u16", "u32", "usize"],
+        "int" => &["u16", "u32", "u64", "usize"],
         "string" => &["Quoted"],
         "word" => &["String"],
         "events" => &["EventNames"],
         "card" => &["CardTrouble"],
         "network" => &["Network"],
+        "market" => &["MarketName"],
         _ => &[],
     }
 }

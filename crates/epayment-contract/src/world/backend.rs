@@ -88,7 +88,7 @@ impl Backend {
             .webhooks()
             .register(Scope::Every, &server.url("/webhooks/vipps"), events)
             .unwrap_or_else(|e| panic!("registering the scenario's webhook receiver: {e}"));
-        let client = sim_client(&sim, SIM_MSN);
+        let client = sim_client(&sim, SIM_MSN, None);
         (Self::Embedded { sim, receiver: Receiver { server, secret: registration.secret } }, client)
     }
 
@@ -238,6 +238,22 @@ impl Backend {
         Reference::new(text).unwrap_or_else(|e| panic!("{e}"))
     }
 
+    /// A reference the scenario chose, `written`: kept as written on the simulator (a fresh
+    /// one per scenario), and on a remote target followed by `-run-` and 12 hex digits of a
+    /// new UUID where that fits the API's 64 characters, since a sandbox and the test
+    /// environment keep every reference for good and a second run would find it taken (a
+    /// comparison drops the suffix again).
+    pub fn chosen_reference(&self, written: &str) -> String {
+        match self {
+            Self::Embedded { .. } => written.to_owned(),
+            Self::Sandbox { .. } | Self::Remote { .. } if written.len() + 17 > 64 => written.to_owned(),
+            Self::Sandbox { .. } | Self::Remote { .. } => {
+                let unique = uuid::Uuid::new_v4().simple().to_string();
+                format!("{written}-run-{}", unique.get(..12).unwrap_or(&unique))
+            }
+        }
+    }
+
     /// `what`, with the scenario's time where the scenario has a clock of its own.
     pub fn at_time(&self, what: &str) -> String {
         match self {
@@ -257,13 +273,19 @@ fn sim_refusal(e: epayment_sim::ApiError) -> epayment::Error {
     epayment::Error::Api(Box::new(problem))
 }
 
-/// A client of the simulator, acting as sales unit `msn`. The scenarios' clients share one
-/// connection pool: building a `reqwest::Client` (TLS roots and all) costs about as much CPU as
-/// a scenario, and a pool keeps nothing of a scenario.
-pub fn sim_client(sim: &Simulator, msn: &str) -> Client {
+/// A client of the simulator, acting as sales unit `msn`, each attempt within `timeout` where
+/// a step set one. The scenarios' clients share one connection pool: building a
+/// `reqwest::Client` (TLS roots and all) costs about as much CPU as a scenario, and a pool
+/// keeps nothing of a scenario.
+pub fn sim_client(sim: &Simulator, msn: &str, timeout: Option<Duration>) -> Client {
     static POOL: std::sync::OnceLock<reqwest::Client> = std::sync::OnceLock::new();
     let c = sim.credentials();
-    Client::builder()
+    let builder = Client::builder();
+    let builder = match timeout {
+        Some(timeout) => builder.timeout(timeout),
+        None => builder,
+    };
+    builder
         .http_client(POOL.get_or_init(shared_pool).clone())
         .environment(Environment::Custom(sim.uri()))
         .credentials(c.client_id, c.client_secret, c.subscription_key)

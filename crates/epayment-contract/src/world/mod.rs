@@ -49,6 +49,17 @@ pub struct PaymentWorld {
     unit_settings: Vec<fn(SalesUnit) -> SalesUnit>,
     /// How many of the receiver's deliveries are on the trail already.
     deliveries_drawn: usize,
+    /// The sales unit a market step chose (`the sales unit is in Finland`), where the
+    /// payment's currency would otherwise pick one.
+    chosen_unit: Option<String>,
+    /// Each attempt's timeout, where a step set one for the client (the client's default
+    /// otherwise).
+    attempt_timeout: Option<Duration>,
+    /// The scenario's earlier payments, oldest first (`a second payment ...` moves on).
+    pub earlier_payments: Vec<Reference>,
+    /// Whether a step sent calls at once: then the order of the exchanges, and which call won,
+    /// are the API's choice from run to run, and no snapshot can hold them.
+    pub sent_at_once: bool,
 }
 
 /// How an action ended, and the exchanges (numbered from 1) it made.
@@ -119,6 +130,12 @@ impl PaymentWorld {
         self.backend().reference(self.payments_made)
     }
 
+    /// The reference a scenario chose, `written`: as written on the simulator, made unique
+    /// on a remote target (see [`Backend::chosen_reference`]).
+    pub fn chosen_reference(&self, written: &str) -> String {
+        self.backend().chosen_reference(written)
+    }
+
     /// The payment the scenario is about.
     pub fn reference(&self) -> Reference {
         self.reference
@@ -131,9 +148,9 @@ impl PaymentWorld {
     /// target keeps the merchant serial number it was given.
     pub fn use_sales_unit_for(&mut self, currency: &epayment::Currency) {
         let Some(sim) = self.backend.as_ref().and_then(Backend::sim) else { return };
-        let unit = sim.sales_unit_for(currency);
+        let unit = self.chosen_unit.clone().or_else(|| sim.sales_unit_for(currency));
         if let Some(msn) = unit.filter(|msn| *msn != self.msn) {
-            self.client = Some(sim_client(sim, &msn));
+            self.client = Some(sim_client(sim, &msn, self.attempt_timeout));
             self.msn = msn;
         }
         for change in self.unit_settings.drain(..) {
@@ -151,6 +168,38 @@ impl PaymentWorld {
             return;
         }
         self.sim().update_sales_unit(&self.msn, change);
+    }
+
+    /// Makes the scenario's payments on the simulator's sales unit in `market` (the first by
+    /// merchant serial number), whatever their currency: a currency the market does not take
+    /// is then refused as the API refuses it. Only before the first payment, which is made on
+    /// one unit for good.
+    pub fn choose_market(&mut self, market: epayment_sim::Market) {
+        self.sim();
+        assert!(
+            self.reference.is_none(),
+            "the sales unit's market must be chosen before the payment is made on it: write `Given the sales unit \
+             is in {market:?}` before the payment's step"
+        );
+        let units = epayment_sim::SalesUnits::default();
+        let msn = units.iter().find(|(_, unit)| unit.market == market).map(|(msn, _)| msn.to_owned());
+        self.chosen_unit = Some(msn.unwrap_or_else(|| panic!("the simulator has no sales unit in {market:?}")));
+    }
+
+    /// Gives each of the client's attempts `timeout` from now on (on the simulator, whose
+    /// client the harness builds).
+    pub fn set_attempt_timeout(&mut self, timeout: Duration) {
+        let sim = self.sim();
+        self.client = Some(sim_client(sim, &self.msn, Some(timeout)));
+        self.attempt_timeout = Some(timeout);
+    }
+
+    /// Whether the scenario's payment is past CREATED on the simulator (approved, or ended).
+    pub fn is_approved(&self) -> bool {
+        let Some((sim, reference)) = self.backend.as_ref().and_then(Backend::sim).zip(self.reference.as_ref()) else {
+            return false;
+        };
+        sim.payment(&self.msn, reference.as_str()).is_some_and(|p| p.state != epayment::State::Created)
     }
 
     /// Whether the scenario runs on an embedded simulator of its own.
@@ -232,6 +281,22 @@ impl PaymentWorld {
     pub fn keep_outcome(&mut self, action: Action, result: Result<(), epayment::Error>) {
         let exchanges = self.collect_exchanges().collect();
         self.outcomes.insert(action, Outcome { result, exchanges });
+    }
+
+    /// Keeps how each of several actions sent at once ended, each with the exchanges of its
+    /// own operation among those the running step made.
+    pub fn keep_outcomes(&mut self, ended: Vec<(Action, Result<(), epayment::Error>)>) {
+        self.sent_at_once = true;
+        let made: Vec<usize> = self.collect_exchanges().collect();
+        for (action, result) in ended {
+            let operation = action.endpoint().map(epayment_sim::Endpoint::id);
+            let exchanges = made
+                .iter()
+                .copied()
+                .filter(|n| self.trail.exchanges().get(n - 1).is_some_and(|e| Some(e.operation.as_str()) == operation))
+                .collect();
+            self.outcomes.insert(action, Outcome { result, exchanges });
+        }
     }
 
     /// Marks what the running step made since the last look as what it looked at.

@@ -5,7 +5,7 @@
 use cucumber::Parameter as _;
 use regex::Regex;
 
-use crate::steps::params::{EventNames, Period, action_words, total_words};
+use crate::steps::params::{EventNames, MarketName, Period, action_words, total_words};
 use crate::steps::{self, Keyword};
 
 /// How many nearest steps are suggested.
@@ -183,8 +183,23 @@ fn parameter_hint(name: &str, value: &str) -> Option<String> {
         }
         "{word}" if value.contains(' ') => Some(format!("{{word}} is one word without spaces: `{value}` is more")),
         "{events}" => events_hint(value),
+        "{market}" => market_hint(value),
         _ => None,
     }
+}
+
+/// A market written as its people or its currency's adjective (`Finnish`, `danish`) is the
+/// country's name.
+fn market_hint(value: &str) -> Option<String> {
+    if value.parse::<MarketName>().is_ok() {
+        return None;
+    }
+    let lower = value.to_lowercase();
+    let meant = [("Norway", "nor"), ("Denmark", "dan"), ("Finland", "fin")]
+        .into_iter()
+        .find(|(_, stem)| lower.starts_with(stem))
+        .map_or_else(String::new, |(name, _)| format!(": write `{name}`"));
+    Some(format!("`{value}` is not a {{market}}; one of: Norway, Denmark, Finland{meant}"))
 }
 
 fn events_hint(value: &str) -> Option<String> {

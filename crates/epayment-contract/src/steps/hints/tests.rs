@@ -41,6 +41,49 @@ fn spelling_slips_find_the_step_meant() {
 }
 
 #[test]
+fn the_steps_qa_reached_for_are_found_from_their_slips() {
+    let (hints, suggestions) = advise(Given, "the sales unit is in Finnish");
+    assert_eq!(hints, ["`Finnish` is not a {market}; one of: Norway, Denmark, Finland: write `Finland`"]);
+    assert_eq!(suggestions[0].0, "Given the sales unit is in {market}");
+    assert_eq!(first_suggestion(Given, "the sales unit is Danish"), "Given the sales unit is in {market}");
+    let (hints, _) = advise(When, "the merchant creates a payment of 10.00 NOK with reference order-1002");
+    assert_eq!(hints, ["{string} is text in double quotes: write \"order-1002\""]);
+    assert_eq!(
+        first_suggestion(When, "the merchant creates a payment of 10.00 NOK with a reference already taken"),
+        "When the merchant creates a payment of {money} with the reference already taken"
+    );
+    assert_eq!(
+        first_suggestion(When, "the merchant captures 10.00 NOK and cancels the payment at once"),
+        "When the merchant captures {money} and cancels the payment at the same time"
+    );
+    assert_eq!(
+        first_suggestion(When, "the customer with phone number \"4712345678\" approves the payment"),
+        "When the test customer with phone number {string} approves the payment"
+    );
+    assert_eq!(
+        first_suggestion(Given, "the API answers the next capture after 300 ms"),
+        "Given the API answers the next {action} only after {int} ms"
+    );
+    assert_eq!(
+        first_suggestion(Given, "the client times out an attempt after 100 ms"),
+        "Given the client gives up on an attempt after {int} ms"
+    );
+    assert_eq!(
+        first_suggestion(Then, "exactly one of capture and cancel succeeds"),
+        "Then exactly one of the {action} and the {action} succeeds"
+    );
+    assert_eq!(first_suggestion(Then, "the capture was sent twice"), "Then the {action} was sent {int} time(s)");
+    assert_eq!(
+        first_suggestion(Given, "a second payment of 5.00 NOK is authorized"),
+        "Given a second payment of {money} has been authorized"
+    );
+    assert_eq!(
+        first_suggestion(When, "the merchant refunds 1.00 NOK with the idempotency key \"r1\""),
+        "When the merchant refunds {money} with idempotency key {string}"
+    );
+}
+
+#[test]
 fn other_parameters_get_hints_too() {
     let (hints, _) = advise(When, "the merchant captures 2.50 NOK with idempotency key order-1");
     assert_eq!(hints, ["{string} is text in double quotes: write \"order-1\""]);

@@ -86,7 +86,11 @@ impl Snapshot<'_> {
             let _ = std::fs::remove_file(&new);
             return Outcome::Matches;
         }
-        let write = |path: &Path| std::fs::write(path, self.file_text(value)).ok().map(|()| path.to_path_buf());
+        // A `--snapshots` folder that does not exist yet is made, as the reports' are.
+        let write = |path: &Path| {
+            path.parent().map_or(Ok(()), std::fs::create_dir_all).ok()?;
+            std::fs::write(path, self.file_text(value)).ok().map(|()| path.to_path_buf())
+        };
         if policy == Policy::Accept {
             let _ = std::fs::remove_file(&new);
             return write(&committed).map_or(Outcome::Missing(committed.clone()), Outcome::Accepted);
