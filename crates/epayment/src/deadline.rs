@@ -7,7 +7,8 @@
 //! entry when the old one comes round. So the client keeps the last attempt's timer and the
 //! next attempt pushes it forward; in a steady stream of calls the driver wakes about once a
 //! timeout period, not once a call. Concurrent attempts that find no timer kept make their
-//! own, as `timeout` would.
+//! own, as `timeout` would. A kept timer that comes due unused wakes the task that last used
+//! it once, for nothing, which a future must bear anyway.
 
 use std::future::{Future, poll_fn};
 use std::pin::{Pin, pin};
