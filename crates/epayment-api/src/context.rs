@@ -5,7 +5,7 @@ use std::future::Future;
 use std::time::Duration;
 
 use reqwest::StatusCode;
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, RETRY_AFTER};
 
 /// Extra headers and a timeout for every request of one generated `Client`.
 ///
@@ -15,8 +15,8 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 /// client can be logged without leaking its token.
 ///
 /// A call made inside [`RequestContext::noting`] also gets a note of its own answer's status and
-/// headers, because progenitor's error for an answer whose body does not decode keeps neither
-/// (`Retry-After`, for one). The note is per call, not per client: concurrent calls on one
+/// `Retry-After`, because progenitor's error for an answer whose body does not decode keeps
+/// neither. The note is per call, not per client: concurrent calls on one
 /// client (the normal way to use it) each see their own answer.
 #[derive(Clone, Debug, Default)]
 pub struct RequestContext {
@@ -30,13 +30,15 @@ tokio::task_local! {
     static NOTE: RefCell<Option<Answer>>;
 }
 
-/// The status and headers of an answer, as the post-hook saw them.
+/// What an error needs of an answer, as the post-hook saw it: its status and `Retry-After`.
+/// Only these are kept (not every header): the note is taken on every call, and read only
+/// when one fails.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Answer {
     /// HTTP status.
     pub status: StatusCode,
-    /// Response headers.
-    pub headers: HeaderMap,
+    /// The `Retry-After` header, if the answer was not a success (2xx) and had one.
+    pub retry_after: Option<HeaderValue>,
 }
 
 impl RequestContext {
@@ -84,7 +86,7 @@ impl RequestContext {
     }
 
     /// Runs `call` (a generated operation's `send()`) and returns its output with the status
-    /// and headers of the answer it received, if it received one.
+    /// and `Retry-After` of the answer it received, if it received one.
     pub async fn noting<F: Future>(call: F) -> (F::Output, Option<Answer>) {
         NOTE.scope(RefCell::new(None), async move {
             let output = call.await;
@@ -105,12 +107,17 @@ impl RequestContext {
         }
     }
 
-    /// The generated clients' post-hook: notes the answer's status and headers for the call
+    /// The generated clients' post-hook: notes the answer's status and `Retry-After` for the call
     /// running in this task, if it runs inside [`RequestContext::noting`].
     /// Public only because the generated code calls it.
     #[doc(hidden)]
     pub fn observe(&self, result: &reqwest::Result<reqwest::Response>) {
-        let answer = result.as_ref().ok().map(|r| Answer { status: r.status(), headers: r.headers().clone() });
+        let answer = result.as_ref().ok().map(|r| {
+            let status = r.status();
+            // A success is never retried: its Retry-After would not be read.
+            let retry_after = if status.is_success() { None } else { r.headers().get(RETRY_AFTER).cloned() };
+            Answer { status, retry_after }
+        });
         // Outside `noting` there is no one to tell.
         let _ = NOTE.try_with(|note| *note.borrow_mut() = answer);
     }

@@ -21,7 +21,7 @@ fn undecodable(status: u16, retry_after: &str, delay: Duration) -> ResponseTempl
 fn summary((failed, note): (bool, Option<Answer>)) -> (u16, String) {
     assert!(failed, "the body does not decode");
     let note = note.expect("a note of the answer");
-    (note.status.as_u16(), note.headers["retry-after"].to_str().unwrap().to_owned())
+    (note.status.as_u16(), note.retry_after.expect("its Retry-After").to_str().unwrap().to_owned())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

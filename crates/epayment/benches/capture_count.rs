@@ -1,7 +1,8 @@
 //! A fixed number of captures of one side of `capture.rs`, for counting what one costs with a
 //! profiler rather than timing it: `capture_count client 1500` and `capture_count client 500`
 //! under `valgrind --tool=callgrind` differ by the instructions of 1,000 captures, whatever
-//! else the machine runs. `hand` for the hand-written side.
+//! else the machine runs. `hand` for the hand-written side, `hand-same` for it with the two
+//! headers the generated client adds.
 
 mod common;
 
@@ -14,6 +15,8 @@ fn main() {
     for _ in 0..count {
         if side == "hand" {
             std::hint::black_box(capture.by_hand());
+        } else if side == "hand-same" {
+            std::hint::black_box(capture.by_hand_with_the_generated_headers());
         } else {
             std::hint::black_box(capture.through_the_client());
         }

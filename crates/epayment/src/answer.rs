@@ -5,7 +5,7 @@ use std::time::{Duration, SystemTime};
 
 use epayment_api::epayment as api;
 use epayment_api::{Answer, ResponseTooLarge};
-use reqwest::header::{HeaderMap, LOCATION, RETRY_AFTER};
+use reqwest::header::{HeaderMap, HeaderValue, LOCATION, RETRY_AFTER};
 
 use crate::error::{Error, InputError, Problem, cut};
 use crate::retry::parse_retry_after;
@@ -21,7 +21,8 @@ pub(crate) enum Body {
 }
 
 /// Turns the generated client's error for operation `id` into ours; `answered` is the status
-/// and headers of the answer, if one came (progenitor's error keeps them only for some kinds).
+/// and `Retry-After` of the answer, if one came (progenitor's error keeps them only for some
+/// kinds).
 pub(crate) async fn translate<E: serde::Serialize>(
     id: &'static str,
     error: api::Error<E>,
@@ -49,7 +50,7 @@ pub(crate) async fn translate<E: serde::Serialize>(
         }
         api::Error::InvalidResponsePayload(bytes, e) => match answered {
             Some(answer) if !answer.status.is_success() => {
-                api_error(answer.status.as_u16(), &bytes, retry_after(&answer.headers))
+                api_error(answer.status.as_u16(), &bytes, answer.retry_after.as_ref().and_then(retry_after_value))
             }
             answer => Error::Decode {
                 operation: id,
@@ -103,6 +104,9 @@ fn transport(id: &'static str, e: reqwest::Error) -> Error {
 }
 
 fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    let value = headers.get(RETRY_AFTER)?.to_str().ok()?;
-    parse_retry_after(value, SystemTime::now())
+    headers.get(RETRY_AFTER).and_then(retry_after_value)
+}
+
+fn retry_after_value(value: &HeaderValue) -> Option<Duration> {
+    parse_retry_after(value.to_str().ok()?, SystemTime::now())
 }

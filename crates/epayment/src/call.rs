@@ -179,9 +179,8 @@ impl<'a> Call<'a> {
             }
         };
         match timeout {
-            Some(limit) => tokio::time::timeout(limit, attempt)
-                .await
-                .unwrap_or_else(|_| Err(Failure::Other(Error::Timeout { operation: self.id }))),
+            Some(limit) => (self.client.inner.attempt_timer.within(limit, attempt).await)
+                .unwrap_or_else(|| Err(Failure::Other(Error::Timeout { operation: self.id }))),
             None => attempt.await,
         }
     }

@@ -11,6 +11,7 @@ use reqwest::header::{HeaderName, HeaderValue};
 use secrecy::{ExposeSecret as _, SecretString};
 
 use crate::config::{ClientBuilder, ConfigError, Credentials, Environment, Parts};
+use crate::deadline::AttemptTimer;
 use crate::ids::{MerchantSerialNumber, generated};
 use crate::retry::RetryPolicy;
 use crate::sleep::AsyncSleep;
@@ -41,6 +42,8 @@ pub(crate) struct Inner {
     /// The merchant serial number as the generated builders take it, checked once.
     generated_msn: types::Msn,
     pub(crate) timeout: Option<Duration>,
+    /// The timer each attempt's timeout runs on, kept from one attempt to the next.
+    pub(crate) attempt_timer: AttemptTimer,
     pub(crate) retry: RetryPolicy,
     sleeper: Arc<dyn AsyncSleep>,
     pub(crate) tokens: TokenCache<Session>,
@@ -119,6 +122,7 @@ impl Client {
                 generated_msn: generated("merchant serial number", &parts.msn)?,
                 msn: parts.msn,
                 timeout: parts.timeout,
+                attempt_timer: AttemptTimer::default(),
                 retry: parts.retry,
                 sleeper: parts.sleeper,
                 tokens: TokenCache::default(),

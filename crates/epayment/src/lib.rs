@@ -46,6 +46,7 @@ mod auth;
 mod call;
 mod client;
 mod config;
+mod deadline;
 mod error;
 mod ids;
 mod model;

@@ -13,8 +13,9 @@
 //!   token lives there: the documents declare it as a security scheme, which progenitor does
 //!   not turn into a parameter, and a per-client context lets the caller change the token for
 //!   one call without rebuilding the `reqwest::Client` and its connection pool.
-//!   A post-hook records the status and headers of each answer in the same context, because
-//!   progenitor's error for an undecodable body keeps neither (and `Retry-After` lives there).
+//!   A post-hook notes each answer's status and `Retry-After` for the call that got it
+//!   (`RequestContext::noting`), because progenitor's error for an undecodable body keeps
+//!   neither.
 //! - **`Currency`, `State` and `PaymentEventName` replaced by `epayment_vocabulary`'s open
 //!   `Currency`, `State` and `EventName`**: the document's closed enums would turn an answer
 //!   with a value added later (a currency, a state, an event name) into a decode failure of the

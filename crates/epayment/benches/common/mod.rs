@@ -1,9 +1,10 @@
 //! The two sides of the capture benchmarks, against one local server: a capture through
-//! `epayment`, and a hand-written reqwest POST with the same headers and body. Both decode the
-//! answer into the same generated type.
+//! `epayment`, and a hand-written reqwest POST with the same headers and body (with or without
+//! the two the generated client adds). All decode the answer into the same generated type.
 
 use epayment::{Adjustment, Amount, Client, Environment, Reference, RetryPolicy};
 use epayment_api::epayment::types::ModificationResponse;
+use epayment_api::epayment::{self as api, ClientInfo as _};
 use serde_json::json;
 use tokio::runtime::Runtime;
 use wiremock::matchers::{method, path};
@@ -71,10 +72,21 @@ impl Capture {
         self.runtime.block_on(capture).expect("capture")
     }
 
-    /// One hand-written capture: the same headers and body, decoded into the same type.
+    /// One hand-written capture: the headers Vipps documents and the body, decoded into the
+    /// same type.
     pub fn by_hand(&self) -> ModificationResponse {
+        self.hand_written(&[])
+    }
+
+    /// The same, also sending the two headers the generated client adds to every request
+    /// (`accept`, and progenitor's `api-version`): the same bytes as the client sends.
+    pub fn by_hand_with_the_generated_headers(&self) -> ModificationResponse {
+        self.hand_written(&[("accept", "application/json"), ("api-version", api::Client::api_version())])
+    }
+
+    fn hand_written(&self, extra: &[(&'static str, &'static str)]) -> ModificationResponse {
         self.runtime.block_on(async {
-            let response = self
+            let mut request = self
                 .http
                 .post(&self.url)
                 .header("authorization", "Bearer bench-token")
@@ -82,11 +94,12 @@ impl Capture {
                 .header("merchant-serial-number", "123456")
                 .header("idempotency-key", uuid::Uuid::new_v4().to_string())
                 .header("vipps-system-name", "bench")
-                .header("vipps-system-version", "1.0")
-                .json(&json!({"modificationAmount": {"currency": "NOK", "value": 250}}))
-                .send()
-                .await
-                .expect("send");
+                .header("vipps-system-version", "1.0");
+            for (name, value) in extra {
+                request = request.header(*name, *value);
+            }
+            let body = json!({"modificationAmount": {"currency": "NOK", "value": 250}});
+            let response = request.json(&body).send().await.expect("send");
             response.json::<ModificationResponse>().await.expect("decode")
         })
     }
