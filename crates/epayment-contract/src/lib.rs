@@ -39,7 +39,8 @@ pub use compare::{ByRow, Compared, Comparison, Difference, Differences, Kind as 
 pub use paths::{target_dir, workspace_root};
 pub use reports::record::{ScenarioRecord, StepStatus};
 pub use reports::summary::Summary;
-pub use running::mutate::{Coverage, RuleLine, mutate};
+pub use reports::coverage::{Coverage, MutantLine, RuleLine};
+pub use running::mutate::mutate;
 pub use running::options::Options;
 pub use running::verdict::snapshots::Policy as SnapshotPolicy;
 pub use running::{RunError, run};

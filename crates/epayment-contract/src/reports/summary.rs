@@ -24,6 +24,9 @@ pub struct Summary {
     pub problems: Vec<String>,
     /// Every scenario, as it ran.
     pub records: Vec<ScenarioRecord>,
+    /// The panics its embedded simulators survived (`place scenario: message`): a defect of
+    /// the simulator (or a mutation run's crashing mutant), never an answer of the API.
+    pub crashes: Vec<String>,
 }
 
 impl Summary {
@@ -49,6 +52,7 @@ impl Summary {
             read_errors,
             problems,
             records,
+            crashes: Vec::new(),
         }
     }
 

@@ -10,7 +10,7 @@ pub(crate) mod selection;
 pub(crate) mod verdict;
 
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use cucumber::{World as _, WriterExt as _, cli};
@@ -93,6 +93,8 @@ pub async fn run(options: &Options) -> Result<Summary, RunError> {
     let (judged, snapshots, policy) = (records.clone(), options.snapshots.clone(), options.snapshot_policy);
     let comparing = options.compare;
     let mutant = options.mutant;
+    let crashes: Arc<Mutex<Vec<String>>> = Arc::default();
+    let crashed = crashes.clone();
     let cucumber = PaymentWorld::cucumber()
         .steps(steps)
         .with_writer(recorder.clone().normalized())
@@ -103,12 +105,15 @@ pub async fn run(options: &Options) -> Result<Summary, RunError> {
             Box::pin(async move { world.start(&target, kind, mutant).await })
         })
         .after(move |feature, _rule, scenario, finished, world| {
-            let (snapshots, judged) = (snapshots.clone(), judged.clone());
+            let (snapshots, judged, crashed) = (snapshots.clone(), judged.clone(), crashed.clone());
             Box::pin(async move {
                 // The webhooks due by the scenario's end are delivered before its trail is read,
                 // so that its report does not depend on how fast the receiver answered.
                 if let Some(world) = world.as_deref() {
                     world.settle_webhooks().await;
+                    let place = format!("{}:{} {}", file_name(feature), scenario.position.line, scenario.name);
+                    let mut crashed = crashed.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                    crashed.extend(world.crashes().into_iter().map(|crash| format!("{place}: {crash}")));
                 }
                 let place = Place { feature, scenario };
                 if let Some(verdict) = judge(&snapshots, policy, comparing, place, finished, world) {
@@ -148,7 +153,9 @@ pub async fn run(options: &Options) -> Result<Summary, RunError> {
     crate::reports::cucumber::write(options.cucumber_json.as_deref(), options.messages.as_deref(), &all, &files)
         .map_err(RunError::Setup)?;
     let skipped = [skipped_sim_only.load(Ordering::Relaxed), skipped_sandbox.load(Ordering::Relaxed)];
-    Ok(Summary::of(all, skipped, recorder.read_errors()))
+    let mut summary = Summary::of(all, skipped, recorder.read_errors());
+    summary.crashes = std::mem::take(&mut *crashes.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
+    Ok(summary)
 }
 
 /// The runner's options: the command line's, except that scenarios on a standalone sandbox run

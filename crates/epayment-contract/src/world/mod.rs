@@ -158,6 +158,11 @@ impl PaymentWorld {
         self.backend.as_ref().and_then(Backend::sim).is_some()
     }
 
+    /// The panics the scenario's embedded simulator survived (none elsewhere).
+    pub fn crashes(&self) -> Vec<String> {
+        self.backend.as_ref().and_then(Backend::sim).map(Simulator::crashes).unwrap_or_default()
+    }
+
     /// The simulator, for steps that need one.
     pub fn sim(&self) -> &Simulator {
         self.backend().sim().unwrap_or_else(|| panic!("this step needs the simulator: tag the scenario @sim-only"))
