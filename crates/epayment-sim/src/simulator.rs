@@ -337,23 +337,23 @@ impl Simulator {
 
     /// The customer approves the payment in the app.
     pub fn approve(&self, msn: &str, reference: &str) -> Result<(), ApiError> {
-        self.api.with_model_of(msn, |m| m.approve(&PaymentKey::new(msn, reference)))
+        self.api.customer_acts(msn, |m| m.approve(&PaymentKey::new(msn, reference)))
     }
 
     /// The customer aborts the payment in the app.
     pub fn abort(&self, msn: &str, reference: &str) -> Result<(), ApiError> {
-        self.api.with_model_of(msn, |m| m.abort(&PaymentKey::new(msn, reference)))
+        self.api.customer_acts(msn, |m| m.abort(&PaymentKey::new(msn, reference)))
     }
 
     /// The payment times out before the customer answers.
     pub fn expire(&self, msn: &str, reference: &str) -> Result<(), ApiError> {
-        self.api.with_model_of(msn, |m| m.expire(&PaymentKey::new(msn, reference)))
+        self.api.customer_acts(msn, |m| m.expire(&PaymentKey::new(msn, reference)))
     }
 
     /// The customer will not share what the payment's profile scope asks for: the payment
     /// ends, ABORTED.
     pub fn refuse_consent(&self, msn: &str, reference: &str) -> Result<(), ApiError> {
-        self.api.with_model_of(msn, |m| m.refuse_consent(&PaymentKey::new(msn, reference)))
+        self.api.customer_acts(msn, |m| m.refuse_consent(&PaymentKey::new(msn, reference)))
     }
 
     /// The card the next payments are paid with.

@@ -93,6 +93,13 @@ impl SimulatedApi {
         self.tenants.owning(msn).with_model(f)
     }
 
+    /// Runs the customer's action `f` on the model of the tenant that owns `msn`; a refusal
+    /// comes as the API would send it (swapped under a mutation run's swap mutant), as the
+    /// customer endpoint answers it over HTTP.
+    pub(crate) fn customer_acts(&self, msn: &str, f: impl FnOnce(&mut Model) -> Result<(), ApiError>) -> Result<(), ApiError> {
+        self.with_model_of(msn, f).map_err(|refusal| self.rules.answer(&refusal).unwrap_or(refusal))
+    }
+
     /// The first tenant's webhook registrations and deliveries.
     pub(crate) fn webhooks(&self) -> &WebhookDispatcher {
         &self.tenants.first().webhooks
