@@ -40,7 +40,13 @@ fn a_mutation_run_names_the_scenario_that_notices_each_rule_and_scores_them() {
         rule held): too_much.feature:3 Capturing more than was authorized<br>boundary (one øre more than is left \
         may be captured): too_much.feature:3 Capturing more than was authorized |";
     assert!(markdown.contains(pinned), "{markdown}");
-    assert!(markdown.contains("| `refund-amount` | swap (its refusal answers with another error code (or status)): **no scenario notices this**<br>"), "{markdown}");
+    let unreached = "| `refund-amount` | swap (its refusal answers with another error code (or status)): **no scenario \
+        notices this (none reaches the rule)**<br>";
+    assert!(markdown.contains(unreached), "{markdown}");
+    // Every capture asks whether it follows a cancel; none of these fails when that is off.
+    let reached = "| `capture-after-cancel` | swap (its refusal answers with another error code (or status)): **no \
+        scenario notices this (1 reach the rule, none fails)**<br>";
+    assert!(markdown.contains(reached), "{markdown}");
     assert!(markdown.contains("| `webhook-signature` | no mutant"), "{markdown}");
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.path().join("reports/rules.json")).expect("rules.json"))

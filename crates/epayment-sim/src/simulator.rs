@@ -223,7 +223,7 @@ impl SimulatorBuilder {
                 model.clock().clone(),
                 destinations,
                 &self.limits,
-                self.model.rules,
+                self.model.rules.clone(),
             );
             tenants.push(TenantState::new(numbers, model, webhooks));
         }
@@ -231,7 +231,7 @@ impl SimulatorBuilder {
         let document = self.document.unwrap_or_else(|| ApiDocument::epayment().clone());
         let log = ExchangeLog::new(&self.limits);
         let mut api = SimulatedApi::new(document, tenants, log);
-        api.rules = self.model.rules;
+        api.rules = self.model.rules.clone();
         api.like_production = self.like_production;
         let api = Arc::new(api);
         let (stop, stopped) = watch::channel(false);
@@ -293,6 +293,12 @@ impl Simulator {
     /// The rule mutant it was built with: `None` for every simulator but a mutation run's.
     pub fn mutant(&self) -> Option<Mutant> {
         self.api.rules.mutant()
+    }
+
+    /// The FIDELITY.md rules its model has asked about so far (for a mutation run: a mutant
+    /// of a rule a scenario never reached cannot change what it sees).
+    pub fn rules_consulted(&self) -> Vec<&'static str> {
+        self.api.rules.consulted()
     }
 
     /// The panics it survived while answering, each one's message: a request that makes it

@@ -38,6 +38,9 @@ impl MutantLine {
 pub struct RuleLine {
     /// The row's id.
     pub rule: String,
+    /// How many scenarios reached the rule on the unmutated run (asked the model about it):
+    /// only they run under its mutants.
+    pub reached_by: usize,
     /// Its mutants, swap before off before boundary.
     pub mutants: Vec<MutantLine>,
 }
@@ -84,11 +87,13 @@ impl Coverage {
     }
 }
 
-/// One mutant's verdict in words: who noticed it, that nobody did, or its defect.
-pub fn verdict(mutant: &MutantLine) -> String {
+/// One mutant of `line`'s rule, its verdict in words: who noticed it, that nobody did (and
+/// whether any scenario reached the rule at all), or its defect.
+pub fn verdict(line: &RuleLine, mutant: &MutantLine) -> String {
     match (&mutant.defect, mutant.noticed_by.as_slice()) {
         (Some(defect), _) => format!("defect of the tool, not counted as noticed: {defect}"),
-        (None, []) => "no scenario notices this".to_owned(),
+        (None, []) if line.reached_by == 0 => "no scenario notices this (none reaches the rule)".to_owned(),
+        (None, []) => format!("no scenario notices this ({} reach the rule, none fails)", line.reached_by),
         (None, by) if by.len() > NAMED => format!("{}, and {} more", by[..NAMED].join("; "), by.len() - NAMED),
         (None, by) => by.join("; "),
     }
@@ -125,7 +130,7 @@ fn write_markdown(out: &mut String, coverage: &Coverage) -> fmt::Result {
             .mutants
             .iter()
             .map(|m| {
-                let verdict = verdict(m);
+                let verdict = verdict(line, m);
                 let verdict = if m.noticed() { verdict } else { format!("**{verdict}**") };
                 format!("{} ({}): {verdict}", m.kind.word(), m.changes)
             })

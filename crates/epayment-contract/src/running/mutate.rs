@@ -1,15 +1,16 @@
 //! `--mutate`: which of the simulator's rules the selected scenarios would notice. The
-//! scenarios run once unmutated (they must pass), then once per rule mutant
-//! (`epayment_sim::mutants`: a rule's answer swapped, the rule switched off, its limit moved by
-//! one unit) against embedded simulators carrying that mutant, a few runs at once; a mutant is
-//! noticed when a scenario fails under it. A mutant that crashes the model, or a run that
+//! scenarios run once unmutated (they must pass, and their simulators note which rules each
+//! reached), then once per rule mutant (`epayment_sim::mutants`: a rule's answer swapped, the
+//! rule switched off, its limit moved by one unit) against embedded simulators carrying that
+//! mutant, a few runs at once: only the scenarios that reached the mutant's rule, since the
+//! others cannot see what it changes. A mutant is noticed when a scenario fails under it. A mutant that crashes the model, or a run that
 //! cannot run, is a defect of the tool, reported and never counted as noticed. Snapshots are
 //! neither compared nor written on these runs (each reads an empty folder and writes nothing):
 //! what notices a mutant is a step of a scenario, in QA's words. `rules.md` and `rules.json`
 //! go beside the JUnit report; `report.html` is the unmutated run's, with the rule coverage on
 //! top.
 
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -17,8 +18,10 @@ use epayment_sim::mutants::{Mutant, TABLE};
 
 use crate::compare::rules::Rules;
 use crate::reports::coverage::{self, Coverage, MutantLine, RuleLine};
+use crate::reports::summary::Summary;
 use crate::running::RunError;
 use crate::running::options::Options;
+use crate::running::selection::ScenarioId;
 use crate::running::verdict::snapshots::Policy;
 
 /// How many mutant runs go at once: on the 2-core machine 2 was the fastest of 1 to 4
@@ -42,14 +45,16 @@ pub(crate) async fn mutate_with(options: &Options, mutants: Vec<Mutant>, jobs: u
         let why = unmutated.problems.iter().chain(&unmutated.crashes).next().cloned().unwrap_or_default();
         return Err(RunError::Setup(format!("the scenarios fail without a mutant, so none can notice one: {why}")));
     }
-    let verdicts = run_all(options, &scratch, &mutants, jobs).await;
+    let reach = Reach::of(&unmutated.consulted);
+    let verdicts = run_all(options, &scratch, &mutants, &reach, jobs).await;
     let ledger = Rules::load(&crate::paths::workspace_root().join("FIDELITY.md"));
     let rules: Vec<RuleLine> = ledger
         .rows()
         .iter()
         .map(|row| {
             let of_row = verdicts.iter().filter(|(m, _)| m.rule == row.id);
-            RuleLine { rule: row.id.clone(), mutants: of_row.map(|(_, line)| line.clone()).collect() }
+            let mutants = of_row.map(|(_, line)| line.clone()).collect();
+            RuleLine { rule: row.id.clone(), reached_by: reach.of_rule(&row.id).len(), mutants }
         })
         .collect();
     // A rule a mutant reaches but the ledger has no row for is a defect of the ledger.
@@ -59,6 +64,29 @@ pub(crate) async fn mutate_with(options: &Options, mutants: Vec<Mutant>, jobs: u
     let coverage = Coverage::of(rules, defects);
     write(options, &coverage, &unmutated.records)?;
     Ok(coverage)
+}
+
+/// Which scenarios reached which rule on the unmutated run: a mutant of a rule a scenario never
+/// asked about cannot change what that scenario sees, so only those that did run under it.
+struct Reach {
+    by_rule: BTreeMap<&'static str, Arc<BTreeSet<ScenarioId>>>,
+}
+
+impl Reach {
+    fn of(consulted: &BTreeMap<ScenarioId, Vec<&'static str>>) -> Self {
+        let mut by_rule: BTreeMap<&'static str, BTreeSet<ScenarioId>> = BTreeMap::new();
+        for (scenario, rules) in consulted {
+            for rule in rules {
+                by_rule.entry(rule).or_default().insert(scenario.clone());
+            }
+        }
+        Self { by_rule: by_rule.into_iter().map(|(rule, scenarios)| (rule, Arc::new(scenarios))).collect() }
+    }
+
+    /// The scenarios that reached `rule`.
+    fn of_rule(&self, rule: &str) -> Arc<BTreeSet<ScenarioId>> {
+        self.by_rule.get(rule).cloned().unwrap_or_default()
+    }
 }
 
 /// The options of one quiet run: reports in its own scratch folder, snapshots neither read
@@ -81,17 +109,33 @@ fn quiet(options: &Options, scratch: &Path, mutant: Option<Mutant>) -> Options {
 /// Runs every mutant, `jobs` at once: each job a thread of its own with a runtime of its own
 /// (a run's future is not `Send`: cucumber's is not), taking the next mutant when it is done.
 /// The verdicts in `mutants`' order.
-async fn run_all(options: &Options, scratch: &Path, mutants: &[Mutant], jobs: usize) -> Vec<(Mutant, MutantLine)> {
-    let queue = Arc::new(Mutex::new(mutants.iter().copied().enumerate().collect::<VecDeque<_>>()));
+async fn run_all(
+    options: &Options,
+    scratch: &Path,
+    mutants: &[Mutant],
+    reach: &Reach,
+    jobs: usize,
+) -> Vec<(Mutant, MutantLine)> {
     let (done, mut verdicts) = tokio::sync::mpsc::unbounded_channel();
+    // A mutant no scenario reached is judged without a run: nothing it changes is seen.
+    let mut queue = VecDeque::new();
+    for (n, mutant) in mutants.iter().enumerate() {
+        let only = reach.of_rule(mutant.rule);
+        match only.is_empty() {
+            true => drop(done.send((n, judge(*mutant, Ok(Summary::default()))))),
+            false => queue.push_back((n, *mutant, only)),
+        }
+    }
+    let queue = Arc::new(Mutex::new(queue));
     for _ in 0..jobs.clamp(1, mutants.len().max(1)) {
         let (queue, done, options, scratch) = (queue.clone(), done.clone(), options.clone(), scratch.to_path_buf());
         std::thread::spawn(move || {
             let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build();
             let next = || queue.lock().unwrap_or_else(PoisonError::into_inner).pop_front();
-            while let Some((n, mutant)) = next() {
+            while let Some((n, mutant, only)) = next() {
+                let run = Options { only: Some(only), ..quiet(&options, &scratch, Some(mutant)) };
                 let line = match &runtime {
-                    Ok(runtime) => judge(mutant, runtime.block_on(crate::running::run(&quiet(&options, &scratch, Some(mutant))))),
+                    Ok(runtime) => judge(mutant, runtime.block_on(crate::running::run(&run))),
                     Err(e) => judge(mutant, Err(RunError::Setup(format!("cannot start a runtime: {e}")))),
                 };
                 if done.send((n, line)).is_err() {
@@ -111,7 +155,7 @@ async fn run_all(options: &Options, scratch: &Path, mutants: &[Mutant], jobs: us
 }
 
 /// What one run under `mutant` says of it.
-fn judge(mutant: Mutant, run: Result<crate::reports::summary::Summary, RunError>) -> MutantLine {
+fn judge(mutant: Mutant, run: Result<Summary, RunError>) -> MutantLine {
     let mut line = MutantLine { kind: mutant.kind, changes: mutant.describe(), noticed_by: Vec::new(), defect: None };
     match run {
         Ok(summary) if !summary.crashes.is_empty() => {

@@ -97,7 +97,7 @@ impl SimulatedApi {
     /// comes as the API would send it (swapped under a mutation run's swap mutant), as the
     /// customer endpoint answers it over HTTP.
     pub(crate) fn customer_acts(&self, msn: &str, f: impl FnOnce(&mut Model) -> Result<(), ApiError>) -> Result<(), ApiError> {
-        self.with_model_of(msn, f).map_err(|refusal| self.rules.answer(&refusal).unwrap_or(refusal))
+        self.with_model_of(msn, f).map_err(|refusal| refusal.as_sent(&self.rules).unwrap_or(refusal))
     }
 
     /// The first tenant's webhook registrations and deliveries.
@@ -231,7 +231,7 @@ impl SimulatedApi {
     }
 
     fn problem(&self, request: &Request<Bytes>, error: &ApiError) -> Reply {
-        let swapped = self.rules.answer(error);
+        let swapped = error.as_sent(&self.rules);
         let error = swapped.as_ref().unwrap_or(error);
         let trace_id = format!("sim-trace-{:08}", self.traces.fetch_add(1, Ordering::Relaxed) + 1);
         // fidelity: problem-instance

@@ -35,7 +35,7 @@ impl Model {
         idempotency_key: Option<&str>,
     ) -> Result<types::ModificationResponse, ApiError> {
         let unit = self.sales_units.get(&key.msn);
-        let (now, issuer_releases, rules) = (self.now(), self.issuer_releases, self.rules);
+        let (now, issuer_releases, rules) = (self.now(), self.issuer_releases, self.rules.clone());
         let payment = self.get_mut(key)?;
         // fidelity: capture-deadline
         let period = rules.most("capture-deadline", unit.capture_period());
@@ -118,7 +118,7 @@ impl Model {
         amount: &types::Amount,
         idempotency_key: Option<&str>,
     ) -> Result<types::ModificationResponse, ApiError> {
-        let (now, test_amounts, rules) = (self.now(), self.test_amounts, self.rules);
+        let (now, test_amounts, rules) = (self.now(), self.test_amounts, self.rules.clone());
         let payment = self.get_mut(key)?;
         // fidelity: refund-deadline
         // Counted from authorization: our choice where the facts say "within 365 days".
@@ -171,7 +171,7 @@ impl Model {
         transaction_only: bool,
         idempotency_key: Option<&str>,
     ) -> Result<types::ModificationResponse, ApiError> {
-        let rules = self.rules;
+        let rules = self.rules.clone();
         let period = rules.most("cancel-deadline", self.sales_units.get(&key.msn).capture_period());
         let now = self.now();
         let payment = self.get_mut(key)?;

@@ -75,7 +75,7 @@ impl Model {
             consent: None,
             events: Vec::new(),
         };
-        self.expiries.insert((expires_at(&payment, self.rules), key.clone()));
+        self.expiries.insert((expires_at(&payment, &self.rules), key.clone()));
         self.payments.insert(key.clone(), payment);
         let psp = self.record(&key, Event::done(EventName::Created, request.amount.value, idempotency_key));
         if let Some(payment) = self.payments.get_mut(&key) {

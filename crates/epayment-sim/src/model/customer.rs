@@ -13,7 +13,7 @@ use crate::mutants::Rules;
 const CUSTOMER_TIME: chrono::TimeDelta = chrono::TimeDelta::minutes(10);
 
 /// When a created payment expires unless the customer acts.
-pub(crate) fn expires_at(payment: &Payment, rules: Rules) -> DateTime<Utc> {
+pub(crate) fn expires_at(payment: &Payment, rules: &Rules) -> DateTime<Utc> {
     clock::later(payment.created_at, rules.most("payment-expiry", CUSTOMER_TIME))
 }
 
@@ -26,7 +26,7 @@ impl Model {
         let now = self.now();
         let market = self.sales_units.get(&key.msn).market;
         let test_amounts = self.test_amounts;
-        let rules = self.rules;
+        let rules = self.rules.clone();
         let payment = self.get_mut(key)?;
         // fidelity: approve-only-created
         // Our choice of code among the documented 10010..10070: 10010, "approve failed".
@@ -112,7 +112,7 @@ impl Model {
     }
 
     fn end(&mut self, key: &PaymentKey, state: State, event: EventName) -> Result<(), ApiError> {
-        let rules = self.rules;
+        let rules = self.rules.clone();
         let payment = self.get_mut(key)?;
         // fidelity: final-states
         if rules.enforced("final-states") && payment.state != State::Created {

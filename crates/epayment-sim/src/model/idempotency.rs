@@ -67,7 +67,7 @@ impl ReplayStore {
         key: &str,
         endpoint: Endpoint,
         body: &BodyDigest,
-        rules: Rules,
+        rules: &Rules,
     ) -> Result<Seen, ApiError> {
         let Some(replay) = self.payments.get(payment).and_then(|keys| keys.answers.get(key)) else {
             return Ok(Seen::New);

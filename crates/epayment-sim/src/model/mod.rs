@@ -104,7 +104,7 @@ impl Default for Config {
             card: CardNetwork::default(),
             issuer_releases: false,
             max_keys_per_payment: Limits::default().max_keys_per_payment,
-            rules: Rules::default(),
+            rules: Rules::with(None),
         }
     }
 }
@@ -190,8 +190,8 @@ impl Model {
     }
 
     /// The rules it applies (as written, but for a mutation run's simulators).
-    pub(crate) fn rules(&self) -> Rules {
-        self.rules
+    pub(crate) fn rules(&self) -> &Rules {
+        &self.rules
     }
 
     /// The model's time.
@@ -356,7 +356,7 @@ impl Model {
     ) -> Result<Bytes, ApiError> {
         let body = digest(body);
         // fidelity: idempotent-replay
-        if let Seen::Replay(answer) = self.replays.check(payment, key, endpoint, &body, self.rules)? {
+        if let Seen::Replay(answer) = self.replays.check(payment, key, endpoint, &body, &self.rules)? {
             return answer;
         }
         let answer = match apply(self) {
@@ -411,7 +411,7 @@ impl Model {
     /// Forgets everything about one payment: it, its kept answers, its pending expiry.
     fn forget(&mut self, key: &PaymentKey) {
         if let Some(payment) = self.payments.remove(key) {
-            self.expiries.remove(&(customer::expires_at(&payment, self.rules), key.clone()));
+            self.expiries.remove(&(customer::expires_at(&payment, &self.rules), key.clone()));
             if let Some(at) = payment.decided_at {
                 self.decisions.remove(&(at, key.clone()));
             }

@@ -1,32 +1,49 @@
 //! The one value the model asks at a rule's check site: does the rule hold, where is its
-//! limit, with which answer does it refuse. Unmutated (the default) it answers as the rule is
-//! written; under a [`Mutant`] it answers as the mutant says, for that mutant's rule only.
+//! limit, with which answer does it refuse. Unmutated it answers as the rule is written; under
+//! a [`Mutant`] it answers as the mutant says, for that mutant's rule only. A simulator's
+//! rules also note which rules were asked about ([`Rules::consulted`]): a mutant of a rule a
+//! scenario never reached cannot change what that scenario sees, so a mutation run runs only
+//! the scenarios that reached it.
+
+use std::collections::BTreeSet;
+use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, TimeDelta, Utc};
 
 use super::{Kind, Mutant};
-use crate::model::ApiError;
 
-/// The rules as the model applies them: as written, or with one [`Mutant`].
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+/// The rules as the model applies them: as written, or with one [`Mutant`]. Clones share what
+/// they note (one simulator's tenants, its model and its webhook workers).
+#[derive(Clone, Debug, Default)]
 pub struct Rules {
     mutant: Option<Mutant>,
+    /// The rules asked about so far, where they are noted (not in [`Rules::default`]).
+    consulted: Option<Arc<Mutex<BTreeSet<&'static str>>>>,
 }
 
 impl Rules {
-    /// The rules with `mutant` applied (as written when `None`).
+    /// The rules with `mutant` applied (as written when `None`), noting which are asked about.
     pub fn with(mutant: Option<Mutant>) -> Self {
-        Self { mutant }
+        Self { mutant, consulted: Some(Arc::default()) }
     }
 
     /// The mutant applied, if any.
-    pub fn mutant(self) -> Option<Mutant> {
+    pub fn mutant(&self) -> Option<Mutant> {
         self.mutant
+    }
+
+    /// The rules asked about so far, in id order (none where they are not noted).
+    pub fn consulted(&self) -> Vec<&'static str> {
+        let noted = self.consulted.as_ref().map(|c| crate::lock::lock(c).iter().copied().collect());
+        noted.unwrap_or_default()
     }
 
     /// The mutant's kind, when it is `rule`'s; a crashing mutant panics here, as a defect of
     /// the model would.
-    fn kind_for(self, rule: &str) -> Option<Kind> {
+    fn kind_for(&self, rule: &'static str) -> Option<Kind> {
+        if let Some(consulted) = &self.consulted {
+            crate::lock::lock(consulted).insert(rule);
+        }
         let mutant = self.mutant.filter(|m| m.rule == rule)?;
         if mutant.kind == Kind::Crash {
             panic!("rule mutant: the model crashes where {rule} is checked");
@@ -35,13 +52,13 @@ impl Rules {
     }
 
     /// Whether `rule` is checked: false only when its mutant switches it off.
-    pub fn enforced(self, rule: &str) -> bool {
+    pub fn enforced(&self, rule: &'static str) -> bool {
         self.kind_for(rule) != Some(Kind::Off)
     }
 
     /// `rule`'s upper limit `value` (the most allowed): one unit more under its boundary
     /// mutant, no limit at all when it is switched off.
-    pub fn most<T: Unit>(self, rule: &str, value: T) -> T {
+    pub fn most<T: Unit>(&self, rule: &'static str, value: T) -> T {
         match self.kind_for(rule) {
             Some(Kind::Boundary) => value.plus_one(),
             Some(Kind::Off) => T::UNLIMITED,
@@ -51,7 +68,7 @@ impl Rules {
 
     /// `rule`'s lower limit `value` (the least allowed): one unit less under its boundary
     /// mutant, none at all when it is switched off.
-    pub fn least<T: Unit>(self, rule: &str, value: T) -> T {
+    pub fn least<T: Unit>(&self, rule: &'static str, value: T) -> T {
         match self.kind_for(rule) {
             Some(Kind::Boundary) => value.minus_one(),
             Some(Kind::Off) => T::NONE,
@@ -59,19 +76,10 @@ impl Rules {
         }
     }
 
-    /// The refusal as sent: swapped when `error` is by the rule of a swap mutant.
-    pub(crate) fn answer(self, error: &ApiError) -> Option<ApiError> {
-        let rule = error.rule?;
-        if self.kind_for(rule) != Some(Kind::Swap) {
-            return None;
-        }
-        let mut swapped = error.clone();
-        match swapped.code {
-            // Another code of the same family, never the one the rule gives.
-            Some(code) => swapped.code = Some(code + 1),
-            None => swapped.status = if error.status == 400 { 409 } else { 400 },
-        }
-        Some(swapped)
+    /// Whether a refusal by `rule` is sent with another answer (`ApiError::swapped`): only
+    /// under `rule`'s swap mutant.
+    pub fn swaps(&self, rule: &'static str) -> bool {
+        self.kind_for(rule) == Some(Kind::Swap)
     }
 }
 

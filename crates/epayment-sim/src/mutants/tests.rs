@@ -4,10 +4,8 @@
 use std::collections::BTreeSet;
 
 use chrono::{TimeDelta, TimeZone as _, Utc};
-use epayment_vocabulary::ErrorCode;
 
 use super::*;
-use crate::model::ApiError;
 
 /// The ids passed as the first argument of `call` anywhere in the crate's sources.
 fn tagged(calls: &[&str]) -> BTreeSet<String> {
@@ -71,16 +69,14 @@ fn unmutated_rules_answer_as_written() {
     assert!(rules.enforced("capture-amount"));
     assert_eq!(rules.most("capture-amount", 1_000_i64), 1_000);
     assert_eq!(rules.least("create-minimum-amount", 100_i64), 100);
-    assert!(rules.answer(&ApiError::rule(ErrorCode::CaptureAmountTooHigh, "x").fidelity("capture-amount")).is_none());
+    assert!(!rules.swaps("capture-amount"));
 }
 
 #[test]
 fn a_swap_changes_its_rules_answer_and_no_other() {
     let rules = Rules::with(Some(Mutant { rule: "capture-amount", kind: Kind::Swap }));
-    let refusal = ApiError::rule(ErrorCode::AlreadyRefunded, "too much").fidelity("capture-amount");
-    let swapped = rules.answer(&refusal).expect("its rule's refusal");
-    assert_eq!((swapped.status, swapped.code), (refusal.status, Some(6181)));
-    assert!(rules.answer(&ApiError::rule(ErrorCode::AlreadyRefunded, "x").fidelity("refund-amount")).is_none());
+    assert!(rules.swaps("capture-amount"));
+    assert!(!rules.swaps("refund-amount"));
     assert!(rules.enforced("capture-amount"), "a swap still checks");
     assert_eq!(rules.most("capture-amount", 10_i64), 10, "and keeps the limit");
 }
@@ -94,8 +90,7 @@ fn off_lifts_its_rule_and_no_other() {
     assert_eq!(rules.most("refund-amount", 10_i64), 10);
     let low = Rules::with(Some(Mutant { rule: "create-minimum-amount", kind: Kind::Off }));
     assert_eq!(low.least("create-minimum-amount", 100_i64), i64::MIN, "no lower limit");
-    let refusal = ApiError::rule(ErrorCode::CaptureAmountTooHigh, "x").fidelity("capture-amount");
-    assert!(rules.answer(&refusal).is_none(), "off never swaps");
+    assert!(!rules.swaps("capture-amount"), "off never swaps");
 }
 
 #[test]
@@ -114,9 +109,28 @@ fn a_boundary_moves_its_limit_by_exactly_one_unit() {
 }
 
 #[test]
+fn the_rules_note_which_rules_were_asked_about() {
+    let rules = Rules::with(None);
+    let shared = rules.clone();
+    assert!(shared.enforced("capture-after-cancel"));
+    let _ = shared.most("capture-amount", 1_i64);
+    let _ = rules.swaps("refund-amount");
+    assert_eq!(rules.consulted(), ["capture-after-cancel", "capture-amount", "refund-amount"], "clones share them");
+    assert!(Rules::default().consulted().is_empty(), "the default notes nothing");
+}
+
+#[test]
 #[should_panic(expected = "the model crashes where capture-amount is checked")]
 fn a_crashing_mutant_panics_where_its_rule_is_checked() {
     let rules = Rules::with(Some(Mutant::crashing("capture-amount")));
     assert!(rules.enforced("refund-amount"), "not elsewhere");
     let _ = rules.most("capture-amount", 1_i64);
+}
+
+#[tokio::test]
+async fn the_sandbox_binary_and_a_default_simulator_carry_no_mutant() {
+    let main = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src/main.rs")).expect("main.rs");
+    assert!(!main.contains(".mutant("), "the sandbox binary never sets a mutant");
+    let sim = crate::Simulator::start().await;
+    assert_eq!(sim.mutant(), None, "a simulator built without one applies the rules as written");
 }

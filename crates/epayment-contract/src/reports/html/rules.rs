@@ -31,7 +31,7 @@ pub(super) fn section(out: &mut String, coverage: &Coverage) -> fmt::Result {
                 "<td><span class=\"status {class}\">{}</span></td><td>{}</td><td>{}</td></tr>",
                 m.kind.word(),
                 escape(&m.changes),
-                escape(&verdict(m))
+                escape(&verdict(line, m))
             )?;
         }
     }
