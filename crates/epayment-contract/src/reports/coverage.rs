@@ -38,8 +38,8 @@ impl MutantLine {
 pub struct RuleLine {
     /// The row's id.
     pub rule: String,
-    /// How many scenarios reached the rule on the unmutated run (asked the model about it):
-    /// only they run under its mutants.
+    /// How many scenarios went through the rule's check on the unmutated run (their model
+    /// asked about it): only they run under its mutants.
     pub reached_by: usize,
     /// Its mutants, swap before off before boundary.
     pub mutants: Vec<MutantLine>,
@@ -88,12 +88,12 @@ impl Coverage {
 }
 
 /// One mutant of `line`'s rule, its verdict in words: who noticed it, that nobody did (and
-/// whether any scenario reached the rule at all), or its defect.
+/// whether any scenario went through the rule's check at all), or its defect.
 pub fn verdict(line: &RuleLine, mutant: &MutantLine) -> String {
     match (&mutant.defect, mutant.noticed_by.as_slice()) {
         (Some(defect), _) => format!("defect of the tool, not counted as noticed: {defect}"),
-        (None, []) if line.reached_by == 0 => "no scenario notices this (none reaches the rule)".to_owned(),
-        (None, []) => format!("no scenario notices this ({} reach the rule, none fails)", line.reached_by),
+        (None, []) if line.reached_by == 0 => "no scenario notices this (none goes through its check)".to_owned(),
+        (None, []) => format!("no scenario notices this ({} go through its check, none fails)", line.reached_by),
         (None, by) if by.len() > NAMED => format!("{}, and {} more", by[..NAMED].join("; "), by.len() - NAMED),
         (None, by) => by.join("; "),
     }

@@ -10,8 +10,8 @@ pub(crate) mod selection;
 pub(crate) mod verdict;
 
 use std::path::Path;
-use std::sync::{Arc, Mutex};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 use cucumber::{World as _, WriterExt as _, cli};
 

@@ -24,15 +24,17 @@ use crate::running::options::Options;
 use crate::running::selection::ScenarioId;
 use crate::running::verdict::snapshots::Policy;
 
-/// How many mutant runs go at once: on the 2-core machine 2 was the fastest of 1 to 4
-/// (BENCHMARKS.md, "Rule coverage"); each run already runs its scenarios concurrently.
-const JOBS: usize = 2;
+/// How many mutant runs go at once: one per core. Each run takes one thread (its scenarios
+/// take turns on it), and on the 2-core machine 2 at once beat 1 and 3 (BENCHMARKS.md, "Rule
+/// coverage").
+fn jobs() -> usize {
+    std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get)
+}
 
 /// Runs the selected scenarios once per rule mutant and writes the reports; the unmutated
 /// run must pass first (a scenario that fails anyway notices nothing).
 pub async fn mutate(options: &Options) -> Result<Coverage, RunError> {
-    let jobs = std::env::var("TMP_MUTATE_JOBS").ok().and_then(|j| j.parse().ok()).unwrap_or(JOBS);
-    mutate_with(options, Mutant::all().collect(), jobs).await
+    mutate_with(options, Mutant::all().collect(), jobs()).await
 }
 
 /// [`mutate`] with the mutants given, `jobs` runs at once.
@@ -46,7 +48,14 @@ pub(crate) async fn mutate_with(options: &Options, mutants: Vec<Mutant>, jobs: u
         return Err(RunError::Setup(format!("the scenarios fail without a mutant, so none can notice one: {why}")));
     }
     let reach = Reach::of(&unmutated.consulted);
+    // cucumber quiets a failing step's panic by swapping the process's one panic hook for a
+    // silent one during a run and putting back what it found: runs at once would put back each
+    // other's, leaving one run's failures loud on stderr and the process silent after. So the
+    // hook is silent for all of them, and put back once they are done.
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
     let verdicts = run_all(options, &scratch, &mutants, &reach, jobs).await;
+    std::panic::set_hook(hook);
     let ledger = Rules::load(&crate::paths::workspace_root().join("FIDELITY.md"));
     let rules: Vec<RuleLine> = ledger
         .rows()
@@ -177,7 +186,11 @@ pub fn report_paths(options: &Options) -> (PathBuf, PathBuf) {
 }
 
 /// rules.md, rules.json, and report.html: the unmutated run's `records` under the coverage.
-fn write(options: &Options, coverage: &Coverage, records: &[crate::reports::record::ScenarioRecord]) -> Result<(), RunError> {
+fn write(
+    options: &Options,
+    coverage: &Coverage,
+    records: &[crate::reports::record::ScenarioRecord],
+) -> Result<(), RunError> {
     let (markdown, json) = report_paths(options);
     let failed = |path: &Path, e: std::io::Error| RunError::Setup(format!("{}: {e}", path.display()));
     for path in [&markdown, &options.report] {

@@ -96,7 +96,11 @@ impl SimulatedApi {
     /// Runs the customer's action `f` on the model of the tenant that owns `msn`; a refusal
     /// comes as the API would send it (swapped under a mutation run's swap mutant), as the
     /// customer endpoint answers it over HTTP.
-    pub(crate) fn customer_acts(&self, msn: &str, f: impl FnOnce(&mut Model) -> Result<(), ApiError>) -> Result<(), ApiError> {
+    pub(crate) fn customer_acts(
+        &self,
+        msn: &str,
+        f: impl FnOnce(&mut Model) -> Result<(), ApiError>,
+    ) -> Result<(), ApiError> {
         self.with_model_of(msn, f).map_err(|refusal| refusal.as_sent(&self.rules).unwrap_or(refusal))
     }
 

@@ -28,9 +28,9 @@ pub(crate) use schedule::RetrySchedule;
 
 use crate::clock::Clock;
 use crate::limits::Limits;
-use crate::mutants::Rules;
 use crate::lock::lock;
 use crate::model::Notification;
+use crate::mutants::Rules;
 use worker::{Job, Slot, Worker};
 
 /// One delivery, after its last attempt.
@@ -156,7 +156,14 @@ impl WebhookDispatcher {
     /// deliver to loopback and private addresses too (a simulator on loopback).
     #[cfg(test)]
     pub(crate) fn new(seed: u64, schedule: RetrySchedule, clock: Clock) -> Self {
-        Self::with_destinations(seed, schedule, clock, WebhookDestinations::AlsoLocal, &Limits::default(), Rules::default())
+        Self::with_destinations(
+            seed,
+            schedule,
+            clock,
+            WebhookDestinations::AlsoLocal,
+            &Limits::default(),
+            Rules::default(),
+        )
     }
 
     /// A dispatcher whose workers run on the current tokio runtime, wait on `clock`, deliver

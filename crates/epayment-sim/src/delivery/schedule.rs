@@ -29,7 +29,13 @@ impl RetrySchedule {
     /// The wait after the `failures`-th failed try of an event first tried at `first`, or `None`
     /// to give it up.
     // fidelity: webhook-delivery
-    pub(crate) fn wait(self, rules: &Rules, failures: u32, first: DateTime<Utc>, now: DateTime<Utc>) -> Option<Duration> {
+    pub(crate) fn wait(
+        self,
+        rules: &Rules,
+        failures: u32,
+        first: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Option<Duration> {
         match self {
             RetrySchedule::Api => {
                 let quick = rules.most("webhook-delivery", 4u32);

@@ -87,7 +87,10 @@ impl Model {
                 .fidelity("capture-after-cancel"));
         }
         // fidelity: capture-full-only
-        if rules.enforced("capture-full-only") && unit.full_capture_only && (payment.captured > 0 || amount.value != payment.capturable()) {
+        if rules.enforced("capture-full-only")
+            && unit.full_capture_only
+            && (payment.captured > 0 || amount.value != payment.capturable())
+        {
             let refusal =
                 ApiError::rule(ErrorCode::FullCaptureOnly, "this sales unit allows only a capture of the whole amount");
             return Err(refusal.fidelity("capture-full-only"));

@@ -48,19 +48,30 @@ fn the_table_lists_each_rule_once_with_the_kinds_its_check_sites_allow() {
     assert_eq!(listed(|row| row.boundary.is_some()), tagged(&["most", "least"]), "boundary: the limits asked");
     let can_be_off: BTreeSet<String> = tagged(&["enforced", "most", "least"]);
     let off = listed(|row| row.off);
-    assert!(off.is_subset(&can_be_off), "off without a check site: {:?}", off.difference(&can_be_off).collect::<Vec<_>>());
+    assert!(
+        off.is_subset(&can_be_off),
+        "off without a check site: {:?}",
+        off.difference(&can_be_off).collect::<Vec<_>>()
+    );
     assert!(tagged(&["enforced"]).is_subset(&off), "a check site asks enforced() of a rule without `off`");
 }
 
 #[test]
 fn every_mutant_is_of_a_listed_kind_and_the_crash_is_never_among_them() {
     let all: Vec<Mutant> = Mutant::all().collect();
-    let counted: usize = TABLE.iter().map(|r| usize::from(r.swap) + usize::from(r.off) + usize::from(r.boundary.is_some())).sum();
+    let counted: usize =
+        TABLE.iter().map(|r| usize::from(r.swap) + usize::from(r.off) + usize::from(r.boundary.is_some())).sum();
     assert_eq!(all.len(), counted);
     assert!(all.iter().all(|m| m.kind != Kind::Crash));
-    assert_eq!(Mutant::of("capture-amount").iter().map(|m| m.kind).collect::<Vec<_>>(), [Kind::Swap, Kind::Off, Kind::Boundary]);
+    assert_eq!(
+        Mutant::of("capture-amount").iter().map(|m| m.kind).collect::<Vec<_>>(),
+        [Kind::Swap, Kind::Off, Kind::Boundary]
+    );
     assert!(Mutant::of("no-such-rule").is_empty());
-    assert_eq!(Mutant { rule: "capture-amount", kind: Kind::Boundary }.describe(), "one øre more than is left may be captured");
+    assert_eq!(
+        Mutant { rule: "capture-amount", kind: Kind::Boundary }.describe(),
+        "one øre more than is left may be captured"
+    );
 }
 
 #[test]

@@ -18,7 +18,9 @@ pub(super) fn section(out: &mut String, coverage: &Coverage) -> fmt::Result {
     for defect in &coverage.defects {
         write!(out, "<p class=\"failed\">Defect of the tool: {}</p>", escape(defect))?;
     }
-    out.push_str("<table class=\"example\"><tr><th>rule</th><th>mutant</th><th>what it changes</th><th>noticed by</th></tr>");
+    out.push_str(
+        "<table class=\"example\"><tr><th>rule</th><th>mutant</th><th>what it changes</th><th>noticed by</th></tr>",
+    );
     for line in coverage.rules.iter().filter(|l| !l.mutants.is_empty()) {
         for (n, m) in line.mutants.iter().enumerate() {
             out.push_str("<tr>");
@@ -37,5 +39,9 @@ pub(super) fn section(out: &mut String, coverage: &Coverage) -> fmt::Result {
     }
     let without = coverage.rules.iter().filter(|l| l.mutants.is_empty()).map(|l| l.rule.as_str());
     let without: Vec<&str> = without.collect();
-    write!(out, "</table><p>No mutant (no check site asks for the rule): {}.</p></section>\n", escape(&without.join(", ")))
+    write!(
+        out,
+        "</table><p>No mutant (no check site asks for the rule): {}.</p></section>\n",
+        escape(&without.join(", "))
+    )
 }

@@ -46,10 +46,17 @@ async fn a_crashing_mutant_is_a_defect_of_the_tool_and_not_noticed() {
     let crashed = &line.mutants[0];
     assert!(!crashed.noticed(), "a crash is never noticed");
     assert!(crashed.defect.as_deref().is_some_and(|d| d.contains("the model crashed")), "{crashed:?}");
-    assert!(coverage.defects.iter().any(|d| d.starts_with("capture-amount crash: the model crashed")), "{:?}", coverage.defects);
+    assert!(
+        coverage.defects.iter().any(|d| d.starts_with("capture-amount crash: the model crashed")),
+        "{:?}",
+        coverage.defects
+    );
     assert_eq!(line.mutants[1].noticed_by, ["too_much.feature:3 Capturing more than was authorized"]);
     let markdown = std::fs::read_to_string(dir.path().join("reports/rules.md")).expect("rules.md");
     assert!(markdown.contains("**Defect of the tool**: capture-amount crash"), "{markdown}");
     let page = std::fs::read_to_string(dir.path().join("reports/report.html")).expect("report.html");
-    assert!(page.contains("<h2>Rule coverage</h2>") && page.contains("1 of 2 rule mutants noticed"), "the report's section");
+    assert!(
+        page.contains("<h2>Rule coverage</h2>") && page.contains("1 of 2 rule mutants noticed"),
+        "the report's section"
+    );
 }
