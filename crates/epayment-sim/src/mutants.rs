@@ -81,8 +81,8 @@ const fn limit(rule: &'static str, boundary: &'static str) -> RuleMutants {
 }
 
 /// Every rule a mutant can reach, and its mutants. A test keeps it equal to the ids the model
-/// tags: `.fidelity("id")` for a swap, `rules.enforced("id")` for off, `rules.most("id", ..)`
-/// or `rules.least("id", ..)` for off and boundary.
+/// tags: `ApiError::fidelity(id)` for a swap, `Rules::enforced(id)` for off, `Rules::most(id,
+/// limit)` or `Rules::least(id, limit)` for off and boundary.
 pub const TABLE: &[RuleMutants] = &[
     swap_off("approve-only-created"),
     all("cancel-deadline", "the cancel period is one second longer"),

@@ -31,7 +31,6 @@ fn tagged(calls: &[&str]) -> BTreeSet<String> {
             }
         }
     }
-    found.remove("id");
     found
 }
 
