@@ -39,9 +39,9 @@ pub(super) fn section(out: &mut String, coverage: &Coverage) -> fmt::Result {
     }
     let without = coverage.rules.iter().filter(|l| l.mutants.is_empty()).map(|l| l.rule.as_str());
     let without: Vec<&str> = without.collect();
-    write!(
+    writeln!(
         out,
-        "</table><p>No mutant (no check site asks for the rule): {}.</p></section>\n",
+        "</table><p>No mutant (no check site asks for the rule): {}.</p></section>",
         escape(&without.join(", "))
     )
 }
