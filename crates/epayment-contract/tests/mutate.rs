@@ -31,20 +31,33 @@ fn a_mutation_run_names_the_scenario_that_notices_each_rule_and_scores_them() {
             .unwrap_or_else(|e| panic!("{harness}: {e}"))
     };
     let first = run(&[]);
-    assert_eq!(first.status.code(), Some(0), "{}", String::from_utf8_lossy(&first.stderr));
+    let stderr = String::from_utf8_lossy(&first.stderr);
+    assert_eq!(first.status.code(), Some(0), "{stderr}");
+    // A failing step under a mutant is the verdict, not news: runs at once keep it quiet.
+    assert!(!stderr.contains("panicked"), "{stderr}");
     let markdown = std::fs::read_to_string(dir.path().join("reports/rules.md")).expect("rules.md");
-    assert!(
-        markdown.contains("| `capture-amount` | 1 | too_much.feature:3 Capturing more than was authorized |"),
-        "{markdown}"
-    );
-    assert!(markdown.contains("| `refund-amount` | 1 | **no scenario notices this** |"), "{markdown}");
-    assert!(markdown.contains("| `webhook-delivery` | 0 | no mutant"), "{markdown}");
+    // Each mutant of a row with who noticed it: the swap and the one øre over by the scenario,
+    // switched off by it too (the capture goes through).
+    let pinned = "| `capture-amount` | swap (its refusal answers with another error code (or status)): \
+        too_much.feature:3 Capturing more than was authorized<br>off (switched off: the call goes on as if the \
+        rule held): too_much.feature:3 Capturing more than was authorized<br>boundary (one øre more than is left \
+        may be captured): too_much.feature:3 Capturing more than was authorized |";
+    assert!(markdown.contains(pinned), "{markdown}");
+    let unreached = "| `refund-amount` | swap (its refusal answers with another error code (or status)): **no scenario \
+        notices this (none goes through its check)**<br>";
+    assert!(markdown.contains(unreached), "{markdown}");
+    // Every capture asks whether it follows a cancel; none of these fails when that is off.
+    let reached = "| `capture-after-cancel` | swap (its refusal answers with another error code (or status)): **no \
+        scenario notices this (1 go through its check, none fails)**<br>";
+    assert!(markdown.contains(reached), "{markdown}");
+    assert!(markdown.contains("| `webhook-signature` | no mutant"), "{markdown}");
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.path().join("reports/rules.json")).expect("rules.json"))
             .expect("JSON");
     let (noticed, mutants) = (json["noticed"].as_u64().unwrap_or(0), json["mutants"].as_u64().unwrap_or(0));
     assert!(noticed >= 1 && noticed < mutants, "{noticed} of {mutants}");
     assert!(markdown.contains(&format!("**{noticed} of {mutants} rule mutants noticed**")), "{markdown}");
+    assert!(!markdown.contains("Defect of the tool"), "no mutant crashes the model: {markdown}");
     let below = run(&["--min-score", "0.9"]);
     assert_eq!(below.status.code(), Some(1), "below the minimum");
     assert!(String::from_utf8_lossy(&below.stdout).contains("is below --min-score 0.90"), "and it says so");

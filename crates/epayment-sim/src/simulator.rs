@@ -22,7 +22,7 @@ use crate::endpoint::Endpoint;
 use crate::front::{self, Connections};
 use crate::limits::Limits;
 use crate::model::{self, ApiError, CardNetwork, Model, Payment, PaymentKey, Retention, SalesUnit, TestCredentials};
-use crate::mutants::Mutant;
+use crate::mutants::{Mutant, Rules};
 
 /// Configures a [`Simulator`].
 #[derive(Debug)]
@@ -33,7 +33,6 @@ pub struct SimulatorBuilder {
     webhook_schedule: RetrySchedule,
     tenants: Vec<Tenant>,
     webhook_destinations: Option<WebhookDestinations>,
-    mutant: Option<Mutant>,
     like_production: bool,
 }
 
@@ -46,7 +45,6 @@ impl Default for SimulatorBuilder {
             webhook_schedule: RetrySchedule::Api,
             tenants: Vec::new(),
             webhook_destinations: None,
-            mutant: None,
             like_production: false,
         }
     }
@@ -163,11 +161,12 @@ impl SimulatorBuilder {
         self
     }
 
-    /// A rule mutant: every refusal by that FIDELITY.md rule answers with another code (see
-    /// [`crate::mutants`]). For the contract harness's `--mutate` alone, which asks whether its
-    /// scenarios notice; nothing else sets it, the sandbox binary included.
+    /// A rule mutant: one FIDELITY.md rule broken one way, its answer swapped, switched off or
+    /// its limit moved (see [`crate::mutants`]). For the contract harness's `--mutate` alone,
+    /// which asks whether its scenarios notice; nothing else sets it, the sandbox binary
+    /// included.
     pub fn mutant(mut self, mutant: Mutant) -> Self {
-        self.mutant = Some(mutant);
+        self.model.rules = Rules::with(Some(mutant));
         self
     }
 
@@ -224,6 +223,7 @@ impl SimulatorBuilder {
                 model.clock().clone(),
                 destinations,
                 &self.limits,
+                self.model.rules.clone(),
             );
             tenants.push(TenantState::new(numbers, model, webhooks));
         }
@@ -231,7 +231,7 @@ impl SimulatorBuilder {
         let document = self.document.unwrap_or_else(|| ApiDocument::epayment().clone());
         let log = ExchangeLog::new(&self.limits);
         let mut api = SimulatedApi::new(document, tenants, log);
-        api.mutant = self.mutant;
+        api.rules = self.model.rules.clone();
         api.like_production = self.like_production;
         let api = Arc::new(api);
         let (stop, stopped) = watch::channel(false);
@@ -292,7 +292,19 @@ impl Simulator {
 
     /// The rule mutant it was built with: `None` for every simulator but a mutation run's.
     pub fn mutant(&self) -> Option<Mutant> {
-        self.api.mutant
+        self.api.rules.mutant()
+    }
+
+    /// The FIDELITY.md rules its model has asked about so far (for a mutation run: a mutant
+    /// of a rule a scenario never reached cannot change what it sees).
+    pub fn rules_consulted(&self) -> Vec<&'static str> {
+        self.api.rules.consulted()
+    }
+
+    /// The panics it survived while answering, each one's message: a request that makes it
+    /// panic gets a 500 saying so, and it keeps serving. None unless it has a defect.
+    pub fn crashes(&self) -> Vec<String> {
+        self.api.crashes()
     }
 
     /// Stops accepting connections; open ones close after their request in flight.
@@ -331,23 +343,23 @@ impl Simulator {
 
     /// The customer approves the payment in the app.
     pub fn approve(&self, msn: &str, reference: &str) -> Result<(), ApiError> {
-        self.api.with_model_of(msn, |m| m.approve(&PaymentKey::new(msn, reference)))
+        self.api.customer_acts(msn, |m| m.approve(&PaymentKey::new(msn, reference)))
     }
 
     /// The customer aborts the payment in the app.
     pub fn abort(&self, msn: &str, reference: &str) -> Result<(), ApiError> {
-        self.api.with_model_of(msn, |m| m.abort(&PaymentKey::new(msn, reference)))
+        self.api.customer_acts(msn, |m| m.abort(&PaymentKey::new(msn, reference)))
     }
 
     /// The payment times out before the customer answers.
     pub fn expire(&self, msn: &str, reference: &str) -> Result<(), ApiError> {
-        self.api.with_model_of(msn, |m| m.expire(&PaymentKey::new(msn, reference)))
+        self.api.customer_acts(msn, |m| m.expire(&PaymentKey::new(msn, reference)))
     }
 
     /// The customer will not share what the payment's profile scope asks for: the payment
     /// ends, ABORTED.
     pub fn refuse_consent(&self, msn: &str, reference: &str) -> Result<(), ApiError> {
-        self.api.with_model_of(msn, |m| m.refuse_consent(&PaymentKey::new(msn, reference)))
+        self.api.customer_acts(msn, |m| m.refuse_consent(&PaymentKey::new(msn, reference)))
     }
 
     /// The card the next payments are paid with.

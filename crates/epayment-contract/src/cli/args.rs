@@ -63,10 +63,11 @@ pub(crate) struct Args {
     /// Write features/STEPS.md and exit.
     #[arg(long)]
     pub write_steps: bool,
-    /// For each rule the simulator enforces (the FIDELITY.md rows its refusals name), run the
-    /// selected scenarios against a simulator whose answer for that rule is swapped, and write
-    /// which scenarios notice (target/contract/rules.md and rules.json); snapshots are neither
-    /// read nor written.
+    /// For each rule the simulator enforces, run the selected scenarios against simulators
+    /// with the rule broken one way at a time (its answer swapped, the rule switched off, its
+    /// limit moved by one unit), a few runs at once, and write which scenarios notice each
+    /// (target/contract/rules.md, rules.json, and a section on top of report.html); snapshots
+    /// are neither read nor written. A mutant that crashes the simulator is a defect (exit 1).
     #[arg(long)]
     pub mutate: bool,
     /// With --mutate: fail (exit 1) when fewer than this share of the rule mutants are

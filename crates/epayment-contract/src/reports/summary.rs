@@ -24,6 +24,12 @@ pub struct Summary {
     pub problems: Vec<String>,
     /// Every scenario, as it ran.
     pub records: Vec<ScenarioRecord>,
+    /// The panics its embedded simulators survived (`place scenario: message`): a defect of
+    /// the simulator (or a mutation run's crashing mutant), never an answer of the API.
+    pub crashes: Vec<String>,
+    /// The FIDELITY.md rules each scenario's embedded simulator asked about, by file name and
+    /// line (what a mutation run reads to run only the scenarios a mutant can reach).
+    pub consulted: std::collections::BTreeMap<(String, usize), Vec<&'static str>>,
 }
 
 impl Summary {
@@ -49,6 +55,8 @@ impl Summary {
             read_errors,
             problems,
             records,
+            crashes: Vec::new(),
+            consulted: std::collections::BTreeMap::new(),
         }
     }
 

@@ -10,8 +10,8 @@ pub(crate) mod selection;
 pub(crate) mod verdict;
 
 use std::path::Path;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 use cucumber::{World as _, WriterExt as _, cli};
 
@@ -93,6 +93,9 @@ pub async fn run(options: &Options) -> Result<Summary, RunError> {
     let (judged, snapshots, policy) = (records.clone(), options.snapshots.clone(), options.snapshot_policy);
     let comparing = options.compare;
     let mutant = options.mutant;
+    // What the scenarios' simulators say of themselves: panics survived, rules asked about.
+    let seen: Arc<Mutex<Summary>> = Arc::default();
+    let reached = seen.clone();
     let cucumber = PaymentWorld::cucumber()
         .steps(steps)
         .with_writer(recorder.clone().normalized())
@@ -103,12 +106,17 @@ pub async fn run(options: &Options) -> Result<Summary, RunError> {
             Box::pin(async move { world.start(&target, kind, mutant).await })
         })
         .after(move |feature, _rule, scenario, finished, world| {
-            let (snapshots, judged) = (snapshots.clone(), judged.clone());
+            let (snapshots, judged, reached) = (snapshots.clone(), judged.clone(), reached.clone());
             Box::pin(async move {
                 // The webhooks due by the scenario's end are delivered before its trail is read,
                 // so that its report does not depend on how fast the receiver answered.
                 if let Some(world) = world.as_deref() {
                     world.settle_webhooks().await;
+                    let place = format!("{}:{} {}", file_name(feature), scenario.position.line, scenario.name);
+                    let mut reached = reached.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                    reached.crashes.extend(world.crashes().into_iter().map(|crash| format!("{place}: {crash}")));
+                    let id = (file_name(feature), scenario.position.line);
+                    reached.consulted.insert(id, world.rules_consulted());
                 }
                 let place = Place { feature, scenario };
                 if let Some(verdict) = judge(&snapshots, policy, comparing, place, finished, world) {
@@ -148,7 +156,10 @@ pub async fn run(options: &Options) -> Result<Summary, RunError> {
     crate::reports::cucumber::write(options.cucumber_json.as_deref(), options.messages.as_deref(), &all, &files)
         .map_err(RunError::Setup)?;
     let skipped = [skipped_sim_only.load(Ordering::Relaxed), skipped_sandbox.load(Ordering::Relaxed)];
-    Ok(Summary::of(all, skipped, recorder.read_errors()))
+    let mut summary = Summary::of(all, skipped, recorder.read_errors());
+    let mut seen = seen.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    (summary.crashes, summary.consulted) = (std::mem::take(&mut seen.crashes), std::mem::take(&mut seen.consulted));
+    Ok(summary)
 }
 
 /// The runner's options: the command line's, except that scenarios on a standalone sandbox run
@@ -170,6 +181,7 @@ pub(crate) fn filter(options: &Options, kind: TargetKind) -> Filter {
         name: options.name.clone(),
         input: options.input.clone(),
         kind,
+        only: options.only.clone(),
     }
 }
 

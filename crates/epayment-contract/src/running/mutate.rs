@@ -1,104 +1,182 @@
-//! `--mutate`: which of the simulator's rules the selected scenarios would notice. For each
-//! FIDELITY.md rule a mutant can reach (the rules whose refusals name their row), the
-//! scenarios run once more against embedded simulators whose answer for that rule is swapped
-//! (`epayment_sim::mutants`); the mutant is noticed when a scenario fails. Snapshots are
+//! `--mutate`: which of the simulator's rules the selected scenarios would notice. The
+//! scenarios run once unmutated (they must pass, and their simulators note which rules each
+//! reached), then once per rule mutant (`epayment_sim::mutants`: a rule's answer swapped, the
+//! rule switched off, its limit moved by one unit) against embedded simulators carrying that
+//! mutant, a few runs at once: only the scenarios that reached the mutant's rule, since the
+//! others cannot see what it changes. A mutant is noticed when a scenario fails under it. A mutant that crashes the model, or a run that
+//! cannot run, is a defect of the tool, reported and never counted as noticed. Snapshots are
 //! neither compared nor written on these runs (each reads an empty folder and writes nothing):
-//! what notices a mutant is a step of a scenario, in QA's words. The rows, the scenarios that
-//! noticed each mutant and the score go to `rules.md` and `rules.json` beside the JUnit report.
+//! what notices a mutant is a step of a scenario, in QA's words. `rules.md` and `rules.json`
+//! go beside the JUnit report; `report.html` is the unmutated run's, with the rule coverage on
+//! top.
 
-use std::path::PathBuf;
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
 
-use epayment_sim::mutants::{Mutant, RULES};
-use serde::Serialize;
+use epayment_sim::mutants::{Mutant, TABLE};
 
 use crate::compare::rules::Rules;
+use crate::reports::coverage::{self, Coverage, MutantLine, RuleLine};
+use crate::reports::summary::Summary;
 use crate::running::RunError;
 use crate::running::options::Options;
+use crate::running::selection::ScenarioId;
 use crate::running::verdict::snapshots::Policy;
 
-/// One FIDELITY.md row, and what the mutation runs made of it.
-#[derive(Clone, Debug, Serialize)]
-pub struct RuleLine {
-    /// The row's id.
-    pub rule: String,
-    /// Mutants made of it: 1 (its answer swapped), or 0 where no refusal names the row.
-    pub mutants: usize,
-    /// The scenarios that failed under its mutant: `file:line name`.
-    pub noticed_by: Vec<String>,
-}
-
-/// A whole mutation run.
-#[derive(Clone, Debug, Serialize)]
-pub struct Coverage {
-    /// Mutants some scenario noticed.
-    pub noticed: usize,
-    /// Mutants made.
-    pub mutants: usize,
-    /// One line per FIDELITY.md row.
-    pub rules: Vec<RuleLine>,
-    /// Runs that could not run under a mutant: a defect of the tool, not a notice.
-    pub defects: Vec<String>,
-}
-
-impl Coverage {
-    /// The share noticed (1 when no mutant was made).
-    pub fn score(&self) -> f64 {
-        if self.mutants == 0 { 1.0 } else { self.noticed as f64 / self.mutants as f64 }
-    }
-
-    /// `N of M rule mutants noticed`.
-    pub fn sentence(&self) -> String {
-        format!("{} of {} rule mutants noticed", self.noticed, self.mutants)
-    }
+/// How many mutant runs go at once: one per core. Each run takes one thread (its scenarios
+/// take turns on it), and on the 2-core machine 2 at once beat 1 and 3 (BENCHMARKS.md, "Rule
+/// coverage").
+fn jobs() -> usize {
+    std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get)
 }
 
 /// Runs the selected scenarios once per rule mutant and writes the reports; the unmutated
 /// run must pass first (a scenario that fails anyway notices nothing).
 pub async fn mutate(options: &Options) -> Result<Coverage, RunError> {
+    mutate_with(options, Mutant::all().collect(), jobs()).await
+}
+
+/// [`mutate`] with the mutants given, `jobs` runs at once.
+pub(crate) async fn mutate_with(options: &Options, mutants: Vec<Mutant>, jobs: usize) -> Result<Coverage, RunError> {
     // The runs' own reports go to a scratch folder beside the JUnit report, removed after.
     let scratch = report_paths(options).0.with_file_name("mutants");
     let _ = std::fs::remove_dir_all(&scratch);
-    let quiet = |name: &str, mutant: Option<Mutant>| {
-        let mut run = options.clone();
-        let dir = scratch.join(name);
-        run.snapshots = dir.join("snapshots");
-        run.snapshot_policy = Policy::WriteNothing;
-        run.junit = dir.join("junit.xml");
-        run.report = dir.join("report.html");
-        run.quiet = true;
-        run.mutant = mutant;
-        run
-    };
-    let unmutated = crate::running::run(&quiet("unmutated", None)).await?;
-    if unmutated.failed() {
-        let why = unmutated.problems.first().cloned().unwrap_or_default();
+    let unmutated = crate::running::run(&quiet(options, &scratch, None)).await?;
+    if unmutated.failed() || !unmutated.crashes.is_empty() {
+        let why = unmutated.problems.iter().chain(&unmutated.crashes).next().cloned().unwrap_or_default();
         return Err(RunError::Setup(format!("the scenarios fail without a mutant, so none can notice one: {why}")));
     }
+    let reach = Reach::of(&unmutated.consulted);
+    // cucumber quiets a failing step's panic by swapping the process's one panic hook for a
+    // silent one during a run and putting back what it found: runs at once would put back each
+    // other's, leaving one run's failures loud on stderr and the process silent after. So the
+    // hook is silent for all of them, and put back once they are done.
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let verdicts = run_all(options, &scratch, &mutants, &reach, jobs).await;
+    std::panic::set_hook(hook);
     let ledger = Rules::load(&crate::paths::workspace_root().join("FIDELITY.md"));
-    let mut coverage = Coverage { noticed: 0, mutants: 0, rules: Vec::new(), defects: Vec::new() };
-    for row in ledger.rows() {
-        let mut line = RuleLine { rule: row.id.clone(), mutants: 0, noticed_by: Vec::new() };
-        if let Some(mutant) = Mutant::of(&row.id) {
-            line.mutants = 1;
-            coverage.mutants += 1;
-            match crate::running::run(&quiet(&row.id, Some(mutant))).await {
-                Ok(summary) => {
-                    let failed = summary.records.iter().filter(|r| !r.passed());
-                    line.noticed_by = failed.map(|r| format!("{}:{} {}", r.file, r.line, r.scenario)).collect();
-                }
-                Err(e) => coverage.defects.push(format!("{}: {e}", row.id)),
-            }
-            coverage.noticed += usize::from(!line.noticed_by.is_empty());
-        }
-        coverage.rules.push(line);
-    }
+    let rules: Vec<RuleLine> = ledger
+        .rows()
+        .iter()
+        .map(|row| {
+            let of_row = verdicts.iter().filter(|(m, _)| m.rule == row.id);
+            let mutants = of_row.map(|(_, line)| line.clone()).collect();
+            RuleLine { rule: row.id.clone(), reached_by: reach.of_rule(&row.id).len(), mutants }
+        })
+        .collect();
     // A rule a mutant reaches but the ledger has no row for is a defect of the ledger.
-    for rule in RULES.iter().filter(|r| ledger.row(r).is_none()) {
-        coverage.defects.push(format!("{rule}: no FIDELITY.md row"));
-    }
+    let unlisted = TABLE.iter().filter(|r| ledger.row(r.rule).is_none());
+    let defects = unlisted.map(|r| format!("{}: no FIDELITY.md row", r.rule)).collect();
     let _ = std::fs::remove_dir_all(&scratch);
-    write(options, &coverage)?;
+    let coverage = Coverage::of(rules, defects);
+    write(options, &coverage, &unmutated.records)?;
     Ok(coverage)
+}
+
+/// Which scenarios reached which rule on the unmutated run: a mutant of a rule a scenario never
+/// asked about cannot change what that scenario sees, so only those that did run under it.
+struct Reach {
+    by_rule: BTreeMap<&'static str, Arc<BTreeSet<ScenarioId>>>,
+}
+
+impl Reach {
+    fn of(consulted: &BTreeMap<ScenarioId, Vec<&'static str>>) -> Self {
+        let mut by_rule: BTreeMap<&'static str, BTreeSet<ScenarioId>> = BTreeMap::new();
+        for (scenario, rules) in consulted {
+            for rule in rules {
+                by_rule.entry(rule).or_default().insert(scenario.clone());
+            }
+        }
+        Self { by_rule: by_rule.into_iter().map(|(rule, scenarios)| (rule, Arc::new(scenarios))).collect() }
+    }
+
+    /// The scenarios that reached `rule`.
+    fn of_rule(&self, rule: &str) -> Arc<BTreeSet<ScenarioId>> {
+        self.by_rule.get(rule).cloned().unwrap_or_default()
+    }
+}
+
+/// The options of one quiet run: reports in its own scratch folder, snapshots neither read
+/// nor written, no Cucumber files, the mutant given.
+fn quiet(options: &Options, scratch: &Path, mutant: Option<Mutant>) -> Options {
+    let name = mutant.map_or_else(|| "unmutated".to_owned(), |m| format!("{}-{}", m.rule, m.kind.word()));
+    let dir = scratch.join(name);
+    let mut run = options.clone();
+    run.snapshots = dir.join("snapshots");
+    run.snapshot_policy = Policy::WriteNothing;
+    run.junit = dir.join("junit.xml");
+    run.report = dir.join("report.html");
+    run.cucumber_json = None;
+    run.messages = None;
+    run.quiet = true;
+    run.mutant = mutant;
+    run
+}
+
+/// Runs every mutant, `jobs` at once: each job a thread of its own with a runtime of its own
+/// (a run's future is not `Send`: cucumber's is not), taking the next mutant when it is done.
+/// The verdicts in `mutants`' order.
+async fn run_all(
+    options: &Options,
+    scratch: &Path,
+    mutants: &[Mutant],
+    reach: &Reach,
+    jobs: usize,
+) -> Vec<(Mutant, MutantLine)> {
+    let (done, mut verdicts) = tokio::sync::mpsc::unbounded_channel();
+    // A mutant no scenario reached is judged without a run: nothing it changes is seen.
+    let mut queue = VecDeque::new();
+    for (n, mutant) in mutants.iter().enumerate() {
+        let only = reach.of_rule(mutant.rule);
+        match only.is_empty() {
+            true => drop(done.send((n, judge(*mutant, Ok(Summary::default()))))),
+            false => queue.push_back((n, *mutant, only)),
+        }
+    }
+    let queue = Arc::new(Mutex::new(queue));
+    for _ in 0..jobs.clamp(1, mutants.len().max(1)) {
+        let (queue, done, options, scratch) = (queue.clone(), done.clone(), options.clone(), scratch.to_path_buf());
+        std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build();
+            let next = || queue.lock().unwrap_or_else(PoisonError::into_inner).pop_front();
+            while let Some((n, mutant, only)) = next() {
+                let run = Options { only: Some(only), ..quiet(&options, &scratch, Some(mutant)) };
+                let line = match &runtime {
+                    Ok(runtime) => judge(mutant, runtime.block_on(crate::running::run(&run))),
+                    Err(e) => judge(mutant, Err(RunError::Setup(format!("cannot start a runtime: {e}")))),
+                };
+                if done.send((n, line)).is_err() {
+                    return;
+                }
+            }
+        });
+    }
+    drop(done);
+    let mut lines: Vec<Option<MutantLine>> = vec![None; mutants.len()];
+    while let Some((n, line)) = verdicts.recv().await {
+        lines[n] = Some(line);
+    }
+    // A job whose thread panicked outside the model leaves its mutant without a verdict.
+    let panicked = |mutant: &Mutant| judge(*mutant, Err(RunError::Setup("the run panicked".to_owned())));
+    mutants.iter().zip(lines).map(|(mutant, line)| (*mutant, line.unwrap_or_else(|| panicked(mutant)))).collect()
+}
+
+/// What one run under `mutant` says of it.
+fn judge(mutant: Mutant, run: Result<Summary, RunError>) -> MutantLine {
+    let mut line = MutantLine { kind: mutant.kind, changes: mutant.describe(), noticed_by: Vec::new(), defect: None };
+    match run {
+        Ok(summary) if !summary.crashes.is_empty() => {
+            line.defect = Some(format!("the model crashed: {}", summary.crashes.join("; ")));
+        }
+        Ok(summary) => {
+            let failed = summary.records.iter().filter(|r| !r.passed());
+            line.noticed_by = failed.map(|r| format!("{}:{} {}", r.file, r.line, r.scenario)).collect();
+        }
+        Err(e) => line.defect = Some(format!("the run could not run: {e}")),
+    }
+    line
 }
 
 /// Where the reports go: beside the JUnit report.
@@ -107,57 +185,25 @@ pub fn report_paths(options: &Options) -> (PathBuf, PathBuf) {
     (dir.join("rules.md"), dir.join("rules.json"))
 }
 
-fn write(options: &Options, coverage: &Coverage) -> Result<(), RunError> {
+/// rules.md, rules.json, and report.html: the unmutated run's `records` under the coverage.
+fn write(
+    options: &Options,
+    coverage: &Coverage,
+    records: &[crate::reports::record::ScenarioRecord],
+) -> Result<(), RunError> {
     let (markdown, json) = report_paths(options);
-    let failed = |path: &PathBuf, e: std::io::Error| RunError::Setup(format!("{}: {e}", path.display()));
-    if let Some(dir) = markdown.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| failed(&dir.to_path_buf(), e))?;
+    let failed = |path: &Path, e: std::io::Error| RunError::Setup(format!("{}: {e}", path.display()));
+    for path in [&markdown, &options.report] {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| failed(dir, e))?;
+        }
     }
-    std::fs::write(&markdown, markdown_text(coverage)).map_err(|e| failed(&markdown, e))?;
-    let text = serde_json::to_string_pretty(coverage).unwrap_or_default();
-    std::fs::write(&json, text).map_err(|e| failed(&json, e))
-}
-
-/// rules.md: the score, then one line per FIDELITY.md row.
-pub fn markdown_text(coverage: &Coverage) -> String {
-    let mut out = format!(
-        "# Rule coverage\n\n**{}** ({:.0} %). A rule mutant swaps the answer of one FIDELITY.md rule (another \
-         error code, or another status where the refusal has no code); it is noticed when a scenario fails \
-         under it. Snapshots are not compared on these runs.\n\n| rule | mutants | noticed by |\n| --- | --- | --- |\n",
-        coverage.sentence(),
-        coverage.score() * 100.0
-    );
-    for line in &coverage.rules {
-        let noticed = match (line.mutants, line.noticed_by.as_slice()) {
-            (0, _) => {
-                "no mutant: no refusal names this row (a rule of time, delivery or shape, not of an answer)".to_owned()
-            }
-            (_, []) => "**no scenario notices this**".to_owned(),
-            (_, by) => by.join("; "),
-        };
-        out.push_str(&format!("| `{}` | {} | {noticed} |\n", line.rule, line.mutants));
-    }
-    for defect in &coverage.defects {
-        out.push_str(&format!("\nDefect of the tool: {defect}\n"));
-    }
-    out
+    std::fs::write(&markdown, coverage::markdown(coverage)).map_err(|e| failed(&markdown, e))?;
+    let text = serde_json::to_string_pretty(coverage).map_err(|e| RunError::Setup(e.to_string()))?;
+    std::fs::write(&json, text).map_err(|e| failed(&json, e))?;
+    let page = crate::reports::html::with_rules(records, coverage);
+    std::fs::write(&options.report, page).map_err(|e| failed(&options.report, e))
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::targets::Target;
-    use crate::world::PaymentWorld;
-
-    #[tokio::test]
-    async fn a_normal_run_starts_unmutated_simulators_and_only_a_mutation_run_sets_one() {
-        let normal = Options::new(Target::Sim);
-        assert_eq!(normal.mutant, None, "no option, no mutant");
-        let mut world = PaymentWorld::default();
-        world.start(&Target::Sim, crate::targets::TargetKind::Simulator, normal.mutant).await;
-        assert_eq!(world.sim().mutant(), None, "a normal run's model answers as always");
-        let mutant = Mutant::of("capture-amount");
-        world.start(&Target::Sim, crate::targets::TargetKind::Simulator, mutant).await;
-        assert_eq!(world.sim().mutant(), mutant);
-    }
-}
+mod tests;

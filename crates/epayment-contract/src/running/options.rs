@@ -53,6 +53,8 @@ pub struct Options {
     pub input: Option<crate::running::selection::InputGlob>,
     /// The rule mutant of one run of `--mutate`; `None` on every other run.
     pub mutant: Option<epayment_sim::mutants::Mutant>,
+    /// Only these scenarios (a mutation run's, for one mutant); all when `None`.
+    pub only: Option<std::sync::Arc<std::collections::BTreeSet<crate::running::selection::ScenarioId>>>,
 }
 
 impl Options {
@@ -79,6 +81,7 @@ impl Options {
             quiet: false,
             input: None,
             mutant: None,
+            only: None,
         }
     }
 }

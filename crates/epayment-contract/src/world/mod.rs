@@ -207,6 +207,16 @@ impl PaymentWorld {
         self.backend.as_ref().and_then(Backend::sim).is_some()
     }
 
+    /// The panics the scenario's embedded simulator survived (none elsewhere).
+    pub fn crashes(&self) -> Vec<String> {
+        self.backend.as_ref().and_then(Backend::sim).map(Simulator::crashes).unwrap_or_default()
+    }
+
+    /// The FIDELITY.md rules the scenario's embedded simulator asked about (none elsewhere).
+    pub fn rules_consulted(&self) -> Vec<&'static str> {
+        self.backend.as_ref().and_then(Backend::sim).map(Simulator::rules_consulted).unwrap_or_default()
+    }
+
     /// The simulator, for steps that need one.
     pub fn sim(&self) -> &Simulator {
         self.backend().sim().unwrap_or_else(|| panic!("this step needs the simulator: tag the scenario @sim-only"))

@@ -9,6 +9,7 @@
 //! and writes, delays or drops the reply as the outcome says.
 
 mod call;
+mod crashes;
 mod epayment;
 mod exchange_log;
 mod faults;
@@ -50,8 +51,11 @@ pub(crate) struct SimulatedApi {
     faults: Mutex<Faults>,
     exchanges: Mutex<ExchangeLog>,
     traces: AtomicU64,
-    /// The rule whose refusals are swapped, on a mutation run's simulators only.
-    pub(crate) mutant: Option<crate::mutants::Mutant>,
+    /// The panics survived while answering.
+    crashes: crashes::Crashes,
+    /// The rules as written, or, on a mutation run's simulators only, with one mutant (whose
+    /// swapped answers are applied here).
+    pub(crate) rules: crate::mutants::Rules,
     /// Answers as production does: force approve, a test environment endpoint, is not there.
     pub(crate) like_production: bool,
 }
@@ -64,7 +68,8 @@ impl SimulatedApi {
             faults: Mutex::new(Faults::default()),
             exchanges: Mutex::new(exchanges),
             traces: AtomicU64::new(0),
-            mutant: None,
+            crashes: crashes::Crashes::default(),
+            rules: crate::mutants::Rules::default(),
             like_production: false,
         }
     }
@@ -88,9 +93,39 @@ impl SimulatedApi {
         self.tenants.owning(msn).with_model(f)
     }
 
+    /// Runs the customer's action `f` on the model of the tenant that owns `msn`; a refusal
+    /// comes as the API would send it (swapped under a mutation run's swap mutant), as the
+    /// customer endpoint answers it over HTTP.
+    pub(crate) fn customer_acts(
+        &self,
+        msn: &str,
+        f: impl FnOnce(&mut Model) -> Result<(), ApiError>,
+    ) -> Result<(), ApiError> {
+        self.with_model_of(msn, f).map_err(|refusal| refusal.as_sent(&self.rules).unwrap_or(refusal))
+    }
+
     /// The first tenant's webhook registrations and deliveries.
     pub(crate) fn webhooks(&self) -> &WebhookDispatcher {
         &self.tenants.first().webhooks
+    }
+
+    /// Answers one request as [`Self::answer`] does, and survives a panic there: a defect of
+    /// the simulator, answered with a 500 problem that says so, and kept ([`Self::crashes`]).
+    pub(crate) fn answer_surviving(&self, request: &Request<Bytes>) -> Outcome {
+        let answered = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.answer(request)));
+        answered.unwrap_or_else(|payload| {
+            let message = crashes::message(payload.as_ref());
+            self.crashes.record(&message);
+            let crash = ApiError::internal(format!("the simulator crashed (a defect of the simulator): {message}"));
+            let reply = self.problem(request, &crash);
+            self.log("crashed", request, &reply);
+            Outcome::Respond(reply)
+        })
+    }
+
+    /// The messages of the panics survived while answering (see [`Self::answer_surviving`]).
+    pub(crate) fn crashes(&self) -> Vec<String> {
+        self.crashes.messages()
     }
 
     /// Answers one request: routing, its endpoint's next fault, the endpoint, the log.
@@ -200,7 +235,7 @@ impl SimulatedApi {
     }
 
     fn problem(&self, request: &Request<Bytes>, error: &ApiError) -> Reply {
-        let swapped = self.mutant.and_then(|mutant| mutant.apply(error));
+        let swapped = error.as_sent(&self.rules);
         let error = swapped.as_ref().unwrap_or(error);
         let trace_id = format!("sim-trace-{:08}", self.traces.fetch_add(1, Ordering::Relaxed) + 1);
         // fidelity: problem-instance

@@ -30,6 +30,7 @@ use crate::clock::Clock;
 use crate::limits::Limits;
 use crate::lock::lock;
 use crate::model::Notification;
+use crate::mutants::Rules;
 use worker::{Job, Slot, Worker};
 
 /// One delivery, after its last attempt.
@@ -64,6 +65,8 @@ pub(crate) struct Shared {
     destinations: WebhookDestinations,
     /// How many registrations, waiting events and finished deliveries it holds at most.
     limits: Limits,
+    /// The rules as written, or with a mutation run's one mutant (the retry schedule's).
+    rules: Rules,
     /// The simulator's time up to which every event has been published: on a virtual clock,
     /// the workers try what is due by it (see [`WebhookDispatcher::published_to`]).
     horizon: watch::Sender<DateTime<Utc>>,
@@ -153,17 +156,26 @@ impl WebhookDispatcher {
     /// deliver to loopback and private addresses too (a simulator on loopback).
     #[cfg(test)]
     pub(crate) fn new(seed: u64, schedule: RetrySchedule, clock: Clock) -> Self {
-        Self::with_destinations(seed, schedule, clock, WebhookDestinations::AlsoLocal, &Limits::default())
+        Self::with_destinations(
+            seed,
+            schedule,
+            clock,
+            WebhookDestinations::AlsoLocal,
+            &Limits::default(),
+            Rules::default(),
+        )
     }
 
     /// A dispatcher whose workers run on the current tokio runtime, wait on `clock`, deliver
-    /// only where `destinations` allows, and hold no more than `limits` allow.
+    /// only where `destinations` allows, hold no more than `limits` allow, and retry as `rules`
+    /// say.
     pub(crate) fn with_destinations(
         seed: u64,
         schedule: RetrySchedule,
         clock: Clock,
         destinations: WebhookDestinations,
         limits: &Limits,
+        rules: Rules,
     ) -> Self {
         let now = clock.now();
         Self {
@@ -177,6 +189,7 @@ impl WebhookDispatcher {
                 tried: watch::channel(0).0,
                 destinations,
                 limits: *limits,
+                rules,
                 horizon: watch::channel(now).0,
                 idle: Mutex::new(HashMap::new()),
                 reported: watch::channel(0).0,

@@ -4,6 +4,8 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
+use crate::mutants::Rules;
+
 /// How long one event is retried before it is given up.
 const RETRY_PERIOD: chrono::TimeDelta = chrono::TimeDelta::days(7);
 
@@ -27,13 +29,20 @@ impl RetrySchedule {
     /// The wait after the `failures`-th failed try of an event first tried at `first`, or `None`
     /// to give it up.
     // fidelity: webhook-delivery
-    pub(crate) fn wait(self, failures: u32, first: DateTime<Utc>, now: DateTime<Utc>) -> Option<Duration> {
+    pub(crate) fn wait(
+        self,
+        rules: &Rules,
+        failures: u32,
+        first: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Option<Duration> {
         match self {
             RetrySchedule::Api => {
+                let quick = rules.most("webhook-delivery", 4u32);
                 let wait = match failures {
-                    1..=4 => Duration::from_secs(2),
-                    5 => Duration::from_secs(60),
-                    6 => Duration::from_secs(120),
+                    n if n <= quick => Duration::from_secs(2),
+                    n if n == quick + 1 => Duration::from_secs(60),
+                    n if n == quick + 2 => Duration::from_secs(120),
                     _ if now - first < chrono::TimeDelta::days(1) => Duration::from_secs(3_600),
                     _ => Duration::from_secs(86_400),
                 };
@@ -58,7 +67,7 @@ mod tests {
         let mut now = first;
         let mut waits = Vec::new();
         let mut failures = 0;
-        while let Some(wait) = schedule.wait(failures + 1, first, now) {
+        while let Some(wait) = schedule.wait(&Rules::default(), failures + 1, first, now) {
             failures += 1;
             waits.push(wait.as_secs());
             now += chrono::Duration::from_std(wait).unwrap();
@@ -67,8 +76,8 @@ mod tests {
         assert_eq!(*waits.last().unwrap(), 86_400);
         assert!(now - first <= RETRY_PERIOD && now - first > RETRY_PERIOD - chrono::TimeDelta::days(1), "{now}");
         let custom = RetrySchedule::Custom { attempts: 3, backoff: Duration::from_millis(10) };
-        assert_eq!(custom.wait(1, first, first), Some(Duration::from_millis(10)));
-        assert_eq!(custom.wait(2, first, first), Some(Duration::from_millis(20)));
-        assert_eq!(custom.wait(3, first, first), None);
+        assert_eq!(custom.wait(&Rules::default(), 1, first, first), Some(Duration::from_millis(10)));
+        assert_eq!(custom.wait(&Rules::default(), 2, first, first), Some(Duration::from_millis(20)));
+        assert_eq!(custom.wait(&Rules::default(), 3, first, first), None);
     }
 }

@@ -192,7 +192,7 @@ impl Worker {
             return true;
         }
         lane.failures += 1;
-        match self.schedule.wait(lane.failures, first, now) {
+        match self.schedule.wait(&self.shared.rules, lane.failures, first, now) {
             Some(wait) => {
                 lane.next_try = clock::later(now, chrono::Duration::from_std(wait).unwrap_or(chrono::TimeDelta::MAX));
             }

@@ -227,7 +227,7 @@ async fn serve(
         Ok(Err(_)) | Err(_) => return Err(Dropped::BrokenBody),
     };
     let request = http::Request::from_parts(parts, body);
-    match api.answer(&request) {
+    match api.answer_surviving(&request) {
         Outcome::Respond(reply) => Ok(response(reply)),
         Outcome::RespondAfter(delay, reply) => {
             tokio::time::sleep(delay).await;

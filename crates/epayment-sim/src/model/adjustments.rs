@@ -35,17 +35,19 @@ impl Model {
         idempotency_key: Option<&str>,
     ) -> Result<types::ModificationResponse, ApiError> {
         let unit = self.sales_units.get(&key.msn);
-        let (now, issuer_releases) = (self.now(), self.issuer_releases);
+        let (now, issuer_releases, rules) = (self.now(), self.issuer_releases, self.rules.clone());
         let payment = self.get_mut(key)?;
         // fidelity: capture-deadline
-        if payment.state == State::Authorized && payment.period_over(unit.capture_period(), now) {
+        let period = rules.most("capture-deadline", unit.capture_period());
+        if payment.state == State::Authorized && payment.period_over(period, now) {
             return Err(ApiError::rule(ErrorCode::CapturePeriodExpired, "the capture period is over")
                 .fidelity("capture-deadline"));
         }
         // fidelity: capture-after-guarantee
         // Past the card network's guarantee a capture is a new charge; it fails when the
         // issuer released the reservation (a setting: the default keeps it).
-        let past_guarantee = payment.capture_guaranteed_until.is_some_and(|until| until <= now);
+        let past_guarantee =
+            payment.capture_guaranteed_until.is_some_and(|until| rules.most("capture-after-guarantee", until) <= now);
         if payment.state == State::Authorized && past_guarantee && issuer_releases {
             let card = payment.card.name();
             return Err(ApiError::rule(
@@ -56,14 +58,14 @@ impl Model {
         }
         match payment.state {
             // fidelity: capture-before-authorization
-            State::Created => {
+            State::Created if rules.enforced("capture-before-authorization") => {
                 return Err(ApiError::rule(ErrorCode::CaptureBeforeReservation, "the payment is not authorized yet")
                     .fidelity("capture-before-authorization"));
             }
             // fidelity: capture-terminated
             // Our choice: a payment cancelled before authorization is TERMINATED, and the
             // cancel rule (6070) speaks to it better than the generic state rule.
-            State::Terminated => {
+            State::Terminated if rules.enforced("capture-terminated") => {
                 return Err(ApiError::rule(ErrorCode::CaptureCancelled, "the payment was cancelled")
                     .fidelity("capture-terminated"));
             }
@@ -80,18 +82,21 @@ impl Model {
         }
         check_amount(payment, amount)?;
         // fidelity: capture-after-cancel
-        if payment.cancelled > 0 {
+        if rules.enforced("capture-after-cancel") && payment.cancelled > 0 {
             return Err(ApiError::rule(ErrorCode::CaptureCancelled, "the payment was cancelled")
                 .fidelity("capture-after-cancel"));
         }
         // fidelity: capture-full-only
-        if unit.full_capture_only && (payment.captured > 0 || amount.value != payment.capturable()) {
+        if rules.enforced("capture-full-only")
+            && unit.full_capture_only
+            && (payment.captured > 0 || amount.value != payment.capturable())
+        {
             let refusal =
                 ApiError::rule(ErrorCode::FullCaptureOnly, "this sales unit allows only a capture of the whole amount");
             return Err(refusal.fidelity("capture-full-only"));
         }
         // fidelity: capture-amount
-        if amount.value > payment.capturable() {
+        if amount.value > rules.most("capture-amount", payment.capturable()) {
             let refusal = ApiError::rule(
                 ErrorCode::CaptureAmountTooHigh,
                 format!("only {} is left to capture", payment.capturable()),
@@ -116,18 +121,19 @@ impl Model {
         amount: &types::Amount,
         idempotency_key: Option<&str>,
     ) -> Result<types::ModificationResponse, ApiError> {
-        let (now, test_amounts) = (self.now(), self.test_amounts);
+        let (now, test_amounts, rules) = (self.now(), self.test_amounts, self.rules.clone());
         let payment = self.get_mut(key)?;
         // fidelity: refund-deadline
         // Counted from authorization: our choice where the facts say "within 365 days".
-        if payment.state == State::Authorized && payment.period_over(REFUND_PERIOD, now) {
+        let period = rules.most("refund-deadline", REFUND_PERIOD);
+        if payment.state == State::Authorized && payment.period_over(period, now) {
             return Err(
                 ApiError::rule(ErrorCode::RefundPeriodExpired, "the refund period is over").fidelity("refund-deadline")
             );
         }
         match payment.state {
             // fidelity: refund-before-authorization
-            State::Created => {
+            State::Created if rules.enforced("refund-before-authorization") => {
                 return Err(ApiError::rule(ErrorCode::RefundBeforeReservation, "the payment is not authorized yet")
                     .fidelity("refund-before-authorization"));
             }
@@ -147,7 +153,7 @@ impl Model {
             return Err(refused);
         }
         // fidelity: refund-amount
-        if amount.value > payment.refundable() {
+        if amount.value > rules.most("refund-amount", payment.refundable()) {
             let refusal = ApiError::rule(
                 ErrorCode::RefundAmountTooHigh,
                 format!("only {} is left to refund", payment.refundable()),
@@ -168,7 +174,8 @@ impl Model {
         transaction_only: bool,
         idempotency_key: Option<&str>,
     ) -> Result<types::ModificationResponse, ApiError> {
-        let period = self.sales_units.get(&key.msn).capture_period();
+        let rules = self.rules.clone();
+        let period = rules.most("cancel-deadline", self.sales_units.get(&key.msn).capture_period());
         let now = self.now();
         let payment = self.get_mut(key)?;
         // fidelity: cancel-deadline
@@ -188,7 +195,7 @@ impl Model {
                 (EventName::Terminated, payment.amount)
             }
             // fidelity: cancel-transaction-only
-            State::Authorized if transaction_only => {
+            State::Authorized if transaction_only && rules.enforced("cancel-transaction-only") => {
                 let refusal = ApiError::rule(
                     ErrorCode::CancelAuthorizedTransactionOnly,
                     "the payment is authorized and cancelTransactionOnly is set",
@@ -196,13 +203,13 @@ impl Model {
                 return Err(refusal.fidelity("cancel-transaction-only"));
             }
             // fidelity: cancel-fully-captured
-            State::Authorized if payment.captured >= payment.authorized => {
+            State::Authorized if payment.captured >= payment.authorized && rules.enforced("cancel-fully-captured") => {
                 return Err(ApiError::rule(ErrorCode::CancelFullyCaptured, "the payment is fully captured")
                     .fidelity("cancel-fully-captured"));
             }
             // fidelity: cancel-twice
             // Our choice: a second cancel finds nothing left to release.
-            State::Authorized if payment.cancelled > 0 => {
+            State::Authorized if payment.cancelled > 0 && rules.enforced("cancel-twice") => {
                 return Err(ApiError::rule(ErrorCode::CannotCancelInState, "the payment is already cancelled")
                     .fidelity("cancel-twice"));
             }
@@ -213,7 +220,7 @@ impl Model {
                 (EventName::Cancelled, rest)
             }
             // fidelity: cancel-twice
-            State::Terminated => {
+            State::Terminated if rules.enforced("cancel-twice") => {
                 return Err(ApiError::rule(ErrorCode::CannotCancelInState, "the payment is already cancelled")
                     .fidelity("cancel-twice"));
             }

@@ -20,7 +20,7 @@ impl Model {
         // fidelity: create-reference-taken
         // Our choice: a reference already used by this MSN is 409 with 4150, before any
         // other rule.
-        if self.payments.contains_key(&key) {
+        if self.rules.enforced("create-reference-taken") && self.payments.contains_key(&key) {
             let refusal = ApiError::conflict(
                 ErrorCode::ReferenceExistsOrRefundConflict,
                 format!("reference {} already exists", key.reference),
@@ -75,7 +75,7 @@ impl Model {
             consent: None,
             events: Vec::new(),
         };
-        self.expiries.insert((expires_at(&payment), key.clone()));
+        self.expiries.insert((expires_at(&payment, &self.rules), key.clone()));
         self.payments.insert(key.clone(), payment);
         let psp = self.record(&key, Event::done(EventName::Created, request.amount.value, idempotency_key));
         if let Some(payment) = self.payments.get_mut(&key) {
@@ -97,7 +97,7 @@ impl Model {
             Currency::Sek | Currency::Usd | Currency::Gbp => card_passthrough,
             _ => market.takes(currency),
         };
-        if !allowed {
+        if self.rules.enforced("create-currency-market") && !allowed {
             return Err(ApiError::rule(
                 ErrorCode::CurrencyNotAllowed,
                 format!("a {market:?} sales unit does not take {currency} with {:?}", request.payment_method.type_),
@@ -109,7 +109,7 @@ impl Model {
             Currency::Nok | Currency::Sek => 100,
             _ => 1,
         };
-        if request.amount.value < minimum {
+        if request.amount.value < self.rules.least("create-minimum-amount", minimum) {
             let refusal =
                 ApiError::rule(ErrorCode::AmountTooSmall, format!("the amount must be at least {minimum} minor units"));
             return Err(refusal.fidelity("create-minimum-amount"));

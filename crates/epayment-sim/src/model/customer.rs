@@ -7,13 +7,14 @@ use epayment_vocabulary::{ErrorCode, EventName, State};
 use super::events::Event;
 use super::{ApiError, Model, Payment, PaymentKey, cards, profile, test_amounts};
 use crate::clock;
+use crate::mutants::Rules;
 
 /// How long a customer has to act on a created payment before it expires.
 const CUSTOMER_TIME: chrono::TimeDelta = chrono::TimeDelta::minutes(10);
 
 /// When a created payment expires unless the customer acts.
-pub(crate) fn expires_at(payment: &Payment) -> DateTime<Utc> {
-    clock::later(payment.created_at, CUSTOMER_TIME)
+pub(crate) fn expires_at(payment: &Payment, rules: &Rules) -> DateTime<Utc> {
+    clock::later(payment.created_at, rules.most("payment-expiry", CUSTOMER_TIME))
 }
 
 impl Model {
@@ -25,10 +26,11 @@ impl Model {
         let now = self.now();
         let market = self.sales_units.get(&key.msn).market;
         let test_amounts = self.test_amounts;
+        let rules = self.rules.clone();
         let payment = self.get_mut(key)?;
         // fidelity: approve-only-created
         // Our choice of code among the documented 10010..10070: 10010, "approve failed".
-        if payment.state != State::Created {
+        if rules.enforced("approve-only-created") && payment.state != State::Created {
             let refusal =
                 ApiError::rule(ErrorCode::ForceApproveFailed, format!("the payment is {}, not CREATED", payment.state));
             return Err(refusal.fidelity("approve-only-created"));
@@ -75,7 +77,7 @@ impl Model {
     /// which the test environment refuses to force approve.
     pub(crate) fn force_approve(&mut self, key: &PaymentKey) -> Result<(), ApiError> {
         // fidelity: express-no-force-approve
-        if self.payment(key).is_some_and(Payment::is_express) {
+        if self.rules.enforced("express-no-force-approve") && self.payment(key).is_some_and(Payment::is_express) {
             let refusal = ApiError::rule(
                 ErrorCode::ForceApproveNotSupported,
                 "an express payment cannot be force approved; approve it in the app",
@@ -110,9 +112,10 @@ impl Model {
     }
 
     fn end(&mut self, key: &PaymentKey, state: State, event: EventName) -> Result<(), ApiError> {
+        let rules = self.rules.clone();
         let payment = self.get_mut(key)?;
         // fidelity: final-states
-        if payment.state != State::Created {
+        if rules.enforced("final-states") && payment.state != State::Created {
             let refusal =
                 ApiError::rule(ErrorCode::ForceApproveFailed, format!("the payment is {}, not CREATED", payment.state));
             return Err(refusal.fidelity("final-states"));

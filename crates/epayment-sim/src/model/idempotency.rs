@@ -5,6 +5,7 @@
 //! another body from the same one) and the answer the simulator wrote. A create with a
 //! megabyte of metadata costs what one without does.
 
+use crate::mutants::Rules;
 use std::collections::{HashMap, VecDeque};
 
 use bytes::Bytes;
@@ -66,19 +67,20 @@ impl ReplayStore {
         key: &str,
         endpoint: Endpoint,
         body: &BodyDigest,
+        rules: &Rules,
     ) -> Result<Seen, ApiError> {
         let Some(replay) = self.payments.get(payment).and_then(|keys| keys.answers.get(key)) else {
             return Ok(Seen::New);
         };
         // fidelity: idempotency-conflict
-        if replay.endpoint != endpoint {
+        if rules.enforced("idempotency-conflict") && replay.endpoint != endpoint {
             let refusal = ApiError::conflict(
                 ErrorCode::IdempotencyKeyReused,
                 "the idempotency key was used for another operation",
             );
             return Err(refusal.fidelity("idempotency-conflict"));
         }
-        if replay.body != *body {
+        if rules.enforced("idempotency-conflict") && replay.body != *body {
             let code = match endpoint {
                 Endpoint::Capture => ErrorCode::CaptureIdempotencyConflict,
                 Endpoint::Refund => ErrorCode::ReferenceExistsOrRefundConflict,

@@ -56,6 +56,7 @@ pub use tokens::TestCredentials;
 use crate::clock::Clock;
 use crate::endpoint::Endpoint;
 use crate::limits::Limits;
+use crate::mutants::Rules;
 use idempotency::{BodyDigest, ReplayStore, Seen, digest};
 use retention::Activity;
 use tokens::TokenIssuer;
@@ -85,6 +86,8 @@ pub(crate) struct Config {
     pub(crate) issuer_releases: bool,
     /// How many idempotency keys are kept per payment ([`Limits::max_keys_per_payment`]).
     pub(crate) max_keys_per_payment: usize,
+    /// The rules as written, or with a mutation run's one mutant.
+    pub(crate) rules: Rules,
 }
 
 impl Default for Config {
@@ -101,6 +104,7 @@ impl Default for Config {
             card: CardNetwork::default(),
             issuer_releases: false,
             max_keys_per_payment: Limits::default().max_keys_per_payment,
+            rules: Rules::with(None),
         }
     }
 }
@@ -132,6 +136,7 @@ pub(crate) struct Model {
     test_amounts: bool,
     card: CardNetwork,
     issuer_releases: bool,
+    rules: Rules,
 }
 
 /// The key a model signs its tokens with: from its seed, so that tokens repeat with the seed as
@@ -180,7 +185,13 @@ impl Model {
             test_amounts: config.test_amounts,
             card: config.card,
             issuer_releases: config.issuer_releases,
+            rules: config.rules,
         }
+    }
+
+    /// The rules it applies (as written, but for a mutation run's simulators).
+    pub(crate) fn rules(&self) -> &Rules {
+        &self.rules
     }
 
     /// The model's time.
@@ -231,6 +242,7 @@ impl Model {
     /// Counts a call against a rate limit, or refuses it with 429 and `Retry-After`.
     pub(crate) fn admit(&mut self, limit: Limit, scope: &str, reference: &str) -> Result<(), ApiError> {
         let now = self.now();
+        let limit = Limit { calls_a_minute: self.rules.most("rate-limits", limit.calls_a_minute), ..limit };
         self.rate_limits.admit(limit, scope, reference, now)
     }
 
@@ -344,7 +356,7 @@ impl Model {
     ) -> Result<Bytes, ApiError> {
         let body = digest(body);
         // fidelity: idempotent-replay
-        if let Seen::Replay(answer) = self.replays.check(payment, key, endpoint, &body)? {
+        if let Seen::Replay(answer) = self.replays.check(payment, key, endpoint, &body, &self.rules)? {
             return answer;
         }
         let answer = match apply(self) {
@@ -399,7 +411,7 @@ impl Model {
     /// Forgets everything about one payment: it, its kept answers, its pending expiry.
     fn forget(&mut self, key: &PaymentKey) {
         if let Some(payment) = self.payments.remove(key) {
-            self.expiries.remove(&(customer::expires_at(&payment), key.clone()));
+            self.expiries.remove(&(customer::expires_at(&payment, &self.rules), key.clone()));
             if let Some(at) = payment.decided_at {
                 self.decisions.remove(&(at, key.clone()));
             }

@@ -61,6 +61,22 @@ impl ApiError {
         Self { rule: Some(id), ..self }
     }
 
+    /// The refusal as `rules` send it: with another answer under its rule's swap mutant
+    /// (another error code of the same family, never the one the rule gives, or another status
+    /// where it has no code).
+    pub(crate) fn as_sent(&self, rules: &crate::mutants::Rules) -> Option<Self> {
+        let rule = self.rule?;
+        if !rules.swaps(rule) {
+            return None;
+        }
+        let mut swapped = self.clone();
+        match swapped.code {
+            Some(code) => swapped.code = Some(code + 1),
+            None => swapped.status = if self.status == 400 { 409 } else { 400 },
+        }
+        Some(swapped)
+    }
+
     /// An internal error: something the simulator could not do, never the caller's fault.
     pub fn internal(detail: impl Into<String>) -> Self {
         Self::coded(500, ErrorCode::InternalError, detail)
@@ -96,5 +112,24 @@ impl ApiError {
     pub fn sticks_to_key(&self) -> bool {
         let retry_code = self.code.is_some_and(|c| ErrorCode::from_code(c).is_retryable());
         (self.status == 400 && self.code.is_some() && !retry_code) || self.status == 404
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mutants::{Kind, Mutant, Rules};
+
+    #[test]
+    fn a_swap_mutant_sends_its_rules_refusal_with_another_answer_and_no_other() {
+        let rules = Rules::with(Some(Mutant { rule: "capture-amount", kind: Kind::Swap }));
+        let refusal = ApiError::rule(ErrorCode::AlreadyRefunded, "too much").fidelity("capture-amount");
+        let swapped = refusal.as_sent(&rules).expect("its rule's refusal");
+        assert_eq!((swapped.status, swapped.code), (refusal.status, Some(6181)));
+        let coded_not = ApiError::status(403, "not yours").fidelity("capture-amount");
+        assert_eq!(coded_not.as_sent(&rules).map(|e| e.status), Some(400), "no code: another status");
+        let other = ApiError::rule(ErrorCode::AlreadyRefunded, "x").fidelity("refund-amount");
+        assert!(other.as_sent(&rules).is_none());
+        assert!(refusal.as_sent(&Rules::with(None)).is_none(), "unmutated: as the rule gives");
     }
 }

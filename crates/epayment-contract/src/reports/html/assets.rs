@@ -8,7 +8,7 @@ h1 { font-size: 1.5em; } h2 { font-size: 1.2em; margin-top: 2em; border-bottom: 
 h3.rule { font-size: 1em; margin: 1.2em 0 .4em; color: #444; }
 .summary span { margin-right: 1.5em; font-weight: 600; }
 section.comparison { background: #f5f7fa; border: 1px solid #ddd; border-radius: 6px; padding: .2em 1em; }
-.passed > summary .status { color: #17692b; } .failed > summary .status { color: #b3261e; }
+.passed > summary .status, .status.passed { color: #17692b; } .failed > summary .status, .status.failed { color: #b3261e; }
 details.scenario { border: 1px solid #ddd; border-radius: 6px; margin: .6em 0; padding: .3em .8em; }
 details.scenario.failed { border-color: #b3261e; }
 details.scenario > summary { cursor: pointer; font-weight: 600; }

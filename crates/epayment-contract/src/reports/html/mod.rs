@@ -10,11 +10,13 @@ use std::fmt::{self, Write as _};
 
 use serde_json::{Value, json};
 
+use crate::reports::coverage::Coverage;
 use crate::reports::record::{ProblemKind, ScenarioRecord, StepStatus};
 use crate::reports::text;
 use crate::reports::xml::xml as escape;
 
 mod assets;
+mod rules;
 
 /// What a comparison (`--compare`) shows above the target's run.
 #[derive(Clone, Debug, Default)]
@@ -31,16 +33,26 @@ pub struct Comparing {
 
 /// The report for `records`.
 pub fn report(records: &[ScenarioRecord]) -> String {
-    text(|out| page(out, records, None))
+    text(|out| page(out, records, None, None))
+}
+
+/// The report of a mutation run: the rule coverage on top, then the unmutated run's `records`.
+pub fn with_rules(records: &[ScenarioRecord], coverage: &Coverage) -> String {
+    text(|out| page(out, records, None, Some(coverage)))
 }
 
 /// The report of the target's side of a comparison: headed as one, with its counts and what
 /// was not compared, then `records` (each with what differs from the simulator).
 pub fn compared(records: &[ScenarioRecord], comparing: &Comparing) -> String {
-    text(|out| page(out, records, Some(comparing)))
+    text(|out| page(out, records, Some(comparing), None))
 }
 
-fn page(out: &mut String, records: &[ScenarioRecord], comparing: Option<&Comparing>) -> fmt::Result {
+fn page(
+    out: &mut String,
+    records: &[ScenarioRecord],
+    comparing: Option<&Comparing>,
+    coverage: Option<&Coverage>,
+) -> fmt::Result {
     let failed = records.iter().filter(|r| !r.passed()).count();
     let title = comparing.map_or("Contract run", |c| c.title.as_str());
     out.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
@@ -49,6 +61,9 @@ fn page(out: &mut String, records: &[ScenarioRecord], comparing: Option<&Compari
     writeln!(out, "</style>\n</head>\n<body>\n<h1>{}</h1>", escape(title))?;
     if let Some(c) = comparing {
         comparison(out, c)?;
+    }
+    if let Some(coverage) = coverage {
+        rules::section(out, coverage)?;
     }
     writeln!(
         out,

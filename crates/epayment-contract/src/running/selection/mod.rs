@@ -3,6 +3,10 @@
 //! `@sim-only`); and the tags checked against those in use and those the harness documents,
 //! with the tag meant for a near miss.
 
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use crate::reports::record::file_name;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -87,7 +91,13 @@ pub struct Filter {
     /// What the target is (a remote one leaves `@sim-only` scenarios out; a real environment
     /// `@sandbox` ones too).
     pub kind: crate::targets::TargetKind,
+    /// Only these scenarios, by file name and line (a mutation run's: those that reached the
+    /// mutant's rule); all when `None`.
+    pub only: Option<Arc<BTreeSet<ScenarioId>>>,
 }
+
+/// A scenario by its feature's file name and its line, as the reports place it.
+pub type ScenarioId = (String, usize);
 
 /// What a filter makes of a scenario.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -110,7 +120,8 @@ impl Filter {
         let matches = self.input.as_ref().is_none_or(read)
             && self.name.as_ref().is_none_or(|re| re.is_match(&scenario.name))
             && self.tags.as_ref().is_none_or(|expr| expr.eval(tags.clone()))
-            && !self.leaves_out_go_live(tags.clone());
+            && !self.leaves_out_go_live(tags.clone())
+            && self.only.as_ref().is_none_or(|only| only.contains(&(file_name(feature), scenario.position.line)));
         use crate::targets::TargetKind;
         let tagged = |tag: &str| tags.clone().any(|t| t == tag);
         match (matches, self.kind) {
