@@ -56,7 +56,7 @@ fn main() {
     }
     assert_eq!(found["summary"]["differences"], 0, "{:#}", found["summary"]);
     let compared = found["summary"]["scenarios_compared"].as_u64().unwrap_or_default();
-    assert_eq!(compared, 46, "every scenario a sandbox can run is compared (the README says 46)");
+    assert_eq!(compared, 53, "every scenario a sandbox can run is compared (the scenarios guide says 53)");
     assert!(found["summary"]["exchanges_compared"].as_u64().unwrap_or_default() > 150);
     let not_compared = found["not_compared"].as_array().cloned().unwrap_or_default();
     assert!(!not_compared.is_empty() && not_compared.iter().all(|n| n["tag"] == "@sim-only"), "{not_compared:#?}");
@@ -146,7 +146,7 @@ fn rate_limits_off_differ_in_one_scenario(dir: &Path) {
     let html = std::fs::read_to_string(dir.join("report.html")).expect("the HTML report");
     assert!(html.contains("difference(s) from the simulator") && html.contains("class=\"sides\""), "both sides shown");
     assert!(html.contains(&format!("<title>Comparison: the simulator and {url}</title>")), "named as a comparison");
-    assert!(html.contains("scenarios that differ: 1") && html.contains("Not compared: 23"), "its summary");
+    assert!(html.contains("scenarios that differ: 1") && html.contains("Not compared: 25"), "its summary");
 }
 
 /// Paid by Mastercard, a payment's capture is guaranteed 30 days after approval on the
