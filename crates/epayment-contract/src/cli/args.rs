@@ -71,13 +71,21 @@ pub(crate) struct Args {
     #[arg(long)]
     pub mutate: bool,
     /// With --mutate: fail (exit 1) when fewer than this share of the rule mutants are
-    /// noticed, e.g. 0.8.
-    #[arg(long, value_name = "SHARE", requires = "mutate")]
+    /// noticed, a share from 0 to 1, e.g. 0.8.
+    #[arg(long, value_name = "SHARE", requires = "mutate", allow_hyphen_values = true, value_parser = share)]
     pub min_score: Option<f64>,
     /// cucumber's `--input <glob>`, taken off the command line before cucumber's parser sees
     /// it (which keeps it where the harness cannot read it).
     #[arg(skip)]
     pub input: Option<String>,
+}
+
+/// `--min-score`'s value: a share from 0 to 1 (above 1 every run would fail; below 0, or not a
+/// number, every run would pass).
+fn share(text: &str) -> Result<f64, String> {
+    let bad = || format!("{text:?} is not a share from 0 to 1, e.g. 0.8");
+    let share: f64 = text.trim().parse().map_err(|_| bad())?;
+    if (0.0..=1.0).contains(&share) { Ok(share) } else { Err(bad()) }
 }
 
 /// The whole command line: cucumber's options and the harness's.
@@ -162,6 +170,17 @@ fn command() -> clap::Command {
 /// The options a command line gives, its relative paths taken from `cwd`.
 pub(crate) fn options(cli: Cli, cwd: &Path) -> Result<Options, String> {
     let env = |name: &str| std::env::var(name).ok();
+    // A remote target carries no mutant and notes no rule it checks: every mutant would go
+    // unnoticed there, after the scenarios had been sent to it for nothing.
+    let remote = match &cli.custom.compare {
+        Some(_) => Some("--compare"),
+        None => is_url(&cli.custom.target).then_some("--target"),
+    };
+    if let (true, Some(flag)) = (cli.custom.mutate, remote) {
+        return Err(format!(
+            "--mutate breaks the embedded simulator's rules, so it runs on `sim` only: leave out {flag}"
+        ));
+    }
     let target = match &cli.custom.compare {
         Some(_) if cli.custom.target != "sim" => {
             return Err("--compare and --target both name a target: give one".into());
@@ -390,5 +409,32 @@ mod tests {
         assert!(options_in_features(&["--compare", "apitest"]).is_err_and(|e| e.contains("use a URL")));
         let plain = options_in_features(&["--tags", "@x"]).expect("options");
         assert!(!plain.compare);
+    }
+
+    #[test]
+    fn min_score_is_a_share_from_0_to_1_or_a_usage_error() {
+        for (given, read) in [("0.8", 0.8), ("0", 0.0), ("1", 1.0), ("1.0", 1.0)] {
+            let cli = parse(&["--mutate", "--min-score", given]).expect(given);
+            assert_eq!(cli.custom.min_score, Some(read), "{given}");
+        }
+        // 2 fails every run, -1 and NaN pass every run: none is a share.
+        for given in ["2", "-1", "-0.5", "NaN", "nan", "inf", "80%", "abc"] {
+            let err = parse(&["--mutate", "--min-score", given]).expect_err(given);
+            assert!(err.contains("a share from 0 to 1, e.g. 0.8"), "{given}: {err}");
+        }
+        let err = parse(&["--mutate", "--min-score=-1"]).expect_err("-1");
+        assert!(err.contains("a share from 0 to 1"), "{err}");
+    }
+
+    #[test]
+    fn mutate_runs_on_the_embedded_simulator_only() {
+        // A remote target carries no mutant and notes no rule: a run there said "0 of 70 rule
+        // mutants noticed" and exited 0, after sending the scenarios to the remote target.
+        for flag in ["--target", "--compare"] {
+            let err = options_in_features(&["--mutate", flag, "http://127.0.0.1:1"]).expect_err(flag);
+            assert!(err.contains("--mutate breaks the embedded simulator's rules"), "{flag}: {err}");
+            assert!(err.contains(flag), "names the flag typed: {err}");
+        }
+        assert!(options_in_features(&["--mutate", "--target", "sim"]).is_ok());
     }
 }
