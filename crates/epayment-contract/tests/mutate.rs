@@ -48,7 +48,7 @@ fn a_mutation_run_names_the_scenario_that_notices_each_rule_and_scores_them() {
     assert!(markdown.contains(unreached), "{markdown}");
     // Every capture asks whether it follows a cancel; none of these fails when that is off.
     let reached = "| `capture-after-cancel` | swap (its refusal answers with another error code (or status)): **no \
-        scenario notices this (1 go through its check, none fails)**<br>";
+        scenario notices this (1 goes through its check, none fails)**<br>";
     assert!(markdown.contains(reached), "{markdown}");
     assert!(markdown.contains("| `webhook-signature` | no mutant"), "{markdown}");
     let json: serde_json::Value =

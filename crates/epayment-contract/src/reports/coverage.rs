@@ -93,6 +93,9 @@ pub fn verdict(line: &RuleLine, mutant: &MutantLine) -> String {
     match (&mutant.defect, mutant.noticed_by.as_slice()) {
         (Some(defect), _) => format!("defect of the tool, not counted as noticed: {defect}"),
         (None, []) if line.reached_by == 0 => "no scenario notices this (none goes through its check)".to_owned(),
+        (None, []) if line.reached_by == 1 => {
+            "no scenario notices this (1 goes through its check, none fails)".to_owned()
+        }
         (None, []) => format!("no scenario notices this ({} go through its check, none fails)", line.reached_by),
         (None, by) if by.len() > NAMED => format!("{}, and {} more", by[..NAMED].join("; "), by.len() - NAMED),
         (None, by) => by.join("; "),
@@ -138,4 +141,20 @@ fn write_markdown(out: &mut String, coverage: &Coverage) -> fmt::Result {
         writeln!(out, "| `{}` | {} |", line.rule, cells.join("<br>").replace('|', "\\|"))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_verdict_counts_the_scenarios_that_went_through_the_check_in_good_english() {
+        let mutant = MutantLine { kind: Kind::Off, changes: String::new(), noticed_by: Vec::new(), defect: None };
+        let said = |reached_by: usize| {
+            verdict(&RuleLine { rule: "cancel-twice".to_owned(), reached_by, mutants: Vec::new() }, &mutant)
+        };
+        assert_eq!(said(0), "no scenario notices this (none goes through its check)");
+        assert_eq!(said(1), "no scenario notices this (1 goes through its check, none fails)");
+        assert_eq!(said(7), "no scenario notices this (7 go through its check, none fails)");
+    }
 }
