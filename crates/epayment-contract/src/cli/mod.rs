@@ -81,7 +81,6 @@ pub fn main(args: impl IntoIterator<Item = String>) -> ExitCode {
     }
 }
 
-/// `--write-steps`: features/STEPS.md from the step tables.
 /// `--mutate`: the rule coverage, its score against `--min-score`.
 fn mutate(runtime: &tokio::runtime::Runtime, options: &Options, min_score: Option<f64>) -> ExitCode {
     match runtime.block_on(crate::running::mutate::mutate(options)) {
@@ -91,10 +90,16 @@ fn mutate(runtime: &tokio::runtime::Runtime, options: &Options, min_score: Optio
             for defect in &coverage.defects {
                 println!("defect of the tool: {defect}");
             }
-            let below = min_score.is_some_and(|min| coverage.score() < min);
-            if below {
-                println!("rules: {:.2} is below --min-score {:.2}", coverage.score(), min_score.unwrap_or_default());
+            let below = min_score.filter(|min| coverage.score() < *min);
+            if let Some(min) = below {
+                // In counts, not rounded shares: 0.843 against 0.845 read "0.84 is below 0.84".
+                let needed = (min * coverage.mutants as f64).ceil() as usize;
+                println!(
+                    "rules: {} of {} noticed is below --min-score {min}, which needs {needed} of {}",
+                    coverage.noticed, coverage.mutants, coverage.mutants
+                );
             }
+            let below = below.is_some();
             if below || !coverage.defects.is_empty() { ExitCode::FAILURE } else { ExitCode::SUCCESS }
         }
         Err(e) => {
@@ -104,6 +109,7 @@ fn mutate(runtime: &tokio::runtime::Runtime, options: &Options, min_score: Optio
     }
 }
 
+/// `--write-steps`: features/STEPS.md from the step tables.
 fn write_steps() -> ExitCode {
     let path = paths::workspace_root().join("features/STEPS.md");
     match std::fs::write(&path, catalog::steps_markdown()) {
