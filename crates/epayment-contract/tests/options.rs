@@ -242,6 +242,23 @@ async fn a_scenario_that_fails_once_passes_when_retried() {
     let (retried, _) = against(&sim, dir.path(), &["--retry", "1"]).await;
     assert!(retried.status.success(), "--retry 1: the second attempt passes: {}", stdout(&retried));
     assert_eq!(creates(&sim), 3, "the retry ran the scenario again");
+    // A green run says it took a retry: on the console, in its ending, in JUnit and HTML.
+    let said = stdout(&retried);
+    assert!(
+        said.contains("↻ passed on attempt 2; attempt 1: `Given a payment of 10.00 NOK has been created` failed"),
+        "{said}"
+    );
+    assert!(said.contains("PASSED ON A RETRY flaky.feature:4 creates: passed on attempt 2"), "{said}");
+    let junit = std::fs::read_to_string(dir.path().join("out/j.xml")).expect("junit");
+    assert!(junit.contains("failures=\"0\"") && junit.contains("<flakyFailure message=\"`Given a payment"), "{junit}");
+    let html = std::fs::read_to_string(dir.path().join("out/report.html")).expect("the HTML report");
+    assert!(html.contains("<span class=\"status\">passed on a retry</span>"), "the HTML report says so too");
+    sim.fail_next(Endpoint::Create, 2, 400);
+    let (twice, _) = against(&sim, dir.path(), &["--retry", "1"]).await;
+    assert_eq!(twice.status.code(), Some(1), "both attempts fail: {}", stdout(&twice));
+    let junit = std::fs::read_to_string(dir.path().join("out/j.xml")).expect("junit");
+    assert!(junit.contains("<failure ") && junit.contains("<rerunFailure message=\"`Given a payment"), "{junit}");
+    assert!(stdout(&twice).contains("↻ failed on attempt 2; attempt 1: "), "{}", stdout(&twice));
     sim.fail_next(Endpoint::Create, 1, 400);
     let (waited, took) = against(&sim, dir.path(), &["--retry", "1", "--retry-after", "2s"]).await;
     assert!(waited.status.success(), "{}", stdout(&waited));

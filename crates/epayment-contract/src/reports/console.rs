@@ -66,6 +66,9 @@ impl Console {
             write!(out, ": {} {path}", self.paint("new snapshot written for review:", "33"))?;
         }
         out.push('\n');
+        if let Some(attempts) = r.attempts_sentence() {
+            writeln!(out, "      {} {attempts}", self.paint("↻", "33"))?;
+        }
         for (i, step) in r.steps.iter().enumerate() {
             if step.status == StepStatus::Passed && !self.every_step {
                 continue;

@@ -50,18 +50,27 @@ fn write_junit(out: &mut String, records: &[ScenarioRecord]) -> fmt::Result {
                 xml(&format!("{} (line {})", r.scenario, r.line)),
                 seconds([r])
             )?;
-            if r.passed() {
+            if r.passed() && r.earlier_attempts.is_empty() {
                 out.push_str("/>\n");
                 continue;
             }
             out.push_str(">\n");
-            writeln!(
-                out,
-                "      <failure message=\"{}\" type=\"{}\">{}</failure>",
-                xml(&r.failure().unwrap_or_default()),
-                r.failure_kind().unwrap_or("step"),
-                xml(&text(|details| write_details(details, r)))
-            )?;
+            if !r.passed() {
+                writeln!(
+                    out,
+                    "      <failure message=\"{}\" type=\"{}\">{}</failure>",
+                    xml(&r.failure().unwrap_or_default()),
+                    r.failure_kind().unwrap_or("step"),
+                    xml(&text(|details| write_details(details, r)))
+                )?;
+            }
+            // Surefire's elements for the attempts before the last, which Jenkins, GitLab and
+            // others show as a flaky test: `flakyFailure` beside a pass, `rerunFailure` beside
+            // a failure.
+            let earlier = if r.passed() { "flakyFailure" } else { "rerunFailure" };
+            for why in &r.earlier_attempts {
+                writeln!(out, "      <{earlier} message=\"{}\" type=\"step\"/>", xml(why))?;
+            }
             out.push_str("    </testcase>\n");
         }
         out.push_str("  </testsuite>\n");

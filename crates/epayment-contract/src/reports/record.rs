@@ -106,6 +106,9 @@ pub struct ScenarioRecord {
     /// For each of [`Self::steps`]: when it ran and how long, from cucumber's events.
     #[serde(skip)]
     pub step_runs: Vec<StepRun>,
+    /// Why each earlier attempt failed, oldest first, when `--retry` ran it again: a scenario
+    /// that passed with any passed only on a retry, which the reports say.
+    pub earlier_attempts: Vec<String>,
 }
 
 /// When a step ran and how long: what the result formats tell beside a [`StepRecord`] (kept
@@ -122,6 +125,42 @@ impl ScenarioRecord {
     /// Whether it passed its steps, snapshot and contract check.
     pub fn passed(&self) -> bool {
         !self.not_run && self.problems.is_empty() && self.steps.iter().all(|s| s.status == StepStatus::Passed)
+    }
+
+    /// Whether it passed, but only on a retry (`--retry`).
+    pub fn passed_on_retry(&self) -> bool {
+        self.passed() && !self.earlier_attempts.is_empty()
+    }
+
+    /// An attempt starts; `retry` when it is not the first (cucumber's `--retry`). A retry
+    /// keeps why the attempt before failed in [`Self::earlier_attempts`] and starts its steps
+    /// afresh, so that a pass on a retry is told as one. The problems found after the steps
+    /// stay: an earlier attempt's contract violation is a finding all the same (and a verdict
+    /// can reach the record before cucumber's events do, so clearing them here could lose the
+    /// very attempt's own).
+    pub fn start_attempt(&mut self, retry: bool) {
+        if retry {
+            let failed = self.steps.iter().find(|s| s.status != StepStatus::Passed);
+            let why = failed.map(|step| {
+                let error = step.error.as_deref().and_then(|e| e.lines().next()).unwrap_or("did not run");
+                format!("`{}` failed: {error}", step.text)
+            });
+            self.earlier_attempts.push(why.unwrap_or_else(|| "it failed".to_owned()));
+        }
+        self.steps.clear();
+        self.step_runs.clear();
+    }
+
+    /// The retries, in one sentence: `passed on attempt 2; attempt 1: <why>`.
+    pub fn attempts_sentence(&self) -> Option<String> {
+        if self.earlier_attempts.is_empty() {
+            return None;
+        }
+        let attempt = self.earlier_attempts.len() + 1;
+        let ended = if self.passed() { "passed" } else { "failed" };
+        let earlier: Vec<String> =
+            self.earlier_attempts.iter().enumerate().map(|(i, why)| format!("attempt {}: {why}", i + 1)).collect();
+        Some(format!("{ended} on attempt {attempt}; {}", earlier.join("; ")))
     }
 
     /// The first failure, in one sentence: the failed step, else the first problem.
@@ -231,4 +270,42 @@ pub fn file_name(feature: &cucumber::gherkin::Feature) -> String {
         .and_then(std::path::Path::file_name)
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| feature.name.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn step(status: StepStatus, error: Option<&str>) -> StepRecord {
+        StepRecord { text: "Given a payment".into(), line: 4, status, error: error.map(str::to_owned) }
+    }
+
+    #[test]
+    fn a_retry_starts_its_steps_afresh_and_keeps_why_the_attempt_before_failed() {
+        let mut record = ScenarioRecord::default();
+        record.start_attempt(false);
+        assert!(record.earlier_attempts.is_empty(), "the first attempt has none before it");
+        record.steps.push(step(StepStatus::Failed, Some("answered 400")));
+        record.start_attempt(true);
+        assert!(record.steps.is_empty(), "the retry's steps are its own");
+        assert_eq!(record.earlier_attempts, ["`Given a payment` failed: answered 400"]);
+        record.steps.push(step(StepStatus::Passed, None));
+        assert!(record.passed() && record.passed_on_retry());
+        assert_eq!(
+            record.attempts_sentence().as_deref(),
+            Some("passed on attempt 2; attempt 1: `Given a payment` failed: answered 400")
+        );
+        // A verdict's problems stay whatever the order they arrive in.
+        record.problems.push(Problem {
+            kind: ProblemKind::Contract,
+            message: "contract: exchange 1".into(),
+            changes: Vec::new(),
+            diff: None,
+            exchange: Some(1),
+        });
+        record.start_attempt(false);
+        assert_eq!(record.problems.len(), 1, "a first attempt's start clears no verdict");
+        let first_time = ScenarioRecord { steps: vec![step(StepStatus::Passed, None)], ..ScenarioRecord::default() };
+        assert!(first_time.passed() && !first_time.passed_on_retry() && first_time.attempts_sentence().is_none());
+    }
 }

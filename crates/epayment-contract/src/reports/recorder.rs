@@ -43,6 +43,7 @@ impl Recorder {
         rule: Option<&gherkin::Rule>,
         scenario: &gherkin::Scenario,
         event: &Scenario<impl World>,
+        retry: bool,
         at: std::time::SystemTime,
     ) {
         let file = file_name(feature);
@@ -57,12 +58,10 @@ impl Recorder {
                     r.scenario = scenario.name.clone();
                     r.line = line;
                     r.example = example_row(scenario);
-                    // A retried scenario starts again.
-                    r.steps.clear();
+                    r.start_attempt(retry);
                     r.tags =
                         scenario.tags.iter().chain(scenario.examples.iter().flat_map(|e| &e.tags)).cloned().collect();
                     r.started = Some(at);
-                    r.step_runs.clear();
                 });
                 return;
             }
@@ -104,6 +103,11 @@ impl Recorder {
             });
         }
     }
+}
+
+/// Whether a scenario's event is of a retry, not its first attempt.
+fn is_retry(retries: Option<event::Retries>) -> bool {
+    retries.is_some_and(|r| r.current > 0)
 }
 
 /// A step's record once it has ended (`None` when it starts).
@@ -148,9 +152,11 @@ impl<W: World> cucumber::Writer<W> for Recorder {
         let Cucumber::Feature(feature, ev) = &event.value else { return };
         match ev {
             Feature::Started => self.console.feature(&feature.name, feature.path.as_deref()),
-            Feature::Scenario(s, RetryableScenario { event, .. }) => self.scenario(feature, None, s, event, at),
-            Feature::Rule(rule, Rule::Scenario(s, RetryableScenario { event, .. })) => {
-                self.scenario(feature, Some(rule), s, event, at)
+            Feature::Scenario(s, RetryableScenario { event, retries }) => {
+                self.scenario(feature, None, s, event, is_retry(*retries), at)
+            }
+            Feature::Rule(rule, Rule::Scenario(s, RetryableScenario { event, retries })) => {
+                self.scenario(feature, Some(rule), s, event, is_retry(*retries), at)
             }
             _ => {}
         }

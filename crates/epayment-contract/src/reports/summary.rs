@@ -92,6 +92,16 @@ impl Summary {
                 self.skipped_sandbox
             )?;
         }
+        for r in self.records.iter().filter(|r| r.passed_on_retry()) {
+            // A green run should say what it took: a pass on a retry is a flaky pass.
+            writeln!(
+                out,
+                "PASSED ON A RETRY {} {}: {}",
+                r.place(),
+                r.scenario,
+                r.attempts_sentence().unwrap_or_default()
+            )?;
+        }
         writeln!(out, "JUnit report: {}", junit.display())?;
         writeln!(out, "HTML report: {}", report.display())?;
         writeln!(out, "contract: {} passed, {} failed", self.passed, self.failed)

@@ -115,9 +115,10 @@ fn comparison(out: &mut String, c: &Comparing) -> fmt::Result {
 /// Scenario `i`'s box.
 fn scenario(out: &mut String, i: usize, r: &ScenarioRecord) -> fmt::Result {
     let (class, open) = if r.passed() { ("passed", "") } else { ("failed", " open") };
+    let status = if r.passed_on_retry() { "passed on a retry" } else { class };
     writeln!(
         out,
-        "<details class=\"scenario {class}\"{open} id=\"s{i}\" data-scenario=\"{}\">\n<summary><span class=\"status\">{class}</span> {} <small title=\"{:.3} s\">line {}</small></summary>",
+        "<details class=\"scenario {class}\"{open} id=\"s{i}\" data-scenario=\"{}\">\n<summary><span class=\"status\">{status}</span> {} <small title=\"{:.3} s\">line {}</small></summary>",
         escape(&r.scenario),
         escape(&r.scenario),
         r.timeline.duration.as_secs_f64(),
@@ -139,6 +140,9 @@ fn scenario(out: &mut String, i: usize, r: &ScenarioRecord) -> fmt::Result {
     writeln!(out, "<div class=\"diagram\" data-timeline=\"{}\"></div>", escape(&timeline(r).to_string()))?;
     if let Some(path) = &r.snapshot_written {
         writeln!(out, "<p class=\"written\">New snapshot written for review: {}</p>", escape(path))?;
+    }
+    if let Some(attempts) = r.attempts_sentence() {
+        writeln!(out, "<p class=\"written\">Retried: {}</p>", escape(&attempts))?;
     }
     out.push_str("<ol class=\"steps\">\n");
     let mut listed = 0;
