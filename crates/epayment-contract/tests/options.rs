@@ -253,6 +253,8 @@ async fn a_scenario_that_fails_once_passes_when_retried() {
     assert!(junit.contains("failures=\"0\"") && junit.contains("<flakyFailure message=\"`Given a payment"), "{junit}");
     let html = std::fs::read_to_string(dir.path().join("out/report.html")).expect("the HTML report");
     assert!(html.contains("<span class=\"status\">passed on a retry</span>"), "the HTML report says so too");
+    let messages = std::fs::read_to_string(dir.path().join("out/messages.ndjson")).expect("the Messages report");
+    assert!(messages.contains("\"attempt\":1"), "Messages number the attempt that passed: {messages}");
     sim.fail_next(Endpoint::Create, 2, 400);
     let (twice, _) = against(&sim, dir.path(), &["--retry", "1"]).await;
     assert_eq!(twice.status.code(), Some(1), "both attempts fail: {}", stdout(&twice));

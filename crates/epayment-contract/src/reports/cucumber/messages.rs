@@ -164,7 +164,9 @@ fn test_case(
     out.push(json!({ "testCase": { "id": case, "pickleId": pickle_id(record), "testSteps": steps, "testRunStartedId": "run" } }));
     let started_id = format!("started:{}:{}", record.file, record.line);
     let mut now = record.started.unwrap_or(run_start);
-    out.push(json!({ "testCaseStarted": { "id": started_id, "testCaseId": case, "attempt": 0, "timestamp": timestamp(now) } }));
+    // The last attempt's steps are the ones kept; its number says how many came before it.
+    let attempt = record.earlier_attempts.len();
+    out.push(json!({ "testCaseStarted": { "id": started_id, "testCaseId": case, "attempt": attempt, "timestamp": timestamp(now) } }));
     for i in 0..record.steps.len() {
         let run = record.step_runs.get(i);
         let start = run.and_then(|r| r.started).unwrap_or(now);
