@@ -170,6 +170,13 @@ impl SimulatorBuilder {
         self
     }
 
+    /// Notes the rules the model asks about ([`Simulator::rules_consulted`]), for the harness's
+    /// mutation run; off unless set (or a mutant is), since it costs a lock at every check.
+    pub fn noting_rules(mut self) -> Self {
+        self.model.rules = Rules::with(self.model.rules.mutant());
+        self
+    }
+
     /// Answers as production does (off unless set): force approve is not there (404, as any
     /// path no operation serves) and the test environment's failing amounts are ordinary
     /// amounts, so that only a customer's approval (the `/sim/v1` customer endpoint, as a
@@ -295,8 +302,8 @@ impl Simulator {
         self.api.rules.mutant()
     }
 
-    /// The FIDELITY.md rules its model has asked about so far (for a mutation run: a mutant
-    /// of a rule a scenario never reached cannot change what it sees).
+    /// The FIDELITY.md rules its model has asked about so far, when built
+    /// [noting them](SimulatorBuilder::noting_rules) (a mutant of a rule never reached changes nothing).
     pub fn rules_consulted(&self) -> Vec<&'static str> {
         self.api.rules.consulted()
     }

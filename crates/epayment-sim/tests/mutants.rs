@@ -93,3 +93,13 @@ async fn a_crashing_mutant_is_a_500_that_says_so_and_the_simulator_keeps_serving
     assert_eq!(api.sim.crashes().len(), 1);
     assert!(api.sim.crashes()[0].contains("capture-amount"), "{:?}", api.sim.crashes());
 }
+
+#[tokio::test]
+async fn only_a_simulator_built_noting_rules_notes_them() {
+    let plain = Api::on(Simulator::start().await).await;
+    plain.create_authorized("order-plain").await;
+    assert!(plain.sim.rules_consulted().is_empty(), "the sandbox and library default note nothing");
+    let noting = Api::on(Simulator::builder().noting_rules().start().await).await;
+    noting.create_authorized("order-noted").await;
+    assert!(noting.sim.rules_consulted().contains(&"create-reference-taken"), "{:?}", noting.sim.rules_consulted());
+}

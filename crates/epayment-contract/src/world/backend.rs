@@ -71,7 +71,8 @@ impl Backend {
     /// A simulator of the scenario's own (answering as `mutant` says on a `--mutate` run, as
     /// always otherwise), its webhook receiver registered for every event, and a client of it.
     pub async fn embedded(mutant: Option<Mutant>) -> (Self, Client) {
-        let builder = Simulator::builder().start_at(clock_start());
+        // Noting the rules it reaches, which a mutation run reads of its unmutated run.
+        let builder = Simulator::builder().start_at(clock_start()).noting_rules();
         let sim = match mutant {
             Some(mutant) => builder.mutant(mutant),
             None => builder,
