@@ -140,11 +140,10 @@ impl ScenarioRecord {
     /// very attempt's own).
     pub fn start_attempt(&mut self, retry: bool) {
         if retry {
-            let failed = self.steps.iter().find(|s| s.status != StepStatus::Passed);
-            let why = failed.map(|step| {
-                let error = step.error.as_deref().and_then(|e| e.lines().next()).unwrap_or("did not run");
-                format!("`{}` failed: {error}", step.text)
-            });
+            // The attempt's own words, from its steps: its verdict may not have reached the
+            // record yet, and a problem found there could be the next attempt's.
+            let step_failed = self.steps.iter().any(|s| s.status != StepStatus::Passed);
+            let why = step_failed.then(|| self.failure()).flatten();
             self.earlier_attempts.push(why.unwrap_or_else(|| "it failed".to_owned()));
         }
         self.steps.clear();
